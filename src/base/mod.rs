@@ -1,0 +1,364 @@
+//! Base-image knowledge: what an image is built on, and what follows from that.
+//!
+//! A [`Base`] is an image reference plus its [`OsFamily`]. From the family follow the package manager and
+//! its hygiene ([`Base::install_script`]), how to add a user ([`Base::user_script`]), whether a shell
+//! exists, and which probe tools a healthcheck can rely on ([`Tool`]). Presets cover the common images;
+//! [`Base::image`] takes any image with a declared family.
+
+mod presets;
+
+pub use presets::Official;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+use crate::model::ImageRef;
+
+/// The operating-system family of a base image.
+///
+/// ```
+/// use dockwright::{Base, OsFamily};
+///
+/// assert_eq!(Base::alpine("3.19").family(), OsFamily::Alpine);
+/// assert_eq!(Base::python("3.12").slim().family(), OsFamily::Debian);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OsFamily {
+    /// Debian and Ubuntu: apt, `useradd`, `/bin/sh` is dash.
+    Debian,
+    /// Alpine: apk, busybox `adduser`, busybox `wget`.
+    Alpine,
+    /// Red Hat UBI (full): dnf, shadow-utils, curl.
+    Rhel,
+    /// Red Hat UBI minimal: microdnf, no shadow-utils.
+    RhelMinimal,
+    /// Google distroless: no shell, no package manager.
+    Distroless,
+    /// The empty image.
+    Scratch,
+}
+
+/// A package manager.
+///
+/// ```
+/// use dockwright::{Base, PackageManager};
+///
+/// assert_eq!(Base::ubi9_minimal().package_manager(), Some(PackageManager::Microdnf));
+/// assert_eq!(Base::distroless_static().package_manager(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PackageManager {
+    /// Debian's `apt-get`.
+    Apt,
+    /// Alpine's `apk`.
+    Apk,
+    /// `dnf` (UBI).
+    Dnf,
+    /// `microdnf` (UBI minimal).
+    Microdnf,
+}
+
+/// A program a healthcheck probe can use.
+///
+/// ```
+/// use dockwright::{Base, Tool};
+///
+/// assert!(Base::alpine("3.19").tools().contains(&Tool::Wget));
+/// assert!(!Base::python("3.12").slim().tools().contains(&Tool::Curl));
+/// assert!(Base::python("3.12").slim().tools().contains(&Tool::Python));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Tool {
+    /// `curl`.
+    Curl,
+    /// `wget` (GNU or busybox; both take `-q -O`).
+    Wget,
+    /// `python3`.
+    Python,
+    /// `node`.
+    Node,
+}
+
+impl Tool {
+    /// The tool that package `name` provides, if it is one of the probe tools.
+    ///
+    /// ```
+    /// use dockwright::Tool;
+    ///
+    /// assert_eq!(Tool::from_package("curl"), Some(Tool::Curl));
+    /// assert_eq!(Tool::from_package("curl=7.88.1-10"), Some(Tool::Curl));
+    /// assert_eq!(Tool::from_package("python3-minimal"), Some(Tool::Python));
+    /// assert_eq!(Tool::from_package("gcc"), None);
+    /// ```
+    pub fn from_package(name: &str) -> Option<Tool> {
+        let name = name.split(['=', '<', '>', '~']).next().unwrap_or(name);
+        match name {
+            "curl" | "curl-minimal" => Some(Tool::Curl),
+            "wget" | "wget2" | "busybox" => Some(Tool::Wget),
+            "python3" | "python3-minimal" | "python3.11" | "python3.12" | "python311" | "python3.11-minimal" => {
+                Some(Tool::Python)
+            }
+            "nodejs" => Some(Tool::Node),
+            _ => None,
+        }
+    }
+}
+
+/// A base image and what is known about it.
+///
+/// ```
+/// use dockwright::{Base, OsFamily};
+///
+/// let base = Base::python("3.12").slim();
+/// assert_eq!(base.reference().unwrap().to_string(), "python:3.12-slim");
+/// assert!(base.has_shell());
+///
+/// let custom = Base::image("registry.corp/team/runtime:2.1", OsFamily::Alpine);
+/// assert_eq!(custom.reference().unwrap().to_string(), "registry.corp/team/runtime:2.1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    image: Result<ImageRef, Error>,
+    family: OsFamily,
+    tools: BTreeSet<Tool>,
+}
+
+impl Base {
+    /// Any image, with its OS family declared by the caller. Probe tools follow from the family
+    /// (Alpine has busybox `wget`; Debian-family and distroless images are assumed to have none).
+    pub fn image(reference: &str, family: OsFamily) -> Self {
+        Base { image: ImageRef::parse(reference), family, tools: family_tools(family) }
+    }
+
+    /// `scratch`: the empty image (no shell, no tools, no users).
+    ///
+    /// ```
+    /// assert!(!dockwright::Base::scratch().has_shell());
+    /// ```
+    pub fn scratch() -> Self {
+        Base::image("scratch", OsFamily::Scratch)
+    }
+
+    /// The image reference, or the error that made it invalid.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::Base::alpine("3.19").reference().unwrap().to_string(), "alpine:3.19");
+    /// assert!(dockwright::Base::alpine("3.19 x").reference().is_err());
+    /// ```
+    pub fn reference(&self) -> Result<&ImageRef, &Error> {
+        self.image.as_ref()
+    }
+
+    /// The OS family.
+    pub fn family(&self) -> OsFamily {
+        self.family
+    }
+
+    /// The package manager, if the image has one.
+    pub fn package_manager(&self) -> Option<PackageManager> {
+        match self.family {
+            OsFamily::Debian => Some(PackageManager::Apt),
+            OsFamily::Alpine => Some(PackageManager::Apk),
+            OsFamily::Rhel => Some(PackageManager::Dnf),
+            OsFamily::RhelMinimal => Some(PackageManager::Microdnf),
+            OsFamily::Distroless | OsFamily::Scratch => None,
+        }
+    }
+
+    /// True when the image has `/bin/sh`, so shell-form instructions can run.
+    pub fn has_shell(&self) -> bool {
+        !matches!(self.family, OsFamily::Distroless | OsFamily::Scratch)
+    }
+
+    /// The probe tools present in the image as shipped.
+    pub fn tools(&self) -> &BTreeSet<Tool> {
+        &self.tools
+    }
+
+    /// The same base, also declaring that `tool` is present (for images this crate cannot know).
+    ///
+    /// ```
+    /// use dockwright::{Base, OsFamily, Tool};
+    ///
+    /// let base = Base::image("registry.corp/debian-tools:12", OsFamily::Debian).with_tool(Tool::Curl);
+    /// assert!(base.tools().contains(&Tool::Curl));
+    /// ```
+    #[must_use]
+    pub fn with_tool(mut self, tool: Tool) -> Self {
+        self.tools.insert(tool);
+        self
+    }
+
+    /// The same base pulled from a mirror registry: `python:3.12-slim` becomes
+    /// `registry.corp/mirror/python:3.12-slim`. Everything known about the base stays the same.
+    ///
+    /// ```
+    /// use dockwright::Base;
+    ///
+    /// let base = Base::python("3.12").slim().mirrored("registry.corp/mirror");
+    /// assert_eq!(base.reference().unwrap().to_string(), "registry.corp/mirror/python:3.12-slim");
+    /// assert!(base.tools().contains(&dockwright::Tool::Python));
+    /// ```
+    #[must_use]
+    pub fn mirrored(mut self, registry: &str) -> Self {
+        self.image = self.image.and_then(|image| image.in_registry(registry));
+        self
+    }
+
+    /// The commands that install `packages` in one clean layer with this base's package manager:
+    /// apt with `--no-install-recommends` and list cleanup, apk with `--no-cache`, dnf/microdnf with
+    /// `--nodocs`, no weak dependencies and `clean all`.
+    ///
+    /// ```
+    /// use dockwright::Base;
+    ///
+    /// assert_eq!(
+    ///     Base::debian("bookworm-slim").install_script(&["curl", "ca-certificates"]).unwrap(),
+    ///     [
+    ///         "apt-get update",
+    ///         "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl ca-certificates",
+    ///         "rm -rf /var/lib/apt/lists/*",
+    ///     ]
+    /// );
+    /// assert_eq!(Base::alpine("3.19").install_script(&["nginx"]).unwrap(), ["apk add --no-cache nginx"]);
+    /// assert!(Base::distroless_static().install_script(&["curl"]).is_err());
+    /// assert!(Base::alpine("3.19").install_script(&["curl; rm -rf /"]).is_err());
+    /// ```
+    pub fn install_script(&self, packages: &[&str]) -> Result<Vec<String>, Error> {
+        if packages.is_empty() {
+            return Err(Error::new(ErrorKind::Unsupported, "install needs at least one package name"));
+        }
+        for package in packages {
+            check_package(package)?;
+        }
+        let list = packages.join(" ");
+        let script = match self.package_manager() {
+            Some(PackageManager::Apt) => vec![
+                "apt-get update".to_string(),
+                format!("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {list}"),
+                "rm -rf /var/lib/apt/lists/*".to_string(),
+            ],
+            Some(PackageManager::Apk) => vec![format!("apk add --no-cache {list}")],
+            Some(PackageManager::Dnf) => vec![
+                format!("dnf install -y --nodocs --setopt=install_weak_deps=False {list}"),
+                "dnf clean all".to_string(),
+            ],
+            Some(PackageManager::Microdnf) => vec![
+                format!("microdnf install -y --nodocs --setopt=install_weak_deps=0 {list}"),
+                "microdnf clean all".to_string(),
+            ],
+            None => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "cannot install {list} on {}: it has no package manager; install in a builder stage and copy the files",
+                        self.describe()
+                    ),
+                ))
+            }
+        };
+        Ok(script)
+    }
+
+    /// The commands that create a system user `name` with uid and gid `uid`, a home directory and no
+    /// login shell; empty for images without a shell (use the numeric `USER uid:uid` there).
+    ///
+    /// ```
+    /// use dockwright::Base;
+    ///
+    /// assert_eq!(
+    ///     Base::alpine("3.19").user_script("app", 10001).unwrap(),
+    ///     ["addgroup -S -g 10001 app", "adduser -S -D -u 10001 -G app -h /home/app -s /sbin/nologin app"]
+    /// );
+    /// assert!(Base::distroless_static().user_script("app", 10001).unwrap().is_empty());
+    /// assert!(Base::alpine("3.19").user_script("App User", 10001).is_err());
+    /// ```
+    pub fn user_script(&self, name: &str, uid: u32) -> Result<Vec<String>, Error> {
+        let mut chars = name.chars();
+        let valid = matches!(chars.next(), Some('a'..='z' | '_'))
+            && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '-'))
+            && name.len() <= 32;
+        if !valid {
+            return Err(Error::new(
+                ErrorKind::InvalidUser,
+                format!("invalid user name {name:?}: use lowercase letters, digits, '_' and '-', starting with a letter"),
+            ));
+        }
+        if uid == 0 {
+            return Err(Error::new(ErrorKind::InvalidUser, format!("user {name:?} cannot have uid 0: that is root")));
+        }
+        Ok(match self.family {
+            OsFamily::Debian => vec![
+                format!("groupadd --system --gid {uid} {name}"),
+                format!(
+                    "useradd --system --no-log-init --uid {uid} --gid {name} --create-home --home-dir /home/{name} --shell /usr/sbin/nologin {name}"
+                ),
+            ],
+            OsFamily::Alpine => vec![
+                format!("addgroup -S -g {uid} {name}"),
+                format!("adduser -S -D -u {uid} -G {name} -h /home/{name} -s /sbin/nologin {name}"),
+            ],
+            OsFamily::Rhel => vec![
+                format!("groupadd -r -g {uid} {name}"),
+                format!("useradd -r -l -u {uid} -g {name} -m -d /home/{name} -s /sbin/nologin {name}"),
+            ],
+            OsFamily::RhelMinimal => vec![
+                format!("echo '{name}:x:{uid}:{uid}::/home/{name}:/sbin/nologin' >> /etc/passwd"),
+                format!("echo '{name}:x:{uid}:' >> /etc/group"),
+                format!("mkdir -p /home/{name}"),
+                format!("chown {uid}:{uid} /home/{name}"),
+            ],
+            OsFamily::Distroless | OsFamily::Scratch => Vec::new(),
+        })
+    }
+
+    /// A short description for messages: the image and its family.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::Base::alpine("3.19").describe(), "alpine:3.19 (alpine)");
+    /// ```
+    pub fn describe(&self) -> String {
+        let family = match self.family {
+            OsFamily::Debian => "debian",
+            OsFamily::Alpine => "alpine",
+            OsFamily::Rhel => "ubi",
+            OsFamily::RhelMinimal => "ubi-minimal",
+            OsFamily::Distroless => "distroless",
+            OsFamily::Scratch => "scratch",
+        };
+        match &self.image {
+            Ok(image) => format!("{image} ({family})"),
+            Err(_) => format!("an invalid image ({family})"),
+        }
+    }
+}
+
+/// Probe tools every image of a family has, when nothing more is known.
+fn family_tools(family: OsFamily) -> BTreeSet<Tool> {
+    match family {
+        OsFamily::Alpine => BTreeSet::from([Tool::Wget]),
+        OsFamily::Rhel | OsFamily::RhelMinimal => BTreeSet::from([Tool::Curl]),
+        OsFamily::Debian | OsFamily::Distroless | OsFamily::Scratch => BTreeSet::new(),
+    }
+}
+
+fn check_package(package: &str) -> Result<(), Error> {
+    let mut chars = package.chars();
+    let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_' | ':' | '=' | '~'));
+    if !valid {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("invalid package name {package:?}: use a package name, optionally with a version pin like 'curl=7.88.1-10'"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Presets for common base images, with what each ships: family, shell, probe tools.
+
+use std::collections::BTreeSet;
+
+use super::{Base, OsFamily, Tool};
+
+/// An official image with several variants, e.g. `python:3.12` with `-slim` and `-alpine` tags.
+/// Pick a variant, or use it as is for the default (full Debian) variant.
+///
+/// ```
+/// use dockwright::{Base, OsFamily, Tool};
+///
+/// let full: Base = Base::python("3.12").into();
+/// assert_eq!(full.reference().unwrap().to_string(), "python:3.12");
+/// assert!(full.tools().contains(&Tool::Curl));
+///
+/// let slim = Base::python("3.12").slim();
+/// assert_eq!(slim.reference().unwrap().to_string(), "python:3.12-slim");
+/// assert!(!slim.tools().contains(&Tool::Curl));
+///
+/// let alpine = Base::golang("1.22").alpine();
+/// assert_eq!(alpine.reference().unwrap().to_string(), "golang:1.22-alpine");
+/// assert_eq!(alpine.family(), OsFamily::Alpine);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Official {
+    repository: &'static str,
+    version: String,
+    runtime: Option<Tool>,
+}
+
+impl Official {
+    /// The full Debian variant (`python:3.12`): curl and wget included.
+    pub fn full(&self) -> Base {
+        self.variant("", OsFamily::Debian, &[Tool::Curl, Tool::Wget])
+    }
+
+    /// The `-slim` variant (`python:3.12-slim`): Debian without curl or wget.
+    pub fn slim(&self) -> Base {
+        self.variant("-slim", OsFamily::Debian, &[])
+    }
+
+    /// The `-alpine` variant (`python:3.12-alpine`): busybox `wget`, no curl.
+    pub fn alpine(&self) -> Base {
+        self.variant("-alpine", OsFamily::Alpine, &[Tool::Wget])
+    }
+
+    /// The `-bookworm` variant (`golang:1.22-bookworm`): full Debian 12.
+    pub fn bookworm(&self) -> Base {
+        self.variant("-bookworm", OsFamily::Debian, &[Tool::Curl, Tool::Wget])
+    }
+
+    /// The `-slim-bookworm` variant (`python:3.11-slim-bookworm`).
+    pub fn slim_bookworm(&self) -> Base {
+        self.variant("-slim-bookworm", OsFamily::Debian, &[])
+    }
+
+    fn variant(&self, suffix: &str, family: OsFamily, tools: &[Tool]) -> Base {
+        let mut base = Base::image(&format!("{}:{}{suffix}", self.repository, self.version), family);
+        base.tools = tools.iter().copied().chain(self.runtime).collect::<BTreeSet<_>>();
+        base
+    }
+}
+
+impl From<Official> for Base {
+    fn from(official: Official) -> Base {
+        official.full()
+    }
+}
+
+impl Base {
+    /// The official `python` image at `version` (e.g. `"3.12"`); pick `.slim()`, `.alpine()` or the full
+    /// variant. Every variant has `python3`, which healthchecks can use as a probe.
+    pub fn python(version: &str) -> Official {
+        Official { repository: "python", version: version.to_string(), runtime: Some(Tool::Python) }
+    }
+
+    /// The official `node` image at `version`; every variant has `node`.
+    ///
+    /// ```
+    /// let base = dockwright::Base::node("20").alpine();
+    /// assert_eq!(base.reference().unwrap().to_string(), "node:20-alpine");
+    /// ```
+    pub fn node(version: &str) -> Official {
+        Official { repository: "node", version: version.to_string(), runtime: Some(Tool::Node) }
+    }
+
+    /// The official `golang` image at `version`.
+    ///
+    /// ```
+    /// let base = dockwright::Base::golang("1.22").bookworm();
+    /// assert_eq!(base.reference().unwrap().to_string(), "golang:1.22-bookworm");
+    /// ```
+    pub fn golang(version: &str) -> Official {
+        Official { repository: "golang", version: version.to_string(), runtime: None }
+    }
+
+    /// `debian:<tag>`, e.g. `Base::debian("bookworm-slim")`: no curl or wget.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::Base::debian("bookworm-slim").reference().unwrap().to_string(), "debian:bookworm-slim");
+    /// ```
+    pub fn debian(tag: &str) -> Base {
+        Base::image(&format!("debian:{tag}"), OsFamily::Debian)
+    }
+
+    /// `ubuntu:<tag>`, e.g. `Base::ubuntu("24.04")`: no curl or wget.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::Base::ubuntu("24.04").family(), dockwright::OsFamily::Debian);
+    /// ```
+    pub fn ubuntu(tag: &str) -> Base {
+        Base::image(&format!("ubuntu:{tag}"), OsFamily::Debian)
+    }
+
+    /// `alpine:<version>`: busybox `wget`.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::Base::alpine("3.19").reference().unwrap().to_string(), "alpine:3.19");
+    /// ```
+    pub fn alpine(version: &str) -> Base {
+        Base::image(&format!("alpine:{version}"), OsFamily::Alpine)
+    }
+
+    /// Red Hat UBI 9 (`ubi9/ubi`): dnf, shadow-utils, curl.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::Base::ubi9().reference().unwrap().to_string(), "registry.access.redhat.com/ubi9/ubi:latest");
+    /// ```
+    pub fn ubi9() -> Base {
+        Base::image("registry.access.redhat.com/ubi9/ubi:latest", OsFamily::Rhel)
+    }
+
+    /// Red Hat UBI 9 minimal (`ubi9/ubi-minimal`): microdnf, curl, no shadow-utils.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::Base::ubi9_minimal().family(), dockwright::OsFamily::RhelMinimal);
+    /// ```
+    pub fn ubi9_minimal() -> Base {
+        Base::image("registry.access.redhat.com/ubi9/ubi-minimal:latest", OsFamily::RhelMinimal)
+    }
+
+    /// Red Hat UBI 9 with Python (`ubi9/python-311` for `"3.11"`): dnf, curl, python3.
+    ///
+    /// ```
+    /// let base = dockwright::Base::ubi9_python("3.11");
+    /// assert_eq!(base.reference().unwrap().to_string(), "registry.access.redhat.com/ubi9/python-311:latest");
+    /// assert!(base.tools().contains(&dockwright::Tool::Python));
+    /// ```
+    pub fn ubi9_python(version: &str) -> Base {
+        let compact: String = version.chars().filter(|c| *c != '.').collect();
+        Base::image(&format!("registry.access.redhat.com/ubi9/python-{compact}:latest"), OsFamily::Rhel)
+            .with_tool(Tool::Python)
+    }
+
+    /// `gcr.io/distroless/static-debian12`: no shell, no libc; for static binaries.
+    ///
+    /// ```
+    /// assert!(dockwright::Base::distroless_static().tools().is_empty());
+    /// ```
+    pub fn distroless_static() -> Base {
+        Base::image("gcr.io/distroless/static-debian12", OsFamily::Distroless)
+    }
+
+    /// `gcr.io/distroless/cc-debian12`: glibc and libstdc++, no shell; for dynamically linked binaries.
+    ///
+    /// ```
+    /// assert!(!dockwright::Base::distroless_cc().has_shell());
+    /// ```
+    pub fn distroless_cc() -> Base {
+        Base::image("gcr.io/distroless/cc-debian12", OsFamily::Distroless)
+    }
+
+    /// `gcr.io/distroless/python3-debian12`: python3, no shell.
+    ///
+    /// ```
+    /// assert!(dockwright::Base::distroless_python().tools().contains(&dockwright::Tool::Python));
+    /// ```
+    pub fn distroless_python() -> Base {
+        Base::image("gcr.io/distroless/python3-debian12", OsFamily::Distroless).with_tool(Tool::Python)
+    }
+}

@@ -1,0 +1,341 @@
+//! The builder API users write: an [`Image`] of [`Stage`]s, joined by typed [`StageHandle`]s.
+//!
+//! Builders are owned and chainable; methods never fail on the spot. Anything invalid (a bad name, a
+//! value with a newline, a handle from another image) is recorded and reported, all at once, by
+//! [`Image::validate`], before anything is emitted. Only [`Stage::healthcheck_http`] returns a
+//! `Result`, because its answer depends on what the stage holds at that point.
+
+mod convert;
+mod health;
+mod stage;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+pub use convert::{Copy, IntoCommand, IntoValue, Run};
+pub use health::Health;
+pub use stage::{Stage, StageBase};
+
+use crate::base::{Base, Tool};
+use crate::error::{Error, ErrorKind, Errors};
+use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef};
+
+static NEXT_IMAGE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// An image description: stages in order, the last being the default target.
+///
+/// ```
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// let build = image.stage(
+///     Stage::new("build", Base::golang("1.22").alpine())
+///         .workdir("/src")
+///         .copy(["go.mod", "go.sum"], "./")
+///         .run("go mod download"),
+/// );
+/// image.stage(
+///     Stage::new("runtime", Base::alpine("3.19"))
+///         .copy_from(&build, ["/src/app"], "/usr/local/bin/app")
+///         .cmd(["app"]),
+/// );
+/// assert_eq!(
+///     image.emit().unwrap(),
+///     "FROM golang:1.22-alpine AS build\n\
+///      WORKDIR /src\n\
+///      COPY [\"go.mod\", \"go.sum\", \"./\"]\n\
+///      RUN go mod download\n\
+///      \n\
+///      FROM alpine:3.19 AS runtime\n\
+///      COPY --from=build [\"/src/app\", \"/usr/local/bin/app\"]\n\
+///      CMD [\"app\"]\n"
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct Image {
+    id: u64,
+    directives: Directives,
+    comment: Option<Comment>,
+    args: Vec<Arg>,
+    stages: Vec<Stage>,
+    dockerignore: Vec<String>,
+    problems: Vec<Error>,
+}
+
+/// A reference to a stage added to an [`Image`]: used by `COPY --from`, `FROM <stage>` and
+/// `RUN --mount=from=`. It can only be had by adding the stage, so it always names a stage that exists
+/// (in the image it came from: using it in another image is a validation error).
+///
+/// ```
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// let deps = image.stage(Stage::new("deps", Base::python("3.12").slim()));
+/// assert_eq!(deps.name(), "deps");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageHandle {
+    image: u64,
+    index: usize,
+    name: String,
+    facts: Arc<Facts>,
+}
+
+impl StageHandle {
+    /// The stage's name: also the `--target` that builds it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// What a stage is known to have: its base family, shell and probe tools (inherited through
+/// `FROM <stage>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Facts {
+    pub(crate) base: Base,
+    pub(crate) tools: std::collections::BTreeSet<Tool>,
+}
+
+impl Default for Image {
+    fn default() -> Self {
+        Image::new()
+    }
+}
+
+impl Image {
+    /// An empty image description.
+    pub fn new() -> Self {
+        Image {
+            id: NEXT_IMAGE_ID.fetch_add(1, Ordering::Relaxed),
+            directives: Directives::default(),
+            comment: None,
+            args: Vec::new(),
+            stages: Vec::new(),
+            dockerignore: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Asks for a `# syntax=` directive. Off by default: an air-gapped engine cannot pull a frontend.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new().syntax("docker/dockerfile:1.7");
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert!(image.emit().unwrap().starts_with("# syntax=docker/dockerfile:1.7\n\nFROM"));
+    /// ```
+    #[must_use]
+    pub fn syntax(mut self, frontend: &str) -> Self {
+        match ImageRef::parse(frontend) {
+            Ok(image) => self.directives.syntax = Some(image),
+            Err(err) => self.problems.push(err.at("syntax directive")),
+        }
+        self
+    }
+
+    /// Sets the escape character (`\` by default; `` ` `` is usual for Windows images).
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    /// use dockwright::model::Escape;
+    ///
+    /// let mut image = Image::new().escape(Escape::Backtick);
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).env("DIR", "C:\\data"));
+    /// assert_eq!(image.emit().unwrap(), "# escape=`\n\nFROM alpine:3.19 AS app\nENV DIR=\"C:\\data\"\n");
+    /// ```
+    #[must_use]
+    pub fn escape(mut self, escape: Escape) -> Self {
+        self.directives.escape = escape;
+        self
+    }
+
+    /// Sets the `# check=` directive for BuildKit's build checks.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new().check("error=true");
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert!(image.emit().unwrap().starts_with("# check=error=true\n\n"));
+    /// ```
+    #[must_use]
+    pub fn check(mut self, options: &str) -> Self {
+        match CheckOptions::new(options) {
+            Ok(options) => self.directives.check = Some(options),
+            Err(err) => self.problems.push(err.at("check directive")),
+        }
+        self
+    }
+
+    /// A comment written at the top of the file.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new().comment("generated by dockwright");
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert_eq!(image.emit().unwrap(), "# generated by dockwright\n\nFROM alpine:3.19 AS app\n");
+    /// ```
+    #[must_use]
+    pub fn comment(mut self, text: &str) -> Self {
+        match Comment::new(text) {
+            Ok(comment) => self.comment = Some(comment),
+            Err(err) => self.problems.push(err.at("file comment")),
+        }
+        self
+    }
+
+    /// A global `ARG` (before the first `FROM`), usable in `FROM` lines; redeclare it in a stage with
+    /// [`Stage::arg`] to use it there.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new().arg("PY_VERSION", Some("3.12"));
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert_eq!(image.emit().unwrap(), "ARG PY_VERSION=3.12\n\nFROM alpine:3.19 AS app\n");
+    /// ```
+    #[must_use]
+    pub fn arg(mut self, name: &str, default: Option<&str>) -> Self {
+        match convert::arg(name, default) {
+            Ok(arg) => self.args.push(arg),
+            Err(err) => self.problems.push(err.at(format!("global ARG '{name}'"))),
+        }
+        self
+    }
+
+    /// Adds patterns to the `.dockerignore` written next to the Dockerfile.
+    ///
+    /// ```
+    /// use dockwright::Image;
+    ///
+    /// let image = Image::new().dockerignore([".git", "**/__pycache__"]);
+    /// assert_eq!(image.dockerignore_text(), ".git\n**/__pycache__\n");
+    /// ```
+    #[must_use]
+    pub fn dockerignore<I, S>(mut self, patterns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for pattern in patterns {
+            let pattern = pattern.into();
+            if pattern.is_empty() || pattern.contains(['\n', '\r', '\0']) {
+                self.problems.push(Error::new(
+                    ErrorKind::InvalidText,
+                    format!(".dockerignore pattern {pattern:?} must be one non-empty line"),
+                ));
+            } else {
+                self.dockerignore.push(pattern);
+            }
+        }
+        self
+    }
+
+    /// Adds a stage and returns its handle.
+    pub fn stage(&mut self, stage: Stage) -> StageHandle {
+        let handle = StageHandle {
+            image: self.id,
+            index: self.stages.len(),
+            name: stage.name.clone(),
+            facts: Arc::new(stage.facts.clone()),
+        };
+        self.stages.push(stage);
+        handle
+    }
+
+    /// The names of the stages, in order: each is a build target.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("dev", Base::alpine("3.19")));
+    /// image.stage(Stage::new("prod", Base::alpine("3.19")));
+    /// assert_eq!(image.targets(), ["dev", "prod"]);
+    /// ```
+    pub fn targets(&self) -> Vec<&str> {
+        self.stages.iter().map(|stage| stage.name.as_str()).collect()
+    }
+
+    /// Checks everything and returns every problem at once: invalid names and values, duplicate stage
+    /// names, handles from another image, stages used before they are defined, and the model's rules.
+    pub fn validate(&self) -> Result<(), Errors> {
+        self.build().map(|_| ())
+    }
+
+    /// The model of this image, once it is valid.
+    pub fn to_model(&self) -> Result<Dockerfile, Errors> {
+        self.build()
+    }
+
+    /// The Dockerfile text, once the image is valid.
+    pub fn emit(&self) -> Result<String, Errors> {
+        self.build().map(|dockerfile| crate::emit::emit(&dockerfile))
+    }
+
+    /// The `.dockerignore` text.
+    pub fn dockerignore_text(&self) -> String {
+        crate::emit::dockerignore(&self.dockerignore)
+    }
+
+    fn build(&self) -> Result<Dockerfile, Errors> {
+        let mut errors = self.problems.clone();
+        if self.stages.is_empty() {
+            errors.push(Error::new(ErrorKind::NoStage, "the image has no stages: add one with Image::stage"));
+        }
+        let mut stages = Vec::new();
+        for (index, stage) in self.stages.iter().enumerate() {
+            let place = format!("stage '{}'", stage.name);
+            errors.extend(stage.problems.iter().cloned().map(|err| err.at(place.clone())));
+            for handle in &stage.refs {
+                if handle.image != self.id {
+                    errors.push(
+                        Error::new(
+                            ErrorKind::ForeignStage,
+                            format!("uses stage '{}' from another image: add that stage to this image and use its handle", handle.name),
+                        )
+                        .at(place.clone()),
+                    );
+                } else if handle.index >= index {
+                    errors.push(
+                        Error::new(
+                            ErrorKind::StageUsedBeforeDefinition,
+                            format!("uses stage '{}', which is defined after it", handle.name),
+                        )
+                        .at(place.clone()),
+                    );
+                }
+            }
+            stages.push(stage.to_model());
+        }
+        let dockerfile = Dockerfile {
+            directives: self.directives.clone(),
+            comment: self.comment.clone(),
+            args: self.args.clone(),
+            stages: stages.into_iter().flatten().collect(),
+        };
+        if errors.is_empty() {
+            if let Err(more) = dockerfile.validate() {
+                errors.extend(more.0);
+            }
+        } else if let Err(more) = dockerfile.validate() {
+            // Report model problems too, except those the stage-level checks already explain.
+            errors.extend(more.0.into_iter().filter(|err| {
+                !matches!(err.kind(), ErrorKind::StageUsedBeforeDefinition | ErrorKind::NoStage)
+            }));
+        }
+        if errors.is_empty() {
+            Ok(dockerfile)
+        } else {
+            Err(Errors(errors))
+        }
+    }
+}
+
+impl Facts {
+    fn of_base(base: &Base) -> Facts {
+        Facts { base: base.clone(), tools: base.tools().clone() }
+    }
+}

@@ -1,0 +1,482 @@
+//! The only producer of Dockerfile text.
+//!
+//! [`emit`] walks a [`Dockerfile`] and writes canonical, deterministic text: keywords are fixed strings,
+//! and every piece of user data goes through [`escape`], the only module that quotes. Emitting cannot
+//! fail: the model's types already refuse anything that cannot be written. Shell text that cannot sit on
+//! one line unchanged becomes a heredoc, and text that cannot be a heredoc either becomes the exact
+//! exec-form equivalent (`["/bin/sh", "-c", text]`, using the stage's `SHELL`).
+
+mod escape;
+
+use std::collections::HashMap;
+
+use crate::model::{
+    Add, BaseImage, Command, Copy, Dockerfile, FromInstruction, FromSource, Healthcheck, Instruction, Mount,
+    Run, ShellScript, Source, Stage,
+};
+
+/// The shell BuildKit uses for shell-form instructions on Linux when no `SHELL` is set.
+const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
+
+/// Writes `dockerfile` as Dockerfile text.
+///
+/// ```
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(
+///     Stage::new("app", Base::debian("bookworm-slim"))
+///         .env("GREETING", "hello \"world\" for $5")
+///         .run("echo \"$GREETING\"")
+///         .cmd(["echo", "done"]),
+/// );
+/// assert_eq!(
+///     image.emit().unwrap(),
+///     "FROM debian:bookworm-slim AS app\n\
+///      ENV GREETING=\"hello \\\"world\\\" for \\$5\"\n\
+///      RUN echo \"$GREETING\"\n\
+///      CMD [\"echo\", \"done\"]\n"
+/// );
+/// ```
+pub fn emit(dockerfile: &Dockerfile) -> String {
+    let mut writer = Writer {
+        out: String::new(),
+        escape: dockerfile.directives.escape.char(),
+        shells: HashMap::new(),
+        shell: DEFAULT_SHELL.iter().map(|s| s.to_string()).collect(),
+    };
+    writer.dockerfile(dockerfile);
+    writer.out
+}
+
+/// Writes a `.dockerignore` file: one pattern per line, in order.
+///
+/// ```
+/// assert_eq!(dockwright::emit::dockerignore(&[".git", "**/__pycache__"]), ".git\n**/__pycache__\n");
+/// ```
+pub fn dockerignore<S: AsRef<str>>(patterns: &[S]) -> String {
+    let mut out = String::new();
+    for pattern in patterns {
+        out.push_str(pattern.as_ref());
+        out.push('\n');
+    }
+    out
+}
+
+struct Writer {
+    out: String,
+    escape: char,
+    /// The SHELL in force at the end of each named stage, for stages built FROM it.
+    shells: HashMap<String, Vec<String>>,
+    /// The SHELL in force now.
+    shell: Vec<String>,
+}
+
+impl Writer {
+    fn dockerfile(&mut self, dockerfile: &Dockerfile) {
+        let directives = &dockerfile.directives;
+        let mut header = false;
+        if let Some(syntax) = &directives.syntax {
+            self.line(&format!("# syntax={syntax}"));
+            header = true;
+        }
+        if self.escape != '\\' {
+            self.line(&format!("# escape={}", self.escape));
+            header = true;
+        }
+        if let Some(check) = &directives.check {
+            self.line(&format!("# check={}", check.as_str()));
+            header = true;
+        }
+        if header {
+            self.out.push('\n');
+        }
+        if let Some(comment) = &dockerfile.comment {
+            self.comment(comment.as_str());
+            self.out.push('\n');
+        }
+        for arg in &dockerfile.args {
+            self.instruction(&Instruction::Arg(arg.clone()));
+        }
+        if !dockerfile.args.is_empty() {
+            self.out.push('\n');
+        }
+        for (index, stage) in dockerfile.stages.iter().enumerate() {
+            if index > 0 {
+                self.out.push('\n');
+            }
+            self.stage(stage);
+        }
+    }
+
+    fn stage(&mut self, stage: &Stage) {
+        self.shell = match &stage.from.base {
+            BaseImage::Stage(name) => self.shells.get(name.as_str()).cloned(),
+            BaseImage::Image(_) => None,
+        }
+        .unwrap_or_else(|| DEFAULT_SHELL.iter().map(|s| s.to_string()).collect());
+        if let Some(comment) = &stage.comment {
+            self.comment(comment.as_str());
+        }
+        self.from(&stage.from);
+        for instruction in &stage.instructions {
+            self.instruction(instruction);
+        }
+        if let Some(name) = &stage.from.name {
+            self.shells.insert(name.as_str().to_string(), self.shell.clone());
+        }
+    }
+
+    fn from(&mut self, from: &FromInstruction) {
+        let mut line = String::from("FROM ");
+        if let Some(platform) = &from.platform {
+            line.push_str(&format!("--platform={platform} "));
+        }
+        line.push_str(&from.base.to_string());
+        if let Some(name) = &from.name {
+            line.push_str(" AS ");
+            line.push_str(name.as_str());
+        }
+        self.line(&line);
+    }
+
+    fn instruction(&mut self, instruction: &Instruction) {
+        let text = self.render(instruction);
+        self.out.push_str(&text);
+        self.out.push('\n');
+    }
+
+    /// The text of one instruction, without its final newline (it may span several lines).
+    fn render(&mut self, instruction: &Instruction) -> String {
+        let e = self.escape;
+        match instruction {
+            Instruction::Run(run) => self.run(run),
+            Instruction::Copy(copy) => self.copy(copy),
+            Instruction::Add(add) => self.add(add),
+            Instruction::Env(env) => {
+                let pairs = env
+                    .vars
+                    .iter()
+                    .map(|(name, value)| format!("{name}={}", escape::value(value, e)))
+                    .collect::<Vec<_>>();
+                self.continued("ENV ", &pairs, "    ")
+            }
+            Instruction::Arg(arg) => match &arg.default {
+                Some(default) => format!("ARG {}={}", arg.name, escape::value(default, e)),
+                None => format!("ARG {}", arg.name),
+            },
+            Instruction::Label(label) => {
+                let pairs = label
+                    .labels
+                    .iter()
+                    .map(|(key, value)| format!("{}={}", escape::label_key(key.as_str(), e), escape::value(value, e)))
+                    .collect::<Vec<_>>();
+                self.continued("LABEL ", &pairs, "    ")
+            }
+            Instruction::User(user) => format!("USER {}", user.user),
+            Instruction::Workdir(workdir) => format!("WORKDIR {}", escape::value(&workdir.path, e)),
+            Instruction::Expose(expose) => {
+                let ports: Vec<String> = expose
+                    .ports
+                    .iter()
+                    .map(|port| match port.protocol() {
+                        crate::model::Protocol::Tcp => port.to_string().trim_end_matches("/tcp").to_string(),
+                        _ => port.to_string(),
+                    })
+                    .collect();
+                format!("EXPOSE {}", ports.join(" "))
+            }
+            Instruction::Volume(volume) => {
+                format!("VOLUME {}", escape::path_array(volume.paths.iter().map(|p| p.as_str()), e))
+            }
+            Instruction::Healthcheck(Healthcheck::None) => "HEALTHCHECK NONE".to_string(),
+            Instruction::Healthcheck(Healthcheck::Check { options, command }) => {
+                let mut line = String::from("HEALTHCHECK ");
+                let flags = [
+                    ("interval", options.interval.map(|d| d.to_string())),
+                    ("timeout", options.timeout.map(|d| d.to_string())),
+                    ("start-period", options.start_period.map(|d| d.to_string())),
+                    ("start-interval", options.start_interval.map(|d| d.to_string())),
+                    ("retries", options.retries.map(|r| r.to_string())),
+                ];
+                for (name, value) in flags {
+                    if let Some(value) = value {
+                        line.push_str(&format!("--{name}={value} "));
+                    }
+                }
+                line.push_str("CMD ");
+                line.push_str(&self.single_line_command(command));
+                line
+            }
+            Instruction::Cmd(cmd) => format!("CMD {}", self.single_line_command(&cmd.command)),
+            Instruction::Entrypoint(entrypoint) => {
+                format!("ENTRYPOINT {}", self.single_line_command(&entrypoint.command))
+            }
+            Instruction::Shell(shell) => {
+                self.shell = shell.argv.iter().map(|a| a.as_str().to_string()).collect();
+                format!("SHELL {}", escape::json_array(shell.argv.iter().map(|a| a.as_str())))
+            }
+            Instruction::StopSignal(stop) => format!("STOPSIGNAL {}", stop.signal),
+            Instruction::OnBuild(onbuild) => {
+                let saved = self.shell.clone();
+                let trigger = self.render(&onbuild.trigger);
+                self.shell = saved;
+                format!("ONBUILD {trigger}")
+            }
+            Instruction::Comment(comment) => {
+                let mut text = String::new();
+                for (index, line) in comment.text.as_str().split(['\n', '\r']).enumerate() {
+                    if index > 0 {
+                        text.push('\n');
+                    }
+                    text.push_str(&comment_line(line));
+                }
+                text
+            }
+            Instruction::Raw(raw) => format!("{} {}", raw.keyword, raw.args),
+        }
+    }
+
+    fn run(&mut self, run: &Run) -> String {
+        let mut head = String::from("RUN ");
+        for mount in &run.mounts {
+            head.push_str(&format!("--mount={} ", mount_options(mount)));
+        }
+        if let Some(network) = run.network {
+            head.push_str(&format!("--network={} ", network.as_str()));
+        }
+        if let Some(security) = run.security {
+            head.push_str(&format!("--security={} ", security.as_str()));
+        }
+        let e = self.escape;
+        match &run.command {
+            Command::Exec(argv) => head + &escape::json_array(argv.iter().map(|a| a.as_str())),
+            Command::Shell(ShellScript::Steps(steps))
+                if steps.len() > 1 && steps.iter().all(|s| escape::is_one_line_shell(s.as_str(), e)) =>
+            {
+                let steps: Vec<&str> = steps.iter().map(|s| s.as_str()).collect();
+                let mut text = head + steps[0];
+                for step in &steps[1..] {
+                    text.push_str(&format!(" {e}\n && {step}"));
+                }
+                text
+            }
+            Command::Shell(script @ ShellScript::Script(_)) => {
+                let body = script.shell_text();
+                if escape::is_heredoc_body(&body) {
+                    heredoc_run(head, &body)
+                } else {
+                    head + &self.exec_shell(&body)
+                }
+            }
+            Command::Shell(script) => {
+                let text = script.shell_text();
+                if escape::is_one_line_shell(&text, e) {
+                    head + &text
+                } else if escape::is_heredoc_body(&text) {
+                    heredoc_run(head, &text)
+                } else {
+                    head + &self.exec_shell(&text)
+                }
+            }
+        }
+    }
+
+    /// A command for CMD, ENTRYPOINT or HEALTHCHECK, which have no heredocs: one-line shell form when
+    /// that is exact, otherwise the exec form the shell form would have produced.
+    fn single_line_command(&self, command: &Command) -> String {
+        match command {
+            Command::Exec(argv) => escape::json_array(argv.iter().map(|a| a.as_str())),
+            Command::Shell(script) => {
+                let text = script.shell_text();
+                if escape::is_one_line_shell(&text, self.escape) {
+                    text
+                } else {
+                    self.exec_shell(&text)
+                }
+            }
+        }
+    }
+
+    fn exec_shell(&self, text: &str) -> String {
+        escape::json_array(self.shell.iter().map(String::as_str).chain([text]))
+    }
+
+    fn copy(&mut self, copy: &Copy) -> String {
+        let mut head = String::from("COPY ");
+        if let Some(from) = &copy.from {
+            head.push_str(&format!("--from={} ", from_source(from)));
+        }
+        if let Some(chown) = &copy.chown {
+            head.push_str(&format!("--chown={chown} "));
+        }
+        if let Some(chmod) = &copy.chmod {
+            head.push_str(&format!("--chmod={chmod} "));
+        }
+        if copy.link {
+            head.push_str("--link ");
+        }
+        if copy.parents {
+            head.push_str("--parents ");
+        }
+        for exclude in &copy.excludes {
+            head.push_str(&format!("--exclude={exclude} "));
+        }
+        self.sources(head, &copy.sources, copy.dest.as_str())
+    }
+
+    fn add(&mut self, add: &Add) -> String {
+        let mut head = String::from("ADD ");
+        if let Some(chown) = &add.chown {
+            head.push_str(&format!("--chown={chown} "));
+        }
+        if let Some(chmod) = &add.chmod {
+            head.push_str(&format!("--chmod={chmod} "));
+        }
+        if add.link {
+            head.push_str("--link ");
+        }
+        if let Some(checksum) = &add.checksum {
+            head.push_str(&format!("--checksum={checksum} "));
+        }
+        if add.keep_git_dir {
+            head.push_str("--keep-git-dir ");
+        }
+        if let Some(unpack) = add.unpack {
+            head.push_str(&format!("--unpack={unpack} "));
+        }
+        for exclude in &add.excludes {
+            head.push_str(&format!("--exclude={exclude} "));
+        }
+        self.sources(head, &add.sources, add.dest.as_str())
+    }
+
+    fn sources(&mut self, head: String, sources: &[Source], dest: &str) -> String {
+        let e = self.escape;
+        if let [Source::Inline(content)] = sources {
+            let body = content.as_str().strip_suffix('\n').unwrap_or(content.as_str());
+            let delimiter = escape::heredoc_delimiter(body);
+            let mut text = format!("{head}<<'{delimiter}' {}\n", escape::lexed_path(dest, e));
+            if !content.as_str().is_empty() {
+                text.push_str(body);
+                text.push('\n');
+            }
+            text.push_str(&delimiter);
+            return text;
+        }
+        let paths = sources
+            .iter()
+            .map(|source| match source {
+                Source::Path(path) => path.as_str(),
+                Source::Inline(content) => content.as_str(),
+            })
+            .chain([dest]);
+        head + &escape::path_array(paths, e)
+    }
+
+    /// An instruction whose items are written one per line with continuations when there are several.
+    fn continued(&self, head: &str, items: &[String], indent: &str) -> String {
+        let mut text = String::from(head);
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                text.push_str(&format!(" {}\n{indent}", self.escape));
+            }
+            text.push_str(item);
+        }
+        text
+    }
+
+    fn comment(&mut self, text: &str) {
+        for line in text.split(['\n', '\r']) {
+            let line = comment_line(line);
+            self.line(&line);
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+}
+
+fn comment_line(line: &str) -> String {
+    if line.is_empty() {
+        "#".to_string()
+    } else {
+        format!("# {line}")
+    }
+}
+
+fn heredoc_run(head: String, body: &str) -> String {
+    let delimiter = escape::heredoc_delimiter(body);
+    format!("{head}<<{delimiter}\n{body}\n{delimiter}")
+}
+
+fn from_source(from: &FromSource) -> String {
+    from.to_string()
+}
+
+/// The comma-separated options of a `--mount` flag. Every value is a safe-charset type, so no quoting,
+/// CSV or lexer layer can change it.
+fn mount_options(mount: &Mount) -> String {
+    let mut options: Vec<String> = Vec::new();
+    let mut push = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            options.push(format!("{key}={value}"));
+        }
+    };
+    match mount {
+        Mount::Bind { target, source, from, rw } => {
+            push("type", Some("bind".into()));
+            push("target", Some(target.to_string()));
+            push("source", source.as_ref().map(ToString::to_string));
+            push("from", from.as_ref().map(from_source));
+            if *rw {
+                options.push("rw".into());
+            }
+        }
+        Mount::Cache { target, id, sharing, from, source, mode, uid, gid, readonly } => {
+            push("type", Some("cache".into()));
+            push("target", Some(target.to_string()));
+            push("id", id.as_ref().map(ToString::to_string));
+            push("sharing", sharing.map(|s| s.as_str().to_string()));
+            push("from", from.as_ref().map(from_source));
+            push("source", source.as_ref().map(ToString::to_string));
+            push("mode", mode.as_ref().map(ToString::to_string));
+            push("uid", uid.map(|n| n.to_string()));
+            push("gid", gid.map(|n| n.to_string()));
+            if *readonly {
+                options.push("ro".into());
+            }
+        }
+        Mount::Tmpfs { target, size } => {
+            push("type", Some("tmpfs".into()));
+            push("target", Some(target.to_string()));
+            push("size", size.map(|n| n.to_string()));
+        }
+        Mount::Secret { id, target, env, required, mode, uid, gid } => {
+            push("type", Some("secret".into()));
+            push("id", id.as_ref().map(ToString::to_string));
+            push("target", target.as_ref().map(ToString::to_string));
+            push("env", env.as_ref().map(ToString::to_string));
+            push("mode", mode.as_ref().map(ToString::to_string));
+            push("uid", uid.map(|n| n.to_string()));
+            push("gid", gid.map(|n| n.to_string()));
+            if *required {
+                options.push("required".into());
+            }
+        }
+        Mount::Ssh { id, target, required, mode, uid, gid } => {
+            push("type", Some("ssh".into()));
+            push("id", id.as_ref().map(ToString::to_string));
+            push("target", target.as_ref().map(ToString::to_string));
+            push("mode", mode.as_ref().map(ToString::to_string));
+            push("uid", uid.map(|n| n.to_string()));
+            push("gid", gid.map(|n| n.to_string()));
+            if *required {
+                options.push("required".into());
+            }
+        }
+    }
+    options.join(",")
+}
