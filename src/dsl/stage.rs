@@ -249,6 +249,15 @@ impl Stage {
         self
     }
 
+    /// Records a problem found outside this module (by a recipe), reported by [`Image::validate`]
+    /// with the stage's name in front.
+    ///
+    /// [`Image::validate`]: crate::Image::validate
+    pub(crate) fn problem(mut self, err: Error) -> Self {
+        self.problems.push(err);
+        self
+    }
+
     fn push(mut self, what: &str, instruction: Result<Instruction, Error>) -> Self {
         match instruction {
             Ok(instruction) => self.instructions.push(instruction),
@@ -364,7 +373,18 @@ impl Stage {
 
     /// `ADD`: see [`crate::model::Add`] for every flag. For a remote file, prefer
     /// [`Stage::add_url`], which verifies a checksum.
-    pub fn add(self, add: model::Add) -> Self {
+    ///
+    /// ```
+    /// use dockwright::model::{Add, Source};
+    /// use dockwright::{Base, Image, Line, Stage};
+    ///
+    /// let mut add = Add::new(vec![Source::path("https://example.com/repo.git#v1.0").unwrap()], Line::new("/src").unwrap());
+    /// add.keep_git_dir = true;
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(add));
+    /// assert!(image.emit().unwrap().ends_with("ADD --keep-git-dir [\"https://example.com/repo.git#v1.0\", \"/src\"]\n"));
+    /// ```
+    pub fn add_with(self, add: model::Add) -> Self {
         self.push("ADD", Ok(Instruction::Add(add)))
     }
 

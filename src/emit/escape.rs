@@ -78,11 +78,16 @@ pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String
 }
 
 /// A path for the JSON form of COPY, ADD and VOLUME. BuildKit runs every element through its shell
-/// lexer, so the escape character, quotes and `$` are escaped for the lexer before JSON encoding.
+/// lexer, so the escape character, quotes and `$` are escaped for the lexer before JSON encoding. The
+/// lexer's scanner also drops a byte-order mark at the start of a word, and BuildKit takes any COPY/ADD
+/// argument shaped like `<<WORD` (after optional digits) for a heredoc, even in JSON form: the first
+/// character of such a path is escaped, which the lexer undoes.
 pub(crate) fn lexed_path(path: &str, escape: char) -> String {
+    let looks_like_heredoc = path.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<");
     let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c == escape || matches!(c, '"' | '\'' | '$') {
+    for (index, c) in path.chars().enumerate() {
+        let first_needs_escape = index == 0 && (c == '\u{feff}' || looks_like_heredoc);
+        if c == escape || matches!(c, '"' | '\'' | '$') || first_needs_escape {
             out.push(escape);
         }
         out.push(c);
@@ -178,6 +183,9 @@ mod tests {
         assert_eq!(path_array(["it's.txt", "price$5.txt", "a\\b.txt"], '\\'), r#"["it\\'s.txt", "price\\$5.txt", "a\\\\b.txt"]"#);
         assert_eq!(path_array(["q\"uote.txt"], '\\'), r#"["q\\\"uote.txt"]"#);
         assert_eq!(path_array(["a`b"], '`'), r#"["a``b"]"#);
+        assert_eq!(lexed_path("\u{feff}x", '\\'), "\\\u{feff}x");
+        assert_eq!(lexed_path("<<EOF", '\\'), "\\<<EOF");
+        assert_eq!(lexed_path("12<<x", '`'), "`12<<x");
     }
 
     #[test]

@@ -437,15 +437,27 @@ impl UserSpec {
     }
 }
 
+/// Linux signal names, as the engine's signal parser knows them (without the `SIG` prefix).
+const SIGNALS: &[&str] = &[
+    "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL", "PIPE", "POLL",
+    "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1",
+    "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX",
+];
+
 fn check_signal(value: &str) -> Result<(), Error> {
     let numeric = !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) && value.parse::<u32>().is_ok_and(|n| n > 0);
-    let mut chars = value.chars();
-    let named = matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '+' || c == '-');
+    let name = value.strip_prefix("SIG").unwrap_or(value);
+    let realtime = |base: &str, sign: char| {
+        name.strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix(sign))
+            .and_then(|n| n.parse::<u8>().ok())
+            .is_some_and(|n| (1..=15).contains(&n) && !name.ends_with(|c: char| !c.is_ascii_digit()))
+    };
+    let named = SIGNALS.contains(&name) || realtime("RTMIN", '+') || realtime("RTMAX", '-');
     if !(numeric || named) {
         return Err(Error::new(
             ErrorKind::InvalidSignal,
-            format!("invalid stop signal {value:?}: use an uppercase name like 'SIGTERM' or 'SIGRTMIN+3', or a positive number"),
+            format!("invalid stop signal {value:?}: use an uppercase Linux signal name like 'SIGTERM' or 'SIGRTMIN+3', or a positive number"),
         ));
     }
     Ok(())
@@ -458,7 +470,9 @@ string_newtype!(
     /// use dockwright::Signal;
     ///
     /// assert_eq!(Signal::new("SIGQUIT").unwrap().as_str(), "SIGQUIT");
+    /// assert!(Signal::new("SIGRTMIN+3").is_ok());
     /// assert!(Signal::new("0").is_err());
+    /// assert!(Signal::new("SIGNOPE").is_err());
     /// ```
     Signal,
     check_signal

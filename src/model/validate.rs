@@ -83,6 +83,17 @@ fn check_instruction(
                     ),
                     _ => {}
                 }
+                if let Mount::Cache { mode: Some(mode), .. }
+                | Mount::Secret { mode: Some(mode), .. }
+                | Mount::Ssh { mode: Some(mode), .. } = mount
+                {
+                    if !mode.as_str().chars().all(|c| c.is_ascii_digit()) {
+                        problem(
+                            ErrorKind::InvalidChmod,
+                            format!("mount mode {:?} must be octal (like '0755'): BuildKit does not take symbolic modes there", mode.as_str()),
+                        );
+                    }
+                }
             }
             check_command(&run.command, false, &mut problem);
         }
@@ -107,17 +118,23 @@ fn check_instruction(
                 check_len(&value.to_string(), &format!("label {key}"), &mut problem);
             }
         }
-        Instruction::Workdir(workdir) => {
-            if workdir.path.parts().is_empty() {
-                problem(ErrorKind::InvalidInstruction, "WORKDIR needs a path".to_string());
-            }
+        Instruction::Workdir(workdir) if workdir.path.parts().is_empty() => {
+            problem(ErrorKind::InvalidInstruction, "WORKDIR needs a path".to_string());
         }
         Instruction::Expose(expose) if expose.ports.is_empty() => {
             problem(ErrorKind::InvalidInstruction, "EXPOSE needs at least one port".to_string());
         }
         Instruction::Volume(volume) => {
-            if volume.paths.is_empty() || volume.paths.iter().any(|p| p.as_str().is_empty()) {
-                problem(ErrorKind::InvalidInstruction, "VOLUME needs one or more non-empty paths".to_string());
+            if volume.paths.is_empty() || volume.paths.iter().any(|p| p.as_str().trim().is_empty()) {
+                problem(ErrorKind::InvalidInstruction, "VOLUME needs one or more paths that are not blank".to_string());
+            }
+            for path in &volume.paths {
+                if path.as_str().trim() != path.as_str() {
+                    problem(
+                        ErrorKind::InvalidInstruction,
+                        format!("VOLUME path {:?} starts or ends with whitespace, which BuildKit trims", path.as_str()),
+                    );
+                }
             }
         }
         Instruction::Healthcheck(Healthcheck::Check { command, .. }) => check_command(command, true, &mut problem),
@@ -179,6 +196,23 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
                     problem(
                         ErrorKind::InvalidInstruction,
                         format!("an inline file must be the only source and its destination {dest:?} a file path, not a directory"),
+                    );
+                }
+                if dest.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '$' | '\\' | '`'))
+                    || dest.contains("<<")
+                {
+                    problem(
+                        ErrorKind::InvalidInstruction,
+                        format!(
+                            "inline file destination {dest:?} cannot hold whitespace, quotes, '$', '\\', '`' or '<<': \
+                             BuildKit reads heredoc lines as shell words"
+                        ),
+                    );
+                }
+                if content.as_str().contains('\r') {
+                    problem(
+                        ErrorKind::InvalidText,
+                        format!("inline file for {dest:?} holds a carriage return, which BuildKit's heredoc reading does not keep exactly: use LF line endings"),
                     );
                 }
                 if !content.as_str().is_empty() && !content.as_str().ends_with('\n') {

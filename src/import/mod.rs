@@ -1,0 +1,20 @@
+//! Reading Dockerfile text the way BuildKit does.
+//!
+//! [`parse`] is a port of BuildKit's line-level parser (`frontend/dockerfile/parser`):
+//! it turns text into an [`Ast`] of [`Node`]s whose [`Ast::dump`] matches BuildKit's
+//! own parser golden files byte for byte. It is the independent oracle the emitter's
+//! property tests check against, and the base of the importer.
+
+pub mod lex;
+pub use lex::{LexError, LexErrorKind, Lexer};
+
+pub mod decode;
+pub use decode::{
+    decode, Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, InlineFile, Mount, Run,
+    ShellOrExec,
+};
+
+pub mod ast;
+pub mod parser;
+pub use ast::{Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning};
+pub use parser::parse;

@@ -1,0 +1,415 @@
+//! Every error `Image::validate` and `Dockerfile::validate` can report: its kind, and a message that
+//! names the bad input. One `check` helper; one test per error.
+
+use dockwright::model::{self, BaseImage, Dockerfile, FromInstruction, Instruction, Source};
+use dockwright::{Base, ErrorKind, Image, Line, Run, Stage, StageName, Text};
+
+/// Validates `image` and asserts it reports exactly the `expected` (kind, message) pairs, in order.
+#[track_caller]
+fn check(image: &Image, expected: &[(ErrorKind, &str)]) {
+    let errors = image.validate().expect_err("the image should be invalid");
+    let got: Vec<(ErrorKind, String)> = errors.iter().map(|e| (e.kind(), e.to_string())).collect();
+    let want: Vec<(ErrorKind, String)> = expected.iter().map(|(k, m)| (*k, m.to_string())).collect();
+    pretty_assertions::assert_eq!(got, want);
+}
+
+fn one(stage: Stage) -> Image {
+    let mut image = Image::new();
+    image.stage(stage);
+    image
+}
+
+fn slim() -> Base {
+    Base::debian("bookworm-slim")
+}
+
+#[test]
+fn no_stages() {
+    check(&Image::new(), &[(ErrorKind::NoStage, "the image has no stages: add one with Image::stage")]);
+}
+
+#[test]
+fn invalid_stage_name_names_it() {
+    check(
+        &one(Stage::new("Build Stage", slim())),
+        &[(
+            ErrorKind::InvalidStageName,
+            "stage 'Build Stage': invalid stage name 'Build Stage': use lowercase letters, digits, '-', '_' and '.', starting with a letter",
+        )],
+    );
+}
+
+#[test]
+fn reserved_stage_name() {
+    check(
+        &one(Stage::new("context", slim())),
+        &[(ErrorKind::InvalidStageName, "stage 'context': stage name 'context' is reserved by BuildKit: choose another name")],
+    );
+}
+
+#[test]
+fn duplicate_stage_names() {
+    let mut image = Image::new();
+    image.stage(Stage::new("app", slim()));
+    image.stage(Stage::new("app", slim()));
+    check(&image, &[(ErrorKind::DuplicateStage, "two stages are named 'app': stage names must be unique")]);
+}
+
+#[test]
+fn handle_from_another_image() {
+    let mut other = Image::new();
+    let foreign = other.stage(Stage::new("builder", slim()));
+    let mut image = Image::new();
+    image.stage(Stage::new("builder", slim()));
+    image.stage(Stage::new("app", slim()).copy_from(&foreign, ["/out"], "/out"));
+    check(
+        &image,
+        &[(
+            ErrorKind::ForeignStage,
+            "stage 'app': uses stage 'builder' from another image: add that stage to this image and use its handle",
+        )],
+    );
+}
+
+#[test]
+fn foreign_handle_as_base_and_in_mounts() {
+    let mut other = Image::new();
+    let foreign = other.stage(Stage::new("deps", slim()));
+    let mut image = Image::new();
+    image.stage(Stage::new("app", &foreign).run(Run::sh("ls /w").bind_from(&foreign, "/", "/w")));
+    let errors = image.validate().unwrap_err();
+    let kinds: Vec<ErrorKind> = errors.iter().map(|e| e.kind()).collect();
+    assert_eq!(kinds, [ErrorKind::ForeignStage, ErrorKind::ForeignStage], "{errors}");
+}
+
+#[test]
+fn model_stage_used_before_definition() {
+    let mut dockerfile = Dockerfile::default();
+    let mut first = model::Stage::new(FromInstruction {
+        platform: None,
+        base: BaseImage::Image(dockwright::ImageRef::parse("alpine:3.19").unwrap()),
+        name: Some(StageName::new("app").unwrap()),
+    });
+    let mut copy = model::Copy::new(vec![Source::path("/out").unwrap()], Line::new("/out").unwrap());
+    copy.from = Some(model::FromSource::Stage(StageName::new("builder").unwrap()));
+    first.instructions.push(Instruction::Copy(copy));
+    dockerfile.stages.push(first);
+    dockerfile.stages.push(model::Stage::new(FromInstruction {
+        platform: None,
+        base: BaseImage::Image(dockwright::ImageRef::parse("alpine:3.19").unwrap()),
+        name: Some(StageName::new("builder").unwrap()),
+    }));
+    let errors = dockerfile.validate().unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "stage 'app', instruction 1 (COPY): --from=builder names a stage that is not defined before this one"
+    );
+    assert_eq!(errors.iter().next().unwrap().kind(), ErrorKind::StageUsedBeforeDefinition);
+}
+
+#[test]
+fn newline_in_env_value() {
+    check(
+        &one(Stage::new("app", slim()).env("GREETING", "hello\nFROM evil")),
+        &[(
+            ErrorKind::InvalidText,
+            "stage 'app', ENV 'GREETING': value \"hello\\nFROM evil\" holds a line break, and a Dockerfile has no way to write one here: put multi-line content in a file (Stage::file) or a RUN script",
+        )],
+    );
+}
+
+#[test]
+fn newline_in_label_value() {
+    check(
+        &one(Stage::new("app", slim()).label("description", "a\nb")),
+        &[(
+            ErrorKind::InvalidText,
+            "stage 'app', LABEL 'description': value \"a\\nb\" holds a line break, and a Dockerfile has no way to write one here: put multi-line content in a file (Stage::file) or a RUN script",
+        )],
+    );
+}
+
+#[test]
+fn invalid_env_key() {
+    check(
+        &one(Stage::new("app", slim()).env("MY-VAR", "1")),
+        &[(
+            ErrorKind::InvalidVarName,
+            "stage 'app', ENV 'MY-VAR': invalid variable name 'MY-VAR': use letters, digits and '_', not starting with a digit",
+        )],
+    );
+}
+
+#[test]
+fn invalid_label_key() {
+    check(
+        &one(Stage::new("app", slim()).label("a=b", "c")),
+        &[(
+            ErrorKind::InvalidLabelKey,
+            "stage 'app', LABEL 'a=b': invalid label key \"a=b\": a key must be non-empty and hold no '=' or control character",
+        )],
+    );
+}
+
+#[test]
+fn invalid_image_reference() {
+    check(
+        &one(Stage::new("app", Base::image("Python:3.12", dockwright::OsFamily::Debian))),
+        &[(
+            ErrorKind::InvalidImageRef,
+            "stage 'app': invalid image reference \"Python:3.12\": repository path components are lowercase letters, digits and '.', '_', '-'",
+        )],
+    );
+}
+
+#[test]
+fn invalid_user() {
+    check(
+        &one(Stage::new("app", slim()).user("app user")),
+        &[(
+            ErrorKind::InvalidUser,
+            "stage 'app', USER: invalid user \"app user\": use 'name', 'name:group', 'uid' or 'uid:gid' (letters, digits, '_', '.', '-')",
+        )],
+    );
+}
+
+#[test]
+fn invalid_port() {
+    check(
+        &one(Stage::new("app", slim()).expose_ports(&["80:80"])),
+        &[(
+            ErrorKind::InvalidPort,
+            "stage 'app', EXPOSE: invalid port \"80:80\": use 1-65535, optionally a range 'a-b', and '/tcp', '/udp' or '/sctp'",
+        )],
+    );
+}
+
+#[test]
+fn invalid_platform() {
+    check(
+        &one(Stage::new("app", slim()).platform("amd64")),
+        &[(
+            ErrorKind::InvalidPlatform,
+            "stage 'app': invalid platform \"amd64\": use 'os/arch' or 'os/arch/variant' (like 'linux/amd64'), or '$BUILDPLATFORM'",
+        )],
+    );
+}
+
+#[test]
+fn invalid_duration() {
+    check(
+        &one(Stage::new("app", slim()).healthcheck(dockwright::Health::new(["true"]).interval("30"))),
+        &[(
+            ErrorKind::InvalidDuration,
+            "stage 'app', HEALTHCHECK, --interval: invalid duration \"30\": use a number with a unit, like '30s', '1m30s' or '500ms'",
+        )],
+    );
+}
+
+#[test]
+fn invalid_chmod() {
+    check(
+        &one(Stage::new("app", slim()).copy_with(dockwright::Copy::new(["a"], "/a").chmod("rwx"))),
+        &[(
+            ErrorKind::InvalidChmod,
+            "stage 'app', COPY: invalid file mode \"rwx\": use octal like '755' or '0644', or symbolic like 'u+x,go-w'",
+        )],
+    );
+}
+
+#[test]
+fn invalid_signal() {
+    check(
+        &one(Stage::new("app", slim()).stop_signal("sigterm")),
+        &[(
+            ErrorKind::InvalidSignal,
+            "stage 'app', STOPSIGNAL: invalid stop signal \"sigterm\": use an uppercase Linux signal name like 'SIGTERM' or 'SIGRTMIN+3', or a positive number",
+        )],
+    );
+}
+
+#[test]
+fn unsafe_mount_value() {
+    check(
+        &one(Stage::new("app", slim()).run(Run::sh("ls").cache("/a,b"))),
+        &[(
+            ErrorKind::InvalidFlagValue,
+            "stage 'app', RUN, cache mount target: flag value \"/a,b\" must be non-empty and use only letters, digits and _ . / @ : + -",
+        )],
+    );
+}
+
+#[test]
+fn directive_looking_comment() {
+    check(
+        &one(Stage::new("app", slim()).comment("check=skip=all")),
+        &[(
+            ErrorKind::InvalidComment,
+            "stage 'app', comment: comment line \"check=skip=all\" would be read by BuildKit as the 'check' parser directive: reword it, or set the directive on the Dockerfile",
+        )],
+    );
+}
+
+#[test]
+fn raw_instruction_that_would_swallow_the_next_line() {
+    check(
+        &one(Stage::new("app", slim()).raw("ENV", "A=b \\")),
+        &[(
+            ErrorKind::InvalidRaw,
+            "stage 'app', raw instruction: raw ENV arguments \"A=b \\\\\" end with an escape character, which would join the next line to this instruction",
+        )],
+    );
+}
+
+#[test]
+fn several_sources_need_a_directory_destination() {
+    check(
+        &one(Stage::new("app", slim()).copy(["a", "b"], "/app")),
+        &[(
+            ErrorKind::InvalidInstruction,
+            "stage 'app', instruction 1 (COPY): copies 2 sources, so the destination \"/app\" must end with '/'",
+        )],
+    );
+}
+
+#[test]
+fn inline_file_without_final_newline() {
+    check(
+        &one(Stage::new("app", slim()).file("/etc/motd", "hello")),
+        &[(
+            ErrorKind::InvalidText,
+            "stage 'app', instruction 1 (COPY): inline file for \"/etc/motd\" must end with a newline: BuildKit always writes one",
+        )],
+    );
+}
+
+#[test]
+fn shell_form_on_an_image_without_a_shell() {
+    check(
+        &one(Stage::new("app", Base::distroless_static()).cmd("serve --port 80")),
+        &[(
+            ErrorKind::Unsupported,
+            "stage 'app': CMD uses shell form, but gcr.io/distroless/static-debian12 (distroless) has no shell: use exec form (an array of arguments)",
+        )],
+    );
+}
+
+#[test]
+fn install_without_a_package_manager() {
+    check(
+        &one(Stage::new("app", Base::scratch()).install(["curl"])),
+        &[(
+            ErrorKind::Unsupported,
+            "stage 'app', install: cannot install curl on scratch (scratch): it has no package manager; install in a builder stage and copy the files",
+        )],
+    );
+}
+
+#[test]
+fn healthcheck_without_a_probe_says_what_to_install() {
+    let err = Stage::new("app", slim()).healthcheck_http(8000, "/health").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::MissingProbe);
+    assert_eq!(
+        err.to_string(),
+        "stage 'app': cannot probe http://127.0.0.1:8000/health: debian:bookworm-slim (debian) has no curl, wget, python3 or node; install one first, e.g. .install([\"curl\"]), or use Stage::healthcheck with your own command"
+    );
+}
+
+#[test]
+fn nul_in_run_text() {
+    check(
+        &one(Stage::new("app", slim()).run("echo a\0b")),
+        &[(
+            ErrorKind::InvalidText,
+            "stage 'app', RUN: text \"echo a\\0b\" holds a NUL character, which no Dockerfile or process argument can carry: remove it",
+        )],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut image = Image::new().syntax("not a ref");
+    image.stage(
+        Stage::new("App", slim())
+            .env("1X", "a")
+            .label("k", "v\n")
+            .user("")
+            .copy(["a", "b"], "/dest"),
+    );
+    let errors = image.validate().unwrap_err();
+    let kinds: Vec<ErrorKind> = errors.iter().map(|e| e.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            ErrorKind::InvalidImageRef,
+            ErrorKind::InvalidStageName,
+            ErrorKind::InvalidVarName,
+            ErrorKind::InvalidText,
+            ErrorKind::InvalidUser,
+        ],
+        "{errors}"
+    );
+}
+
+#[test]
+fn model_shell_needs_an_executable_and_onbuild_cannot_nest() {
+    let mut dockerfile = Dockerfile::default();
+    let mut stage = model::Stage::new(FromInstruction {
+        platform: None,
+        base: BaseImage::Image(dockwright::ImageRef::parse("alpine:3.19").unwrap()),
+        name: None,
+    });
+    stage.instructions.push(Instruction::Shell(model::Shell { argv: vec![] }));
+    let inner = Instruction::Shell(model::Shell { argv: vec![Text::new("/bin/sh").unwrap()] });
+    let nested = Instruction::OnBuild(model::OnBuild { trigger: Box::new(inner) });
+    stage.instructions.push(Instruction::OnBuild(model::OnBuild { trigger: Box::new(nested) }));
+    dockerfile.stages.push(stage);
+    assert_eq!(
+        dockerfile.validate().unwrap_err().to_string(),
+        "2 problems:\n  - stage 1, instruction 1 (SHELL): SHELL needs at least the shell executable\n  - stage 1, instruction 2 (ONBUILD): ONBUILD cannot trigger ONBUILD"
+    );
+}
+
+#[test]
+fn symbolic_mode_on_a_mount() {
+    let mount = model::Mount::Cache {
+        target: dockwright::FlagValue::new("/cache").unwrap(),
+        id: None,
+        sharing: None,
+        from: None,
+        source: None,
+        mode: Some(dockwright::Chmod::new("u+x").unwrap()),
+        uid: None,
+        gid: None,
+        readonly: false,
+    };
+    check(
+        &one(Stage::new("app", slim()).run(Run::sh("ls").mount(mount))),
+        &[(
+            ErrorKind::InvalidChmod,
+            "stage 'app', instruction 1 (RUN): mount mode \"u+x\" must be octal (like '0755'): BuildKit does not take symbolic modes there",
+        )],
+    );
+}
+
+#[test]
+fn inline_file_destination_with_whitespace() {
+    check(
+        &one(Stage::new("app", slim()).file("/etc/my app.conf", "x\n")),
+        &[(
+            ErrorKind::InvalidInstruction,
+            "stage 'app', instruction 1 (COPY): inline file destination \"/etc/my app.conf\" cannot hold whitespace, quotes, '$', '\\', '`' or '<<': BuildKit reads heredoc lines as shell words",
+        )],
+    );
+}
+
+#[test]
+fn inline_file_with_carriage_returns() {
+    check(
+        &one(Stage::new("app", slim()).file("/etc/app.conf", "a\r\n")),
+        &[(
+            ErrorKind::InvalidText,
+            "stage 'app', instruction 1 (COPY): inline file for \"/etc/app.conf\" holds a carriage return, which BuildKit's heredoc reading does not keep exactly: use LF line endings",
+        )],
+    );
+}
