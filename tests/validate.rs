@@ -413,3 +413,12 @@ fn inline_file_with_carriage_returns() {
         )],
     );
 }
+
+#[test]
+fn run_with_an_empty_argv() {
+    let empty: [&str; 0] = [];
+    check(
+        &one(Stage::new("app", slim()).run(Run::exec(empty))),
+        &[(ErrorKind::InvalidInstruction, "stage 'app', instruction 1 (RUN): the exec-form command is empty")],
+    );
+}

@@ -17,9 +17,11 @@
 //! argument counts and shapes, stage names, `RUN --mount` (CSV, keys, types, values),
 //! `--network`, `--security`, HEALTHCHECK durations and retries, the STOPSIGNAL name,
 //! empty VOLUME paths, blank FROM images, variables in `COPY --from`, ONBUILD triggers.
-//! What is not (it needs more than one instruction, the build context or a registry):
-//! stage references, `--chmod` and `--checksum` syntax, platform syntax, port syntax, and
-//! BuildKit's "did you mean" suggestions.
+//! What is not: whatever needs more than one instruction, the build context or a registry
+//! (stage references, `--from` targets), the syntax checks BuildKit makes later while
+//! building LLB (`--chmod` modes, `--checksum` digests and source kinds, platform strings,
+//! port specs, per-type mount requirements in `dispatchRunMounts`), and BuildKit's
+//! "did you mean" suffixes on unknown flags, mount types and keys.
 //!
 //! The environment is the one in force *before* the instruction: BuildKit expands all of an
 //! ENV's or LABEL's pairs against it, while ARG defaults are expanded one after the other,
@@ -115,6 +117,7 @@ pub enum Command {
 /// assert_eq!(cmds[1], Command::Cmd(ShellOrExec::Shell("echo $HOME".into())));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ShellOrExec {
     /// Shell form: the text handed to the SHELL as one argument.
     Shell(String),

@@ -95,7 +95,7 @@ fn check_instruction(
                     }
                 }
             }
-            check_command(&run.command, false, &mut problem);
+            check_command(&run.command, true, &mut problem);
         }
         Instruction::Copy(copy) => {
             check_from(&copy.from, &mut problem);
