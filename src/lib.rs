@@ -39,6 +39,7 @@ pub mod emit;
 mod error;
 pub mod import;
 pub mod model;
+pub mod recipe;
 
 pub use base::{Base, Official, OsFamily, PackageManager, Tool};
 pub use dsl::{Copy, Health, Image, IntoCommand, IntoValue, Run, Stage, StageBase, StageHandle};
@@ -48,3 +49,8 @@ pub use model::{
     Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, Keyword, LabelKey, Line, Part, Pattern, Platform, Port,
     Protocol, Signal, StageName, Text, UserSpec, Value, VarName,
 };
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

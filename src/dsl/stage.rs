@@ -1,6 +1,6 @@
 //! [`Stage`]: one build stage, made from a base, with chainable instruction and intent methods.
 
-use crate::base::{Base, Official, OsFamily, Tool};
+use crate::base::{Base, Official, Tool};
 use crate::error::{Error, ErrorKind};
 use crate::model::{
     self, BaseImage, Cmd, Command, CommentLine, Entrypoint, Env, Expose, FromInstruction, Healthcheck, Instruction,
@@ -688,9 +688,6 @@ impl Stage {
         match self.facts.base.install_script(&names) {
             Ok(script) => {
                 self.facts.tools.extend(names.iter().filter_map(|name| Tool::from_package(name)));
-                if self.facts.base.family() == OsFamily::Alpine && names.iter().any(|n| n.starts_with("curl")) {
-                    self.facts.tools.insert(Tool::Curl);
-                }
                 self.run(Run::steps(script))
             }
             Err(err) => {
