@@ -1,0 +1,171 @@
+//! The command line shared by the seed examples (std only).
+//!
+//! ```text
+//! cargo run --example <example> [-- [SERVICE] [--out DIR]]
+//! ```
+//!
+//! - A single-service example prints its Dockerfile to stdout; a multi-service example prints the
+//!   service named on the command line, or prints usage (listing the names) and exits 2.
+//! - `--out DIR` writes `Dockerfile` and `.dockerignore` instead: into `DIR/` for a single-service
+//!   example, into `DIR/<service>/` for each service (or only the one named) of a multi-service one.
+//!   Files are written atomically (a temporary file in the same directory, then a rename).
+//! - Exit codes: 0 done, 1 invalid image or write error, 2 usage error.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use dockwright::Image;
+
+/// Runs the example's command line over `images` (its `images()`), returning the exit code.
+pub fn main(example: &str, images: Vec<(&'static str, Image)>) -> ExitCode {
+    let single = images.len() == 1 && images[0].0 == example;
+    let usage = usage(example, &images, single);
+    let args = match Args::parse(std::env::args_os().skip(1)) {
+        Ok(Args { help: true, .. }) => {
+            print!("{usage}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(args) => args,
+        Err(message) => {
+            eprint!("error: {message}\n\n{usage}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let selected: Vec<(&str, Image)> = match &args.service {
+        Some(name) => match images.into_iter().find(|(service, _)| service == name) {
+            Some(found) => vec![found],
+            None => {
+                eprint!("error: {example} has no service {name:?}\n\n{usage}");
+                return ExitCode::from(2);
+            }
+        },
+        None if single || args.out.is_some() => images,
+        None => {
+            eprint!("{usage}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let mut rendered = Vec::with_capacity(selected.len());
+    for (service, image) in &selected {
+        match image.emit() {
+            Ok(dockerfile) => rendered.push((*service, dockerfile, image.dockerignore_text())),
+            Err(errors) => {
+                eprintln!("error: {example} {service}: invalid image\n{errors}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+
+    let Some(out) = args.out else {
+        // Without --out exactly one image was selected.
+        for (_, dockerfile, _) in &rendered {
+            print!("{dockerfile}");
+        }
+        return ExitCode::SUCCESS;
+    };
+    for (service, dockerfile, dockerignore) in &rendered {
+        let dir = if single {
+            out.clone()
+        } else {
+            out.join(service)
+        };
+        let written = write_atomic(&dir, "Dockerfile", dockerfile)
+            .and_then(|()| write_atomic(&dir, ".dockerignore", dockerignore));
+        if let Err(message) = written {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+        eprintln!(
+            "wrote {} and {}",
+            dir.join("Dockerfile").display(),
+            dir.join(".dockerignore").display()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn usage(example: &str, images: &[(&'static str, Image)], single: bool) -> String {
+    if single {
+        return format!(
+            "usage: cargo run --example {example} [-- --out DIR]\n\n\
+             Prints the Dockerfile, or writes DIR/Dockerfile and DIR/.dockerignore.\n"
+        );
+    }
+    let names: Vec<&str> = images.iter().map(|(name, _)| *name).collect();
+    format!(
+        "usage: cargo run --example {example} -- <SERVICE> [--out DIR]\n       \
+         cargo run --example {example} -- --out DIR\n\n\
+         Prints the Dockerfile of SERVICE, or writes DIR/<SERVICE>/Dockerfile and .dockerignore\n\
+         (every service when none is named).\n\n\
+         services: {}\n",
+        names.join(", ")
+    )
+}
+
+struct Args {
+    service: Option<String>,
+    out: Option<PathBuf>,
+    help: bool,
+}
+
+impl Args {
+    fn parse(args: impl Iterator<Item = OsString>) -> Result<Args, String> {
+        let mut parsed = Args {
+            service: None,
+            out: None,
+            help: false,
+        };
+        let mut args = args;
+        while let Some(arg) = args.next() {
+            let text = arg
+                .to_str()
+                .ok_or_else(|| format!("argument {arg:?} is not valid UTF-8"))?;
+            let out = if text == "--out" {
+                Some(args.next().ok_or("--out needs a directory")?)
+            } else {
+                text.strip_prefix("--out=").map(OsString::from)
+            };
+            if let Some(dir) = out {
+                if dir.is_empty() {
+                    return Err("--out needs a directory".into());
+                }
+                if parsed.out.replace(dir.into()).is_some() {
+                    return Err("--out given twice".into());
+                }
+            } else if text == "-h" || text == "--help" {
+                parsed.help = true;
+            } else if text.starts_with('-') {
+                return Err(format!("unknown option {text:?}"));
+            } else if parsed.service.replace(text.to_string()).is_some() {
+                return Err("give at most one service name".into());
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+/// Writes `contents` to `dir/name` atomically: a temporary file in `dir`, synced, then renamed over.
+fn write_atomic(dir: &Path, name: &str, contents: &str) -> Result<(), String> {
+    fs::create_dir_all(dir)
+        .map_err(|err| format!("cannot create directory {}: {err}", dir.display()))?;
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = fs::File::create(&tmp)
+        .and_then(|mut file| {
+            file.write_all(contents.as_bytes())?;
+            file.sync_all()
+        })
+        .map_err(|err| format!("cannot write {}: {err}", tmp.display()))
+        .and_then(|()| {
+            fs::rename(&tmp, &path).map_err(|err| format!("cannot write {}: {err}", path.display()))
+        });
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
