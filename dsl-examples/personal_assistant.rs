@@ -52,16 +52,7 @@ pub fn images() -> Vec<(&'static str, Image)> {
         .env("PYTHONPATH", "/app/src")
         .port(8000)
         .health_path("/health")
-        .cmd([
-            "uvicorn",
-            APP,
-            "--host",
-            "0.0.0.0",
-            "--port",
-            "8000",
-            "--workers",
-            "2",
-        ])
+        .cmd(["uvicorn", APP, "--host", "0.0.0.0", "--port", "8000", "--workers", "2"])
         .add_to(&mut image);
 
     // The development tools, added to the builder's venv from the same vendored wheels.

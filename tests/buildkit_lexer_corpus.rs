@@ -12,8 +12,7 @@ use std::path::PathBuf;
 use dockwright::import::Lexer;
 
 fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora/buildkit/frontend/dockerfile/shell")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/buildkit/frontend/dockerfile/shell")
 }
 
 fn read_corpus(name: &str) -> String {
@@ -81,35 +80,21 @@ fn env_var_test_process_word() {
         let got = lexer.process_word(source, &lookup);
         match (expected, got) {
             ("error", Ok(word)) => {
-                failures.push(format!(
-                    "line {line_no}: {source:?} should fail, got {word:?}"
-                ));
+                failures.push(format!("line {line_no}: {source:?} should fail, got {word:?}"));
             }
             ("error", Err(_)) => {}
             (want, Ok(word)) if word == want => {}
             (want, Ok(word)) => {
-                failures.push(format!(
-                    "line {line_no}: {source:?} -> {word:?}, want {want:?}"
-                ));
+                failures.push(format!("line {line_no}: {source:?} -> {word:?}, want {want:?}"));
             }
             (want, Err(err)) => {
-                failures.push(format!(
-                    "line {line_no}: {source:?} failed ({err}), want {want:?}"
-                ));
+                failures.push(format!("line {line_no}: {source:?} failed ({err}), want {want:?}"));
             }
         }
     }
-    eprintln!(
-        "envVarTest: {} of {run} cases pass ({skipped_windows} Windows-only skipped)",
-        run - failures.len()
-    );
+    eprintln!("envVarTest: {} of {run} cases pass ({skipped_windows} Windows-only skipped)", run - failures.len());
     assert!(run > 200, "envVarTest looks truncated: only {run} cases");
-    assert!(
-        failures.is_empty(),
-        "{} envVarTest failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} envVarTest failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -131,9 +116,7 @@ fn words_test_process_words() {
         }
         let fields: Vec<&str> = line.split('|').collect();
         let [test, expected] = fields[..] else {
-            failures.push(format!(
-                "line {line_no}: expected exactly one | in {line:?}"
-            ));
+            failures.push(format!("line {line_no}: expected exactly one | in {line:?}"));
             continue;
         };
         let test = test.trim();
@@ -148,27 +131,16 @@ fn words_test_process_words() {
             Err(_) => vec!["error".to_string()],
         };
         if got != expected {
-            failures.push(format!(
-                "line {line_no}: {test:?} -> {got:?}, want {expected:?}"
-            ));
+            failures.push(format!("line {line_no}: {test:?} -> {got:?}, want {expected:?}"));
         }
     }
     eprintln!("wordsTest: {} of {run} cases pass", run - failures.len());
     assert!(run >= 20, "wordsTest looks truncated: only {run} cases");
-    assert!(
-        failures.is_empty(),
-        "{} wordsTest failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} wordsTest failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// One `ProcessWord` case: input, environment, expected result (`None` = must fail).
-type Case = (
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    Option<&'static str>,
-);
+type Case = (&'static str, &'static [(&'static str, &'static str)], Option<&'static str>);
 
 /// `lex_test.go` `TestProcessWithMatches` (expected words; the matched/unmatched name sets
 /// are not part of dockwright's API).
@@ -254,17 +226,10 @@ fn process_with_matches_cases() {
         match (lexer.process_word(input, &lookup), want) {
             (Ok(got), Some(want)) if got == *want => {}
             (Err(_), None) => {}
-            (got, want) => failures.push(format!(
-                "{input:?} with {env:?}: got {got:?}, want {want:?}"
-            )),
+            (got, want) => failures.push(format!("{input:?} with {env:?}: got {got:?}, want {want:?}")),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// `lex_test.go` `TestShellParserMandatoryEnvVars`.
@@ -286,23 +251,14 @@ fn mandatory_env_vars() {
     let no_empty = "${VAR:?message here$ARG}";
     let no_unset = "${VAR?message here$ARG}";
     assert_eq!(lexer.process_word(no_empty, &set).unwrap(), "plain");
-    let err = lexer
-        .process_word(no_empty, &empty)
-        .unwrap_err()
-        .to_string();
+    let err = lexer.process_word(no_empty, &empty).unwrap_err().to_string();
     assert!(err.contains("message herex"), "{err}");
-    let err = lexer
-        .process_word(no_empty, &unset)
-        .unwrap_err()
-        .to_string();
+    let err = lexer.process_word(no_empty, &unset).unwrap_err().to_string();
     assert!(err.contains("message herex"), "{err}");
 
     assert_eq!(lexer.process_word(no_unset, &set).unwrap(), "plain");
     assert_eq!(lexer.process_word(no_unset, &empty).unwrap(), "");
-    let err = lexer
-        .process_word(no_unset, &unset)
-        .unwrap_err()
-        .to_string();
+    let err = lexer.process_word(no_unset, &unset).unwrap_err().to_string();
     assert!(err.contains("message herex"), "{err}");
 }
 
@@ -326,10 +282,7 @@ fn invalid_pattern_escapes() {
 fn replace_all_template_expansion() {
     let lexer = Lexer::new('\\');
     let env = |name: &str| (name == "V").then(|| "a-b-a".to_string());
-    assert_eq!(
-        lexer.process_word(r"${V//a/[\$0]}", &env).unwrap(),
-        r"[\a]-b-[\a]"
-    );
+    assert_eq!(lexer.process_word(r"${V//a/[\$0]}", &env).unwrap(), r"[\a]-b-[\a]");
     assert_eq!(lexer.process_word("${V/a/[$0]}", &env).unwrap(), "[]-b-a");
     // Empty matches: one replacement per position, none right after a match.
     assert_eq!(lexer.process_word("${V//?()/x}", &env).unwrap(), "a-b-a");
@@ -348,10 +301,7 @@ fn nesting_limit_is_an_error_not_a_crash() {
 #[test]
 fn leading_byte_order_mark_is_dropped_like_text_scanner() {
     let lexer = Lexer::new('\\');
-    assert_eq!(
-        lexer.process_word("\u{feff}a\u{feff}", &|_| None).unwrap(),
-        "a\u{feff}"
-    );
+    assert_eq!(lexer.process_word("\u{feff}a\u{feff}", &|_| None).unwrap(), "a\u{feff}");
 }
 
 proptest::proptest! {

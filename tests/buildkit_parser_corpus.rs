@@ -47,40 +47,25 @@ fn case_dirs(dir: &Path) -> Vec<PathBuf> {
         Ok(entries) => entries,
         Err(e) => panic!("cannot list {}: {e}", dir.display()),
     };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
+    let mut dirs: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     dirs
 }
 
 fn name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn ok(text: &str) -> Parsed {
     let parsed = parse(text);
-    assert!(
-        parsed.errors.is_empty(),
-        "unexpected errors for {text:?}: {:?}",
-        parsed.errors
-    );
+    assert!(parsed.errors.is_empty(), "unexpected errors for {text:?}: {:?}", parsed.errors);
     parsed
 }
 
 fn only(text: &str) -> Node {
     let parsed = ok(text);
     assert_eq!(parsed.ast.nodes.len(), 1, "{text:?}: {}", parsed.ast.dump());
-    parsed
-        .ast
-        .nodes
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| unreachable!())
+    parsed.ast.nodes.into_iter().next().unwrap_or_else(|| unreachable!())
 }
 
 fn errors(text: &str) -> Vec<String> {
@@ -88,13 +73,7 @@ fn errors(text: &str) -> Vec<String> {
 }
 
 fn heredoc(name: &str, content: &str, expand: bool, chomp: bool, fd: u32) -> Heredoc {
-    Heredoc {
-        name: name.to_string(),
-        content: content.to_string(),
-        expand,
-        chomp,
-        file_descriptor: fd,
-    }
+    Heredoc { name: name.to_string(), content: content.to_string(), expand, chomp, file_descriptor: fd }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -122,18 +101,8 @@ fn golden_cases_dump_like_buildkit() {
             got.push_str(&format!("=== {}\n{actual}", name(dir)));
         }
     }
-    assert!(
-        dirs.len() >= 33,
-        "expected the 33 golden cases, found {}",
-        dirs.len()
-    );
-    assert_eq!(
-        got,
-        want,
-        "{} of {} golden cases differ: {failed:?}",
-        failed.len(),
-        dirs.len()
-    );
+    assert!(dirs.len() >= 33, "expected the 33 golden cases, found {}", dirs.len());
+    assert_eq!(got, want, "{} of {} golden cases differ: {failed:?}", failed.len(), dirs.len());
 }
 
 /// parser_test.go `TestParseErrorCases`: every `testfiles-negative/<case>` fails.
@@ -146,11 +115,7 @@ fn negative_cases_fail() {
         .filter(|dir| parse(&read(&dir.join("Dockerfile"))).errors.is_empty())
         .map(|dir| name(dir))
         .collect();
-    assert_eq!(
-        passed,
-        Vec::<String>::new(),
-        "negative cases that parsed without error"
-    );
+    assert_eq!(passed, Vec::<String>::new(), "negative cases that parsed without error");
 }
 
 #[test]
@@ -158,16 +123,9 @@ fn negative_cases_give_buildkits_messages() {
     let dir = parser_dir().join("testfiles-negative");
     let first = |case: &str| {
         let parsed = parse(&read(&dir.join(case).join("Dockerfile")));
-        parsed
-            .errors
-            .first()
-            .map(|e| e.to_string())
-            .unwrap_or_default()
+        parsed.errors.first().map(|e| e.to_string()).unwrap_or_default()
     };
-    assert_eq!(
-        first("empty_dockerfile"),
-        "line 0: file with no instructions"
-    );
+    assert_eq!(first("empty_dockerfile"), "line 0: file with no instructions");
     assert_eq!(first("only_comments"), "line 3: file with no instructions");
     assert_eq!(first("env_no_value"), "line 3: ENV must have two arguments");
     assert_eq!(
@@ -180,12 +138,7 @@ fn negative_cases_give_buildkits_messages() {
 #[test]
 fn line_numbers_match_buildkit() {
     let parsed = ok(&read(&parser_dir().join("testfile-line/Dockerfile")));
-    let lines: Vec<(usize, usize)> = parsed
-        .ast
-        .nodes
-        .iter()
-        .map(|n| (n.start_line, n.end_line))
-        .collect();
+    let lines: Vec<(usize, usize)> = parsed.ast.nodes.iter().map(|n| (n.start_line, n.end_line)).collect();
     assert_eq!(lines, [(5, 5), (11, 12), (17, 31)]);
 }
 
@@ -196,9 +149,7 @@ fn unit(path: &str) -> String {
 /// parser_heredoc_test.go `TestParseExtractsHeredoc` (expected values transcribed).
 #[test]
 fn heredocs_extracted_like_buildkit() {
-    let parsed = ok(&unit(
-        "parser_heredoc/TestParseExtractsHeredoc__01.Dockerfile",
-    ));
+    let parsed = ok(&unit("parser_heredoc/TestParseExtractsHeredoc__01.Dockerfile"));
     let expected: Vec<Vec<Heredoc>> = vec![
         vec![],                                      // ENV NAME=me
         vec![],                                      // RUN ls
@@ -211,20 +162,8 @@ fn heredocs_extracted_like_buildkit() {
         vec![heredoc("UNINDENT", "\tbaz\n\tquux\n", true, true, 0)],
         vec![heredoc("UNINDENT2", "\tbaz\n\tquux\n", true, true, 0)],
         vec![heredoc("EXPAND", "\texpand $NAME\n", true, true, 0)],
-        vec![heredoc(
-            "NOEXPAND",
-            "\tdon't expand $NAME\n",
-            false,
-            true,
-            0,
-        )],
-        vec![heredoc(
-            "COPY",
-            "echo hello world\necho foo bar\n",
-            true,
-            false,
-            0,
-        )],
+        vec![heredoc("NOEXPAND", "\tdon't expand $NAME\n", false, true, 0)],
+        vec![heredoc("COPY", "echo hello world\necho foo bar\n", true, false, 0)],
         vec![heredoc(
             "COMMENT",
             "# internal comment\necho hello world\necho foo bar # trailing comment\n",
@@ -233,15 +172,9 @@ fn heredocs_extracted_like_buildkit() {
             0,
         )],
         vec![heredoc("MOUNT", "echo hello\n", true, false, 0)],
-        vec![
-            heredoc("FILE1", "content 1\n", true, false, 0),
-            heredoc("FILE2", "content 2\n", true, false, 0),
-        ],
+        vec![heredoc("FILE1", "content 1\n", true, false, 0), heredoc("FILE2", "content 2\n", true, false, 0)],
         vec![heredoc("EOF", "\"foo\"\n'bar'\n", true, false, 0)],
-        vec![
-            heredoc("X", "Y\n", true, false, 0),
-            heredoc("Y", "X\n", true, false, 0),
-        ],
+        vec![heredoc("X", "Y\n", true, false, 0), heredoc("Y", "X\n", true, false, 0)],
         vec![heredoc("COMPLEX", "print('hello world')\n", true, false, 0)],
         vec![heredoc("file.txt", "hello world\n", true, false, 0)],
         vec![heredoc("eof", "echo foo\n", false, false, 0)], // <<eo'f'
@@ -252,13 +185,7 @@ fn heredocs_extracted_like_buildkit() {
         vec![heredoc("EOF", "", true, false, 0)],            // <<  EOF
         vec![heredoc("EOF", "", true, false, 0)],            // <<  EOF  > foo
     ];
-    let actual: Vec<Vec<Heredoc>> = parsed
-        .ast
-        .nodes
-        .iter()
-        .skip(1)
-        .map(|n| n.heredocs.clone())
-        .collect();
+    let actual: Vec<Vec<Heredoc>> = parsed.ast.nodes.iter().skip(1).map(|n| n.heredocs.clone()).collect();
     assert_eq!(actual, expected);
     assert_eq!(parsed.ast.nodes[4].keyword, "invalid");
 }
@@ -277,9 +204,7 @@ fn json_form_takes_no_heredocs() {
 /// parser_test.go `TestParseWarnsOnEmptyContinutationLine`.
 #[test]
 fn empty_continuation_lines_warn() {
-    let parsed = ok(&unit(
-        "parser/TestParseWarnsOnEmptyContinutationLine__01.Dockerfile",
-    ));
+    let parsed = ok(&unit("parser/TestParseWarnsOnEmptyContinutationLine__01.Dockerfile"));
     let warnings: Vec<&str> = parsed.warnings.iter().map(|w| w.message.as_str()).collect();
     assert_eq!(
         warnings,
@@ -299,10 +224,7 @@ fn over_long_line_is_an_error() {
     let text = format!("\n\t\tFROM image\n\t\tLABEL test={label}\n");
     let parsed = parse(&text);
     let messages: Vec<String> = parsed.errors.iter().map(|e| e.message.clone()).collect();
-    assert_eq!(
-        messages,
-        ["dockerfile line greater than max allowed size of 65535"]
-    );
+    assert_eq!(messages, ["dockerfile line greater than max allowed size of 65535"]);
     assert_eq!(parsed.errors[0].line, 3);
     assert_eq!(parsed.ast.dump(), "(from \"image\")\n");
 }
@@ -314,10 +236,7 @@ fn over_long_line_is_an_error() {
 #[test]
 fn l1_bom_is_stripped_and_crlf_trimmed() {
     let parsed = ok("\u{feff}FROM alpine\r\nRUN echo a \\\r\n  b\r\n");
-    assert_eq!(
-        parsed.ast.dump(),
-        "(from \"alpine\")\n(run \"echo a   b\")\n"
-    );
+    assert_eq!(parsed.ast.dump(), "(from \"alpine\")\n(run \"echo a   b\")\n");
     // A BOM anywhere but at the start of line 1 is text.
     assert_eq!(only("RUN x\u{feff}\n").args, ["x\u{feff}"]);
 }
@@ -327,16 +246,10 @@ fn l1_line_limit_is_65535_bytes() {
     let at_limit = format!("LABEL a={}\n", "x".repeat(65535 - "LABEL a=".len()));
     assert!(parse(&at_limit).errors.is_empty());
     let over = format!("FROM x\nLABEL a={}\n", "x".repeat(70_000));
-    assert_eq!(
-        errors(&over),
-        ["dockerfile line greater than max allowed size of 65535"]
-    );
+    assert_eq!(errors(&over), ["dockerfile line greater than max allowed size of 65535"]);
     // Without a final newline the same limit holds.
     let last = format!("FROM x\nLABEL a={}", "x".repeat(65536 - "LABEL a=".len()));
-    assert_eq!(
-        errors(&last),
-        ["dockerfile line greater than max allowed size of 65535"]
-    );
+    assert_eq!(errors(&last), ["dockerfile line greater than max allowed size of 65535"]);
 }
 
 #[test]
@@ -364,25 +277,16 @@ fn l4_continuation_variants() {
     // Trailing spaces and tabs after the escape still continue.
     assert_eq!(only("RUN a \\ \t\nb\n").args, ["a b"]);
     // Escape and newline are deleted, nothing inserted, indentation kept.
-    assert_eq!(
-        only("RUN echo hello\\\n  world\n").args,
-        ["echo hello  world"]
-    );
+    assert_eq!(only("RUN echo hello\\\n  world\n").args, ["echo hello  world"]);
     assert_eq!(only("RUN echo good\\\nbye\n").args, ["echo goodbye"]);
     // `\\` at the end does not continue.
     let parsed = ok("RUN echo a\\\\\nRUN b\n");
     assert_eq!(parsed.ast.dump(), "(run \"echo a\\\\\\\\\")\n(run \"b\")\n");
     // `\\\` does not either (documented BuildKit limitation): `bar` is an instruction.
     let parsed = ok("RUN foo \\\\\\\nbar\n");
-    assert_eq!(
-        parsed.ast.dump(),
-        "(run \"foo \\\\\\\\\\\\\")\n(bar \"\")\n"
-    );
+    assert_eq!(parsed.ast.dump(), "(run \"foo \\\\\\\\\\\\\")\n(bar \"\")\n");
     // Quotes do not matter: ENV A="line1\ + line2" joins to line1line2.
-    assert_eq!(
-        only("ENV A=\"line1\\\nline2\"\n").args,
-        ["A", "\"line1line2\"", "="]
-    );
+    assert_eq!(only("ENV A=\"line1\\\nline2\"\n").args, ["A", "\"line1line2\"", "="]);
     // A continuation at EOF just ends the instruction.
     assert_eq!(only("RUN something \\").args, ["something"]);
     // A line holding only the escape character continues with nothing.
@@ -392,10 +296,7 @@ fn l4_continuation_variants() {
 #[test]
 fn l4_backtick_escape_continues_and_backslash_is_text() {
     let parsed = ok("# escape=`\nRUN dir c:\\ `\n  /w\nENV P=c:\\\n");
-    assert_eq!(
-        parsed.ast.dump(),
-        "(run \"dir c:\\\\   /w\")\n(env \"P\" \"c:\\\\\" \"=\")\n"
-    );
+    assert_eq!(parsed.ast.dump(), "(run \"dir c:\\\\   /w\")\n(env \"P\" \"c:\\\\\" \"=\")\n");
 }
 
 #[test]
@@ -407,19 +308,13 @@ fn l5_comment_and_blank_lines_inside_continuations_are_dropped() {
     let parsed = ok("RUN a \\\n\n  b\n");
     assert_eq!(parsed.ast.nodes[0].args, ["a   b"]);
     assert_eq!(parsed.warnings.len(), 1);
-    assert_eq!(
-        parsed.warnings[0].message,
-        "Empty continuation line found in: RUN a   b"
-    );
+    assert_eq!(parsed.warnings[0].message, "Empty continuation line found in: RUN a   b");
 }
 
 #[test]
 fn l6_trailing_escape_swallows_the_next_instruction() {
     let parsed = ok("ENV WINPATH=C:\\\nLABEL next=instruction\n");
-    assert_eq!(
-        parsed.ast.dump(),
-        "(env \"WINPATH\" \"C:LABEL\" \"=\" \"next\" \"instruction\" \"=\")\n"
-    );
+    assert_eq!(parsed.ast.dump(), "(env \"WINPATH\" \"C:LABEL\" \"=\" \"next\" \"instruction\" \"=\")\n");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -428,8 +323,7 @@ fn l6_trailing_escape_swallows_the_next_instruction() {
 
 #[test]
 fn l7_directive_syntax() {
-    let parsed =
-        ok("#   SYNTAX =  docker/dockerfile:1  \n# Escape=`\n# check = skip=all\nFROM x\n");
+    let parsed = ok("#   SYNTAX =  docker/dockerfile:1  \n# Escape=`\n# check = skip=all\nFROM x\n");
     let d = &parsed.ast.directives;
     assert_eq!(d.syntax.as_deref(), Some("docker/dockerfile:1"));
     assert_eq!(d.escape, '`');
@@ -441,20 +335,14 @@ fn l7_directive_syntax() {
 fn l7_duplicate_directive_is_an_error() {
     let parsed = parse("# syntax=a\n# syntax=b\nFROM x\n");
     assert_eq!(parsed.errors.len(), 1);
-    assert_eq!(
-        parsed.errors[0].to_string(),
-        "line 2: only one syntax parser directive can be used"
-    );
+    assert_eq!(parsed.errors[0].to_string(), "line 2: only one syntax parser directive can be used");
     assert_eq!(parsed.ast.directives.syntax.as_deref(), Some("a"));
     assert_eq!(parsed.ast.dump(), "(from \"x\")\n");
 }
 
 #[test]
 fn l7_invalid_escape_is_an_error() {
-    assert_eq!(
-        errors("# escape=^\nFROM x\n"),
-        ["invalid escape token '^' does not match ` or \\"]
-    );
+    assert_eq!(errors("# escape=^\nFROM x\n"), ["invalid escape token '^' does not match ` or \\"]);
 }
 
 #[test]
@@ -484,10 +372,7 @@ fn l7_bom_then_escape_directive() {
 #[test]
 fn l8_a_syntax_comment_first_is_the_syntax_directive() {
     let parsed = ok("# syntax=evil.example/frontend:latest\nFROM x\n");
-    assert_eq!(
-        parsed.ast.directives.syntax.as_deref(),
-        Some("evil.example/frontend:latest")
-    );
+    assert_eq!(parsed.ast.directives.syntax.as_deref(), Some("evil.example/frontend:latest"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -500,10 +385,7 @@ fn l11_flag_extraction() {
     let n = only("COPY --from build /a /b\n");
     assert_eq!(
         (n.flags.as_slice(), n.args.as_slice()),
-        (
-            &["--from".to_string()][..],
-            &["build".to_string(), "/a".to_string(), "/b".to_string()][..]
-        )
+        (&["--from".to_string()][..], &["build".to_string(), "/a".to_string(), "/b".to_string()][..])
     );
     // Shell-form CMD starting with `--` is a flag.
     let n = only("CMD --help\n");
@@ -527,18 +409,9 @@ fn l11_flag_extraction() {
 
 #[test]
 fn l11_quotes_and_escapes_in_flags() {
-    assert_eq!(
-        only("RUN --mount=type=bind,target='/a,b' true\n").flags,
-        ["--mount=type=bind,target=/a,b"]
-    );
-    assert_eq!(
-        only("RUN --mount=type=bind,\\\"target=/a,b\\\" true\n").flags,
-        ["--mount=type=bind,\"target=/a,b\""]
-    );
-    assert_eq!(
-        only("RUN --mount='type=bind,\"target=/a,b\"' true\n").flags,
-        ["--mount=type=bind,\"target=/a,b\""]
-    );
+    assert_eq!(only("RUN --mount=type=bind,target='/a,b' true\n").flags, ["--mount=type=bind,target=/a,b"]);
+    assert_eq!(only("RUN --mount=type=bind,\\\"target=/a,b\\\" true\n").flags, ["--mount=type=bind,\"target=/a,b\""]);
+    assert_eq!(only("RUN --mount='type=bind,\"target=/a,b\"' true\n").flags, ["--mount=type=bind,\"target=/a,b\""]);
     assert_eq!(only("RUN --mount=\"a b\" true\n").flags, ["--mount=a b"]);
     // With escape=` the backtick escapes and the backslash is text.
     let parsed = ok("# escape=`\nRUN --x=a`\"b\\c true\n");
@@ -557,35 +430,20 @@ fn l12_json_detection_table() {
         assert_eq!(n.args, [arg], "{text:?}");
     };
     // (1) trailing comment → shell form
-    shell(
-        "CMD [\"a\", \"b\"] # trailing comment\n",
-        "[\"a\", \"b\"] # trailing comment",
-    );
+    shell("CMD [\"a\", \"b\"] # trailing comment\n", "[\"a\", \"b\"] # trailing comment");
     // (2) single quotes are not JSON
     shell("CMD ['a', 'b']\n", "['a', 'b']");
     // (3) invalid escape
-    shell(
-        "RUN [\"c:\\windows\\system32\\tasklist.exe\"]\n",
-        "[\"c:\\windows\\system32\\tasklist.exe\"]",
-    );
+    shell("RUN [\"c:\\windows\\system32\\tasklist.exe\"]\n", "[\"c:\\windows\\system32\\tasklist.exe\"]");
     // (6) trailing comma
     shell("ENTRYPOINT [\"a\", \"b\",]\n", "[\"a\", \"b\",]");
     // (7) unquoted variable
-    shell(
-        "CMD [\"serve\", \"-p\", $PORT]\n",
-        "[\"serve\", \"-p\", $PORT]",
-    );
+    shell("CMD [\"serve\", \"-p\", $PORT]\n", "[\"serve\", \"-p\", $PORT]");
     // (91) `[ "$A" = "b" ] || true` is not JSON
-    shell(
-        "RUN [ \"$A\" = \"b\" ] || true\n",
-        "[ \"$A\" = \"b\" ] || true",
-    );
+    shell("RUN [ \"$A\" = \"b\" ] || true\n", "[ \"$A\" = \"b\" ] || true");
 
     // (5) non-string element → error
-    assert_eq!(
-        errors("CMD [\"a\", 1]\n"),
-        ["when using JSON array syntax, arrays must be comprised of strings only"]
-    );
+    assert_eq!(errors("CMD [\"a\", 1]\n"), ["when using JSON array syntax, arrays must be comprised of strings only"]);
 
     let exec = |text: &str, args: &[&str]| {
         let n = only(text);
@@ -619,10 +477,7 @@ fn l13_to_l15_forms_per_instruction() {
     assert!(only("SHELL [\"/bin/bash\", \"-c\"]\n").json);
     // HEALTHCHECK: type word, then maybe-JSON.
     let n = only("HEALTHCHECK --interval=5s CMD [\"curl\", \"-f\"]\n");
-    assert_eq!(
-        (n.args.clone(), n.json),
-        (vec!["CMD".to_string(), "curl".into(), "-f".into()], true)
-    );
+    assert_eq!((n.args.clone(), n.json), (vec!["CMD".to_string(), "curl".into(), "-f".into()], true));
     assert_eq!(only("HEALTHCHECK NONE\n").args, ["NONE"]);
     // ONBUILD nests; heredocs and JSON are judged on the nested instruction.
     let n = only("ONBUILD RUN [\"a\"]\n");
@@ -634,32 +489,17 @@ fn l13_to_l15_forms_per_instruction() {
 #[test]
 fn l23_to_l28_line_parsers() {
     // L23 ENV/LABEL: triplets, legacy form, unicode white space splits words.
-    assert_eq!(
-        only("ENV ONE TWO= THREE=world\n").args,
-        ["ONE", "TWO= THREE=world", ""]
-    );
-    assert_eq!(
-        errors("ENV x=a\u{a0}y\n"),
-        ["Syntax error - can't find = in \"y\". Must be of the form: name=value"]
-    );
-    assert_eq!(
-        only("ENV x=\"a\u{a0}y\"\n").args,
-        ["x", "\"a\u{a0}y\"", "="]
-    );
+    assert_eq!(only("ENV ONE TWO= THREE=world\n").args, ["ONE", "TWO= THREE=world", ""]);
+    assert_eq!(errors("ENV x=a\u{a0}y\n"), ["Syntax error - can't find = in \"y\". Must be of the form: name=value"]);
+    assert_eq!(only("ENV x=\"a\u{a0}y\"\n").args, ["x", "\"a\u{a0}y\"", "="]);
     assert_eq!(errors("ENV K\n"), ["ENV must have two arguments"]);
     assert_eq!(errors("LABEL K\n"), ["LABEL must have two arguments"]);
     // L24 ARG: words as written.
     assert_eq!(only("ARG A=a b\n").args, ["A=a", "b"]);
     assert_eq!(only("ARG C=\"x y\" D\n").args, ["C=\"x y\"", "D"]);
     // L25 COPY shell form: split at ASCII white space before any quote processing.
-    assert_eq!(
-        only("COPY \"my file.txt\" /dst/\n").args,
-        ["\"my", "file.txt\"", "/dst/"]
-    );
-    assert_eq!(
-        only("COPY my\\ file.txt /dst/\n").args,
-        ["my\\", "file.txt", "/dst/"]
-    );
+    assert_eq!(only("COPY \"my file.txt\" /dst/\n").args, ["\"my", "file.txt\"", "/dst/"]);
+    assert_eq!(only("COPY my\\ file.txt /dst/\n").args, ["my\\", "file.txt", "/dst/"]);
     // L27 USER/WORKDIR: the whole rest.
     assert_eq!(only("USER app user\n").args, ["app user"]);
     assert_eq!(only("WORKDIR \"/quoted dir\"\n").args, ["\"/quoted dir\""]);
@@ -676,16 +516,11 @@ fn l23_to_l28_line_parsers() {
 
 #[test]
 fn l16_two_heredocs_in_one_line() {
-    let parsed = ok(
-        "RUN <<FILE1 cat > file1 && <<FILE2 cat > file2\nI am\nfirst\nFILE1\nI am\nsecond\nFILE2\n",
-    );
+    let parsed = ok("RUN <<FILE1 cat > file1 && <<FILE2 cat > file2\nI am\nfirst\nFILE1\nI am\nsecond\nFILE2\n");
     let n = &parsed.ast.nodes[0];
     assert_eq!(
         n.heredocs,
-        [
-            heredoc("FILE1", "I am\nfirst\n", true, false, 0),
-            heredoc("FILE2", "I am\nsecond\n", true, false, 0),
-        ]
+        [heredoc("FILE1", "I am\nfirst\n", true, false, 0), heredoc("FILE2", "I am\nsecond\n", true, false, 0),]
     );
     assert_eq!(n.args, ["<<FILE1 cat > file1 && <<FILE2 cat > file2"]);
     assert_eq!((n.start_line, n.end_line), (1, 7));
@@ -697,10 +532,7 @@ fn l16_quoted_or_glued_markers_are_not_heredocs() {
     assert_eq!(n.heredocs, []);
     // `cat<<EOF`: `<<` must start a word; the body lines are instructions.
     let parsed = ok("RUN cat<<EOF\nhello\nEOF\n");
-    assert_eq!(
-        parsed.ast.dump(),
-        "(run \"cat<<EOF\")\n(hello \"\")\n(eof \"\")\n"
-    );
+    assert_eq!(parsed.ast.dump(), "(run \"cat<<EOF\")\n(hello \"\")\n(eof \"\")\n");
     // Only RUN, COPY and ADD take heredocs.
     let parsed = ok("USER <<INVALID\nINVALID\n");
     assert_eq!(parsed.ast.nodes.len(), 2);
@@ -708,15 +540,9 @@ fn l16_quoted_or_glued_markers_are_not_heredocs() {
 
 #[test]
 fn l16_shift_operator_starts_a_heredoc() {
-    assert_eq!(
-        errors("RUN echo $((1 <<2))\nRUN true\n"),
-        ["unterminated heredoc"]
-    );
+    assert_eq!(errors("RUN echo $((1 <<2))\nRUN true\n"), ["unterminated heredoc"]);
     let parsed = ok("RUN echo $((1 <<2))\nRUN true\n2))\n");
-    assert_eq!(
-        parsed.ast.nodes[0].heredocs,
-        [heredoc("2))", "RUN true\n", true, false, 0)]
-    );
+    assert_eq!(parsed.ast.nodes[0].heredocs, [heredoc("2))", "RUN true\n", true, false, 0)]);
 }
 
 #[test]
@@ -740,18 +566,12 @@ fn l16_body_lines_are_raw_and_follow_the_joined_line() {
     let parsed = ok("COPY <<EOF \\\n  /dst\n# not a comment \\\n\nEOF\nRUN next\n");
     let n = &parsed.ast.nodes[0];
     assert_eq!(n.args, ["<<EOF", "/dst"]);
-    assert_eq!(
-        n.heredocs,
-        [heredoc("EOF", "# not a comment \\\n\n", true, false, 0)]
-    );
+    assert_eq!(n.heredocs, [heredoc("EOF", "# not a comment \\\n\n", true, false, 0)]);
     assert_eq!((n.start_line, n.end_line), (1, 5));
     assert_eq!(parsed.ast.nodes[1].start_line, 6);
     // Under ONBUILD too, attached to the ONBUILD node.
     let parsed = ok("ONBUILD RUN <<EOF\necho hi\nEOF\n");
-    assert_eq!(
-        parsed.ast.nodes[0].heredocs,
-        [heredoc("EOF", "echo hi\n", true, false, 0)]
-    );
+    assert_eq!(parsed.ast.nodes[0].heredocs, [heredoc("EOF", "echo hi\n", true, false, 0)]);
     assert_eq!(parsed.ast.dump(), "(onbuild (run \"<<EOF\"))\n");
 }
 
@@ -831,14 +651,8 @@ fn awkward_inputs_do_not_panic() {
         let parsed = parse(text);
         let _ = parsed.ast.dump();
     }
-    assert_eq!(
-        only("RUN 99999999999999999999<<EOF\nEOF\n").heredocs[0].file_descriptor,
-        u32::MAX
-    );
-    assert_eq!(
-        only("RUN [\"\\ud800\\ud800\\udc00\"]\n").args,
-        ["\u{fffd}\u{10000}"]
-    );
+    assert_eq!(only("RUN 99999999999999999999<<EOF\nEOF\n").heredocs[0].file_descriptor, u32::MAX);
+    assert_eq!(only("RUN [\"\\ud800\\ud800\\udc00\"]\n").args, ["\u{fffd}\u{10000}"]);
 }
 
 /// The dump quotes like Go's `strconv.Quote`: printable runes kept, other white space,

@@ -44,7 +44,12 @@ fn shell_text(form: &ShellOrExec, heredocs: &[import::Heredoc], shell: &[String]
     }
 }
 
-fn check_command(command: &Command, form: &ShellOrExec, heredocs: &[import::Heredoc], shell: &[String]) -> Result<(), String> {
+fn check_command(
+    command: &Command,
+    form: &ShellOrExec,
+    heredocs: &[import::Heredoc],
+    shell: &[String],
+) -> Result<(), String> {
     match command {
         Command::Exec(argv) => {
             let want: Vec<String> = argv.iter().map(|a| a.as_str().to_string()).collect();
@@ -222,7 +227,8 @@ fn check_instruction(instruction: &Instruction, got: &Decoded, shell: &mut Vec<S
         (Instruction::User(user), Decoded::User(got)) if got == user.user.as_str() => Ok(()),
         (Instruction::Workdir(workdir), Decoded::Workdir(got)) if *got == resolve(&workdir.path) => Ok(()),
         (Instruction::Expose(expose), Decoded::Expose(got)) => {
-            let mut want: Vec<String> = expose.ports.iter().map(|p| p.to_string().trim_end_matches("/tcp").to_string()).collect();
+            let mut want: Vec<String> =
+                expose.ports.iter().map(|p| p.to_string().trim_end_matches("/tcp").to_string()).collect();
             want.sort();
             let mut got = got.clone();
             got.sort();
@@ -241,7 +247,15 @@ fn check_instruction(instruction: &Instruction, got: &Decoded, shell: &mut Vec<S
         (Instruction::Healthcheck(Healthcheck::None), Decoded::Healthcheck(import::Healthcheck::None)) => Ok(()),
         (
             Instruction::Healthcheck(Healthcheck::Check { options, command }),
-            Decoded::Healthcheck(import::Healthcheck::Cmd { test, interval, timeout, start_period, start_interval, retries, .. }),
+            Decoded::Healthcheck(import::Healthcheck::Cmd {
+                test,
+                interval,
+                timeout,
+                start_period,
+                start_interval,
+                retries,
+                ..
+            }),
         ) => {
             let d = |o: Option<Duration>| o.map_or(std::time::Duration::ZERO, |d| d.get());
             let ok = *interval == d(options.interval)

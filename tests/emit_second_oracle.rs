@@ -92,10 +92,12 @@ fn check(dockerfile: &Dockerfile) -> Result<(), String> {
                 }
                 (exec_argv(&run.arguments), model_exec(&m.command))
             }
-            (Pd::Healthcheck(h), Some(Instruction::Healthcheck(Healthcheck::Check { command, .. }))) => match &h.arguments {
-                HealthcheckArguments::Cmd { arguments, .. } => (exec_argv(arguments), model_exec(command)),
-                _ => return Err(format!("HEALTHCHECK lost its command in\n{text}")),
-            },
+            (Pd::Healthcheck(h), Some(Instruction::Healthcheck(Healthcheck::Check { command, .. }))) => {
+                match &h.arguments {
+                    HealthcheckArguments::Cmd { arguments, .. } => (exec_argv(arguments), model_exec(command)),
+                    _ => return Err(format!("HEALTHCHECK lost its command in\n{text}")),
+                }
+            }
             _ => continue,
         };
         // A model exec argv must come back exactly; a model shell text may come back as the exec

@@ -43,7 +43,10 @@ fn invalid_stage_name_names_it() {
 fn reserved_stage_name() {
     check(
         &one(Stage::new("context", slim())),
-        &[(ErrorKind::InvalidStageName, "stage 'context': stage name 'context' is reserved by BuildKit: choose another name")],
+        &[(
+            ErrorKind::InvalidStageName,
+            "stage 'context': stage name 'context' is reserved by BuildKit: choose another name",
+        )],
     );
 }
 
@@ -329,13 +332,7 @@ fn nul_in_run_text() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let mut image = Image::new().syntax("not a ref");
-    image.stage(
-        Stage::new("App", slim())
-            .env("1X", "a")
-            .label("k", "v\n")
-            .user("")
-            .copy(["a", "b"], "/dest"),
-    );
+    image.stage(Stage::new("App", slim()).env("1X", "a").label("k", "v\n").user("").copy(["a", "b"], "/dest"));
     let errors = image.validate().unwrap_err();
     let kinds: Vec<ErrorKind> = errors.iter().map(|e| e.kind()).collect();
     assert_eq!(

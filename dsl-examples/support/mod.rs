@@ -69,22 +69,14 @@ pub fn main(example: &str, images: Vec<(&'static str, Image)>) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     for (service, dockerfile, dockerignore) in &rendered {
-        let dir = if single {
-            out.clone()
-        } else {
-            out.join(service)
-        };
+        let dir = if single { out.clone() } else { out.join(service) };
         let written = write_atomic(&dir, "Dockerfile", dockerfile)
             .and_then(|()| write_atomic(&dir, ".dockerignore", dockerignore));
         if let Err(message) = written {
             eprintln!("error: {message}");
             return ExitCode::from(1);
         }
-        eprintln!(
-            "wrote {} and {}",
-            dir.join("Dockerfile").display(),
-            dir.join(".dockerignore").display()
-        );
+        eprintln!("wrote {} and {}", dir.join("Dockerfile").display(), dir.join(".dockerignore").display());
     }
     ExitCode::SUCCESS
 }
@@ -115,16 +107,10 @@ struct Args {
 
 impl Args {
     fn parse(args: impl Iterator<Item = OsString>) -> Result<Args, String> {
-        let mut parsed = Args {
-            service: None,
-            out: None,
-            help: false,
-        };
+        let mut parsed = Args { service: None, out: None, help: false };
         let mut args = args;
         while let Some(arg) = args.next() {
-            let text = arg
-                .to_str()
-                .ok_or_else(|| format!("argument {arg:?} is not valid UTF-8"))?;
+            let text = arg.to_str().ok_or_else(|| format!("argument {arg:?} is not valid UTF-8"))?;
             let out = if text == "--out" {
                 Some(args.next().ok_or("--out needs a directory")?)
             } else {
@@ -151,8 +137,7 @@ impl Args {
 
 /// Writes `contents` to `dir/name` atomically: a temporary file in `dir`, synced, then renamed over.
 fn write_atomic(dir: &Path, name: &str, contents: &str) -> Result<(), String> {
-    fs::create_dir_all(dir)
-        .map_err(|err| format!("cannot create directory {}: {err}", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|err| format!("cannot create directory {}: {err}", dir.display()))?;
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = fs::File::create(&tmp)
@@ -161,9 +146,7 @@ fn write_atomic(dir: &Path, name: &str, contents: &str) -> Result<(), String> {
             file.sync_all()
         })
         .map_err(|err| format!("cannot write {}: {err}", tmp.display()))
-        .and_then(|()| {
-            fs::rename(&tmp, &path).map_err(|err| format!("cannot write {}: {err}", path.display()))
-        });
+        .and_then(|()| fs::rename(&tmp, &path).map_err(|err| format!("cannot write {}: {err}", path.display())));
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
     }

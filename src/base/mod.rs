@@ -289,7 +289,9 @@ impl Base {
         if !valid {
             return Err(Error::new(
                 ErrorKind::InvalidUser,
-                format!("invalid user name {name:?}: use lowercase letters, digits, '_' and '-', starting with a letter"),
+                format!(
+                    "invalid user name {name:?}: use lowercase letters, digits, '_' and '-', starting with a letter"
+                ),
             ));
         }
         if uid == 0 {

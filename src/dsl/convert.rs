@@ -298,7 +298,12 @@ impl Run {
         match (FlagValue::new(source), FlagValue::new(target), model::StageName::new(stage.name())) {
             (Ok(source), Ok(target), Ok(name)) => {
                 self.refs.push(stage.clone());
-                self.mounts.push(Mount::Bind { target, source: Some(source), from: Some(FromSource::Stage(name)), rw: false });
+                self.mounts.push(Mount::Bind {
+                    target,
+                    source: Some(source),
+                    from: Some(FromSource::Stage(name)),
+                    rw: false,
+                });
             }
             (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => self.problems.push(err.at("bind mount")),
         }

@@ -86,12 +86,14 @@ impl Health {
 
 /// An HTTP GET probe of `http://127.0.0.1:<port><path>` with the first tool the stage has.
 pub(crate) fn http_probe(facts: &Facts, port: u16, path: &str) -> Result<Health, Error> {
-    let path_ok = path.starts_with('/')
-        && path.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/?=&%:@+,;".contains(c));
+    let path_ok =
+        path.starts_with('/') && path.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/?=&%:@+,;".contains(c));
     if !path_ok || port == 0 {
         return Err(Error::new(
             ErrorKind::InvalidInstruction,
-            format!("healthcheck target port {port} path {path:?} is invalid: use a port 1-65535 and a path like '/health'"),
+            format!(
+                "healthcheck target port {port} path {path:?} is invalid: use a port 1-65535 and a path like '/health'"
+            ),
         ));
     }
     let url = format!("http://127.0.0.1:{port}{path}");
@@ -101,7 +103,9 @@ pub(crate) fn http_probe(facts: &Facts, port: u16, path: &str) -> Result<Health,
     } else if tools.contains(&Tool::Wget) {
         vec!["wget".into(), "-q".into(), "-O".into(), "/dev/null".into(), url]
     } else if tools.contains(&Tool::Python) {
-        let script = format!("import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('{url}', timeout=4).status < 400 else 1)");
+        let script = format!(
+            "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('{url}', timeout=4).status < 400 else 1)"
+        );
         vec!["python3".into(), "-c".into(), script]
     } else if tools.contains(&Tool::Node) {
         let script = format!(

@@ -294,7 +294,10 @@ impl Image {
                     errors.push(
                         Error::new(
                             ErrorKind::ForeignStage,
-                            format!("uses stage '{}' from another image: add that stage to this image and use its handle", handle.name),
+                            format!(
+                                "uses stage '{}' from another image: add that stage to this image and use its handle",
+                                handle.name
+                            ),
                         )
                         .at(place.clone()),
                     );
@@ -322,9 +325,11 @@ impl Image {
             }
         } else if let Err(more) = dockerfile.validate() {
             // Report model problems too, except those the stage-level checks already explain.
-            errors.extend(more.0.into_iter().filter(|err| {
-                !matches!(err.kind(), ErrorKind::StageUsedBeforeDefinition | ErrorKind::NoStage)
-            }));
+            errors.extend(
+                more.0
+                    .into_iter()
+                    .filter(|err| !matches!(err.kind(), ErrorKind::StageUsedBeforeDefinition | ErrorKind::NoStage)),
+            );
         }
         if errors.is_empty() {
             Ok(dockerfile)

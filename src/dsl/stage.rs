@@ -335,7 +335,7 @@ impl Stage {
         self.copy_with(Copy::new(sources, dest).from(stage))
     }
 
-    /// `COPY` with flags: see [`Copy`].
+    /// `COPY` with flags: see [`Copy`](struct@Copy).
     pub fn copy_with(mut self, copy: Copy) -> Self {
         self.problems.extend(copy.problems.into_iter().map(|err| err.at("COPY")));
         self.refs.extend(copy.refs);
@@ -407,7 +407,7 @@ impl Stage {
         self.push("ADD", add)
     }
 
-    /// `ENV key=value`. Text is literal (`$` stays `$`); pass a [`Value`] from [`Value::template`] to
+    /// `ENV key=value`. Text is literal (`$` stays `$`); pass a [`Value`](crate::Value) from [`Value::template`](crate::Value::template) to
     /// refer to variables. Consecutive calls share one `ENV` instruction when no value reads a key set
     /// by that instruction.
     ///
@@ -499,7 +499,7 @@ impl Stage {
         self.push("USER", user)
     }
 
-    /// `WORKDIR path`: text is literal; a [`Value`] may refer to variables.
+    /// `WORKDIR path`: text is literal; a [`Value`](crate::Value) may refer to variables.
     pub fn workdir(self, path: impl IntoValue) -> Self {
         let workdir = path.into_value().map(|path| Instruction::Workdir(Workdir { path }));
         self.push("WORKDIR", workdir)
@@ -755,7 +755,8 @@ impl Stage {
     /// );
     /// ```
     pub fn healthcheck_http(self, port: u16, path: &str) -> Result<Self, Error> {
-        let health = super::health::http_probe(&self.facts, port, path).map_err(|err| err.at(format!("stage '{}'", self.name)))?;
+        let health = super::health::http_probe(&self.facts, port, path)
+            .map_err(|err| err.at(format!("stage '{}'", self.name)))?;
         Ok(self.healthcheck(health))
     }
 

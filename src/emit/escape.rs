@@ -70,10 +70,8 @@ pub(crate) fn label_key(key: &str, escape: char) -> String {
 /// A JSON array of strings, written by a JSON encoder: `["a", "b"]`. Exec-form arguments are never
 /// expanded by BuildKit, so nothing but JSON escaping applies.
 pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let encoded: Vec<String> = items
-        .into_iter()
-        .map(|item| serde_json::Value::String(item.to_string()).to_string())
-        .collect();
+    let encoded: Vec<String> =
+        items.into_iter().map(|item| serde_json::Value::String(item.to_string()).to_string()).collect();
     format!("[{}]", encoded.join(", "))
 }
 
@@ -180,7 +178,10 @@ mod tests {
 
     #[test]
     fn e8_paths_are_lexer_escaped_then_json_encoded() {
-        assert_eq!(path_array(["it's.txt", "price$5.txt", "a\\b.txt"], '\\'), r#"["it\\'s.txt", "price\\$5.txt", "a\\\\b.txt"]"#);
+        assert_eq!(
+            path_array(["it's.txt", "price$5.txt", "a\\b.txt"], '\\'),
+            r#"["it\\'s.txt", "price\\$5.txt", "a\\\\b.txt"]"#
+        );
         assert_eq!(path_array(["q\"uote.txt"], '\\'), r#"["q\\\"uote.txt"]"#);
         assert_eq!(path_array(["a`b"], '`'), r#"["a``b"]"#);
         assert_eq!(lexed_path("\u{feff}x", '\\'), "\\\u{feff}x");

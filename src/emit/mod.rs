@@ -1,7 +1,7 @@
 //! The only producer of Dockerfile text.
 //!
 //! [`emit`] walks a [`Dockerfile`] and writes canonical, deterministic text: keywords are fixed strings,
-//! and every piece of user data goes through [`escape`], the only module that quotes. Emitting cannot
+//! and every piece of user data goes through `escape`, the only module that quotes. Emitting cannot
 //! fail: the model's types already refuse anything that cannot be written. Shell text that cannot sit on
 //! one line unchanged becomes a heredoc, and text that cannot be a heredoc either becomes the exact
 //! exec-form equivalent (`["/bin/sh", "-c", text]`, using the stage's `SHELL`).
@@ -11,8 +11,8 @@ mod escape;
 use std::collections::HashMap;
 
 use crate::model::{
-    Add, BaseImage, Command, Copy, Dockerfile, FromInstruction, FromSource, Healthcheck, Instruction, Mount,
-    Run, ShellScript, Source, Stage,
+    Add, BaseImage, Command, Copy, Dockerfile, FromInstruction, FromSource, Healthcheck, Instruction, Mount, Run,
+    ShellScript, Source, Stage,
 };
 
 /// The shell BuildKit uses for shell-form instructions on Linux when no `SHELL` is set.

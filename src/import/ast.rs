@@ -40,11 +40,7 @@ impl Default for Directives {
     /// assert_eq!((d.escape, d.syntax, d.check), ('\\', None, None));
     /// ```
     fn default() -> Self {
-        Directives {
-            escape: '\\',
-            syntax: None,
-            check: None,
-        }
+        Directives { escape: '\\', syntax: None, check: None }
     }
 }
 
@@ -147,10 +143,7 @@ impl Heredoc {
         if !self.chomp {
             return self.content.clone();
         }
-        self.content
-            .split_inclusive('\n')
-            .map(|line| line.trim_start_matches('\t'))
-            .collect()
+        self.content.split_inclusive('\n').map(|line| line.trim_start_matches('\t')).collect()
     }
 }
 

@@ -200,11 +200,7 @@ impl Mount {
     /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .and_then(|(_, v)| v.as_deref())
+        self.fields.iter().rev().find(|(k, _)| k == key).and_then(|(_, v)| v.as_deref())
     }
 
     /// Whether a field named `key` is present (with or without a value).
@@ -381,11 +377,7 @@ pub enum DecodeErrorKind {
 
 impl DecodeError {
     fn new(kind: DecodeErrorKind, message: impl Into<String>) -> Self {
-        DecodeError {
-            kind,
-            message: message.into(),
-            lex: None,
-        }
+        DecodeError { kind, message: message.into(), lex: None }
     }
 
     fn args(message: impl Into<String>) -> Self {
@@ -405,11 +397,7 @@ impl DecodeError {
     }
 
     fn lex(err: LexError) -> Self {
-        DecodeError {
-            kind: DecodeErrorKind::Expansion,
-            message: err.to_string(),
-            lex: Some(err),
-        }
+        DecodeError { kind: DecodeErrorKind::Expansion, message: err.to_string(), lex: Some(err) }
     }
 
     /// What went wrong.
@@ -448,9 +436,7 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.lex
-            .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        self.lex.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -480,16 +466,8 @@ impl std::error::Error for DecodeError {
 ///     r#"failed to process "\"my": unexpected end of statement while looking for matching double-quote"#,
 /// );
 /// ```
-pub fn decode(
-    node: &Node,
-    escape: char,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Command, DecodeError> {
-    let cx = Cx {
-        node,
-        lexer: Lexer::new(escape),
-        env,
-    };
+pub fn decode(node: &Node, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Result<Command, DecodeError> {
+    let cx = Cx { node, lexer: Lexer::new(escape), env };
     match go_to_lower(&node.keyword).as_str() {
         "env" => cx.env_or_label("ENV").map(Command::Env),
         "maintainer" => cx.maintainer(),
@@ -537,9 +515,7 @@ impl Cx<'_> {
 
     /// The builder's `ProcessWord` with the instruction's environment.
     fn word(&self, word: &str) -> Result<String, DecodeError> {
-        self.lexer
-            .process_word(word, self.env)
-            .map_err(DecodeError::lex)
+        self.lexer.process_word(word, self.env).map_err(DecodeError::lex)
     }
 
     fn flags(&self, defs: &[(&'static str, FlagType)]) -> Result<Flags, DecodeError> {
@@ -551,14 +527,10 @@ impl Cx<'_> {
         self.flags(&[])?;
         let args = self.args();
         if args.is_empty() {
-            return Err(DecodeError::args(format!(
-                "{name} requires at least one argument"
-            )));
+            return Err(DecodeError::args(format!("{name} requires at least one argument")));
         }
         if args.len() % 3 != 0 {
-            return Err(DecodeError::args(format!(
-                "Bad input to {name}, too many arguments"
-            )));
+            return Err(DecodeError::args(format!("Bad input to {name}, too many arguments")));
         }
         let mut raw = Vec::with_capacity(args.len() / 3);
         for triplet in args.chunks(3) {
@@ -570,16 +542,12 @@ impl Cx<'_> {
             }
             raw.push((key, value));
         }
-        raw.into_iter()
-            .map(|(key, value)| Ok((self.word(key)?, self.word(value)?)))
-            .collect()
+        raw.into_iter().map(|(key, value)| Ok((self.word(key)?, self.word(value)?))).collect()
     }
 
     fn maintainer(&self) -> Result<Command, DecodeError> {
         let [maintainer] = self.args() else {
-            return Err(DecodeError::args(
-                "MAINTAINER requires exactly one argument",
-            ));
+            return Err(DecodeError::args("MAINTAINER requires exactly one argument"));
         };
         self.flags(&[])?;
         Ok(Command::Maintainer(maintainer.clone()))
@@ -588,9 +556,7 @@ impl Cx<'_> {
     /// WORKDIR, USER: exactly one argument, no flags, expanded.
     fn one_word(&self, name: &str) -> Result<String, DecodeError> {
         let [word] = self.args() else {
-            return Err(DecodeError::args(format!(
-                "{name} requires exactly one argument"
-            )));
+            return Err(DecodeError::args(format!("{name} requires exactly one argument")));
         };
         self.flags(&[])?;
         self.word(word)
@@ -599,9 +565,7 @@ impl Cx<'_> {
     fn stopsignal(&self) -> Result<Command, DecodeError> {
         // BuildKit's parseStopSignal never parses flags: they are ignored.
         let [signal] = self.args() else {
-            return Err(DecodeError::args(
-                "STOPSIGNAL requires exactly one argument",
-            ));
+            return Err(DecodeError::args("STOPSIGNAL requires exactly one argument"));
         };
         let signal = self.word(signal)?;
         check_signal(&signal)?;
@@ -641,11 +605,7 @@ impl Cx<'_> {
         ports.sort();
         let mut out = Vec::new();
         for port in ports {
-            out.extend(
-                self.lexer
-                    .process_words(port, self.env)
-                    .map_err(DecodeError::lex)?,
-            );
+            out.extend(self.lexer.process_words(port, self.env).map_err(DecodeError::lex)?);
         }
         Ok(Command::Expose(out))
     }
@@ -672,16 +632,9 @@ impl Cx<'_> {
                 continue;
             };
             let scope = |name: &str| {
-                set.iter()
-                    .rev()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
-                    .or_else(|| (self.env)(name))
+                set.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| (self.env)(name))
             };
-            let value = self
-                .lexer
-                .process_word(value, &scope)
-                .map_err(DecodeError::lex)?;
+            let value = self.lexer.process_word(value, &scope).map_err(DecodeError::lex)?;
             set.push((key.to_string(), value.clone()));
             out.push((key.to_string(), Some(value)));
         }
@@ -719,17 +672,11 @@ impl Cx<'_> {
         }
         let network = flags.string("network");
         if !matches!(network, "default" | "none" | "host") {
-            return Err(DecodeError::value(format!(
-                "invalid network mode {}",
-                go_quote(network)
-            )));
+            return Err(DecodeError::value(format!("invalid network mode {}", go_quote(network))));
         }
         let security = flags.string("security");
         if !matches!(security, "sandbox" | "insecure") {
-            return Err(DecodeError::value(format!(
-                "security {} is not valid",
-                go_quote(security)
-            )));
+            return Err(DecodeError::value(format!("security {} is not valid", go_quote(security))));
         }
         // Dispatch: RunCommand.Expand parses the mounts again, expanding values.
         let expander = |value: &str| self.word(value);
@@ -781,9 +728,7 @@ impl Cx<'_> {
 
         // parseSourcesAndDest
         if parse_heredoc_word(dest).is_some() {
-            return Err(DecodeError::args(format!(
-                "{name} cannot accept a heredoc as a destination"
-            )));
+            return Err(DecodeError::args(format!("{name} cannot accept a heredoc as a destination")));
         }
         let mut lookup: HashMap<&str, &Heredoc> = HashMap::new();
         for doc in &self.node.heredocs {
@@ -794,16 +739,9 @@ impl Cx<'_> {
         for src in srcs {
             match parse_heredoc_word(src) {
                 Some(doc) => {
-                    let content = lookup
-                        .get(doc.name.as_str())
-                        .map(|d| d.content.clone())
-                        .unwrap_or_default();
+                    let content = lookup.get(doc.name.as_str()).map(|d| d.content.clone()).unwrap_or_default();
                     let data = if doc.chomp { chomp(&content) } else { content };
-                    contents.push(InlineFile {
-                        path: doc.name,
-                        data,
-                        expand: doc.expand,
-                    });
+                    contents.push(InlineFile { path: doc.name, data, expand: doc.expand });
                 }
                 None => source_paths.push(src),
             }
@@ -812,10 +750,7 @@ impl Cx<'_> {
         // toCommand: COPY --from must not change when lexed.
         let from = if add { "" } else { flags.string("from") };
         if !from.is_empty() {
-            let lexed = self
-                .lexer
-                .process_word(from, &|_| None)
-                .map_err(DecodeError::lex)?;
+            let lexed = self.lexer.process_word(from, &|_| None).map_err(DecodeError::lex)?;
             if lexed != from {
                 return Err(DecodeError::value(
                     "variable expansion is not supported for --from, define a new stage with \
@@ -828,11 +763,7 @@ impl Cx<'_> {
         let non_empty = |s: String| (!s.is_empty()).then_some(s);
         let chown = non_empty(self.word(flags.string("chown"))?);
         let chmod = non_empty(self.word(flags.string("chmod"))?);
-        let checksum = if add {
-            non_empty(self.word(flags.string("checksum"))?)
-        } else {
-            None
-        };
+        let checksum = if add { non_empty(self.word(flags.string("checksum"))?) } else { None };
         let mut sources = Vec::with_capacity(source_paths.len());
         for src in source_paths {
             sources.push(self.word(src)?);
@@ -842,9 +773,7 @@ impl Cx<'_> {
         let raw = Lexer::new('\\').skip_process_quotes(true);
         for file in &mut contents {
             if file.expand {
-                file.data = raw
-                    .process_word(&file.data, self.env)
-                    .map_err(DecodeError::lex)?;
+                file.data = raw.process_word(&file.data, self.env).map_err(DecodeError::lex)?;
             }
         }
 
@@ -856,11 +785,7 @@ impl Cx<'_> {
             parents: !add && flags.bool("parents"),
             excludes: flags.strings("exclude").to_vec(),
             checksum,
-            keep_git_dir: if add {
-                flags.used_bool("keep-git-dir")
-            } else {
-                None
-            },
+            keep_git_dir: if add { flags.used_bool("keep-git-dir") } else { None },
             unpack: if add { flags.used_bool("unpack") } else { None },
             sources,
             heredoc_sources: contents,
@@ -882,44 +807,29 @@ impl Cx<'_> {
                 Some(lower)
             }
             [_] => None,
-            _ => {
-                return Err(DecodeError::args(
-                    "FROM requires either one or three arguments",
-                ))
-            }
+            _ => return Err(DecodeError::args("FROM requires either one or three arguments")),
         };
         let flags = self.flags(&[("platform", FlagType::String(""))])?;
         let base = args.first().map(String::as_str).unwrap_or_default();
         let image = self.word(base)?;
         if image.is_empty() {
-            return Err(DecodeError::value(format!(
-                "base name ({base}) should not be blank"
-            )));
+            return Err(DecodeError::value(format!("base name ({base}) should not be blank")));
         }
         let raw_platform = flags.string("platform");
         let platform = if raw_platform.is_empty() {
             None
         } else {
-            let platform = self
-                .lexer
-                .process_word(raw_platform, self.env)
-                .map_err(|err| {
-                    let mut e = DecodeError::lex(err);
-                    e.message = format!("failed to process arguments for platform : {}", e.message);
-                    e
-                })?;
+            let platform = self.lexer.process_word(raw_platform, self.env).map_err(|err| {
+                let mut e = DecodeError::lex(err);
+                e.message = format!("failed to process arguments for platform : {}", e.message);
+                e
+            })?;
             if platform.is_empty() {
-                return Err(DecodeError::value(format!(
-                    "empty platform value from expression {raw_platform}"
-                )));
+                return Err(DecodeError::value(format!("empty platform value from expression {raw_platform}")));
             }
             Some(platform)
         };
-        Ok(Command::From {
-            image,
-            platform,
-            name,
-        })
+        Ok(Command::From { image, platform, name })
     }
 
     fn onbuild(&self) -> Result<Command, DecodeError> {
@@ -956,9 +866,7 @@ impl Cx<'_> {
 
     fn healthcheck(&self) -> Result<Healthcheck, DecodeError> {
         let Some((kind, rest)) = self.args().split_first() else {
-            return Err(DecodeError::args(
-                "HEALTHCHECK requires at least one argument",
-            ));
+            return Err(DecodeError::args("HEALTHCHECK requires at least one argument"));
         };
         let kind = kind.to_uppercase();
         if kind == "NONE" {
@@ -976,10 +884,7 @@ impl Cx<'_> {
             ("retries", FlagType::String("")),
         ])?;
         if kind != "CMD" {
-            return Err(DecodeError::args(format!(
-                "Unknown type {} in HEALTHCHECK (try CMD)",
-                go_quote(&kind)
-            )));
+            return Err(DecodeError::args(format!("Unknown type {} in HEALTHCHECK (try CMD)", go_quote(&kind))));
         }
         if rest.is_empty() {
             return Err(DecodeError::args("Missing command after HEALTHCHECK CMD"));
@@ -993,19 +898,10 @@ impl Cx<'_> {
             "" => 0,
             text => {
                 let n = go_parse_int32(text).map_err(DecodeError::value)?;
-                u32::try_from(n).map_err(|_| {
-                    DecodeError::value(format!("--retries cannot be negative ({n})"))
-                })?
+                u32::try_from(n).map_err(|_| DecodeError::value(format!("--retries cannot be negative ({n})")))?
             }
         };
-        Ok(Healthcheck::Cmd {
-            test,
-            interval,
-            timeout,
-            start_period,
-            start_interval,
-            retries,
-        })
+        Ok(Healthcheck::Cmd { test, interval, timeout, start_period, start_interval, retries })
     }
 }
 
@@ -1024,15 +920,9 @@ fn not_json(command: &str, original: &str) -> DecodeError {
     let lowered = go_to_lower(original).replace(&format!("{} ", go_to_lower(command)), "");
     let looks_like_path = {
         let chars: Vec<char> = lowered.chars().collect();
-        chars
-            .windows(4)
-            .any(|w| matches!(w, ['"', d, ':', '\\'] if d.is_ascii_lowercase()))
+        chars.windows(4).any(|w| matches!(w, ['"', d, ':', '\\'] if d.is_ascii_lowercase()))
     };
-    let extra = if looks_like_path
-        && !lowered.contains("\\\\")
-        && lowered.contains('[')
-        && lowered.contains(']')
-    {
+    let extra = if looks_like_path && !lowered.contains("\\\\") && lowered.contains('[') && lowered.contains(']') {
         format!(
             ". It looks like '{lowered}' includes a file path without an escaped back-slash. \
              JSON requires back-slashes to be escaped such as [\"c:\\\\path\\\\to\\\\file.exe\", \"/action\"]"
@@ -1040,24 +930,20 @@ fn not_json(command: &str, original: &str) -> DecodeError {
     } else {
         String::new()
     };
-    DecodeError::args(format!(
-        "{command} requires the arguments to be in JSON form{extra}"
-    ))
+    DecodeError::args(format!("{command} requires the arguments to be in JSON form{extra}"))
 }
 
 /// `^[a-z][a-z0-9-_.]*$`
 fn is_valid_stage_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Go `strings.EqualFold(s, "as")`: simple case folding, so `ſ` (U+017F) matches `s`.
 fn go_equal_fold(s: &str, ascii_lower: &str) -> bool {
     let folds = |x: char, y: char| x.to_ascii_lowercase() == y || (y == 's' && x == '\u{17f}');
-    s.chars().count() == ascii_lower.chars().count()
-        && s.chars().zip(ascii_lower.chars()).all(|(x, y)| folds(x, y))
+    s.chars().count() == ascii_lower.chars().count() && s.chars().zip(ascii_lower.chars()).all(|(x, y)| folds(x, y))
 }
 
 /// `parseOptInterval`: empty is 0, else a Go duration that is 0 or at least 1ms.
@@ -1071,10 +957,7 @@ fn opt_interval(name: &str, value: &str) -> Result<Duration, DecodeError> {
     }
     match u64::try_from(nanos) {
         Ok(n) if n >= 1_000_000 => Ok(Duration::from_nanos(n)),
-        _ => Err(DecodeError::value(format!(
-            "Interval {} cannot be less than 1ms",
-            go_quote(name)
-        ))),
+        _ => Err(DecodeError::value(format!("Interval {} cannot be less than 1ms", go_quote(name)))),
     }
 }
 
@@ -1088,13 +971,11 @@ fn check_signal(raw: &str) -> Result<(), DecodeError> {
     let upper = raw.to_uppercase();
     let name = upper.strip_prefix("SIG").unwrap_or(&upper);
     const NAMES: &[&str] = &[
-        "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT",
-        "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
-        "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ",
-        "RTMIN", "RTMAX",
+        "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL", "PIPE", "POLL",
+        "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1",
+        "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX",
     ];
-    let realtime = (1..=15).any(|k| name == format!("RTMIN+{k}"))
-        || (1..=14).any(|k| name == format!("RTMAX-{k}"));
+    let realtime = (1..=15).any(|k| name == format!("RTMIN+{k}")) || (1..=14).any(|k| name == format!("RTMAX-{k}"));
     if NAMES.contains(&name) || realtime {
         Ok(())
     } else {
@@ -1158,9 +1039,7 @@ impl Flags {
                 return Err(DecodeError::flag(format!("unknown flag: {flag_name}")));
             };
             if used.contains(&name) && !matches!(ty, FlagType::Strings) {
-                return Err(DecodeError::flag(format!(
-                    "duplicate flag specified: {flag_name}"
-                )));
+                return Err(DecodeError::flag(format!("duplicate flag specified: {flag_name}")));
             }
             used.push(name);
             let missing = || DecodeError::flag(format!("missing a value on flag: {flag_name}"));
@@ -1227,8 +1106,7 @@ const MOUNT_TYPES: &[&str] = &["bind", "cache", "tmpfs", "secret", "ssh"];
 /// checked and `None` is returned; with one (dispatch time) every value except `from` is
 /// expanded, the mount validated and its fields returned.
 fn parse_mount(val: &str, expander: Option<Expander<'_>>) -> Result<Option<Mount>, DecodeError> {
-    let fields = csv_fields(val)
-        .map_err(|e| DecodeError::mount(format!("failed to parse csv mounts: {e}")))?;
+    let fields = csv_fields(val).map_err(|e| DecodeError::mount(format!("failed to parse csv mounts: {e}")))?;
 
     let mut ty = "bind".to_string();
     let mut has_from = false;
@@ -1251,16 +1129,8 @@ fn parse_mount(val: &str, expander: Option<Expander<'_>>) -> Result<Option<Mount
             match key.as_str() {
                 "readonly" | "ro" | "readwrite" | "rw" => {}
                 "required" if ty == "secret" || ty == "ssh" => {}
-                "required" => {
-                    return Err(DecodeError::mount(format!(
-                        "unexpected key '{key}' for mount type '{ty}'"
-                    )))
-                }
-                _ => {
-                    return Err(DecodeError::mount(format!(
-                        "invalid field '{field}' must be a key=value pair"
-                    )))
-                }
+                "required" => return Err(DecodeError::mount(format!("unexpected key '{key}' for mount type '{ty}'"))),
+                _ => return Err(DecodeError::mount(format!("invalid field '{field}' must be a key=value pair"))),
             }
             out.push((key, None));
             continue;
@@ -1289,16 +1159,12 @@ fn parse_mount(val: &str, expander: Option<Expander<'_>>) -> Result<Option<Mount
         };
 
         let bad_value = || DecodeError::mount(format!("invalid value for {key}: {value}"));
-        let unexpected =
-            |ty: &str| DecodeError::mount(format!("unexpected key '{key}' for mount type '{ty}'"));
+        let unexpected = |ty: &str| DecodeError::mount(format!("unexpected key '{key}' for mount type '{ty}'"));
         match key.as_str() {
             "type" => {
                 let lower = go_to_lower(&value);
                 if !MOUNT_TYPES.contains(&lower.as_str()) {
-                    return Err(DecodeError::mount(format!(
-                        "unsupported mount type {}",
-                        go_quote(&value)
-                    )));
+                    return Err(DecodeError::mount(format!("unsupported mount type {}", go_quote(&value))));
                 }
                 ty = lower;
             }
@@ -1322,14 +1188,8 @@ fn parse_mount(val: &str, expander: Option<Expander<'_>>) -> Result<Option<Mount
             }
             "id" => id = !value.is_empty(),
             "sharing" => {
-                if !matches!(
-                    go_to_lower(&value).as_str(),
-                    "shared" | "private" | "locked"
-                ) {
-                    return Err(DecodeError::mount(format!(
-                        "unsupported sharing value {}",
-                        go_quote(&value)
-                    )));
+                if !matches!(go_to_lower(&value).as_str(), "shared" | "private" | "locked") {
+                    return Err(DecodeError::mount(format!("unsupported sharing value {}", go_quote(&value))));
                 }
                 sharing = true;
             }
@@ -1350,9 +1210,7 @@ fn parse_mount(val: &str, expander: Option<Expander<'_>>) -> Result<Option<Mount
             }
             "env" => {}
             _ => {
-                return Err(DecodeError::mount(format!(
-                    "unexpected key '{key}' in '{field}'"
-                )));
+                return Err(DecodeError::mount(format!("unexpected key '{key}' in '{field}'")));
             }
         }
         out.push((key, Some(value)));
@@ -1366,10 +1224,7 @@ fn parse_mount(val: &str, expander: Option<Expander<'_>>) -> Result<Option<Mount
     if !file_info_allowed {
         for (set, what) in [(mode, "mode"), (uid, "uid"), (gid, "gid")] {
             if set {
-                return Err(DecodeError::mount(format!(
-                    "{what} not allowed for {} type mounts",
-                    go_quote(&ty)
-                )));
+                return Err(DecodeError::mount(format!("{what} not allowed for {} type mounts", go_quote(&ty))));
             }
         }
     }
@@ -1381,18 +1236,14 @@ fn parse_mount(val: &str, expander: Option<Expander<'_>>) -> Result<Option<Mount
             return Err(DecodeError::mount("secret mount should not define sharing"));
         }
         if !source && !target && !id {
-            return Err(DecodeError::mount(
-                "invalid secret mount. one of source, target required",
-            ));
+            return Err(DecodeError::mount("invalid secret mount. one of source, target required"));
         }
         if source && id {
             return Err(DecodeError::mount("both source and id can't be set"));
         }
     }
     if sharing && ty != "cache" {
-        return Err(DecodeError::mount(format!(
-            "invalid cache sharing set for {ty} mount"
-        )));
+        return Err(DecodeError::mount(format!("invalid cache sharing set for {ty} mount")));
     }
     Ok(Some(Mount { fields: out }))
 }
@@ -1407,11 +1258,7 @@ fn csv_fields(line: &str) -> Result<Vec<String>, String> {
         return Err("EOF".to_string());
     }
     let parse_err = |pos: usize, quoted: bool| {
-        let what = if quoted {
-            "extraneous or missing \" in quoted-field"
-        } else {
-            "bare \" in non-quoted-field"
-        };
+        let what = if quoted { "extraneous or missing \" in quoted-field" } else { "bare \" in non-quoted-field" };
         format!("parse error on line 1, column {}: {what}", pos + 1)
     };
     let mut fields: Vec<String> = Vec::new();
@@ -1548,19 +1395,12 @@ fn parse_heredoc_word(word: &str) -> Option<HeredocWord> {
         return None;
     };
     let quotes = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
-    Some(HeredocWord {
-        name: name.clone(),
-        expand: quotes(name) == quotes(raw_name),
-        chomp,
-    })
+    Some(HeredocWord { name: name.clone(), expand: quotes(name) == quotes(raw_name), chomp })
 }
 
 /// `ChompHeredocContent`: leading tabs removed from every line.
 fn chomp(content: &str) -> String {
-    content
-        .split_inclusive('\n')
-        .map(|line| line.trim_start_matches('\t'))
-        .collect()
+    content.split_inclusive('\n').map(|line| line.trim_start_matches('\t')).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1596,10 +1436,7 @@ fn go_atoi(s: &str) -> Option<i64> {
 fn go_parse_int32(s: &str) -> Result<i32, String> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "strconv.ParseInt: parsing {}: invalid syntax",
-            go_quote(s)
-        ));
+        return Err(format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(s)));
     }
     let negative = s.starts_with('-');
     let mut n: i64 = 0;
@@ -1607,12 +1444,7 @@ fn go_parse_int32(s: &str) -> Result<i32, String> {
         n = n.saturating_mul(10).saturating_add(i64::from(b - b'0'));
     }
     let n = if negative { -n } else { n };
-    i32::try_from(n).map_err(|_| {
-        format!(
-            "strconv.ParseInt: parsing {}: value out of range",
-            go_quote(s)
-        )
-    })
+    i32::try_from(n).map_err(|_| format!("strconv.ParseInt: parsing {}: value out of range", go_quote(s)))
 }
 
 /// `time.ParseDuration`, in nanoseconds, with Go's error messages.
@@ -1695,15 +1527,9 @@ fn go_parse_duration(orig: &str) -> Result<i64, String> {
         }
 
         // Consume unit.
-        let i = s
-            .iter()
-            .position(|&c| c == b'.' || c.is_ascii_digit())
-            .unwrap_or(s.len());
+        let i = s.iter().position(|&c| c == b'.' || c.is_ascii_digit()).unwrap_or(s.len());
         if i == 0 {
-            return Err(format!(
-                "time: missing unit in duration {}",
-                time_quote(orig)
-            ));
+            return Err(format!("time: missing unit in duration {}", time_quote(orig)));
         }
         let (u, rest) = s.split_at(i);
         s = rest;
@@ -1717,11 +1543,7 @@ fn go_parse_duration(orig: &str) -> Result<i64, String> {
             b"h" => 3_600_000_000_000,
             _ => {
                 let u = String::from_utf8_lossy(u);
-                return Err(format!(
-                    "time: unknown unit {} in duration {}",
-                    time_quote(&u),
-                    time_quote(orig)
-                ));
+                return Err(format!("time: unknown unit {} in duration {}", time_quote(&u), time_quote(orig)));
             }
         };
         if v > MAX / unit {
@@ -1779,22 +1601,10 @@ mod tests {
         assert_eq!(go_parse_duration("-1s"), Ok(-1_000_000_000));
         assert_eq!(go_parse_duration("0"), Ok(0));
         assert_eq!(go_parse_duration("1µs"), Ok(1_000));
-        assert_eq!(
-            go_parse_duration("30").unwrap_err(),
-            "time: missing unit in duration \"30\""
-        );
-        assert_eq!(
-            go_parse_duration("").unwrap_err(),
-            "time: invalid duration \"\""
-        );
-        assert_eq!(
-            go_parse_duration("1x").unwrap_err(),
-            "time: unknown unit \"x\" in duration \"1x\""
-        );
-        assert_eq!(
-            go_parse_duration(".s").unwrap_err(),
-            "time: invalid duration \".s\""
-        );
+        assert_eq!(go_parse_duration("30").unwrap_err(), "time: missing unit in duration \"30\"");
+        assert_eq!(go_parse_duration("").unwrap_err(), "time: invalid duration \"\"");
+        assert_eq!(go_parse_duration("1x").unwrap_err(), "time: unknown unit \"x\" in duration \"1x\"");
+        assert_eq!(go_parse_duration(".s").unwrap_err(), "time: invalid duration \".s\"");
         assert!(go_parse_duration("9999999999h").is_err());
     }
 
@@ -1813,26 +1623,11 @@ mod tests {
         assert_eq!(csv_fields("").unwrap_err(), "EOF");
         assert_eq!(csv_fields("\n").unwrap_err(), "EOF");
         let err = |s: &str| csv_fields(s).unwrap_err();
-        assert_eq!(
-            err("\""),
-            "parse error on line 1, column 2: extraneous or missing \" in quoted-field"
-        );
-        assert_eq!(
-            err("\"\"\""),
-            "parse error on line 1, column 4: extraneous or missing \" in quoted-field"
-        );
-        assert_eq!(
-            err("foo,aa\"bb,cc"),
-            "parse error on line 1, column 7: bare \" in non-quoted-field"
-        );
-        assert_eq!(
-            err("a \"word\",\"b\""),
-            "parse error on line 1, column 3: bare \" in non-quoted-field"
-        );
-        assert_eq!(
-            err("\"a word\",b\""),
-            "parse error on line 1, column 11: bare \" in non-quoted-field"
-        );
+        assert_eq!(err("\""), "parse error on line 1, column 2: extraneous or missing \" in quoted-field");
+        assert_eq!(err("\"\"\""), "parse error on line 1, column 4: extraneous or missing \" in quoted-field");
+        assert_eq!(err("foo,aa\"bb,cc"), "parse error on line 1, column 7: bare \" in non-quoted-field");
+        assert_eq!(err("a \"word\",\"b\""), "parse error on line 1, column 3: bare \" in non-quoted-field");
+        assert_eq!(err("\"a word\",b\""), "parse error on line 1, column 11: bare \" in non-quoted-field");
         assert_eq!(
             err("\"a \"word\",\"b\""),
             "parse error on line 1, column 4: extraneous or missing \" in quoted-field"
@@ -1854,15 +1649,7 @@ mod tests {
 
     #[test]
     fn signals_follow_moby_sys() {
-        for ok in [
-            "SIGTERM",
-            "term",
-            "9",
-            "-1",
-            "RTMIN+15",
-            "SIGRTMAX-14",
-            "sigrtmax",
-        ] {
+        for ok in ["SIGTERM", "term", "9", "-1", "RTMIN+15", "SIGRTMAX-14", "sigrtmax"] {
             assert!(check_signal(ok).is_ok(), "{ok}");
         }
         for bad in ["", "0", "SIGFOO", "RTMAX-15", "RTMIN+16", "RTMIN+01x"] {

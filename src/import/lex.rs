@@ -73,13 +73,7 @@ impl Lexer {
     /// ```
     #[must_use]
     pub fn new(escape: char) -> Self {
-        Lexer {
-            escape,
-            raw_quotes: false,
-            raw_escapes: false,
-            skip_process_quotes: false,
-            skip_unset_env: false,
-        }
+        Lexer { escape, raw_quotes: false, raw_escapes: false, skip_process_quotes: false, skip_unset_env: false }
     }
 
     /// The escape token this lexer honours.
@@ -166,11 +160,7 @@ impl Lexer {
     ///     r#"failed to process "it's": unexpected end of statement while looking for matching single-quote"#,
     /// );
     /// ```
-    pub fn process_word(
-        &self,
-        word: &str,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<String, LexError> {
+    pub fn process_word(&self, word: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, LexError> {
         self.process(word, env).map(|(result, _)| result)
     }
 
@@ -187,26 +177,14 @@ impl Lexer {
     /// assert_eq!(lexer.process_words(r#""$P" a\ b"#, &env).unwrap(), ["80 443", "a b"]);
     /// assert!(lexer.process_words(r#""""#, &env).unwrap().is_empty());
     /// ```
-    pub fn process_words(
-        &self,
-        word: &str,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Vec<String>, LexError> {
+    pub fn process_words(&self, word: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<String>, LexError> {
         self.process(word, env).map(|(_, words)| words)
     }
 
-    fn process(
-        &self,
-        word: &str,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<(String, Vec<String>), LexError> {
+    fn process(&self, word: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<(String, Vec<String>), LexError> {
         let mut sw = ShellWord::new(self, word, env);
         let raw_escapes = self.raw_escapes;
-        sw.process_stop_on(None, raw_escapes)
-            .map_err(|kind| LexError {
-                word: word.to_string(),
-                kind,
-            })
+        sw.process_stop_on(None, raw_escapes).map_err(|kind| LexError { word: word.to_string(), kind })
     }
 }
 
@@ -243,12 +221,7 @@ impl LexError {
 
 impl fmt::Display for LexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "failed to process {}: {}",
-            go_quote(&self.word),
-            self.kind
-        )
+        write!(f, "failed to process {}: {}", go_quote(&self.word), self.kind)
     }
 }
 
@@ -369,14 +342,7 @@ impl<'a> ShellWord<'a> {
         let chars: Vec<char> = word.chars().collect();
         // text/scanner drops one byte-order mark at the very start of its input.
         let pos = usize::from(chars.first() == Some(&'\u{FEFF}'));
-        ShellWord {
-            lex,
-            chars,
-            pos,
-            env,
-            raw_escapes: lex.raw_escapes,
-            depth: 0,
-        }
+        ShellWord { lex, chars, pos, env, raw_escapes: lex.raw_escapes, depth: 0 }
     }
 
     fn peek(&self) -> Option<char> {
@@ -396,11 +362,7 @@ impl<'a> ShellWord<'a> {
     }
 
     /// `processStopOn`: process until the end of the word (`stop == None`) or `stop`.
-    fn process_stop_on(
-        &mut self,
-        stop: Option<char>,
-        raw_escapes: bool,
-    ) -> Step<(String, Vec<String>)> {
+    fn process_stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> Step<(String, Vec<String>)> {
         let saved = self.raw_escapes;
         self.raw_escapes = raw_escapes;
         let out = self.process_stop_on_inner(stop);
@@ -522,11 +484,7 @@ impl<'a> ShellWord<'a> {
 
     fn process_dollar(&mut self) -> Step<String> {
         self.depth += 1;
-        let out = if self.depth > MAX_NESTING {
-            Err(LexErrorKind::TooDeep)
-        } else {
-            self.process_dollar_inner()
-        };
+        let out = if self.depth > MAX_NESTING { Err(LexErrorKind::TooDeep) } else { self.process_dollar_inner() };
         self.depth -= 1;
         out
     }
@@ -583,11 +541,7 @@ impl<'a> ShellWord<'a> {
         let mut word = match self.process_stop_on(Some('}'), raw_escapes) {
             Ok((word, _)) => word,
             Err(err) => {
-                return Err(if self.peek().is_none() {
-                    LexErrorKind::MissingBrace
-                } else {
-                    err
-                });
+                return Err(if self.peek().is_none() { LexErrorKind::MissingBrace } else { err });
             }
         };
 
@@ -616,11 +570,7 @@ impl<'a> ShellWord<'a> {
                     None => Ok(value),
                     Some(default) => Err(LexErrorKind::Required {
                         name,
-                        message: if word.is_empty() {
-                            default.to_string()
-                        } else {
-                            word
-                        },
+                        message: if word.is_empty() { default.to_string() } else { word },
                     }),
                 }
             }
@@ -649,21 +599,13 @@ impl<'a> ShellWord<'a> {
         let pattern = match self.process_stop_on(Some('/'), true) {
             Ok((pattern, _)) => pattern,
             Err(err) => {
-                return Err(if self.peek().is_none() {
-                    LexErrorKind::MissingSlash
-                } else {
-                    err
-                });
+                return Err(if self.peek().is_none() { LexErrorKind::MissingSlash } else { err });
             }
         };
         let replacement = match self.process_stop_on(Some('}'), true) {
             Ok((replacement, _)) => replacement,
             Err(err) => {
-                return Err(if self.peek().is_none() {
-                    LexErrorKind::MissingBrace
-                } else {
-                    err
-                });
+                return Err(if self.peek().is_none() { LexErrorKind::MissingBrace } else { err });
             }
         };
 
@@ -672,12 +614,8 @@ impl<'a> ShellWord<'a> {
             return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
         }
         let value = value.unwrap_or_default();
-        let re = Pattern::compile(&pattern, true, false).map_err(|reason| {
-            LexErrorKind::InvalidPattern {
-                pattern: pattern.clone(),
-                reason,
-            }
-        })?;
+        let re = Pattern::compile(&pattern, true, false)
+            .map_err(|reason| LexErrorKind::InvalidPattern { pattern: pattern.clone(), reason })?;
         let text: Vec<char> = value.chars().collect();
         if replace_all {
             Ok(re.replace_all(&text, &replacement))
@@ -725,11 +663,8 @@ fn is_special_param(ch: char) -> bool {
 }
 
 fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Step<String> {
-    let re =
-        Pattern::compile(pattern, greedy, true).map_err(|reason| LexErrorKind::InvalidPattern {
-            pattern: pattern.to_string(),
-            reason,
-        })?;
+    let re = Pattern::compile(pattern, greedy, true)
+        .map_err(|reason| LexErrorKind::InvalidPattern { pattern: pattern.to_string(), reason })?;
     let text: Vec<char> = value.chars().collect();
     Ok(match re.find_at(&text, 0) {
         Some((_, end)) => text.iter().skip(end).collect(),
@@ -752,11 +687,7 @@ fn reverse_pattern(pattern: &str) -> String {
     let mut tokens: Vec<&[char]> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let end = if chars.get(i) == Some(&'\\') && i + 1 < chars.len() {
-            i + 2
-        } else {
-            i + 1
-        };
+        let end = if chars.get(i) == Some(&'\\') && i + 1 < chars.len() { i + 2 } else { i + 1 };
         if let Some(token) = chars.get(i..end) {
             tokens.push(token);
         }
@@ -795,11 +726,7 @@ impl Pattern {
             match tok {
                 '*' => {
                     let at = prog.len();
-                    let (first, second) = if greedy {
-                        (at + 1, at + 3)
-                    } else {
-                        (at + 3, at + 1)
-                    };
+                    let (first, second) = if greedy { (at + 1, at + 3) } else { (at + 3, at + 1) };
                     prog.push(Inst::Split(first, second));
                     prog.push(Inst::Any);
                     prog.push(Inst::Jmp(at));
@@ -815,12 +742,7 @@ impl Pattern {
                     pos += 1;
                     match escaped {
                         Some(c @ ('*' | '?' | '\\')) => prog.push(Inst::Char(c)),
-                        other => {
-                            return Err(format!(
-                                "invalid escape '\\{}'",
-                                other.unwrap_or('\u{FFFD}')
-                            ))
-                        }
+                        other => return Err(format!("invalid escape '\\{}'", other.unwrap_or('\u{FFFD}'))),
                     }
                 }
                 c => prog.push(Inst::Char(c)),
@@ -831,13 +753,7 @@ impl Pattern {
     }
 
     /// Adds the thread at `pc` (following jumps and splits in priority order) to `list`.
-    fn add_thread(
-        &self,
-        list: &mut Vec<(usize, usize)>,
-        seen: &mut [bool],
-        pc: usize,
-        start: usize,
-    ) {
+    fn add_thread(&self, list: &mut Vec<(usize, usize)>, seen: &mut [bool], pc: usize, start: usize) {
         let mut stack = vec![pc];
         while let Some(pc) = stack.pop() {
             match seen.get_mut(pc) {
@@ -910,11 +826,7 @@ impl Pattern {
             let Some((start, end)) = self.find_at(text, search_pos) else {
                 break;
             };
-            out.extend(
-                text.iter()
-                    .skip(last_match_end)
-                    .take(start.saturating_sub(last_match_end)),
-            );
+            out.extend(text.iter().skip(last_match_end).take(start.saturating_sub(last_match_end)));
             // No replacement for an empty match right after another match.
             if end > last_match_end || start == 0 {
                 let matched: String = text.iter().skip(start).take(end - start).collect();
@@ -951,11 +863,8 @@ fn expand_template(out: &mut String, template: &str, matched: &str) {
             Some(body) => (true, body),
             None => (false, rest),
         };
-        let name_len: usize = body
-            .chars()
-            .take_while(|c| is_go_letter(*c) || is_go_digit(*c) || *c == '_')
-            .map(char::len_utf8)
-            .sum();
+        let name_len: usize =
+            body.chars().take_while(|c| is_go_letter(*c) || is_go_digit(*c) || *c == '_').map(char::len_utf8).sum();
         if name_len == 0 {
             out.push('$');
             continue;

@@ -10,8 +10,7 @@ pub use lex::{LexError, LexErrorKind, Lexer};
 
 pub mod decode;
 pub use decode::{
-    decode, Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, InlineFile, Mount, Run,
-    ShellOrExec,
+    decode, Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, InlineFile, Mount, Run, ShellOrExec,
 };
 
 pub mod ast;

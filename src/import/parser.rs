@@ -29,9 +29,7 @@
 //!   `char::is_numeric` where Go uses `unicode.IsLetter` and `unicode.IsDigit`; this
 //!   changes nothing but which exotic `${…}` forms count as malformed.
 
-use super::ast::{
-    go_quote, go_to_lower, Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning,
-};
+use super::ast::{go_quote, go_to_lower, Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning};
 
 /// bufio.Scanner's limit: `bufio.MaxScanTokenSize - 1`.
 const MAX_LINE: usize = 65535;
@@ -39,8 +37,7 @@ const MAX_LINE: usize = 65535;
 /// How deep ONBUILD and `${…}` may nest.
 const MAX_NESTING: usize = 128;
 
-const NOT_STRING_ARRAY: &str =
-    "when using JSON array syntax, arrays must be comprised of strings only";
+const NOT_STRING_ARRAY: &str = "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// Parses Dockerfile text the way BuildKit's parser does (`parser.Parse`).
 ///
@@ -90,10 +87,7 @@ pub fn parse(text: &str) -> Parsed {
                 DirectiveName::Check => info.check = Some(value),
             },
             Ok(None) => {}
-            Err(message) => errors.push(ParseError {
-                line: current + 1,
-                message,
-            }),
+            Err(message) => errors.push(ParseError { line: current + 1, message }),
         }
         let token = if is_comment(token) { "" } else { token };
         current += 1;
@@ -126,29 +120,20 @@ pub fn parse(text: &str) -> Parsed {
         }
 
         if empty_continuation {
-            warnings.push(Warning {
-                line: current,
-                message: format!("Empty continuation line found in: {line}"),
-            });
+            warnings.push(Warning { line: current, message: format!("Empty continuation line found in: {line}") });
         }
 
         let mut node = match node_from_line(&line, info.escape, 0) {
             Ok(node) => node,
             Err(message) => {
-                errors.push(ParseError {
-                    line: start,
-                    message,
-                });
+                errors.push(ParseError { line: start, message });
                 continue;
             }
         };
 
         if can_contain_heredoc(&node) && line.contains("<<") {
             match heredocs_from_line(&line) {
-                Err(message) => errors.push(ParseError {
-                    line: start,
-                    message,
-                }),
+                Err(message) => errors.push(ParseError { line: start, message }),
                 Ok(docs) => {
                     for mut doc in docs {
                         let mut terminated = false;
@@ -165,10 +150,7 @@ pub fn parse(text: &str) -> Parsed {
                             doc.content.push_str(raw);
                         }
                         if !terminated {
-                            errors.push(ParseError {
-                                line: start,
-                                message: "unterminated heredoc".to_string(),
-                            });
+                            errors.push(ParseError { line: start, message: "unterminated heredoc".to_string() });
                             break;
                         }
                         node.heredocs.push(doc);
@@ -182,26 +164,14 @@ pub fn parse(text: &str) -> Parsed {
     }
 
     if let Some(line) = lines.too_long {
-        errors.push(ParseError {
-            line,
-            message: format!("dockerfile line greater than max allowed size of {MAX_LINE}"),
-        });
+        errors
+            .push(ParseError { line, message: format!("dockerfile line greater than max allowed size of {MAX_LINE}") });
     }
     if nodes.is_empty() && errors.is_empty() {
-        errors.push(ParseError {
-            line: current,
-            message: "file with no instructions".to_string(),
-        });
+        errors.push(ParseError { line: current, message: "file with no instructions".to_string() });
     }
 
-    Parsed {
-        ast: Ast {
-            directives: info,
-            nodes,
-        },
-        errors,
-        warnings,
-    }
+    Parsed { ast: Ast { directives: info, nodes }, errors, warnings }
 }
 
 /// Gives `node` and its nested ONBUILD instructions the lines `start..=end`.
@@ -228,11 +198,7 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
-        Lines {
-            rest: text,
-            count: 0,
-            too_long: None,
-        }
+        Lines { rest: text, count: 0, too_long: None }
     }
 
     fn next_line(&mut self) -> Option<&'a str> {
@@ -323,16 +289,11 @@ impl DirectiveParser {
             }
         };
         if self.seen.contains(&name) {
-            return Err(format!(
-                "only one {} parser directive can be used",
-                key.to_ascii_lowercase()
-            ));
+            return Err(format!("only one {} parser directive can be used", key.to_ascii_lowercase()));
         }
         self.seen.push(name);
         if name == DirectiveName::Escape && value != "`" && value != "\\" {
-            return Err(format!(
-                "invalid escape token '{value}' does not match ` or \\"
-            ));
+            return Err(format!("invalid escape token '{value}' does not match ` or \\"));
         }
         Ok(Some((name, value.to_string())))
     }
@@ -348,13 +309,9 @@ fn match_directive(line: &str) -> Option<(&str, &str)> {
     if !line.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
-    let key_end = line
-        .find(|c: char| !c.is_ascii_alphanumeric())
-        .unwrap_or(line.len());
+    let key_end = line.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(line.len());
     let (key, after_key) = line.split_at(key_end);
-    let after_eq = after_key
-        .trim_start_matches(is_re_space)
-        .strip_prefix('=')?;
+    let after_eq = after_key.trim_start_matches(is_re_space).strip_prefix('=')?;
     // `\s*` is greedy and `(.+?)` lazy: the value runs from the first non-space
     // character to the last one; if only spaces follow `=`, it is the last of them.
     let value_start = after_eq.trim_start_matches(is_re_space);
@@ -408,9 +365,7 @@ fn node_from_line(line: &str, escape: char, depth: usize) -> Result<Node, String
         "onbuild" => {
             if !rest.is_empty() {
                 if depth >= MAX_NESTING {
-                    return Err(format!(
-                        "ONBUILD nested more than {MAX_NESTING} levels deep"
-                    ));
+                    return Err(format!("ONBUILD nested more than {MAX_NESTING} levels deep"));
                 }
                 inner = Some(Box::new(node_from_line(&rest, escape, depth + 1)?));
             }
@@ -510,8 +465,7 @@ fn extract_builder_flags(line: &str, escape: char) -> (String, Vec<String>) {
         Quote,
     }
     let bytes = line.as_bytes();
-    let rest_from =
-        |pos: usize| String::from_utf8_lossy(bytes.get(pos..).unwrap_or(&[])).into_owned();
+    let rest_from = |pos: usize| String::from_utf8_lossy(bytes.get(pos..).unwrap_or(&[])).into_owned();
     // The escape character is `\` or `` ` ``, both ASCII.
     let escape = u8::try_from(u32::from(escape)).unwrap_or(b'\\');
     let mut words: Vec<String> = Vec::new();
@@ -701,10 +655,7 @@ fn name_val(rest: &str, key: &str, escape: char) -> Result<Vec<String>, String> 
     let mut out = Vec::with_capacity(words.len() * 3);
     for word in &words {
         let Some((k, v)) = word.split_once('=') else {
-            return Err(format!(
-                "Syntax error - can't find = in {}. Must be of the form: name=value",
-                go_quote(word)
-            ));
+            return Err(format!("Syntax error - can't find = in {}. Must be of the form: name=value", go_quote(word)));
         };
         out.push(k.to_string());
         out.push(v.to_string());
@@ -718,10 +669,7 @@ fn strings_whitespace_delimited(rest: &str) -> Vec<String> {
     if rest.is_empty() {
         return Vec::new();
     }
-    split_whitespace_go(rest, None)
-        .into_iter()
-        .map(str::to_string)
-        .collect()
+    split_whitespace_go(rest, None).into_iter().map(str::to_string).collect()
 }
 
 /// What `parseJSON` makes of an argument text.
@@ -845,10 +793,7 @@ fn maybe_json_to_list(rest: &str) -> Result<(Vec<String>, bool), String> {
 /// `parseMaybeJSON`. The type's end is found byte by byte, as BuildKit does.
 fn health_config(rest: &str) -> Result<(Vec<String>, bool), String> {
     let bytes = rest.as_bytes();
-    let sep = bytes
-        .iter()
-        .position(|&b| is_latin1_space(b))
-        .unwrap_or(bytes.len());
+    let sep = bytes.iter().position(|&b| is_latin1_space(b)).unwrap_or(bytes.len());
     if sep == 0 {
         return Ok((Vec::new(), false));
     }
@@ -868,20 +813,14 @@ fn health_config(rest: &str) -> Result<(Vec<String>, bool), String> {
 /// `canContainHeredoc`: RUN, COPY or ADD (also as ONBUILD's instruction), not in JSON
 /// form.
 fn can_contain_heredoc(node: &Node) -> bool {
-    let n = if node.keyword == "onbuild" {
-        node.inner.as_deref().unwrap_or(node)
-    } else {
-        node
-    };
+    let n = if node.keyword == "onbuild" { node.inner.as_deref().unwrap_or(node) } else { node };
     matches!(n.keyword.as_str(), "add" | "copy" | "run") && !n.json
 }
 
 /// `heredocsFromLine`: the line lexed into words with quotes and escapes kept (a lexing
 /// error means no heredocs), each word tried as a heredoc opener.
 fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc>, String> {
-    let words = ShellLex::new(true, true)
-        .process_words(line)
-        .unwrap_or_default();
+    let words = ShellLex::new(true, true).process_words(line).unwrap_or_default();
     let mut docs = Vec::new();
     for word in words {
         if let Some(doc) = parse_heredoc(&word)? {
@@ -907,20 +846,14 @@ fn parse_heredoc(word: &str) -> Result<Option<Heredoc>, String> {
     if rest.contains('<') || rest.is_empty() {
         return Ok(None);
     }
-    let file_descriptor = if digits.is_empty() {
-        0
-    } else {
-        digits.parse::<u32>().unwrap_or(u32::MAX)
-    };
+    let file_descriptor = if digits.is_empty() { 0 } else { digits.parse::<u32>().unwrap_or(u32::MAX) };
     let words = ShellLex::new(false, false).process_words(rest)?;
     let [name] = words.as_slice() else {
         return Ok(None);
     };
     let raw = ShellLex::new(true, false).process_words(rest)?;
     let [raw_name] = raw.as_slice() else {
-        return Err(format!(
-            "internal lexing of heredoc produced inconsistent results: {rest}"
-        ));
+        return Err(format!("internal lexing of heredoc produced inconsistent results: {rest}"));
     };
     let quotes = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
     Ok(Some(Heredoc {
@@ -990,13 +923,7 @@ impl Words {
 
 impl ShellLex {
     fn new(raw_quotes: bool, raw_escapes: bool) -> Self {
-        ShellLex {
-            raw_quotes,
-            raw_escapes,
-            chars: Vec::new(),
-            pos: 0,
-            depth: 0,
-        }
+        ShellLex { raw_quotes, raw_escapes, chars: Vec::new(), pos: 0, depth: 0 }
     }
 
     /// `ProcessWords` with an empty environment.
@@ -1023,11 +950,7 @@ impl ShellLex {
     }
 
     /// `processStopOn`, with `rawEscapes` set for its duration.
-    fn stop_on(
-        &mut self,
-        stop: Option<char>,
-        raw_escapes: bool,
-    ) -> Result<(String, Vec<String>), String> {
+    fn stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<(String, Vec<String>), String> {
         if self.depth >= MAX_NESTING {
             return Err("variable substitutions nested too deeply".to_string());
         }
@@ -1083,9 +1006,7 @@ impl ShellLex {
             }
         }
         if let Some(stop) = stop {
-            return Err(format!(
-                "unexpected end of statement while looking for matching {stop}"
-            ));
+            return Err(format!("unexpected end of statement while looking for matching {stop}"));
         }
         Ok((result, words.into_words()))
     }
@@ -1099,12 +1020,7 @@ impl ShellLex {
         }
         loop {
             match self.next() {
-                None => {
-                    return Err(
-                        "unexpected end of statement while looking for matching single-quote"
-                            .to_string(),
-                    )
-                }
+                None => return Err("unexpected end of statement while looking for matching single-quote".to_string()),
                 Some('\'') => {
                     if self.raw_quotes {
                         result.push('\'');
@@ -1125,12 +1041,7 @@ impl ShellLex {
         }
         loop {
             match self.peek() {
-                None => {
-                    return Err(
-                        "unexpected end of statement while looking for matching double-quote"
-                            .to_string(),
-                    )
-                }
+                None => return Err("unexpected end of statement while looking for matching double-quote".to_string()),
                 Some('"') => {
                     self.next();
                     if self.raw_quotes {
@@ -1300,17 +1211,9 @@ mod tests {
 
     #[test]
     fn heredoc_words() {
-        for src in [
-            "<<EOF",
-            "<<'EOF'",
-            "<<\"EOF\"",
-            "<<-EOF",
-            "<<-'EOF'",
-            "<<-\"EOF\"",
-            "<<EO\"F\"",
-            "<< EOF",
-            "<<- EOF",
-        ] {
+        for src in
+            ["<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<<-'EOF'", "<<-\"EOF\"", "<<EO\"F\"", "<< EOF", "<<- EOF"]
+        {
             let doc = parse_heredoc(src).ok().flatten().map(|d| d.name);
             assert_eq!(doc.as_deref(), Some("EOF"), "{src}");
         }
@@ -1325,11 +1228,7 @@ mod tests {
     #[test]
     fn heredocs_in_lines() {
         let names = |line: &str| -> Vec<String> {
-            heredocs_from_line(line)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|d| d.name)
-                .collect()
+            heredocs_from_line(line).unwrap_or_default().into_iter().map(|d| d.name).collect()
         };
         assert_eq!(names("RUN <<EOF"), ["EOF"]);
         assert_eq!(names("RUN <<-EOF"), ["EOF"]);
@@ -1356,14 +1255,8 @@ mod tests {
     #[test]
     fn lone_surrogates() {
         assert_eq!(replace_lone_surrogates(r#"["\ud800"]"#), r#"["\uFFFD"]"#);
-        assert_eq!(
-            replace_lone_surrogates(r#"["\ud83d\ude00"]"#),
-            r#"["\ud83d\ude00"]"#
-        );
+        assert_eq!(replace_lone_surrogates(r#"["\ud83d\ude00"]"#), r#"["\ud83d\ude00"]"#);
         assert_eq!(replace_lone_surrogates(r#"["\\ud800"]"#), r#"["\\ud800"]"#);
-        assert_eq!(
-            replace_lone_surrogates(r#"["\udc00\ud800\udc00"]"#),
-            r#"["\uFFFD\ud800\udc00"]"#
-        );
+        assert_eq!(replace_lone_surrogates(r#"["\udc00\ud800\udc00"]"#), r#"["\uFFFD\ud800\udc00"]"#);
     }
 }

@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::names::{
-    Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, Keyword, LabelKey, Line, Pattern, Platform, Port,
-    Signal, StageName, Text, UserSpec, VarName,
+    Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, Keyword, LabelKey, Line, Pattern, Platform, Port, Signal,
+    StageName, Text, UserSpec, VarName,
 };
 use super::value::Value;
 
@@ -203,9 +203,7 @@ impl ShellScript {
     pub fn shell_text(&self) -> String {
         match self {
             ShellScript::Text(text) => text.as_str().to_string(),
-            ShellScript::Steps(steps) => {
-                steps.iter().map(Text::as_str).collect::<Vec<_>>().join(STEP_SEPARATOR)
-            }
+            ShellScript::Steps(steps) => steps.iter().map(Text::as_str).collect::<Vec<_>>().join(STEP_SEPARATOR),
             ShellScript::Script(lines) => {
                 let mut text = String::from("set -e");
                 for line in lines {

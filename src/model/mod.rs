@@ -2,7 +2,7 @@
 //!
 //! A [`Dockerfile`] holds parser directives, global `ARG`s and [`Stage`]s; a stage holds its
 //! [`FromInstruction`] and its [`Instruction`]s, one struct per instruction. The model does no IO and
-//! holds no text formatting: [`crate::emit`] turns it into text. Every field type checks its own input,
+//! holds no text formatting: [`crate::emit`](mod@crate::emit) turns it into text. Every field type checks its own input,
 //! so any model can be emitted; [`Dockerfile::validate`] checks the rules that span instructions.
 //! The model serializes to a stable JSON form.
 

@@ -68,7 +68,9 @@ fn check_text(value: &str) -> Result<(), Error> {
     if value.contains('\0') {
         return Err(Error::new(
             ErrorKind::InvalidText,
-            format!("text {value:?} holds a NUL character, which no Dockerfile or process argument can carry: remove it"),
+            format!(
+                "text {value:?} holds a NUL character, which no Dockerfile or process argument can carry: remove it"
+            ),
         ));
     }
     Ok(())
@@ -117,12 +119,14 @@ string_newtype!(
 
 fn check_stage_name(value: &str) -> Result<(), Error> {
     let mut chars = value.chars();
-    let ok = matches!(chars.next(), Some('a'..='z'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.'));
+    let ok =
+        matches!(chars.next(), Some('a'..='z')) && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.'));
     if !ok {
         return Err(Error::new(
             ErrorKind::InvalidStageName,
-            format!("invalid stage name '{value}': use lowercase letters, digits, '-', '_' and '.', starting with a letter"),
+            format!(
+                "invalid stage name '{value}': use lowercase letters, digits, '-', '_' and '.', starting with a letter"
+            ),
         ));
     }
     if value == "scratch" || value == "context" {
@@ -227,8 +231,8 @@ string_newtype!(
 );
 
 fn check_pattern(value: &str) -> Result<(), Error> {
-    let ok = !value.is_empty()
-        && value.chars().all(|c| is_safe_flag_char(c) || matches!(c, '*' | '?' | '[' | ']' | '!'));
+    let ok =
+        !value.is_empty() && value.chars().all(|c| is_safe_flag_char(c) || matches!(c, '*' | '?' | '[' | ']' | '!'));
     if !ok {
         return Err(Error::new(
             ErrorKind::InvalidFlagValue,
@@ -330,7 +334,9 @@ fn check_checksum(value: &str) -> Result<(), Error> {
     if !ok {
         return Err(Error::new(
             ErrorKind::InvalidFlagValue,
-            format!("invalid checksum {value:?}: use 'sha256:<64 lowercase hex>' for URLs or a commit hash for git sources"),
+            format!(
+                "invalid checksum {value:?}: use 'sha256:<64 lowercase hex>' for URLs or a commit hash for git sources"
+            ),
         ));
     }
     Ok(())
@@ -397,7 +403,9 @@ fn check_user(value: &str) -> Result<(), Error> {
     if !ok {
         return Err(Error::new(
             ErrorKind::InvalidUser,
-            format!("invalid user {value:?}: use 'name', 'name:group', 'uid' or 'uid:gid' (letters, digits, '_', '.', '-')"),
+            format!(
+                "invalid user {value:?}: use 'name', 'name:group', 'uid' or 'uid:gid' (letters, digits, '_', '.', '-')"
+            ),
         ));
     }
     Ok(())
@@ -445,7 +453,8 @@ const SIGNALS: &[&str] = &[
 ];
 
 fn check_signal(value: &str) -> Result<(), Error> {
-    let numeric = !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) && value.parse::<u32>().is_ok_and(|n| n > 0);
+    let numeric =
+        !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) && value.parse::<u32>().is_ok_and(|n| n > 0);
     let name = value.strip_prefix("SIG").unwrap_or(value);
     let realtime = |base: &str, sign: char| {
         name.strip_prefix(base)
@@ -502,12 +511,8 @@ pub struct ImageRef {
 impl ImageRef {
     /// Parses and checks an image reference.
     pub fn parse(value: &str) -> Result<Self, Error> {
-        let bad = |why: &str| {
-            Error::new(
-                ErrorKind::InvalidImageRef,
-                format!("invalid image reference {value:?}: {why}"),
-            )
-        };
+        let bad =
+            |why: &str| Error::new(ErrorKind::InvalidImageRef, format!("invalid image reference {value:?}: {why}"));
         let (rest, digest) = match value.split_once('@') {
             Some((rest, digest)) => {
                 let (algo, hex) = digest.split_once(':').ok_or_else(|| bad("a digest is 'algorithm:hex'"))?;
@@ -529,8 +534,7 @@ impl ImageRef {
                 Some((host, port)) => (host, Some(port)),
                 None => (registry, None),
             };
-            let host_ok = !host.is_empty()
-                && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
             let port_ok = port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
             if !host_ok || !port_ok {
                 return Err(bad("the registry must be 'host[:port]'"));
@@ -691,19 +695,16 @@ impl Platform {
             let name = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')).unwrap_or(name);
             return VarName::new(name).map(Platform::Var).map_err(|_| bad());
         }
-        let part_ok = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let part_ok =
+            |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         let parts: Vec<&str> = value.split('/').collect();
         match parts.as_slice() {
-            [os, arch] if part_ok(os) && part_ok(arch) => Ok(Platform::Fixed {
-                os: os.to_string(),
-                arch: arch.to_string(),
-                variant: None,
-            }),
-            [os, arch, variant] if part_ok(os) && part_ok(arch) && part_ok(variant) => Ok(Platform::Fixed {
-                os: os.to_string(),
-                arch: arch.to_string(),
-                variant: Some(variant.to_string()),
-            }),
+            [os, arch] if part_ok(os) && part_ok(arch) => {
+                Ok(Platform::Fixed { os: os.to_string(), arch: arch.to_string(), variant: None })
+            }
+            [os, arch, variant] if part_ok(os) && part_ok(arch) && part_ok(variant) => {
+                Ok(Platform::Fixed { os: os.to_string(), arch: arch.to_string(), variant: Some(variant.to_string()) })
+            }
             _ => Err(bad()),
         }
     }

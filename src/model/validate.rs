@@ -77,10 +77,9 @@ fn check_instruction(
             for mount in &run.mounts {
                 match mount {
                     Mount::Bind { from, .. } | Mount::Cache { from, .. } => check_from(from, &mut problem),
-                    Mount::Secret { id: None, target: None, .. } => problem(
-                        ErrorKind::InvalidInstruction,
-                        "a secret mount needs an id or a target".to_string(),
-                    ),
+                    Mount::Secret { id: None, target: None, .. } => {
+                        problem(ErrorKind::InvalidInstruction, "a secret mount needs an id or a target".to_string())
+                    }
                     _ => {}
                 }
                 if let Mount::Cache { mode: Some(mode), .. }
@@ -144,14 +143,12 @@ fn check_instruction(
             problem(ErrorKind::InvalidInstruction, "SHELL needs at least the shell executable".to_string());
         }
         Instruction::OnBuild(onbuild) => match onbuild.trigger.as_ref() {
-            Instruction::OnBuild(_) | Instruction::Comment(_) => problem(
-                ErrorKind::InvalidInstruction,
-                format!("ONBUILD cannot trigger {}", onbuild.trigger.keyword()),
-            ),
-            Instruction::Raw(raw) if raw.keyword.as_str().eq_ignore_ascii_case("MAINTAINER") => problem(
-                ErrorKind::InvalidInstruction,
-                "ONBUILD cannot trigger MAINTAINER".to_string(),
-            ),
+            Instruction::OnBuild(_) | Instruction::Comment(_) => {
+                problem(ErrorKind::InvalidInstruction, format!("ONBUILD cannot trigger {}", onbuild.trigger.keyword()))
+            }
+            Instruction::Raw(raw) if raw.keyword.as_str().eq_ignore_ascii_case("MAINTAINER") => {
+                problem(ErrorKind::InvalidInstruction, "ONBUILD cannot trigger MAINTAINER".to_string())
+            }
             trigger => check_instruction(trigger, defined, true, errors, at),
         },
         _ => {}
@@ -230,7 +227,10 @@ fn check_len(text: &str, what: &str, problem: &mut dyn FnMut(ErrorKind, String))
     if text.len() > MAX_VALUE_LEN {
         problem(
             ErrorKind::InvalidText,
-            format!("{what} is {} bytes long; BuildKit rejects lines over 65535 bytes: move it into a file", text.len()),
+            format!(
+                "{what} is {} bytes long; BuildKit rejects lines over 65535 bytes: move it into a file",
+                text.len()
+            ),
         );
     }
 }

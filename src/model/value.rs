@@ -75,10 +75,7 @@ impl Value {
             literal.push_str(&rest[..start]);
             let after = &rest[start + 2..];
             let end = after.find('}').ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidText,
-                    format!("template {text:?} opens '${{' without a closing '}}'"),
-                )
+                Error::new(ErrorKind::InvalidText, format!("template {text:?} opens '${{' without a closing '}}'"))
             })?;
             let name = VarName::new(&after[..end]).map_err(|err| err.at(format!("template {text:?}")))?;
             if !literal.is_empty() {

@@ -18,9 +18,45 @@ use proptest::prelude::*;
 
 /// Pieces that break naive emitters.
 const TOKENS: &[&str] = &[
-    "EOF", "EOF_1", "<<EOF", "<<-X", "\\", "\\\\", "`", "$", "$HOME", "${X}", "$$", "$1", "#", "#!", "# syntax=x", "[",
-    "]", "[\"a\"]", "--x", "--mount=type=bind", "'", "\"", "=", " ", "  ", "\t", "\u{a0}", "\u{85}", "\u{2003}",
-    "\u{2028}", "é", "☃", "&&", "\\ ", "a", "b", "run", "FROM x", "\u{feff}",
+    "EOF",
+    "EOF_1",
+    "<<EOF",
+    "<<-X",
+    "\\",
+    "\\\\",
+    "`",
+    "$",
+    "$HOME",
+    "${X}",
+    "$$",
+    "$1",
+    "#",
+    "#!",
+    "# syntax=x",
+    "[",
+    "]",
+    "[\"a\"]",
+    "--x",
+    "--mount=type=bind",
+    "'",
+    "\"",
+    "=",
+    " ",
+    "  ",
+    "\t",
+    "\u{a0}",
+    "\u{85}",
+    "\u{2003}",
+    "\u{2028}",
+    "é",
+    "☃",
+    "&&",
+    "\\ ",
+    "a",
+    "b",
+    "run",
+    "FROM x",
+    "\u{feff}",
 ];
 
 fn piece(multiline: bool) -> BoxedStrategy<String> {
@@ -55,15 +91,12 @@ fn var_name() -> impl Strategy<Value = VarName> {
 }
 
 fn value() -> impl Strategy<Value = Value> {
-    prop::collection::vec(
-        prop_oneof![3 => line().prop_map(Part::Literal), 1 => var_name().prop_map(Part::Var)],
-        0..4,
-    )
-    .prop_map(|parts| {
-        Value::from_parts(
-            parts.into_iter().filter(|p| !matches!(p, Part::Literal(l) if l.as_str().is_empty())).collect(),
-        )
-    })
+    prop::collection::vec(prop_oneof![3 => line().prop_map(Part::Literal), 1 => var_name().prop_map(Part::Var)], 0..4)
+        .prop_map(|parts| {
+            Value::from_parts(
+                parts.into_iter().filter(|p| !matches!(p, Part::Literal(l) if l.as_str().is_empty())).collect(),
+            )
+        })
 }
 
 fn flag_value() -> impl Strategy<Value = FlagValue> {
@@ -102,7 +135,14 @@ fn mount(stages: Vec<StageName>) -> BoxedStrategy<Mount> {
     prop_oneof![
         (flag_value(), prop::option::of(flag_value()), from.clone(), any::<bool>())
             .prop_map(|(target, source, from, rw)| Mount::Bind { target, source, from, rw }),
-        (flag_value(), prop::option::of(flag_value()), from, mode.clone(), prop::option::of(0u32..70000), any::<bool>())
+        (
+            flag_value(),
+            prop::option::of(flag_value()),
+            from,
+            mode.clone(),
+            prop::option::of(0u32..70000),
+            any::<bool>()
+        )
             .prop_map(|(target, id, from, mode, uid, readonly)| Mount::Cache {
                 target,
                 id,
@@ -115,8 +155,8 @@ fn mount(stages: Vec<StageName>) -> BoxedStrategy<Mount> {
                 readonly,
             }),
         (flag_value(), prop::option::of(1u64..1 << 30)).prop_map(|(target, size)| Mount::Tmpfs { target, size }),
-        (flag_value(), prop::option::of(flag_value()), prop::option::of(var_name()), any::<bool>(), mode)
-            .prop_map(|(id, target, env, required, mode)| Mount::Secret {
+        (flag_value(), prop::option::of(flag_value()), prop::option::of(var_name()), any::<bool>(), mode).prop_map(
+            |(id, target, env, required, mode)| Mount::Secret {
                 id: Some(id),
                 target,
                 env,
@@ -124,7 +164,8 @@ fn mount(stages: Vec<StageName>) -> BoxedStrategy<Mount> {
                 mode,
                 uid: None,
                 gid: None
-            }),
+            }
+        ),
         (prop::option::of(flag_value()), any::<bool>()).prop_map(|(id, required)| Mount::Ssh {
             id,
             target: None,
@@ -173,8 +214,15 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
                 security: insecure.then_some(Security::Insecure),
                 command,
             })),
-        (sources(), from_stage, prop::option::of(user()), prop::option::of("[0-7]{3,4}"), any::<bool>(), any::<bool>(),
-            prop::collection::vec("[A-Za-z0-9_./*?!-]{1,8}", 0..2))
+        (
+            sources(),
+            from_stage,
+            prop::option::of(user()),
+            prop::option::of("[0-7]{3,4}"),
+            any::<bool>(),
+            any::<bool>(),
+            prop::collection::vec("[A-Za-z0-9_./*?!-]{1,8}", 0..2)
+        )
             .prop_map(|((sources, dest), from, chown, chmod, link, parents, excludes)| {
                 let mut copy = Copy::new(sources, dest);
                 copy.from = from;
@@ -185,8 +233,8 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
                 copy.excludes = excludes.into_iter().map(|p| Pattern::new(p).unwrap()).collect();
                 Instruction::Copy(copy)
             }),
-        (sources(), any::<bool>(), any::<bool>(), prop::option::of(any::<bool>()))
-            .prop_map(|((sources, dest), keep_git_dir, checksum, unpack)| {
+        (sources(), any::<bool>(), any::<bool>(), prop::option::of(any::<bool>())).prop_map(
+            |((sources, dest), keep_git_dir, checksum, unpack)| {
                 let mut add = Add::new(sources, dest);
                 add.keep_git_dir = keep_git_dir;
                 add.unpack = unpack;
@@ -194,7 +242,8 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
                     add.checksum = Some(dockwright::Checksum::new(format!("sha256:{}", "ab".repeat(32))).unwrap());
                 }
                 Instruction::Add(add)
-            }),
+            }
+        ),
         prop::collection::vec((var_name(), value()), 1..4).prop_map(|pairs| {
             let mut env = Env::default();
             for (k, v) in pairs {
@@ -211,13 +260,24 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
             Some(Instruction::Label(label))
         }),
         user().prop_map(|user| Instruction::User(User { user })),
-        value().prop_filter("workdir", |v| !v.parts().is_empty()).prop_map(|path| Instruction::Workdir(Workdir { path })),
+        value()
+            .prop_filter("workdir", |v| !v.parts().is_empty())
+            .prop_map(|path| Instruction::Workdir(Workdir { path })),
         prop::collection::vec((1u16..=65535, 0..3usize), 1..4).prop_map(|ports| Instruction::Expose(Expose {
-            ports: ports.into_iter().map(|(n, p)| Port::parse(&format!("{n}/{}", ["tcp", "udp", "sctp"][p])).unwrap()).collect()
+            ports: ports
+                .into_iter()
+                .map(|(n, p)| Port::parse(&format!("{n}/{}", ["tcp", "udp", "sctp"][p])).unwrap())
+                .collect()
         })),
         prop::collection::vec(nonempty_line(), 1..3).prop_map(|paths| Instruction::Volume(Volume { paths })),
-        (command(true), prop::option::of(duration()), prop::option::of(duration()), prop::option::of(duration()),
-            prop::option::of(duration()), prop::option::of(0u32..10))
+        (
+            command(true),
+            prop::option::of(duration()),
+            prop::option::of(duration()),
+            prop::option::of(duration()),
+            prop::option::of(duration()),
+            prop::option::of(0u32..10)
+        )
             .prop_filter("healthcheck argv", |(c, ..)| !matches!(c, Command::Exec(argv) if argv.is_empty()))
             .prop_map(|(command, interval, timeout, start_period, start_interval, retries)| {
                 Instruction::Healthcheck(Healthcheck::Check {
@@ -229,8 +289,15 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
         command(true).prop_map(|command| Instruction::Cmd(Cmd { command })),
         command(true).prop_map(|command| Instruction::Entrypoint(Entrypoint { command })),
         prop::collection::vec(text(), 1..4).prop_map(|argv| Instruction::Shell(Shell { argv })),
-        prop_oneof!["SIG(TERM|INT|QUIT|HUP|USR1|KILL|WINCH|RTMIN\\+[1-9]|RTMAX-1[0-4])", "(TERM|INT|USR2)", "[1-9][0-9]{0,1}"].prop_map(|s| Instruction::StopSignal(StopSignal { signal: Signal::new(s).unwrap() })),
-        text().prop_filter_map("comment", |t| Comment::new(t.as_str()).ok()).prop_map(|text| Instruction::Comment(model::CommentLine { text })),
+        prop_oneof![
+            "SIG(TERM|INT|QUIT|HUP|USR1|KILL|WINCH|RTMIN\\+[1-9]|RTMAX-1[0-4])",
+            "(TERM|INT|USR2)",
+            "[1-9][0-9]{0,1}"
+        ]
+        .prop_map(|s| Instruction::StopSignal(StopSignal { signal: Signal::new(s).unwrap() })),
+        text()
+            .prop_filter_map("comment", |t| Comment::new(t.as_str()).ok())
+            .prop_map(|text| Instruction::Comment(model::CommentLine { text })),
     ];
     if depth == 0 {
         return leaf.boxed();
@@ -249,14 +316,18 @@ pub fn dockerfile() -> impl Strategy<Value = Dockerfile> {
         .prop_flat_map(|(n_stages, backtick, globals)| {
             let stage_strategies: Vec<_> = (0..n_stages)
                 .map(|index| {
-                    let earlier: Vec<StageName> = (0..index).map(|i| StageName::new(format!("s{i}")).unwrap()).collect();
+                    let earlier: Vec<StageName> =
+                        (0..index).map(|i| StageName::new(format!("s{i}")).unwrap()).collect();
                     let base = if earlier.is_empty() {
                         Just(None).boxed()
                     } else {
                         prop::option::of(prop::sample::select(earlier.clone())).boxed()
                     };
-                    (base, prop::option::of(prop_oneof![Just("linux/amd64"), Just("$BUILDPLATFORM")]),
-                        prop::collection::vec(instruction(earlier, 1), 0..8))
+                    (
+                        base,
+                        prop::option::of(prop_oneof![Just("linux/amd64"), Just("$BUILDPLATFORM")]),
+                        prop::collection::vec(instruction(earlier, 1), 0..8),
+                    )
                         .prop_map(move |(base, platform, instructions)| Stage {
                             comment: None,
                             from: FromInstruction {
@@ -281,4 +352,3 @@ pub fn dockerfile() -> impl Strategy<Value = Dockerfile> {
             dockerfile
         })
 }
-
