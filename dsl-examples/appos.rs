@@ -97,7 +97,7 @@ fn runtime(dashboard: Copy, backend: Copy) -> Stage {
         .copy_with(dashboard)
         .volume("/appos/data")
         .expose(80)
-        .healthcheck_http(80, "/api/health")
+        .healthcheck_http_with(80, "/api/health", |health| health.start_period("60s"))
         .expect("curl is installed above")
         .user(&format!("{UID}:{UID}"))
         .entrypoint(["/usr/local/bin/entrypoint.sh"])

@@ -26,9 +26,8 @@
 //!
 //! `cargo run --example emorobcare -- --out services` writes `services/<service>/Dockerfile`.
 
-use dockwright::model::{Add, Source};
 use dockwright::recipe::PythonApp;
-use dockwright::{Base, Checksum, Chmod, Copy, Health, Image, Line, OsFamily, Run, Stage};
+use dockwright::{Add, Base, Copy, Health, Image, OsFamily, Run, Stage};
 
 #[path = "support/mod.rs"]
 mod support;
@@ -98,13 +97,7 @@ fn python_service(name: &'static str, port: u16, models: &'static [Model]) -> Im
 /// `ADD --chmod=0644 --link --checksum=... url dest`: a verified download the service user can read
 /// (a downloaded file is otherwise mode 0600, owned by root), in a layer that survives code changes.
 fn download(stage: Stage, model: &Model) -> Stage {
-    let mut add = Add::new(
-        vec![Source::path(model.url).expect("model URLs are one line")],
-        Line::new(model.dest).expect("model paths are one line"),
-    );
-    add.checksum = Some(Checksum::new(model.sha256).expect("model digests are sha256:<64 hex>"));
-    add.chmod = Some(Chmod::new("0644").expect("0644 is a mode"));
-    add.link = true;
+    let add = Add::url(model.url, model.sha256, model.dest).chmod("0644").link();
     let stage = if model.sha256 == PLACEHOLDER_SHA256 {
         stage.comment("PLACEHOLDER checksum: replace it with the file's real sha256, or this step fails")
     } else {

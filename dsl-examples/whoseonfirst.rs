@@ -78,11 +78,10 @@ fn whoseonfirst(variant: &str, base: Base) -> Image {
         .env("DATABASE_URL", "sqlite:////app/data/whoseonfirst.db")
         .runtime(|stage| {
             let dirs = DIRS.join(" ");
-            let mut stage = stage.run(Run::steps([format!("mkdir -p {dirs}"), format!("chown {UID}:{UID} {dirs}")]));
-            for dir in DIRS {
-                stage = stage.volume(dir);
-            }
-            stage.stop_signal("SIGTERM")
+            stage
+                .run(Run::steps([format!("mkdir -p {dirs}"), format!("chown {UID}:{UID} {dirs}")]))
+                .volumes(&DIRS)
+                .stop_signal("SIGTERM")
         })
         .port(8000)
         .health_path("/health")

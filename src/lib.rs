@@ -42,7 +42,7 @@ pub mod model;
 pub mod recipe;
 
 pub use base::{Base, Official, OsFamily, PackageManager, Tool};
-pub use dsl::{Copy, Health, Image, IntoCommand, IntoValue, Run, Stage, StageBase, StageHandle};
+pub use dsl::{Add, Copy, Health, Image, IntoCommand, IntoValue, Run, Stage, StageBase, StageHandle};
 pub use emit::emit;
 pub use error::{Error, ErrorKind, Errors};
 pub use model::{

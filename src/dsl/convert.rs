@@ -481,6 +481,129 @@ impl Copy {
     }
 }
 
+/// An `ADD` under construction: remote files (verified with a checksum), git repositories, archives.
+///
+/// ```
+/// use dockwright::{Add, Base, Image, Stage};
+///
+/// let sum = format!("sha256:{}", "ab".repeat(32));
+/// let mut image = Image::new();
+/// image.stage(
+///     Stage::new("app", Base::alpine("3.19"))
+///         .add_with(Add::url("https://example.com/model.bin", &sum, "/models/model.bin").chmod("0644").link()),
+/// );
+/// assert!(image.emit().unwrap().ends_with(&format!(
+///     "ADD --chmod=0644 --link --checksum={sum} [\"https://example.com/model.bin\", \"/models/model.bin\"]\n"
+/// )));
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Add {
+    pub(crate) add: Result<model::Add, Error>,
+    pub(crate) problems: Vec<Error>,
+}
+
+impl Add {
+    /// Adds `sources` (context paths, URLs, git repositories) to `dest`.
+    pub fn new<I, S>(sources: I, dest: &str) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let sources = sources.into_iter().map(Source::path).collect::<Result<Vec<_>, _>>();
+        let add = sources.and_then(|sources| Ok(model::Add::new(sources, Line::new(dest)?)));
+        Add { add, problems: Vec::new() }
+    }
+
+    /// Downloads `url` to `dest` at build time and verifies it against `checksum` (`sha256:<hex>`).
+    /// BuildKit writes downloads with mode 0600, owned by root: add [`Add::chmod`] for a non-root reader.
+    pub fn url(url: &str, checksum: &str, dest: &str) -> Self {
+        Add::new([url], dest).checksum(checksum)
+    }
+
+    /// Verifies the source (`--checksum`).
+    pub fn checksum(mut self, checksum: &str) -> Self {
+        match model::Checksum::new(checksum) {
+            Ok(checksum) => self.edit(|add| add.checksum = Some(checksum)),
+            Err(err) => self.problems.push(err),
+        }
+        self
+    }
+
+    /// Sets the owner (`--chown`).
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["site.tar.gz"], "/srv/").chown("101:101")));
+    /// assert!(image.emit().unwrap().ends_with("ADD --chown=101:101 [\"site.tar.gz\", \"/srv/\"]\n"));
+    /// ```
+    pub fn chown(mut self, user: &str) -> Self {
+        match UserSpec::new(user) {
+            Ok(user) => self.edit(|add| add.chown = Some(user)),
+            Err(err) => self.problems.push(err),
+        }
+        self
+    }
+
+    /// Sets the mode (`--chmod`).
+    pub fn chmod(mut self, mode: &str) -> Self {
+        match Chmod::new(mode) {
+            Ok(mode) => self.edit(|add| add.chmod = Some(mode)),
+            Err(err) => self.problems.push(err),
+        }
+        self
+    }
+
+    /// Adds into an independent layer (`--link`).
+    pub fn link(mut self) -> Self {
+        self.edit(|add| add.link = true);
+        self
+    }
+
+    /// Keeps the `.git` directory of a git source (`--keep-git-dir`).
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["https://example.com/repo.git#v1.0"], "/src").keep_git_dir()));
+    /// assert!(image.emit().unwrap().ends_with("ADD --keep-git-dir [\"https://example.com/repo.git#v1.0\", \"/src\"]\n"));
+    /// ```
+    pub fn keep_git_dir(mut self) -> Self {
+        self.edit(|add| add.keep_git_dir = true);
+        self
+    }
+
+    /// Unpacks (or not) an archive source (`--unpack`).
+    pub fn unpack(mut self, unpack: bool) -> Self {
+        self.edit(|add| add.unpack = Some(unpack));
+        self
+    }
+
+    /// Leaves out paths matching `pattern` (`--exclude`).
+    pub fn exclude(mut self, pattern: &str) -> Self {
+        match Pattern::new(pattern) {
+            Ok(pattern) => self.edit(|add| add.excludes.push(pattern)),
+            Err(err) => self.problems.push(err),
+        }
+        self
+    }
+
+    fn edit(&mut self, change: impl FnOnce(&mut model::Add)) {
+        if let Ok(add) = &mut self.add {
+            change(add);
+        }
+    }
+}
+
+impl From<model::Add> for Add {
+    fn from(add: model::Add) -> Add {
+        Add { add: Ok(add), problems: Vec::new() }
+    }
+}
+
 /// Makes a model `ARG`.
 pub(crate) fn arg(name: &str, default: Option<&str>) -> Result<model::Arg, Error> {
     Ok(model::Arg { name: VarName::new(name)?, default: default.map(Value::literal).transpose()? })

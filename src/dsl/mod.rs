@@ -12,7 +12,7 @@ mod stage;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-pub use convert::{Copy, IntoCommand, IntoValue, Run};
+pub use convert::{Add, Copy, IntoCommand, IntoValue, Run};
 pub use health::Health;
 pub use stage::{Stage, StageBase};
 

@@ -8,7 +8,7 @@ use crate::model::{
     Volume, Workdir,
 };
 
-use super::convert::{Copy, IntoCommand, IntoValue, Run};
+use super::convert::{Add, Copy, IntoCommand, IntoValue, Run};
 use super::health::Health;
 use super::{Facts, StageHandle};
 
@@ -371,21 +371,11 @@ impl Stage {
         self.copy_with(Copy::file(dest, content).chmod("0755"))
     }
 
-    /// `ADD`: see [`crate::model::Add`] for every flag. For a remote file, prefer
-    /// [`Stage::add_url`], which verifies a checksum.
-    ///
-    /// ```
-    /// use dockwright::model::{Add, Source};
-    /// use dockwright::{Base, Image, Line, Stage};
-    ///
-    /// let mut add = Add::new(vec![Source::path("https://example.com/repo.git#v1.0").unwrap()], Line::new("/src").unwrap());
-    /// add.keep_git_dir = true;
-    /// let mut image = Image::new();
-    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(add));
-    /// assert!(image.emit().unwrap().ends_with("ADD --keep-git-dir [\"https://example.com/repo.git#v1.0\", \"/src\"]\n"));
-    /// ```
-    pub fn add_with(self, add: model::Add) -> Self {
-        self.push("ADD", Ok(Instruction::Add(add)))
+    /// `ADD` with flags: see [`Add`](struct@Add). A `model::Add` converts too.
+    pub fn add_with(mut self, add: impl Into<Add>) -> Self {
+        let add = add.into();
+        self.problems.extend(add.problems.into_iter().map(|err| err.at("ADD")));
+        self.push("ADD", add.add.map(Instruction::Add))
     }
 
     /// `ADD --checksum=sha256:... url dest`: downloads at build time and verifies the content.
@@ -399,12 +389,7 @@ impl Stage {
     /// assert!(image.emit().unwrap().contains(&format!("ADD --checksum={sum} [\"https://example.com/model.bin\", \"/models/model.bin\"]")));
     /// ```
     pub fn add_url(self, url: &str, checksum: &str, dest: &str) -> Self {
-        let add = (|| {
-            let mut add = model::Add::new(vec![model::Source::path(url)?], Line::new(dest)?);
-            add.checksum = Some(model::Checksum::new(checksum)?);
-            Ok(Instruction::Add(add))
-        })();
-        self.push("ADD", add)
+        self.add_with(Add::url(url, checksum, dest))
     }
 
     /// `ENV key=value`. Text is literal (`$` stays `$`); pass a [`Value`](crate::Value) from [`Value::template`](crate::Value::template) to
@@ -534,8 +519,21 @@ impl Stage {
     /// assert!(image.emit().unwrap().ends_with("VOLUME [\"/app/data\"]\n"));
     /// ```
     pub fn volume(self, path: &str) -> Self {
-        let volume = Line::new(path).map(|path| Instruction::Volume(Volume { paths: vec![path] }));
-        self.push("VOLUME", volume)
+        self.volumes(&[path])
+    }
+
+    /// `VOLUME` with several mount points in one instruction.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).volumes(&["/app/data", "/app/logs"]));
+    /// assert!(image.emit().unwrap().ends_with("VOLUME [\"/app/data\", \"/app/logs\"]\n"));
+    /// ```
+    pub fn volumes(self, paths: &[&str]) -> Self {
+        let paths = paths.iter().map(|p| Line::new(*p)).collect::<Result<Vec<_>, _>>();
+        self.push("VOLUME", paths.map(|paths| Instruction::Volume(Volume { paths })))
     }
 
     /// `HEALTHCHECK` with options: see [`Health`].
@@ -755,9 +753,30 @@ impl Stage {
     /// );
     /// ```
     pub fn healthcheck_http(self, port: u16, path: &str) -> Result<Self, Error> {
+        self.healthcheck_http_with(port, path, |health| health)
+    }
+
+    /// [`Stage::healthcheck_http`] with its timing changed by `tune`.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let stage = Stage::new("app", Base::alpine("3.19"))
+    ///     .healthcheck_http_with(80, "/api/health", |health| health.start_period("60s").retries(5))
+    ///     .unwrap();
+    /// let mut image = Image::new();
+    /// image.stage(stage);
+    /// assert!(image.emit().unwrap().contains("HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=5 CMD"));
+    /// ```
+    pub fn healthcheck_http_with(
+        self,
+        port: u16,
+        path: &str,
+        tune: impl FnOnce(Health) -> Health,
+    ) -> Result<Self, Error> {
         let health = super::health::http_probe(&self.facts, port, path)
             .map_err(|err| err.at(format!("stage '{}'", self.name)))?;
-        Ok(self.healthcheck(health))
+        Ok(self.healthcheck(tune(health)))
     }
 
     /// The probe tools this stage is known to have at this point.

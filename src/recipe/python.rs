@@ -41,7 +41,8 @@ const DEFAULT_VENV: &str = "/opt/venv";
 ///
 /// let mut image = Image::new();
 /// PythonApp::new(Base::python("3.12").slim())
-///     .copy(["app.py", "templates"], "./")
+///     .copy(["app.py"], "./")
+///     .copy(["templates/"], "./templates/")
 ///     .port(5000)
 ///     .health_path("/health")
 ///     .cmd(["python", "app.py"])
@@ -63,7 +64,8 @@ const DEFAULT_VENV: &str = "/opt/venv";
 ///     PYTHONDONTWRITEBYTECODE=1 \
 ///     PYTHONUNBUFFERED=1
 /// WORKDIR /app
-/// COPY --chown=10001:10001 ["app.py", "templates", "./"]
+/// COPY --chown=10001:10001 ["app.py", "./"]
+/// COPY --chown=10001:10001 ["templates/", "./templates/"]
 /// EXPOSE 5000
 /// HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["python3", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:5000/health', timeout=4).status < 400 else 1)"]
 /// USER 10001:10001
@@ -356,11 +358,13 @@ impl<'a> PythonApp<'a> {
     /// let mut image = Image::new();
     /// PythonApp::new(Base::python("3.11").slim())
     ///     .copy(["src/"], "./src/")
-    ///     .copy(["alembic", "alembic.ini"], "./")
+    ///     .copy(["alembic/"], "./alembic/")
+    ///     .copy(["alembic.ini"], "./")
     ///     .add_to(&mut image);
     /// assert!(image.emit().unwrap().contains(
     ///     "COPY --chown=10001:10001 [\"src/\", \"./src/\"]\n\
-    ///      COPY --chown=10001:10001 [\"alembic\", \"alembic.ini\", \"./\"]\n"
+    ///      COPY --chown=10001:10001 [\"alembic/\", \"./alembic/\"]\n\
+    ///      COPY --chown=10001:10001 [\"alembic.ini\", \"./\"]\n"
     /// ));
     /// ```
     pub fn copy<I, S>(mut self, sources: I, dest: &str) -> Self

@@ -15,6 +15,6 @@ COPY ["backend/main", "/usr/local/bin/appos-backend"]
 COPY ["dashboard/dist/", "/appos/dashboard/"]
 VOLUME ["/appos/data"]
 EXPOSE 80
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:80/api/health"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:80/api/health"]
 USER 10001:10001
 ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]

@@ -24,9 +24,7 @@ ENV UVICORN_HOST=0.0.0.0 \
     DATABASE_URL=sqlite:////app/data/whoseonfirst.db
 RUN mkdir -p /app/data /app/logs /app/backups \
  && chown 10001:10001 /app/data /app/logs /app/backups
-VOLUME ["/app/data"]
-VOLUME ["/app/logs"]
-VOLUME ["/app/backups"]
+VOLUME ["/app/data", "/app/logs", "/app/backups"]
 STOPSIGNAL SIGTERM
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["python3", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status < 400 else 1)"]
