@@ -5,8 +5,10 @@
 //! exists, and which probe tools a healthcheck can rely on ([`Tool`]). Presets cover the common images;
 //! [`Base::image`] takes any image with a declared family.
 
+mod mapping;
 mod presets;
 
+pub use mapping::BaseMapping;
 pub use presets::Official;
 
 use std::collections::BTreeSet;

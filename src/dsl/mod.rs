@@ -275,6 +275,27 @@ impl Image {
         self.build().map(|dockerfile| crate::emit::emit(&dockerfile))
     }
 
+    /// The Dockerfile text with every base image pulled from where `mapping` says (a mirror registry,
+    /// local stand-ins); nothing else changes.
+    ///
+    /// ```
+    /// use dockwright::base::BaseMapping;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()).cmd(["python3", "-V"]));
+    /// let mapping = BaseMapping::new().registry("registry.corp");
+    /// assert_eq!(
+    ///     image.emit_mapped(&mapping).unwrap(),
+    ///     "FROM registry.corp/python:3.12-slim AS app\nCMD [\"python3\", \"-V\"]\n"
+    /// );
+    /// ```
+    pub fn emit_mapped(&self, mapping: &crate::base::BaseMapping) -> Result<String, Errors> {
+        let dockerfile = self.build()?;
+        let mapped = mapping.apply(&dockerfile)?;
+        Ok(crate::emit::emit(&mapped))
+    }
+
     /// The `.dockerignore` text.
     pub fn dockerignore_text(&self) -> String {
         crate::emit::dockerignore(&self.dockerignore)

@@ -1,0 +1,78 @@
+//! A base-image mapping changes where images are pulled from and nothing else: on random models, the
+//! mapped Dockerfile differs from the original only in the image references of `FROM` lines (the
+//! generated models pull images only there; `COPY --from=<image>` is checked by a unit example).
+
+#[path = "support/strategies.rs"]
+mod strategies;
+
+use dockwright::base::BaseMapping;
+use dockwright::model::{BaseImage, Dockerfile};
+use proptest::prelude::*;
+
+fn mapping() -> BaseMapping {
+    BaseMapping::new().map("debian:bookworm-slim", "dockwright/debian:bookworm-slim").unwrap().registry("registry.corp")
+}
+
+fn check(dockerfile: &Dockerfile) -> Result<(), String> {
+    let original = dockwright::emit(dockerfile);
+    let mapped = dockwright::emit(&mapping().apply(dockerfile).map_err(|e| e.to_string())?);
+    let (a, b): (Vec<&str>, Vec<&str>) = (original.lines().collect(), mapped.lines().collect());
+    if a.len() != b.len() {
+        return Err(format!("line count changed:\n{original}\n---\n{mapped}"));
+    }
+    let images = dockerfile.stages.iter().filter(|s| matches!(s.from.base, BaseImage::Image(_))).count();
+    let mut changed = 0;
+    for (before, after) in a.iter().zip(&b) {
+        if before == after {
+            continue;
+        }
+        let expected = before.replace(" debian:bookworm-slim", " dockwright/debian:bookworm-slim");
+        if !before.starts_with("FROM ") || *after != expected {
+            return Err(format!("unexpected change {before:?} -> {after:?}"));
+        }
+        changed += 1;
+    }
+    if changed != images {
+        return Err(format!("{changed} FROM lines changed, {images} pull an image"));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mapping_changes_only_pulled_images(dockerfile in strategies::dockerfile()) {
+        if let Err(message) = check(&dockerfile) {
+            prop_assert!(false, "{}", message);
+        }
+    }
+}
+
+#[test]
+fn copy_from_an_image_and_mounts_are_mapped_stage_references_are_not() {
+    use dockwright::model::{FromSource, Mount};
+    use dockwright::{Base, Copy, FlagValue, Image, ImageRef, Run, Stage};
+
+    let mut image = Image::new();
+    let build = image.stage(Stage::new("build", Base::debian("bookworm-slim")));
+    let tools = Mount::Bind {
+        target: FlagValue::new("/tools").unwrap(),
+        source: None,
+        from: Some(FromSource::Image(ImageRef::parse("busybox:1.36").unwrap())),
+        rw: false,
+    };
+    image.stage(
+        Stage::new("app", &build)
+            .copy_with(Copy::new(["/usr/bin/tini"], "/tini").from_image("krallin/tini:0.19"))
+            .run(Run::sh("/tools/bin/true").mount(tools)),
+    );
+    assert_eq!(
+        image.emit_mapped(&mapping()).unwrap(),
+        "FROM dockwright/debian:bookworm-slim AS build\n\
+         \n\
+         FROM build AS app\n\
+         COPY --from=registry.corp/krallin/tini:0.19 [\"/usr/bin/tini\", \"/tini\"]\n\
+         RUN --mount=type=bind,target=/tools,from=registry.corp/busybox:1.36 /tools/bin/true\n"
+    );
+}
