@@ -136,6 +136,18 @@ pub struct Base {
 impl Base {
     /// Any image, with its OS family declared by the caller. Probe tools follow from the family
     /// (Alpine has busybox `wget`; Debian-family and distroless images are assumed to have none).
+    ///
+    /// ```
+    /// use dockwright::{Base, OsFamily, Tool};
+    ///
+    /// let base = Base::image("registry.corp/tools:1.0", OsFamily::Alpine);
+    /// assert_eq!(base.reference().unwrap().to_string(), "registry.corp/tools:1.0");
+    /// assert!(base.tools().contains(&Tool::Wget));
+    ///
+    /// // A bad reference does not fail here: it is kept and reported by `reference` (and validation).
+    /// let bad = Base::image("Tools:1.0", OsFamily::Debian);
+    /// assert!(bad.reference().unwrap_err().to_string().starts_with("invalid image reference \"Tools:1.0\""));
+    /// ```
     pub fn image(reference: &str, family: OsFamily) -> Self {
         Base { image: ImageRef::parse(reference), family, tools: family_tools(family) }
     }
@@ -160,11 +172,28 @@ impl Base {
     }
 
     /// The OS family.
+    ///
+    /// ```
+    /// use dockwright::{Base, OsFamily};
+    ///
+    /// assert_eq!(Base::ubi9().family(), OsFamily::Rhel);
+    /// assert_eq!(Base::node("20").alpine().family(), OsFamily::Alpine);
+    /// assert_eq!(Base::scratch().family(), OsFamily::Scratch);
+    /// ```
     pub fn family(&self) -> OsFamily {
         self.family
     }
 
     /// The package manager, if the image has one.
+    ///
+    /// ```
+    /// use dockwright::{Base, PackageManager};
+    ///
+    /// assert_eq!(Base::debian("bookworm-slim").package_manager(), Some(PackageManager::Apt));
+    /// assert_eq!(Base::alpine("3.19").package_manager(), Some(PackageManager::Apk));
+    /// assert_eq!(Base::ubi9().package_manager(), Some(PackageManager::Dnf));
+    /// assert_eq!(Base::scratch().package_manager(), None);
+    /// ```
     pub fn package_manager(&self) -> Option<PackageManager> {
         match self.family {
             OsFamily::Debian => Some(PackageManager::Apt),
@@ -176,11 +205,27 @@ impl Base {
     }
 
     /// True when the image has `/bin/sh`, so shell-form instructions can run.
+    ///
+    /// ```
+    /// use dockwright::Base;
+    ///
+    /// assert!(Base::alpine("3.19").has_shell());
+    /// assert!(Base::ubi9_minimal().has_shell());
+    /// assert!(!Base::distroless_cc().has_shell());
+    /// ```
     pub fn has_shell(&self) -> bool {
         !matches!(self.family, OsFamily::Distroless | OsFamily::Scratch)
     }
 
     /// The probe tools present in the image as shipped.
+    ///
+    /// ```
+    /// use dockwright::{Base, Tool};
+    ///
+    /// assert_eq!(Base::alpine("3.19").tools().iter().collect::<Vec<_>>(), [&Tool::Wget]);
+    /// assert_eq!(Base::ubi9().tools().iter().collect::<Vec<_>>(), [&Tool::Curl]);
+    /// assert!(Base::debian("bookworm-slim").tools().is_empty());
+    /// ```
     pub fn tools(&self) -> &BTreeSet<Tool> {
         &self.tools
     }

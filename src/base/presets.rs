@@ -31,26 +31,70 @@ pub struct Official {
 
 impl Official {
     /// The full Debian variant (`python:3.12`): curl and wget included.
+    ///
+    /// ```
+    /// use dockwright::{Base, OsFamily, Tool};
+    ///
+    /// let base = Base::golang("1.22").full();
+    /// assert_eq!(base.reference().unwrap().to_string(), "golang:1.22");
+    /// assert_eq!(base.family(), OsFamily::Debian);
+    /// assert!(base.tools().contains(&Tool::Curl) && base.tools().contains(&Tool::Wget));
+    /// ```
     pub fn full(&self) -> Base {
         self.variant("", OsFamily::Debian, &[Tool::Curl, Tool::Wget])
     }
 
     /// The `-slim` variant (`python:3.12-slim`): Debian without curl or wget.
+    ///
+    /// ```
+    /// use dockwright::{Base, Tool};
+    ///
+    /// let base = Base::python("3.12").slim();
+    /// assert_eq!(base.reference().unwrap().to_string(), "python:3.12-slim");
+    /// assert_eq!(base.tools().iter().collect::<Vec<_>>(), [&Tool::Python]);
+    /// ```
     pub fn slim(&self) -> Base {
         self.variant("-slim", OsFamily::Debian, &[])
     }
 
     /// The `-alpine` variant (`python:3.12-alpine`): busybox `wget`, no curl.
+    ///
+    /// ```
+    /// use dockwright::{Base, OsFamily, Tool};
+    ///
+    /// let base = Base::node("20").alpine();
+    /// assert_eq!(base.reference().unwrap().to_string(), "node:20-alpine");
+    /// assert_eq!(base.family(), OsFamily::Alpine);
+    /// assert_eq!(base.tools().iter().collect::<Vec<_>>(), [&Tool::Wget, &Tool::Node]);
+    /// ```
     pub fn alpine(&self) -> Base {
         self.variant("-alpine", OsFamily::Alpine, &[Tool::Wget])
     }
 
     /// The `-bookworm` variant (`golang:1.22-bookworm`): full Debian 12.
+    ///
+    /// ```
+    /// use dockwright::{Base, OsFamily, Tool};
+    ///
+    /// let base = Base::golang("1.22").bookworm();
+    /// assert_eq!(base.reference().unwrap().to_string(), "golang:1.22-bookworm");
+    /// assert_eq!(base.family(), OsFamily::Debian);
+    /// assert!(base.tools().contains(&Tool::Curl));
+    /// ```
     pub fn bookworm(&self) -> Base {
         self.variant("-bookworm", OsFamily::Debian, &[Tool::Curl, Tool::Wget])
     }
 
     /// The `-slim-bookworm` variant (`python:3.11-slim-bookworm`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Tool};
+    ///
+    /// let base = Base::python("3.11").slim_bookworm();
+    /// assert_eq!(base.reference().unwrap().to_string(), "python:3.11-slim-bookworm");
+    /// assert!(!base.tools().contains(&Tool::Curl));
+    /// assert!(base.tools().contains(&Tool::Python));
+    /// ```
     pub fn slim_bookworm(&self) -> Base {
         self.variant("-slim-bookworm", OsFamily::Debian, &[])
     }
@@ -71,6 +115,17 @@ impl From<Official> for Base {
 impl Base {
     /// The official `python` image at `version` (e.g. `"3.12"`); pick `.slim()`, `.alpine()` or the full
     /// variant. Every variant has `python3`, which healthchecks can use as a probe.
+    ///
+    /// ```
+    /// use dockwright::{Base, Tool};
+    ///
+    /// let base = Base::python("3.12").alpine();
+    /// assert_eq!(base.reference().unwrap().to_string(), "python:3.12-alpine");
+    /// assert!(base.tools().contains(&Tool::Python));
+    ///
+    /// // The version becomes part of the tag, so a bad one shows up in the reference.
+    /// assert!(Base::python("3.12 rc").slim().reference().is_err());
+    /// ```
     pub fn python(version: &str) -> Official {
         Official { repository: "python", version: version.to_string(), runtime: Some(Tool::Python) }
     }

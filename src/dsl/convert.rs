@@ -145,6 +145,14 @@ impl Run {
     }
 
     /// Shell form, exactly this text.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Run, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run(Run::sh("make && make install")));
+    /// assert_eq!(image.emit().unwrap(), "FROM alpine:3.19 AS app\nRUN make && make install\n");
+    /// ```
     pub fn sh(text: impl Into<String>) -> Self {
         Run::with(Command::shell(text))
     }
@@ -209,6 +217,19 @@ impl Run {
     }
 
     /// Mounts a persistent cache directory (`--mount=type=cache,target=...`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Run, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run(Run::sh("make").cache("/root/.cache")));
+    /// assert!(image.emit().unwrap().ends_with("RUN --mount=type=cache,target=/root/.cache make\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).run(Run::sh("make").cache("/a,b")));
+    /// let err = bad.emit().unwrap_err().to_string();
+    /// assert!(err.starts_with("stage 'app', RUN, cache mount target: flag value \"/a,b\" must be non-empty"));
+    /// ```
     pub fn cache(mut self, target: &str) -> Self {
         match FlagValue::new(target) {
             Ok(target) => self.mounts.push(Mount::cache(target)),
@@ -311,24 +332,60 @@ impl Run {
     }
 
     /// Adds any mount.
+    ///
+    /// ```
+    /// use dockwright::model::Mount;
+    /// use dockwright::{Base, FlagValue, Image, Run, Stage};
+    ///
+    /// let tmpfs = Mount::Tmpfs { target: FlagValue::new("/tmp").unwrap(), size: Some(1024) };
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run(Run::sh("make").mount(tmpfs)));
+    /// assert!(image.emit().unwrap().ends_with("RUN --mount=type=tmpfs,target=/tmp,size=1024 make\n"));
+    /// ```
     pub fn mount(mut self, mount: Mount) -> Self {
         self.mounts.push(mount);
         self
     }
 
     /// Runs with no network (`--network=none`): proves the step needs nothing from outside.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Run, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run(Run::sh("make test").network_none()));
+    /// assert!(image.emit().unwrap().ends_with("RUN --network=none make test\n"));
+    /// ```
     pub fn network_none(mut self) -> Self {
         self.network = Some(Network::None);
         self
     }
 
     /// Sets `--network`.
+    ///
+    /// ```
+    /// use dockwright::model::Network;
+    /// use dockwright::{Base, Image, Run, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run(Run::sh("make").network(Network::Host)));
+    /// assert!(image.emit().unwrap().ends_with("RUN --network=host make\n"));
+    /// ```
     pub fn network(mut self, network: Network) -> Self {
         self.network = Some(network);
         self
     }
 
     /// Sets `--security`.
+    ///
+    /// ```
+    /// use dockwright::model::Security;
+    /// use dockwright::{Base, Image, Run, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run(Run::sh("make").security(Security::Insecure)));
+    /// assert!(image.emit().unwrap().ends_with("RUN --security=insecure make\n"));
+    /// ```
     pub fn security(mut self, security: Security) -> Self {
         self.security = Some(security);
         self
@@ -373,6 +430,19 @@ pub struct Copy {
 
 impl Copy {
     /// Copies `sources` (path patterns in the build context) to `dest`.
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["a.txt", "b.txt"], "/data/")));
+    /// assert!(image.emit().unwrap().ends_with("COPY [\"a.txt\", \"b.txt\", \"/data/\"]\n"));
+    ///
+    /// // Several sources need a destination directory.
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["a.txt", "b.txt"], "/data")));
+    /// assert!(bad.emit().unwrap_err().to_string().contains("the destination \"/data\" must end with '/'"));
+    /// ```
     pub fn new<I, S>(sources: I, dest: &str) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -399,6 +469,23 @@ impl Copy {
     }
 
     /// Takes the sources from another stage (`--from`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let build = image.stage(Stage::new("build", Base::alpine("3.19")));
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["/out"], "/app").from(&build)));
+    /// assert!(image.emit().unwrap().ends_with("COPY --from=build [\"/out\", \"/app\"]\n"));
+    ///
+    /// // A handle only works in the image it came from.
+    /// let mut other = Image::new();
+    /// other.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["/out"], "/app").from(&build)));
+    /// assert_eq!(
+    ///     other.emit().unwrap_err().to_string(),
+    ///     "stage 'app': uses stage 'build' from another image: add that stage to this image and use its handle"
+    /// );
+    /// ```
     pub fn from(mut self, stage: &StageHandle) -> Self {
         match model::StageName::new(stage.name()) {
             Ok(name) => {
@@ -428,6 +515,18 @@ impl Copy {
     }
 
     /// Sets the owner (`--chown`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["app.py"], "/app/").chown("app:app")));
+    /// assert!(image.emit().unwrap().ends_with("COPY --chown=app:app [\"app.py\", \"/app/\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["app.py"], "/app/").chown("app user")));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', COPY: invalid user \"app user\""));
+    /// ```
     pub fn chown(mut self, user: &str) -> Self {
         match UserSpec::new(user) {
             Ok(user) => self.edit(|copy| copy.chown = Some(user)),
@@ -437,6 +536,18 @@ impl Copy {
     }
 
     /// Sets the mode (`--chmod`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["run.sh"], "/app/").chmod("755")));
+    /// assert!(image.emit().unwrap().ends_with("COPY --chmod=755 [\"run.sh\", \"/app/\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["run.sh"], "/app/").chmod("999")));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', COPY: invalid file mode \"999\""));
+    /// ```
     pub fn chmod(mut self, mode: &str) -> Self {
         match Chmod::new(mode) {
             Ok(mode) => self.edit(|copy| copy.chmod = Some(mode)),
@@ -446,6 +557,14 @@ impl Copy {
     }
 
     /// Copies into an independent layer (`--link`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["app.py"], "/app/").link()));
+    /// assert!(image.emit().unwrap().ends_with("COPY --link [\"app.py\", \"/app/\"]\n"));
+    /// ```
     pub fn link(mut self) -> Self {
         self.edit(|copy| copy.link = true);
         self
@@ -466,6 +585,18 @@ impl Copy {
     }
 
     /// Leaves out paths matching `pattern` (`--exclude`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["src/"], "/app/").exclude("*.md")));
+    /// assert!(image.emit().unwrap().ends_with("COPY --exclude=*.md [\"src/\", \"/app/\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["src/"], "/app/").exclude("a b")));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', COPY: exclude pattern \"a b\""));
+    /// ```
     pub fn exclude(mut self, pattern: &str) -> Self {
         match Pattern::new(pattern) {
             Ok(pattern) => self.edit(|copy| copy.excludes.push(pattern)),
@@ -505,6 +636,18 @@ pub struct Add {
 
 impl Add {
     /// Adds `sources` (context paths, URLs, git repositories) to `dest`.
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["site.tar.gz"], "/srv/")));
+    /// assert!(image.emit().unwrap().ends_with("ADD [\"site.tar.gz\", \"/srv/\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["site.tar.gz"], "/srv/\n")));
+    /// assert!(bad.emit().unwrap_err().to_string().contains("holds a line break"));
+    /// ```
     pub fn new<I, S>(sources: I, dest: &str) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -517,11 +660,40 @@ impl Add {
 
     /// Downloads `url` to `dest` at build time and verifies it against `checksum` (`sha256:<hex>`).
     /// BuildKit writes downloads with mode 0600, owned by root: add [`Add::chmod`] for a non-root reader.
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let sum = format!("sha256:{}", "ab".repeat(32));
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::url("https://example.com/x", &sum, "/x")));
+    /// let expected = format!("ADD --checksum={sum} [\"https://example.com/x\", \"/x\"]\n");
+    /// assert!(image.emit().unwrap().ends_with(&expected));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::url("https://example.com/x", "md5:1", "/x")));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', ADD: invalid checksum \"md5:1\""));
+    /// ```
     pub fn url(url: &str, checksum: &str, dest: &str) -> Self {
         Add::new([url], dest).checksum(checksum)
     }
 
     /// Verifies the source (`--checksum`).
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// // For a git source, the checksum is the commit hash.
+    /// let git = Add::new(["https://example.com/repo.git#v1.0"], "/src").checksum("a1b2c3d");
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(git));
+    /// let expected = "ADD --checksum=a1b2c3d [\"https://example.com/repo.git#v1.0\", \"/src\"]\n";
+    /// assert!(image.emit().unwrap().ends_with(expected));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["a"], "/a").checksum("sha256:abc")));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', ADD: invalid checksum \"sha256:abc\""));
+    /// ```
     pub fn checksum(mut self, checksum: &str) -> Self {
         match model::Checksum::new(checksum) {
             Ok(checksum) => self.edit(|add| add.checksum = Some(checksum)),
@@ -548,6 +720,18 @@ impl Add {
     }
 
     /// Sets the mode (`--chmod`).
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["a.conf"], "/etc/").chmod("0644")));
+    /// assert!(image.emit().unwrap().ends_with("ADD --chmod=0644 [\"a.conf\", \"/etc/\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["a.conf"], "/etc/").chmod("rw")));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', ADD: invalid file mode \"rw\""));
+    /// ```
     pub fn chmod(mut self, mode: &str) -> Self {
         match Chmod::new(mode) {
             Ok(mode) => self.edit(|add| add.chmod = Some(mode)),
@@ -557,6 +741,14 @@ impl Add {
     }
 
     /// Adds into an independent layer (`--link`).
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["site.tar.gz"], "/srv/").link()));
+    /// assert!(image.emit().unwrap().ends_with("ADD --link [\"site.tar.gz\", \"/srv/\"]\n"));
+    /// ```
     pub fn link(mut self) -> Self {
         self.edit(|add| add.link = true);
         self
@@ -577,12 +769,32 @@ impl Add {
     }
 
     /// Unpacks (or not) an archive source (`--unpack`).
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["site.tar.gz"], "/srv/").unpack(false)));
+    /// assert!(image.emit().unwrap().ends_with("ADD --unpack=false [\"site.tar.gz\", \"/srv/\"]\n"));
+    /// ```
     pub fn unpack(mut self, unpack: bool) -> Self {
         self.edit(|add| add.unpack = Some(unpack));
         self
     }
 
     /// Leaves out paths matching `pattern` (`--exclude`).
+    ///
+    /// ```
+    /// use dockwright::{Add, Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["src/"], "/app/").exclude("*.md")));
+    /// assert!(image.emit().unwrap().ends_with("ADD --exclude=*.md [\"src/\", \"/app/\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).add_with(Add::new(["src/"], "/app/").exclude("")));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', ADD: exclude pattern \"\""));
+    /// ```
     pub fn exclude(mut self, pattern: &str) -> Self {
         match Pattern::new(pattern) {
             Ok(pattern) => self.edit(|add| add.excludes.push(pattern)),

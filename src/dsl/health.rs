@@ -37,6 +37,19 @@ pub struct Health {
 
 impl Health {
     /// A probe: an array is exec form (preferred), text is shell form. Exit 0 means healthy.
+    ///
+    /// ```
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new("wget -q -O- http://127.0.0.1/")));
+    /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK CMD wget -q -O- http://127.0.0.1/\n"));
+    ///
+    /// // Shell form needs a shell.
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::distroless_static()).healthcheck(Health::new("/app --check")));
+    /// assert!(bad.emit().unwrap_err().to_string().contains("HEALTHCHECK uses shell form, but"));
+    /// ```
     pub fn new(command: impl IntoCommand) -> Self {
         Health { command: command.into_command(), options: HealthOptions::default(), problems: Vec::new() }
     }
@@ -50,16 +63,44 @@ impl Health {
     }
 
     /// Time between probes (`--interval`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"]).interval("10s")));
+    /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK --interval=10s CMD [\"true\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"]).interval("10")));
+    /// assert!(bad.emit().unwrap_err().to_string().contains("HEALTHCHECK, --interval: invalid duration \"10\""));
+    /// ```
     pub fn interval(self, value: &str) -> Self {
         self.duration("interval", value, |o, d| o.interval = Some(d))
     }
 
     /// How long one probe may take (`--timeout`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"]).timeout("1500ms")));
+    /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK --timeout=1500ms CMD [\"true\"]\n"));
+    /// ```
     pub fn timeout(self, value: &str) -> Self {
         self.duration("timeout", value, |o, d| o.timeout = Some(d))
     }
 
     /// Grace period after start during which failures do not count (`--start-period`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"]).start_period("1m30s")));
+    /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK --start-period=90s CMD [\"true\"]\n"));
+    /// ```
     pub fn start_period(self, value: &str) -> Self {
         self.duration("start-period", value, |o, d| o.start_period = Some(d))
     }
@@ -78,6 +119,14 @@ impl Health {
     }
 
     /// Consecutive failures before the container is unhealthy (`--retries`).
+    ///
+    /// ```
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"]).retries(5)));
+    /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK --retries=5 CMD [\"true\"]\n"));
+    /// ```
     pub fn retries(mut self, retries: u32) -> Self {
         self.options.retries = Some(retries);
         self

@@ -83,6 +83,14 @@ pub struct StageHandle {
 
 impl StageHandle {
     /// The stage's name: also the `--target` that builds it.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let build = image.stage(Stage::new("build", Base::golang("1.22").alpine()));
+    /// assert_eq!(build.name(), "build");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -104,6 +112,14 @@ impl Default for Image {
 
 impl Image {
     /// An empty image description.
+    ///
+    /// ```
+    /// use dockwright::Image;
+    ///
+    /// let image = Image::new();
+    /// assert!(image.targets().is_empty());
+    /// assert_eq!(image.validate().unwrap_err().to_string(), "the image has no stages: add one with Image::stage");
+    /// ```
     pub fn new() -> Self {
         Image {
             id: NEXT_IMAGE_ID.fetch_add(1, Ordering::Relaxed),
@@ -234,6 +250,17 @@ impl Image {
     }
 
     /// Adds a stage and returns its handle.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let base = image.stage(Stage::new("base", Base::alpine("3.19")));
+    /// image.stage(Stage::new("app", &base));
+    /// assert_eq!(base.name(), "base");
+    /// assert_eq!(image.targets(), ["base", "app"]);
+    /// assert_eq!(image.emit().unwrap(), "FROM alpine:3.19 AS base\n\nFROM base AS app\n");
+    /// ```
     pub fn stage(&mut self, stage: Stage) -> StageHandle {
         let handle = StageHandle {
             image: self.id,
@@ -261,16 +288,55 @@ impl Image {
 
     /// Checks everything and returns every problem at once: invalid names and values, duplicate stage
     /// names, handles from another image, stages used before they are defined, and the model's rules.
+    ///
+    /// ```
+    /// use dockwright::{Base, ErrorKind, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert!(image.validate().is_ok());
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("App", Base::alpine("3.19")).user("app user"));
+    /// let errors = bad.validate().unwrap_err();
+    /// let kinds: Vec<ErrorKind> = errors.iter().map(|err| err.kind()).collect();
+    /// assert_eq!(kinds, [ErrorKind::InvalidStageName, ErrorKind::InvalidUser]);
+    /// ```
     pub fn validate(&self) -> Result<(), Errors> {
         self.build().map(|_| ())
     }
 
     /// The model of this image, once it is valid.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).workdir("/app"));
+    /// let model = image.to_model().unwrap();
+    /// assert_eq!(model.stages.len(), 1);
+    /// assert_eq!(model.stages[0].name(), Some("app"));
+    /// assert_eq!(model.stages[0].instructions[0].keyword(), "WORKDIR");
+    ///
+    /// assert!(Image::new().to_model().is_err());
+    /// ```
     pub fn to_model(&self) -> Result<Dockerfile, Errors> {
         self.build()
     }
 
     /// The Dockerfile text, once the image is valid.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).cmd(["sh"]));
+    /// assert_eq!(image.emit().unwrap(), "FROM alpine:3.19 AS app\nCMD [\"sh\"]\n");
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).env("my-var", "x"));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', ENV 'my-var': invalid variable name"));
+    /// ```
     pub fn emit(&self) -> Result<String, Errors> {
         self.build().map(|dockerfile| crate::emit::emit(&dockerfile))
     }
@@ -297,6 +363,18 @@ impl Image {
     }
 
     /// The `.dockerignore` text.
+    ///
+    /// ```
+    /// use dockwright::Image;
+    ///
+    /// assert_eq!(Image::new().dockerignore_text(), "");
+    ///
+    /// // Invalid patterns are left out of the text and reported by `validate`.
+    /// let image = Image::new().dockerignore(["target", ""]);
+    /// assert_eq!(image.dockerignore_text(), "target\n");
+    /// let errors = image.validate().unwrap_err().to_string();
+    /// assert!(errors.contains(".dockerignore pattern \"\" must be one non-empty line"));
+    /// ```
     pub fn dockerignore_text(&self) -> String {
         crate::emit::dockerignore(&self.dockerignore)
     }

@@ -318,6 +318,21 @@ impl Stage {
 
     /// `COPY sources... dest` from the build context. Sources are path patterns (`*`, `?`, `[...]`
     /// match as in BuildKit); several sources need a destination ending in `/`.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["*.py", "requirements.txt"], "/app/"));
+    /// assert!(image.emit().unwrap().ends_with("COPY [\"*.py\", \"requirements.txt\", \"/app/\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).copy(["a", "b"], "/dst"));
+    /// assert_eq!(
+    ///     bad.emit().unwrap_err().to_string(),
+    ///     "stage 'app', instruction 1 (COPY): copies 2 sources, so the destination \"/dst\" must end with '/'"
+    /// );
+    /// ```
     pub fn copy<I, S>(self, sources: I, dest: &str) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -327,6 +342,15 @@ impl Stage {
     }
 
     /// `COPY --from=<stage> sources... dest`.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let build = image.stage(Stage::new("build", Base::golang("1.22").alpine()));
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_from(&build, ["/src/app"], "/usr/local/bin/app"));
+    /// assert!(image.emit().unwrap().ends_with("COPY --from=build [\"/src/app\", \"/usr/local/bin/app\"]\n"));
+    /// ```
     pub fn copy_from<I, S>(self, stage: &StageHandle, sources: I, dest: &str) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -336,6 +360,14 @@ impl Stage {
     }
 
     /// `COPY` with flags: see [`Copy`](struct@Copy).
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).copy_with(Copy::new(["app.py"], "/app/").chown("10001")));
+    /// assert!(image.emit().unwrap().ends_with("COPY --chown=10001 [\"app.py\", \"/app/\"]\n"));
+    /// ```
     pub fn copy_with(mut self, copy: Copy) -> Self {
         self.problems.extend(copy.problems.into_iter().map(|err| err.at("COPY")));
         self.refs.extend(copy.refs);
@@ -372,6 +404,16 @@ impl Stage {
     }
 
     /// `ADD` with flags: see [`Add`](struct@Add). A `model::Add` converts too.
+    ///
+    /// ```
+    /// use dockwright::model::{self, Source};
+    /// use dockwright::{Base, Image, Line, Stage};
+    ///
+    /// let add = model::Add::new(vec![Source::path("https://example.com/a").unwrap()], Line::new("/a").unwrap());
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).add_with(add));
+    /// assert!(image.emit().unwrap().ends_with("ADD [\"https://example.com/a\", \"/a\"]\n"));
+    /// ```
     pub fn add_with(mut self, add: impl Into<Add>) -> Self {
         let add = add.into();
         self.problems.extend(add.problems.into_iter().map(|err| err.at("ADD")));
@@ -445,6 +487,18 @@ impl Stage {
     }
 
     /// `ARG name=default`.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).arg_default("MODE", "prod").arg_default("PRICE", "$5"));
+    /// assert!(image.emit().unwrap().ends_with("ARG MODE=prod\nARG PRICE=\"\\$5\"\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).arg_default("my-var", "x"));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', ARG 'my-var': invalid variable name"));
+    /// ```
     pub fn arg_default(self, name: &str, default: &str) -> Self {
         let arg = super::convert::arg(name, Some(default)).map(Instruction::Arg);
         self.push(&format!("ARG '{name}'"), arg)
@@ -479,18 +533,55 @@ impl Stage {
     }
 
     /// `USER user[:group]`.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).user("10001:10001"));
+    /// assert!(image.emit().unwrap().ends_with("USER 10001:10001\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).user("app user"));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', USER: invalid user \"app user\""));
+    /// ```
     pub fn user(self, user: &str) -> Self {
         let user = UserSpec::new(user).map(|user| Instruction::User(User { user }));
         self.push("USER", user)
     }
 
     /// `WORKDIR path`: text is literal; a [`Value`](crate::Value) may refer to variables.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage, Value};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(
+    ///     Stage::new("app", Base::alpine("3.19"))
+    ///         .workdir("/my app")
+    ///         .workdir("$HOME")
+    ///         .workdir(Value::template("/home/${USER}").unwrap()),
+    /// );
+    /// assert!(image.emit().unwrap().ends_with("WORKDIR \"/my app\"\nWORKDIR \"\\$HOME\"\nWORKDIR /home/${USER}\n"));
+    /// ```
     pub fn workdir(self, path: impl IntoValue) -> Self {
         let workdir = path.into_value().map(|path| Instruction::Workdir(Workdir { path }));
         self.push("WORKDIR", workdir)
     }
 
     /// `EXPOSE port` (TCP).
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).expose(8080));
+    /// assert!(image.emit().unwrap().ends_with("EXPOSE 8080\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).expose(0));
+    /// assert!(bad.emit().unwrap_err().to_string().starts_with("stage 'app', EXPOSE: invalid port \"0\""));
+    /// ```
     pub fn expose(self, port: u16) -> Self {
         self.expose_ports(&[&port.to_string()])
     }
@@ -537,6 +628,14 @@ impl Stage {
     }
 
     /// `HEALTHCHECK` with options: see [`Health`].
+    ///
+    /// ```
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["/app/check"]).interval("10s")));
+    /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK --interval=10s CMD [\"/app/check\"]\n"));
+    /// ```
     pub fn healthcheck(mut self, health: Health) -> Self {
         self.needs_shell("HEALTHCHECK", &health.command);
         self.problems.extend(health.problems.into_iter().map(|err| err.at("HEALTHCHECK")));
@@ -560,6 +659,22 @@ impl Stage {
     }
 
     /// `CMD`: an array is exec form, text is shell form.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("exec", Base::alpine("3.19")).cmd(["python", "app.py"]));
+    /// image.stage(Stage::new("shell", Base::alpine("3.19")).cmd("python app.py"));
+    /// let dockerfile = image.emit().unwrap();
+    /// assert!(dockerfile.contains("CMD [\"python\", \"app.py\"]\n"));
+    /// assert!(dockerfile.ends_with("CMD python app.py\n"));
+    ///
+    /// // Shell form needs a shell.
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::distroless_static()).cmd("app"));
+    /// assert!(bad.emit().unwrap_err().to_string().contains("CMD uses shell form, but"));
+    /// ```
     pub fn cmd(mut self, command: impl IntoCommand) -> Self {
         let command = command.into_command();
         self.needs_shell("CMD", &command);

@@ -401,12 +401,29 @@ impl DecodeError {
     }
 
     /// What went wrong.
+    ///
+    /// ```
+    /// use dockwright::import::{decode, parse, DecodeErrorKind};
+    ///
+    /// let parsed = parse("EXPOSE\n");
+    /// let err = decode(&parsed.ast.nodes[0], '\\', &|_| None).unwrap_err();
+    /// assert_eq!(err.kind(), DecodeErrorKind::Arguments);
+    /// ```
     #[must_use]
     pub fn kind(&self) -> DecodeErrorKind {
         self.kind
     }
 
     /// BuildKit's message (the same as Display).
+    ///
+    /// ```
+    /// use dockwright::import::{decode, parse};
+    ///
+    /// let parsed = parse("RUN --network=bogus true\n");
+    /// let err = decode(&parsed.ast.nodes[0], '\\', &|_| None).unwrap_err();
+    /// assert_eq!(err.message(), "invalid network mode \"bogus\"");
+    /// assert_eq!(err.message(), err.to_string());
+    /// ```
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message

@@ -26,6 +26,17 @@ use super::ast::go_quote;
 ///
 /// BuildKit recurses without a limit (Go stacks grow); a fixed limit keeps hostile input from
 /// overflowing the native stack.
+///
+/// ```
+/// use dockwright::import::lex::MAX_NESTING;
+/// use dockwright::import::{LexErrorKind, Lexer};
+///
+/// let nested = |depth: usize| format!("{}x{}", "${A:-".repeat(depth), "}".repeat(depth));
+/// let lexer = Lexer::new('\\');
+/// assert_eq!(lexer.process_word(&nested(MAX_NESTING), &|_| None).unwrap(), "x");
+/// let err = lexer.process_word(&nested(MAX_NESTING + 1), &|_| None).unwrap_err();
+/// assert_eq!(err.kind(), &LexErrorKind::TooDeep);
+/// ```
 pub const MAX_NESTING: usize = 256;
 
 /// BuildKit's shell-word lexer (`shell.Lex`) for one escape token.
@@ -207,12 +218,26 @@ pub struct LexError {
 
 impl LexError {
     /// The word that was being processed, exactly as given.
+    ///
+    /// ```
+    /// use dockwright::import::Lexer;
+    ///
+    /// let err = Lexer::new('\\').process_word("'abc", &|_| None).unwrap_err();
+    /// assert_eq!(err.word(), "'abc");
+    /// ```
     #[must_use]
     pub fn word(&self) -> &str {
         &self.word
     }
 
     /// Why it was rejected.
+    ///
+    /// ```
+    /// use dockwright::import::{LexErrorKind, Lexer};
+    ///
+    /// let err = Lexer::new('\\').process_word("'abc", &|_| None).unwrap_err();
+    /// assert_eq!(err.kind(), &LexErrorKind::UnterminatedSingleQuote);
+    /// ```
     #[must_use]
     pub fn kind(&self) -> &LexErrorKind {
         &self.kind

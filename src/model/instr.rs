@@ -65,6 +65,15 @@ pub enum Instruction {
 
 impl Instruction {
     /// The Dockerfile keyword (`"RUN"`, `"COPY"`, ...; `"#"` for comments).
+    ///
+    /// ```
+    /// use dockwright::model::{Command, CommentLine, Instruction, Raw, Run};
+    /// use dockwright::Comment;
+    ///
+    /// assert_eq!(Instruction::Run(Run::new(Command::shell("make").unwrap())).keyword(), "RUN");
+    /// assert_eq!(Instruction::Comment(CommentLine { text: Comment::new("note").unwrap() }).keyword(), "#");
+    /// assert_eq!(Instruction::Raw(Raw::new("MAINTAINER", "ops@example.com").unwrap()).keyword(), "MAINTAINER");
+    /// ```
     pub fn keyword(&self) -> &str {
         match self {
             Instruction::Run(_) => "RUN",
@@ -160,6 +169,15 @@ pub enum Command {
 
 impl Command {
     /// Exec form from an argv.
+    ///
+    /// ```
+    /// use dockwright::model::Command;
+    /// use dockwright::Text;
+    ///
+    /// let argv = ["python", "-c", "print('hi')"];
+    /// assert_eq!(Command::exec(argv).unwrap(), Command::Exec(argv.map(|arg| Text::new(arg).unwrap()).to_vec()));
+    /// assert!(Command::exec(["a\0b"]).is_err());
+    /// ```
     pub fn exec<I, S>(argv: I) -> Result<Self, crate::Error>
     where
         I: IntoIterator<Item = S>,
@@ -169,6 +187,15 @@ impl Command {
     }
 
     /// Shell form from one script text.
+    ///
+    /// ```
+    /// use dockwright::model::{Command, ShellScript};
+    /// use dockwright::Text;
+    ///
+    /// let text = Text::new("echo $HOME").unwrap();
+    /// assert_eq!(Command::shell("echo $HOME").unwrap(), Command::Shell(ShellScript::Text(text)));
+    /// assert!(Command::shell("a\0b").is_err());
+    /// ```
     pub fn shell(text: impl Into<String>) -> Result<Self, crate::Error> {
         Text::new(text).map(|text| Command::Shell(ShellScript::Text(text)))
     }
@@ -196,10 +223,29 @@ pub enum ShellScript {
 }
 
 /// What separates two [`ShellScript::Steps`] in the text the shell receives.
+///
+/// ```
+/// use dockwright::model::{ShellScript, STEP_SEPARATOR};
+/// use dockwright::Text;
+///
+/// assert_eq!(STEP_SEPARATOR, "  && ");
+/// let steps = ShellScript::Steps(vec![Text::new("a").unwrap(), Text::new("b").unwrap()]);
+/// assert_eq!(steps.shell_text(), format!("a{STEP_SEPARATOR}b"));
+/// ```
 pub const STEP_SEPARATOR: &str = "  && ";
 
 impl ShellScript {
     /// The exact text the shell receives (a heredoc's final newline aside).
+    ///
+    /// ```
+    /// use dockwright::model::ShellScript;
+    /// use dockwright::Text;
+    ///
+    /// let lines = vec![Text::new("cd /tmp").unwrap(), Text::new("make").unwrap()];
+    /// assert_eq!(ShellScript::Script(lines.clone()).shell_text(), "set -e\ncd /tmp\nmake");
+    /// assert_eq!(ShellScript::Steps(lines).shell_text(), "cd /tmp  && make");
+    /// assert_eq!(ShellScript::Text(Text::new("make").unwrap()).shell_text(), "make");
+    /// ```
     pub fn shell_text(&self) -> String {
         match self {
             ShellScript::Text(text) => text.as_str().to_string(),
@@ -241,6 +287,17 @@ pub struct Run {
 
 impl Run {
     /// A RUN with no flags.
+    ///
+    /// ```
+    /// use dockwright::model::{Command, Instruction, Run};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let run = Run::new(Command::exec(["make", "install"]).unwrap());
+    /// assert!(run.mounts.is_empty() && run.network.is_none() && run.security.is_none());
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).instruction(Instruction::Run(run)));
+    /// assert!(image.emit().unwrap().ends_with("RUN [\"make\", \"install\"]\n"));
+    /// ```
     pub fn new(command: Command) -> Self {
         Run { mounts: Vec::new(), network: None, security: None, command }
     }
@@ -265,6 +322,13 @@ pub enum Network {
 
 impl Network {
     /// The flag value.
+    ///
+    /// ```
+    /// use dockwright::model::Network;
+    ///
+    /// assert_eq!(Network::Default.as_str(), "default");
+    /// assert_eq!(Network::Host.as_str(), "host");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Network::Default => "default",
@@ -291,6 +355,10 @@ pub enum Security {
 
 impl Security {
     /// The flag value.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::model::Security::Sandbox.as_str(), "sandbox");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Security::Sandbox => "sandbox",
@@ -440,6 +508,16 @@ pub enum Mount {
 
 impl Mount {
     /// A cache mount at `target` with every option at its default.
+    ///
+    /// ```
+    /// use dockwright::model::Mount;
+    /// use dockwright::{Base, FlagValue, Image, Run, Stage};
+    ///
+    /// let cache = Mount::cache(FlagValue::new("/root/.npm").unwrap());
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::node("20").slim()).run(Run::sh("npm ci").mount(cache)));
+    /// assert!(image.emit().unwrap().ends_with("RUN --mount=type=cache,target=/root/.npm npm ci\n"));
+    /// ```
     pub fn cache(target: FlagValue) -> Self {
         Mount::Cache {
             target,
@@ -486,6 +564,13 @@ pub enum Sharing {
 
 impl Sharing {
     /// The option value.
+    ///
+    /// ```
+    /// use dockwright::model::Sharing;
+    ///
+    /// assert_eq!(Sharing::Shared.as_str(), "shared");
+    /// assert_eq!(Sharing::Private.as_str(), "private");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Sharing::Shared => "shared",
@@ -514,11 +599,26 @@ pub enum Source {
 
 impl Source {
     /// A path pattern as written (wildcards active).
+    ///
+    /// ```
+    /// use dockwright::model::Source;
+    /// use dockwright::Line;
+    ///
+    /// assert_eq!(Source::path("src/*.py").unwrap(), Source::Path(Line::new("src/*.py").unwrap()));
+    /// assert!(Source::path("a\nb").is_err());
+    /// ```
     pub fn path(pattern: impl Into<String>) -> Result<Self, crate::Error> {
         Line::new(pattern).map(Source::Path)
     }
 
     /// A path matched literally: wildcard characters are escaped.
+    ///
+    /// ```
+    /// use dockwright::model::Source;
+    ///
+    /// assert_eq!(Source::literal("what?*.txt").unwrap(), Source::path("what[?][*].txt").unwrap());
+    /// assert_eq!(Source::literal("plain.txt").unwrap(), Source::path("plain.txt").unwrap());
+    /// ```
     pub fn literal(path: &str) -> Result<Self, crate::Error> {
         let mut pattern = String::with_capacity(path.len());
         for c in path.chars() {
@@ -570,6 +670,17 @@ pub struct Copy {
 
 impl Copy {
     /// A COPY with no flags.
+    ///
+    /// ```
+    /// use dockwright::model::{Copy, Instruction, Source};
+    /// use dockwright::{Base, Image, Line, Stage};
+    ///
+    /// let copy = Copy::new(vec![Source::literal("data[1].csv").unwrap()], Line::new("/data/").unwrap());
+    /// assert!(copy.from.is_none() && copy.chown.is_none() && !copy.link && copy.excludes.is_empty());
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).instruction(Instruction::Copy(copy)));
+    /// assert!(image.emit().unwrap().ends_with("COPY [\"data[[]1].csv\", \"/data/\"]\n"));
+    /// ```
     pub fn new(sources: Vec<Source>, dest: Line) -> Self {
         Copy { from: None, chown: None, chmod: None, link: false, parents: false, excludes: Vec::new(), sources, dest }
     }
@@ -615,6 +726,15 @@ pub struct Add {
 
 impl Add {
     /// An ADD with no flags.
+    ///
+    /// ```
+    /// use dockwright::model::{Add, Source};
+    /// use dockwright::Line;
+    ///
+    /// let add = Add::new(vec![Source::path("site.tar.gz").unwrap()], Line::new("/srv/").unwrap());
+    /// assert!(add.chown.is_none() && add.checksum.is_none() && add.unpack.is_none() && !add.link);
+    /// assert_eq!(add.dest.as_str(), "/srv/");
+    /// ```
     pub fn new(sources: Vec<Source>, dest: Line) -> Self {
         Add {
             chown: None,
@@ -889,6 +1009,17 @@ pub struct Raw {
 
 impl Raw {
     /// Checks that `args` cannot change the meaning of the lines around it.
+    ///
+    /// ```
+    /// use dockwright::model::Raw;
+    ///
+    /// assert_eq!(Raw::new("MAINTAINER", "ops@example.com").unwrap().keyword.as_str(), "MAINTAINER");
+    /// let err = Raw::new("FROM", "alpine").unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "raw FROM arguments \"alpine\" use a keyword that starts a stage or a trigger: use the typed API instead"
+    /// );
+    /// ```
     pub fn new(keyword: &str, args: &str) -> Result<Self, crate::Error> {
         let keyword = Keyword::new(keyword)?;
         let args = Line::new(args)?;

@@ -106,6 +106,19 @@ pub struct Stage {
 
 impl Stage {
     /// A stage with no instructions yet.
+    ///
+    /// ```
+    /// use dockwright::model::{BaseImage, FromInstruction, Stage};
+    /// use dockwright::{ImageRef, StageName};
+    ///
+    /// let stage = Stage::new(FromInstruction {
+    ///     platform: None,
+    ///     base: BaseImage::Image(ImageRef::parse("alpine:3.19").unwrap()),
+    ///     name: Some(StageName::new("app").unwrap()),
+    /// });
+    /// assert!(stage.instructions.is_empty() && stage.comment.is_none());
+    /// assert_eq!(stage.name(), Some("app"));
+    /// ```
     pub fn new(from: FromInstruction) -> Self {
         Stage { comment: None, from, instructions: Vec::new() }
     }
@@ -161,6 +174,13 @@ pub enum Escape {
 
 impl Escape {
     /// The character.
+    ///
+    /// ```
+    /// use dockwright::model::Escape;
+    ///
+    /// assert_eq!(Escape::Backslash.char(), '\\');
+    /// assert_eq!(Escape::default().char(), '\\');
+    /// ```
     pub fn char(self) -> char {
         match self {
             Escape::Backslash => '\\',
@@ -183,6 +203,14 @@ pub struct CheckOptions(String);
 
 impl CheckOptions {
     /// Checks and wraps the directive value.
+    ///
+    /// ```
+    /// use dockwright::model::CheckOptions;
+    ///
+    /// assert_eq!(CheckOptions::new("error=true").unwrap().as_str(), "error=true");
+    /// let err = CheckOptions::new("").unwrap_err();
+    /// assert_eq!(err.to_string(), "check directive \"\" must use only letters, digits and = , ; _ -");
+    /// ```
     pub fn new(value: impl Into<String>) -> Result<Self, crate::Error> {
         let value = value.into();
         let ok = !value.is_empty()
@@ -197,6 +225,12 @@ impl CheckOptions {
     }
 
     /// The value.
+    ///
+    /// ```
+    /// use dockwright::model::CheckOptions;
+    ///
+    /// assert_eq!(CheckOptions::new("skip=JSONArgsRecommended").unwrap().as_str(), "skip=JSONArgsRecommended");
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -18,13 +18,28 @@ macro_rules! string_newtype {
 
         impl $name {
             /// Checks `value` and wraps it; the error names the bad input and how to fix it.
+            /// Shown here with [`Line`]; the type's own example shows what this type accepts.
+            ///
+            /// ```
+            /// use dockwright::Line;
+            ///
+            /// assert_eq!(Line::new("/app data").unwrap().as_str(), "/app data");
+            /// let err = Line::new("a\nb").unwrap_err();
+            /// assert!(err.to_string().starts_with("value \"a\\nb\" holds a line break"));
+            /// ```
             pub fn new(value: impl Into<String>) -> Result<Self, Error> {
                 let value = value.into();
                 $check(&value)?;
                 Ok($name(value))
             }
 
-            /// The value as written.
+            /// The value as written, exactly as given to `new` (the type's own example shows it too).
+            ///
+            /// ```
+            /// use dockwright::Line;
+            ///
+            /// assert_eq!(Line::new(" spaced ").unwrap().as_str(), " spaced ");
+            /// ```
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -293,6 +308,7 @@ string_newtype!(
     /// use dockwright::Comment;
     ///
     /// assert!(Comment::new("runtime stage: only what the app needs").is_ok());
+    /// assert_eq!(Comment::new("two\nlines").unwrap().as_str(), "two\nlines");
     /// assert!(Comment::new("syntax=evil.example/frontend").is_err());
     /// ```
     Comment,
@@ -418,6 +434,7 @@ string_newtype!(
     /// use dockwright::UserSpec;
     ///
     /// let user = UserSpec::new("10001:10001").unwrap();
+    /// assert_eq!(user.as_str(), "10001:10001");
     /// assert_eq!(user.user(), "10001");
     /// assert_eq!(user.group(), Some("10001"));
     /// assert!(user.is_root() == false);
@@ -430,16 +447,38 @@ string_newtype!(
 
 impl UserSpec {
     /// The user part.
+    ///
+    /// ```
+    /// use dockwright::UserSpec;
+    ///
+    /// assert_eq!(UserSpec::new("app:staff").unwrap().user(), "app");
+    /// assert_eq!(UserSpec::new("10001").unwrap().user(), "10001");
+    /// ```
     pub fn user(&self) -> &str {
         self.0.split_once(':').map_or(self.0.as_str(), |(user, _)| user)
     }
 
     /// The group part, if given.
+    ///
+    /// ```
+    /// use dockwright::UserSpec;
+    ///
+    /// assert_eq!(UserSpec::new("app:staff").unwrap().group(), Some("staff"));
+    /// assert_eq!(UserSpec::new("app").unwrap().group(), None);
+    /// ```
     pub fn group(&self) -> Option<&str> {
         self.0.split_once(':').map(|(_, group)| group)
     }
 
     /// True when the user is `root` or uid 0.
+    ///
+    /// ```
+    /// use dockwright::UserSpec;
+    ///
+    /// assert!(UserSpec::new("root:root").unwrap().is_root());
+    /// assert!(UserSpec::new("0:0").unwrap().is_root());
+    /// assert!(!UserSpec::new("10001:0").unwrap().is_root());
+    /// ```
     pub fn is_root(&self) -> bool {
         matches!(self.user(), "root" | "0")
     }
@@ -510,6 +549,20 @@ pub struct ImageRef {
 
 impl ImageRef {
     /// Parses and checks an image reference.
+    ///
+    /// ```
+    /// use dockwright::ImageRef;
+    ///
+    /// let pinned = ImageRef::parse(&format!("alpine:3.19@sha256:{}", "a".repeat(64))).unwrap();
+    /// assert_eq!(pinned.tag(), Some("3.19"));
+    /// assert_eq!(pinned.digest(), Some(format!("sha256:{}", "a".repeat(64)).as_str()));
+    ///
+    /// let err = ImageRef::parse("alpine:3.19 x").unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "invalid image reference \"alpine:3.19 x\": a tag is up to 128 letters, digits, '_', '.' and '-'"
+    /// );
+    /// ```
     pub fn parse(value: &str) -> Result<Self, Error> {
         let bad =
             |why: &str| Error::new(ErrorKind::InvalidImageRef, format!("invalid image reference {value:?}: {why}"));
@@ -571,21 +624,51 @@ impl ImageRef {
     }
 
     /// The registry host (and port), when the reference names one.
+    ///
+    /// ```
+    /// use dockwright::ImageRef;
+    ///
+    /// assert_eq!(ImageRef::parse("localhost:5000/app:1").unwrap().registry(), Some("localhost:5000"));
+    /// assert_eq!(ImageRef::parse("python:3.12").unwrap().registry(), None);
+    /// ```
     pub fn registry(&self) -> Option<&str> {
         self.registry.as_deref()
     }
 
     /// The repository path, e.g. `library/python` or `python`.
+    ///
+    /// ```
+    /// use dockwright::ImageRef;
+    ///
+    /// assert_eq!(ImageRef::parse("python:3.12").unwrap().repository(), "python");
+    /// assert_eq!(ImageRef::parse("ghcr.io/org/app:1").unwrap().repository(), "org/app");
+    /// ```
     pub fn repository(&self) -> &str {
         &self.repository
     }
 
     /// The tag, when given.
+    ///
+    /// ```
+    /// use dockwright::ImageRef;
+    ///
+    /// assert_eq!(ImageRef::parse("python:3.12").unwrap().tag(), Some("3.12"));
+    /// // The port of a registry is not a tag.
+    /// assert_eq!(ImageRef::parse("localhost:5000/app").unwrap().tag(), None);
+    /// ```
     pub fn tag(&self) -> Option<&str> {
         self.tag.as_deref()
     }
 
     /// The digest (`sha256:...`), when given.
+    ///
+    /// ```
+    /// use dockwright::ImageRef;
+    ///
+    /// let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    /// assert_eq!(ImageRef::parse(&format!("python@{digest}")).unwrap().digest(), Some(digest.as_str()));
+    /// assert_eq!(ImageRef::parse("python:3.12").unwrap().digest(), None);
+    /// ```
     pub fn digest(&self) -> Option<&str> {
         self.digest.as_deref()
     }
@@ -684,6 +767,15 @@ pub enum Platform {
 
 impl Platform {
     /// Parses `os/arch[/variant]`, `$NAME` or `${NAME}`.
+    ///
+    /// ```
+    /// use dockwright::Platform;
+    ///
+    /// assert_eq!(Platform::parse("linux/amd64").unwrap().to_string(), "linux/amd64");
+    /// assert_eq!(Platform::parse("${TARGETPLATFORM}").unwrap().to_string(), "$TARGETPLATFORM");
+    /// assert!(Platform::parse("Linux/amd64").is_err());
+    /// assert!(Platform::parse("$1X").is_err());
+    /// ```
     pub fn parse(value: &str) -> Result<Self, Error> {
         let bad = || {
             Error::new(
@@ -775,6 +867,16 @@ impl Duration {
     }
 
     /// Parses a Go duration made of `h`, `m`, `s`, `ms` parts (`1h`, `1m30s`, `1.5s`, `200ms`).
+    ///
+    /// ```
+    /// use dockwright::Duration;
+    ///
+    /// assert_eq!(Duration::parse("1.5s").unwrap().to_string(), "1500ms");
+    /// assert_eq!(Duration::parse("2h").unwrap().to_string(), "7200s");
+    /// assert!(Duration::parse("30").is_err());
+    /// let err = Duration::parse("0s").unwrap_err();
+    /// assert_eq!(err.to_string(), "duration 0ns is shorter than the 1ms BuildKit accepts");
+    /// ```
     pub fn parse(value: &str) -> Result<Self, Error> {
         let bad = || {
             Error::new(
@@ -881,6 +983,13 @@ pub enum Protocol {
 
 impl Protocol {
     /// The lowercase name BuildKit expects.
+    ///
+    /// ```
+    /// use dockwright::Protocol;
+    ///
+    /// assert_eq!(Protocol::Tcp.as_str(), "tcp");
+    /// assert_eq!(Protocol::Sctp.as_str(), "sctp");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Tcp => "tcp",
@@ -909,12 +1018,30 @@ pub struct Port {
 
 impl Port {
     /// A single TCP port. Port 0 is raised to 1 (use [`Port::parse`] to have it rejected).
+    ///
+    /// ```
+    /// use dockwright::Port;
+    ///
+    /// assert_eq!(Port::tcp(8000).to_string(), "8000/tcp");
+    /// assert_eq!(Port::tcp(0).to_string(), "1/tcp");
+    /// ```
     pub fn tcp(port: u16) -> Self {
         let port = port.max(1);
         Port { start: port, end: port, protocol: Protocol::Tcp }
     }
 
     /// Parses `port[-end][/tcp|udp|sctp]`.
+    ///
+    /// ```
+    /// use dockwright::Port;
+    ///
+    /// assert_eq!(Port::parse("8000-8010/tcp").unwrap().to_string(), "8000-8010/tcp");
+    /// assert_eq!(Port::parse("8000").unwrap().to_string(), "8000/tcp");
+    /// assert!(Port::parse("0").is_err());
+    /// assert!(Port::parse("10-5").is_err());
+    /// let err = Port::parse("80/http").unwrap_err();
+    /// assert!(err.to_string().starts_with("invalid port \"80/http\": use 1-65535"));
+    /// ```
     pub fn parse(value: &str) -> Result<Self, Error> {
         let bad = || {
             Error::new(
@@ -946,11 +1073,25 @@ impl Port {
     }
 
     /// The first port of the range.
+    ///
+    /// ```
+    /// use dockwright::Port;
+    ///
+    /// assert_eq!(Port::parse("8000-8010").unwrap().number(), 8000);
+    /// assert_eq!(Port::tcp(443).number(), 443);
+    /// ```
     pub fn number(&self) -> u16 {
         self.start
     }
 
     /// The protocol.
+    ///
+    /// ```
+    /// use dockwright::{Port, Protocol};
+    ///
+    /// assert_eq!(Port::parse("53/udp").unwrap().protocol(), Protocol::Udp);
+    /// assert_eq!(Port::parse("80").unwrap().protocol(), Protocol::Tcp);
+    /// ```
     pub fn protocol(&self) -> Protocol {
         self.protocol
     }

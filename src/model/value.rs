@@ -47,12 +47,34 @@ pub enum Part {
 
 impl Value {
     /// A value that is exactly `text`.
+    ///
+    /// ```
+    /// use dockwright::Value;
+    ///
+    /// let price = Value::literal("costs $5 or ${X}").unwrap();
+    /// assert_eq!(price.as_literal().as_deref(), Some("costs $5 or ${X}"));
+    /// assert_eq!(price.vars().count(), 0);
+    /// assert!(Value::literal("").unwrap().parts().is_empty());
+    /// assert!(Value::literal("a\nb").is_err());
+    /// ```
     pub fn literal(text: impl Into<String>) -> Result<Self, Error> {
         let line = Line::new(text)?;
         Ok(if line.as_str().is_empty() { Value(Vec::new()) } else { Value(vec![Part::Literal(line)]) })
     }
 
     /// A value from its parts; adjacent literals are kept as given.
+    ///
+    /// ```
+    /// use dockwright::{Line, Part, Value, VarName};
+    ///
+    /// let value = Value::from_parts(vec![
+    ///     Part::Literal(Line::new("a").unwrap()),
+    ///     Part::Literal(Line::new("b").unwrap()),
+    ///     Part::Var(VarName::new("C").unwrap()),
+    /// ]);
+    /// assert_eq!(value.parts().len(), 3);
+    /// assert_eq!(value.to_string(), "ab${C}");
+    /// ```
     pub fn from_parts(parts: Vec<Part>) -> Self {
         Value(parts)
     }
@@ -92,11 +114,33 @@ impl Value {
     }
 
     /// The parts, in order.
+    ///
+    /// ```
+    /// use dockwright::{Line, Part, Value, VarName};
+    ///
+    /// let value = Value::template("/opt/${APP}/bin").unwrap();
+    /// assert_eq!(
+    ///     value.parts(),
+    ///     [
+    ///         Part::Literal(Line::new("/opt/").unwrap()),
+    ///         Part::Var(VarName::new("APP").unwrap()),
+    ///         Part::Literal(Line::new("/bin").unwrap()),
+    ///     ]
+    /// );
+    /// ```
     pub fn parts(&self) -> &[Part] {
         &self.0
     }
 
     /// The variables this value reads.
+    ///
+    /// ```
+    /// use dockwright::Value;
+    ///
+    /// let value = Value::template("${A}-${B}-${A}").unwrap();
+    /// assert_eq!(value.vars().map(|name| name.as_str()).collect::<Vec<_>>(), ["A", "B", "A"]);
+    /// assert_eq!(Value::literal("$HOME").unwrap().vars().count(), 0);
+    /// ```
     pub fn vars(&self) -> impl Iterator<Item = &VarName> {
         self.0.iter().filter_map(|part| match part {
             Part::Var(name) => Some(name),
