@@ -419,3 +419,14 @@ fn run_with_an_empty_argv() {
         &[(ErrorKind::InvalidInstruction, "stage 'app', instruction 1 (RUN): the exec-form command is empty")],
     );
 }
+
+#[test]
+fn zero_healthcheck_retries() {
+    check(
+        &one(Stage::new("app", slim()).healthcheck(dockwright::Health::new(["true"]).retries(0))),
+        &[(
+            ErrorKind::InvalidInstruction,
+            "stage 'app', instruction 1 (HEALTHCHECK): --retries=0 means 'use the default (3)' to the engine: give 1 or more, or leave it unset",
+        )],
+    );
+}

@@ -478,9 +478,11 @@ impl UserSpec {
     /// assert!(UserSpec::new("root:root").unwrap().is_root());
     /// assert!(UserSpec::new("0:0").unwrap().is_root());
     /// assert!(!UserSpec::new("10001:0").unwrap().is_root());
+    /// assert!(UserSpec::new("00").unwrap().is_root());
     /// ```
     pub fn is_root(&self) -> bool {
-        matches!(self.user(), "root" | "0")
+        let user = self.user();
+        user == "root" || (!user.is_empty() && user.chars().all(|c| c == '0'))
     }
 }
 
@@ -857,7 +859,7 @@ impl Duration {
         Ok(Duration(value))
     }
 
-    /// A whole number of seconds.
+    /// A whole number of seconds; 0 is raised to 1 second (BuildKit reads 0 as "use the default").
     ///
     /// ```
     /// assert_eq!(dockwright::Duration::secs(30).to_string(), "30s");

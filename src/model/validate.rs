@@ -136,7 +136,16 @@ fn check_instruction(
                 }
             }
         }
-        Instruction::Healthcheck(Healthcheck::Check { command, .. }) => check_command(command, true, &mut problem),
+        Instruction::Healthcheck(Healthcheck::Check { command, options }) => {
+            if options.retries == Some(0) {
+                problem(
+                    ErrorKind::InvalidInstruction,
+                    "--retries=0 means 'use the default (3)' to the engine: give 1 or more, or leave it unset"
+                        .to_string(),
+                );
+            }
+            check_command(command, true, &mut problem)
+        }
         Instruction::Cmd(cmd) => check_command(&cmd.command, false, &mut problem),
         Instruction::Entrypoint(entrypoint) => check_command(&entrypoint.command, false, &mut problem),
         Instruction::Shell(shell) if shell.argv.is_empty() => {
