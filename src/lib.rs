@@ -36,6 +36,8 @@
 pub mod base;
 pub mod dsl;
 pub mod emit;
+#[cfg(feature = "engine")]
+pub mod engine;
 mod error;
 pub mod import;
 pub mod model;

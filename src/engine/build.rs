@@ -1,0 +1,534 @@
+//! Builds: a [`BuildRequest`] goes to `docker buildx build`; its plain progress log becomes a [`BuildReport`].
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::base::BaseMapping;
+use crate::error::{Error, ErrorKind, Errors};
+use crate::model::Dockerfile;
+
+use super::{tail, Engine, EngineError, EngineErrorKind, Network};
+
+/// The Dockerfile's name in the build's scratch directory; its ignore file is this name + `.dockerignore`.
+const DOCKERFILE_NAME: &str = "dockwright.Dockerfile";
+
+/// How many lines of the build log a [`EngineErrorKind::BuildFailed`] message ends with.
+const LOG_TAIL_LINES: usize = 30;
+
+/// What to build: Dockerfile and ignore text, the context directory, the tag, and how.
+///
+/// The Dockerfile and its ignore file are written to a scratch directory, never into the context; the
+/// ignore text always applies (an empty one means "send the whole context", even if the context has a
+/// `.dockerignore` of its own).
+///
+/// ```
+/// use dockwright::engine::{BuildRequest, Network, Progress};
+///
+/// let request = BuildRequest::new("FROM scratch\n", "ctx", "example/app:dev").target("runtime").no_cache(true);
+/// assert_eq!(request.dockerfile, "FROM scratch\n");
+/// assert_eq!(request.context, std::path::PathBuf::from("ctx"));
+/// assert_eq!(request.target.as_deref(), Some("runtime"));
+/// assert!(request.no_cache);
+/// assert_eq!(request.network, Network::None);
+/// assert_eq!(request.progress, Progress::Auto);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildRequest {
+    /// The Dockerfile text.
+    pub dockerfile: String,
+    /// The `.dockerignore` text, applied to the context.
+    pub dockerignore: String,
+    /// The build context directory.
+    pub context: PathBuf,
+    /// The tag to give the image (`name:tag`).
+    pub tag: String,
+    /// The stage to build (`--target`); the last stage when `None`.
+    pub target: Option<String>,
+    /// Ignore the build cache (`--no-cache`).
+    pub no_cache: bool,
+    /// The network RUN steps get: none by default, so builds are hermetic; [`Network::Host`] for steps that
+    /// must fetch (the engine's bridge network is never used).
+    pub network: Network,
+    /// How BuildKit's progress is shown.
+    pub progress: Progress,
+    /// The model `dockerfile` was emitted from, when the request came from an [`Image`](crate::Image).
+    source: Option<Dockerfile>,
+}
+
+/// How a build shows BuildKit's progress.
+///
+/// ```
+/// use dockwright::engine::Progress;
+///
+/// assert_eq!(Progress::default(), Progress::Auto);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Progress {
+    /// [`Progress::Tty`] when this process's stderr is a terminal, [`Progress::Plain`] otherwise.
+    #[default]
+    Auto,
+    /// Capture the plain log (nothing is printed): the report has every step and the whole log.
+    Plain,
+    /// Show BuildKit's live display on stderr. The report then has the image id and duration, but no
+    /// steps and no log (they went to the terminal), and a failure's message points there.
+    Tty,
+}
+
+/// What a successful build produced.
+///
+/// ```no_run
+/// use dockwright::engine::{BuildRequest, Engine, Progress};
+///
+/// let engine = Engine::connect()?;
+/// let request = BuildRequest::new("FROM dockwright/debian:bookworm-slim\nRUN echo hi\n", ".", "example/hi:dev")
+///     .progress(Progress::Plain);
+/// let report = engine.build(&request)?;
+/// assert!(report.image_id.starts_with("sha256:"));
+/// assert!(report.steps.iter().any(|step| step.name == "[2/2] RUN echo hi"));
+/// assert!(report.log.contains("naming to"));
+/// # Ok::<(), dockwright::engine::EngineError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildReport {
+    /// The image id (`sha256:...`).
+    pub image_id: String,
+    /// How long the build took, wall clock.
+    pub duration: Duration,
+    /// Every BuildKit step, in the order each first appeared in the log.
+    pub steps: Vec<BuildStep>,
+    /// The whole plain progress log (empty when the progress went to a terminal).
+    pub log: String,
+}
+
+/// One BuildKit step of a build, as its progress log reports it.
+///
+/// ```
+/// use dockwright::engine::parse_progress;
+///
+/// let steps = parse_progress("#5 [runtime 3/7] RUN make\n#5 CACHED\n");
+/// assert_eq!(steps[0].name, "[runtime 3/7] RUN make");
+/// assert!(steps[0].cached);
+/// assert_eq!(steps[0].duration, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildStep {
+    /// The step as BuildKit names it, e.g. `[runtime 3/7] RUN make` or `exporting to image`.
+    pub name: String,
+    /// Whether the build cache answered it.
+    pub cached: bool,
+    /// How long it ran, when it ran.
+    pub duration: Option<Duration>,
+}
+
+impl BuildRequest {
+    /// A request to build `dockerfile` in `context`, tagged `tag`, with no ignore patterns.
+    ///
+    /// ```
+    /// use dockwright::engine::BuildRequest;
+    ///
+    /// let request = BuildRequest::new("FROM scratch\n", ".", "example/empty:1");
+    /// assert_eq!(request.tag, "example/empty:1");
+    /// assert_eq!(request.dockerignore, "");
+    /// assert_eq!(request.target, None);
+    /// ```
+    pub fn new(dockerfile: impl Into<String>, context: impl Into<PathBuf>, tag: &str) -> Self {
+        BuildRequest {
+            dockerfile: dockerfile.into(),
+            dockerignore: String::new(),
+            context: context.into(),
+            tag: tag.to_string(),
+            target: None,
+            no_cache: false,
+            network: Network::None,
+            progress: Progress::Auto,
+            source: None,
+        }
+    }
+
+    /// A request to build `image` (its Dockerfile and `.dockerignore` text) in `context`, tagged `tag`.
+    ///
+    /// ```
+    /// use dockwright::engine::BuildRequest;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new().dockerignore(["target", "*.secret"]);
+    /// image.stage(Stage::new("app", Base::debian("bookworm-slim")).copy(["."], "/src/"));
+    /// let request = BuildRequest::from_image(&image, "/work/app", "example/app:dev").unwrap();
+    /// assert_eq!(request.dockerfile, "FROM debian:bookworm-slim AS app\nCOPY [\".\", \"/src/\"]\n");
+    /// assert_eq!(request.dockerignore, "target\n*.secret\n");
+    ///
+    /// assert!(BuildRequest::from_image(&Image::new(), ".", "x:1").is_err());
+    /// ```
+    pub fn from_image(image: &crate::Image, context: impl Into<PathBuf>, tag: &str) -> Result<Self, Errors> {
+        let model = image.to_model()?;
+        let mut request = BuildRequest::new(crate::emit::emit(&model), context, tag);
+        request.dockerignore = image.dockerignore_text();
+        request.source = Some(model);
+        Ok(request)
+    }
+
+    /// The same request with every base image pulled from where `mapping` says (see
+    /// [`Image::emit_mapped`](crate::Image::emit_mapped)). Only a request made by
+    /// [`BuildRequest::from_image`] whose Dockerfile has not been changed since can be mapped.
+    ///
+    /// ```
+    /// use dockwright::base::BaseMapping;
+    /// use dockwright::engine::BuildRequest;
+    /// use dockwright::{Base, ErrorKind, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::debian("bookworm-slim")).run("true"));
+    /// let mapping = BaseMapping::new().map("debian:bookworm-slim", "dockwright/debian:bookworm-slim").unwrap();
+    /// let request = BuildRequest::from_image(&image, ".", "example/app:dev").unwrap().mapped(&mapping).unwrap();
+    /// assert_eq!(request.dockerfile, "FROM dockwright/debian:bookworm-slim AS app\nRUN true\n");
+    ///
+    /// let text = BuildRequest::new("FROM debian:bookworm-slim\n", ".", "example/app:dev");
+    /// assert_eq!(text.mapped(&mapping).unwrap_err().kind(), ErrorKind::Unsupported);
+    /// ```
+    pub fn mapped(mut self, mapping: &BaseMapping) -> Result<Self, Error> {
+        let source = match &self.source {
+            Some(source) if crate::emit::emit(source) == self.dockerfile => source,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "cannot map the bases of build request '{}': its Dockerfile was not made by \
+                         BuildRequest::from_image or was changed since; map the image with Image::emit_mapped",
+                        self.tag
+                    ),
+                ))
+            }
+        };
+        let mapped = mapping.apply(source)?;
+        self.dockerfile = crate::emit::emit(&mapped);
+        self.source = Some(mapped);
+        Ok(self)
+    }
+
+    /// Builds the stage named `target` (`--target`) instead of the last one.
+    ///
+    /// ```
+    /// use dockwright::engine::BuildRequest;
+    ///
+    /// let request = BuildRequest::new("FROM scratch AS dev\n", ".", "x:1").target("dev");
+    /// assert_eq!(request.target.as_deref(), Some("dev"));
+    /// ```
+    #[must_use]
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    /// Ignores (or uses) the build cache.
+    ///
+    /// ```
+    /// use dockwright::engine::BuildRequest;
+    ///
+    /// assert!(BuildRequest::new("FROM scratch\n", ".", "x:1").no_cache(true).no_cache);
+    /// ```
+    #[must_use]
+    pub fn no_cache(mut self, no_cache: bool) -> Self {
+        self.no_cache = no_cache;
+        self
+    }
+
+    /// The network RUN steps get.
+    ///
+    /// ```
+    /// use dockwright::engine::{BuildRequest, Network};
+    ///
+    /// let request = BuildRequest::new("FROM scratch\n", ".", "x:1").network(Network::Host);
+    /// assert_eq!(request.network, Network::Host);
+    /// ```
+    #[must_use]
+    pub fn network(mut self, network: Network) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// How the progress is shown.
+    ///
+    /// ```
+    /// use dockwright::engine::{BuildRequest, Progress};
+    ///
+    /// let request = BuildRequest::new("FROM scratch\n", ".", "x:1").progress(Progress::Plain);
+    /// assert_eq!(request.progress, Progress::Plain);
+    /// ```
+    #[must_use]
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = progress;
+        self
+    }
+}
+
+/// The steps of a BuildKit plain progress log (`--progress=plain`), in the order each first appears.
+///
+/// ```
+/// use std::time::Duration;
+/// use dockwright::engine::parse_progress;
+///
+/// let log = "#0 building with \"default\" instance using docker driver\n\
+///            #5 [runtime 2/3] RUN echo hello\n\
+///            #5 0.124 hello\n\
+///            #6 [runtime 1/3] FROM docker.io/library/debian:bookworm-slim\n\
+///            #6 CACHED\n\
+///            #5 [runtime 2/3] RUN echo hello\n\
+///            #5 DONE 1.3s\n";
+/// let steps = parse_progress(log);
+/// assert_eq!(steps.len(), 2);
+/// assert_eq!(steps[0].name, "[runtime 2/3] RUN echo hello");
+/// assert_eq!(steps[0].duration, Some(Duration::from_millis(1300)));
+/// assert!(!steps[0].cached);
+/// assert!(steps[1].cached);
+/// ```
+pub fn parse_progress(log: &str) -> Vec<BuildStep> {
+    vertices(log).into_iter().map(|vertex| vertex.step).collect()
+}
+
+impl Engine {
+    /// Builds an image with `docker buildx build --load` and reports its id, steps and log.
+    ///
+    /// ```no_run
+    /// use dockwright::engine::{BuildRequest, Engine, EngineErrorKind, Progress};
+    ///
+    /// let engine = Engine::connect()?;
+    /// let request = BuildRequest::new("FROM dockwright/debian:bookworm-slim\nRUN echo oops && false\n", ".", "x:1")
+    ///     .progress(Progress::Plain);
+    /// let err = engine.build(&request).unwrap_err();
+    /// assert_eq!(err.kind(), EngineErrorKind::BuildFailed);
+    /// assert!(err.to_string().contains("failed at step \"[2/2] RUN echo oops && false\""));
+    /// assert!(err.to_string().contains("oops"));
+    /// # Ok::<(), dockwright::engine::EngineError>(())
+    /// ```
+    pub fn build(&self, request: &BuildRequest) -> Result<BuildReport, EngineError> {
+        let context = std::path::absolute(&request.context)
+            .map_err(|err| EngineError::io("resolve the build context", &request.context, err))?;
+        if !context.is_dir() {
+            return Err(EngineError::new(
+                EngineErrorKind::Io,
+                format!("build context {} is not a directory", context.display()),
+            ));
+        }
+        let scratch = tempfile::Builder::new()
+            .prefix("dockwright-build-")
+            .tempdir()
+            .map_err(|err| EngineError::io("create a scratch directory in", &std::env::temp_dir(), err))?;
+        let dockerfile = scratch.path().join(DOCKERFILE_NAME);
+        let ignore = scratch.path().join(format!("{DOCKERFILE_NAME}.dockerignore"));
+        let iidfile = scratch.path().join("iid");
+        write(&dockerfile, &request.dockerfile)?;
+        write(&ignore, &request.dockerignore)?;
+
+        let tty = match request.progress {
+            Progress::Auto => std::io::stderr().is_terminal(),
+            Progress::Plain => false,
+            Progress::Tty => true,
+        };
+        let mut command = Command::new("docker");
+        command
+            .env("DOCKER_HOST", &self.address)
+            // Attestations would make the image an index with provenance; a local build wants the image.
+            .env("BUILDX_NO_DEFAULT_ATTESTATIONS", "1")
+            .args(["buildx", "build", "--load", "--progress", if tty { "tty" } else { "plain" }])
+            .arg("--network")
+            .arg(request.network.as_str())
+            .arg("--file")
+            .arg(&dockerfile)
+            .arg("--iidfile")
+            .arg(&iidfile)
+            .arg("--tag")
+            .arg(&request.tag);
+        if let Some(target) = &request.target {
+            command.arg("--target").arg(target);
+        }
+        if request.no_cache {
+            command.arg("--no-cache");
+        }
+        command.arg(&context).stdin(Stdio::null());
+
+        let started = Instant::now();
+        let (status, log) = if tty {
+            let status = command.status().map_err(|err| no_cli(&self.address, &err))?;
+            (status, String::new())
+        } else {
+            let output = command.output().map_err(|err| no_cli(&self.address, &err))?;
+            let mut log = String::from_utf8_lossy(&output.stderr).into_owned();
+            log.push_str(&String::from_utf8_lossy(&output.stdout));
+            (output.status, log)
+        };
+        let duration = started.elapsed();
+
+        if !status.success() {
+            if log.contains("'buildx' is not a docker command") || log.contains("unknown command: docker buildx") {
+                return Err(EngineError::new(
+                    EngineErrorKind::Unreachable,
+                    "the docker CLI has no buildx plugin: install docker-buildx (Docker 23+), or run scripts/engine-up",
+                ));
+            }
+            return Err(build_failed(&request.tag, status, &log, tty));
+        }
+        let image_id = std::fs::read_to_string(&iidfile)
+            .map_err(|err| EngineError::io("read the image id BuildKit wrote to", &iidfile, err))?
+            .trim()
+            .to_string();
+        Ok(BuildReport { image_id, duration, steps: parse_progress(&log), log })
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), EngineError> {
+    std::fs::write(path, text).map_err(|err| EngineError::io("write", path, err))
+}
+
+fn no_cli(address: &str, err: &std::io::Error) -> EngineError {
+    EngineError::new(
+        EngineErrorKind::Unreachable,
+        format!(
+            "cannot run `docker buildx build` for the engine at {address}: {err}: \
+             install the docker CLI with the buildx plugin (Docker 23+), or run scripts/engine-up"
+        ),
+    )
+}
+
+/// The error for a failed build: the failing step, its output, and the log's tail.
+fn build_failed(tag: &str, status: std::process::ExitStatus, log: &str, tty: bool) -> EngineError {
+    if tty {
+        return EngineError::new(
+            EngineErrorKind::BuildFailed,
+            format!("build of '{tag}' failed ({status}): BuildKit's output above names the failing step"),
+        );
+    }
+    let vertices = vertices(log);
+    let mut message = match vertices.iter().find(|vertex| vertex.error.is_some()) {
+        Some(vertex) => {
+            let mut message = format!(
+                "build of '{tag}' failed at step \"{}\": {}",
+                vertex.step.name,
+                vertex.error.as_deref().unwrap_or_default()
+            );
+            if !vertex.output.is_empty() {
+                let from = vertex.output.len().saturating_sub(LOG_TAIL_LINES);
+                message.push_str("\noutput of that step:\n");
+                message.push_str(&vertex.output[from..].join("\n"));
+            }
+            message
+        }
+        None => {
+            let reason = log.lines().rev().find_map(|line| line.strip_prefix("ERROR: ")).unwrap_or("no error line");
+            format!("build of '{tag}' failed ({status}): {reason}")
+        }
+    };
+    message.push_str(&format!("\nlast {LOG_TAIL_LINES} lines of the build log:\n{}", tail(log, LOG_TAIL_LINES)));
+    EngineError::new(EngineErrorKind::BuildFailed, message)
+}
+
+/// A BuildKit vertex, as the plain log tells it.
+struct Vertex {
+    id: u64,
+    step: BuildStep,
+    output: Vec<String>,
+    error: Option<String>,
+}
+
+/// The vertices of a plain log, in order of first appearance.
+fn vertices(log: &str) -> Vec<Vertex> {
+    let mut vertices: Vec<Vertex> = Vec::new();
+    for line in log.lines() {
+        let Some(rest) = line.strip_prefix('#') else { continue };
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let Ok(id) = rest[..digits].parse::<u64>() else { continue };
+        let Some(text) = rest[digits..].strip_prefix(' ') else { continue };
+        if id == 0 {
+            continue; // buildx's own note ("building with ... instance"), not a step
+        }
+        let Some(vertex) = vertices.iter_mut().find(|vertex| vertex.id == id) else {
+            vertices.push(Vertex {
+                id,
+                step: BuildStep { name: text.to_string(), cached: false, duration: None },
+                output: Vec::new(),
+                error: None,
+            });
+            continue;
+        };
+        if text == vertex.step.name {
+            // The printer repeats a step's name when it switches back to it.
+        } else if text == "CACHED" {
+            vertex.step.cached = true;
+        } else if let Some(seconds) = text.strip_prefix("DONE ").and_then(|time| time.strip_suffix('s')) {
+            vertex.step.duration = seconds.parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok());
+        } else if let Some(error) = text.strip_prefix("ERROR: ") {
+            vertex.error = Some(error.to_string());
+        } else if let Some((time, output)) = text.split_once(' ') {
+            if time.parse::<f64>().is_ok() {
+                vertex.output.push(output.to_string());
+            }
+        }
+    }
+    vertices
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAILED: &str = "\
+#0 building with \"default\" instance using docker driver
+
+#1 [internal] load build definition from dockwright.Dockerfile
+#1 transferring dockerfile: 218B done
+#1 DONE 0.0s
+
+#3 [app 1/3] FROM docker.io/dockwright/debian:bookworm-slim
+#3 CACHED
+
+#4 [app 2/3] RUN echo about to fail && exit 3
+#4 0.101 about to fail
+#4 ERROR: process \"/bin/sh -c echo about to fail && exit 3\" did not complete successfully: exit code: 3
+------
+ > [app 2/3] RUN echo about to fail && exit 3:
+0.101 about to fail
+------
+ERROR: failed to solve: process \"/bin/sh -c echo about to fail && exit 3\" did not complete successfully: exit code: 3
+";
+
+    #[test]
+    fn steps_in_order_with_cache_and_time() {
+        let steps = parse_progress(FAILED);
+        let names: Vec<&str> = steps.iter().map(|step| step.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "[internal] load build definition from dockwright.Dockerfile",
+                "[app 1/3] FROM docker.io/dockwright/debian:bookworm-slim",
+                "[app 2/3] RUN echo about to fail && exit 3"
+            ]
+        );
+        assert_eq!(steps[0].duration, Some(Duration::ZERO));
+        assert!(steps[1].cached);
+        assert_eq!(steps[2].duration, None);
+    }
+
+    #[test]
+    fn failure_names_the_step_and_its_output() {
+        let status = std::process::Command::new("false").status().unwrap();
+        let err = build_failed("example/app:dev", status, FAILED, false);
+        assert_eq!(err.kind(), EngineErrorKind::BuildFailed);
+        let message = err.to_string();
+        assert!(message.starts_with(
+            "build of 'example/app:dev' failed at step \"[app 2/3] RUN echo about to fail && exit 3\": process"
+        ));
+        assert!(message.contains("\noutput of that step:\nabout to fail\nlast 30 lines of the build log:\n"));
+        assert!(message.ends_with("did not complete successfully: exit code: 3"));
+    }
+
+    #[test]
+    fn failure_without_a_failing_step_quotes_the_last_error() {
+        let status = std::process::Command::new("false").status().unwrap();
+        let log = "#1 [internal] load build definition from dockwright.Dockerfile\n#1 DONE 0.0s\n\
+                   ERROR: failed to solve: target stage \"nope\" could not be found\n";
+        let message = build_failed("x:1", status, log, false).to_string();
+        assert!(message.starts_with("build of 'x:1' failed (exit status: 1): failed to solve: target stage"));
+    }
+}

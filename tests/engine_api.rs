@@ -1,0 +1,456 @@
+//! The engine module against a real Docker engine: builds (ignore file, failures, steps), inspect, run,
+//! exec, health, save and load.
+//!
+//! Every test needs an engine and the local base image `dockwright/debian:bookworm-slim`
+//! (`scripts/engine-up`, `scripts/base-images`). Without them a test prints `SKIPPED: ...` and passes,
+//! except under `CI`, where a missing engine is a failure. Containers run with no network; every image
+//! and container a test makes has a unique name and is removed when the test ends, pass or fail.
+#![cfg(feature = "engine")]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use dockwright::base::BaseMapping;
+use dockwright::engine::{
+    BuildReport, BuildRequest, Container, Engine, EngineErrorKind, Network, Progress, RunOptions, SUMS_FILE,
+};
+use dockwright::{Base, Health, Image, Stage};
+
+/// The local base image every test builds on.
+const BASE: &str = "dockwright/debian:bookworm-slim";
+
+/// The engine, or `None` (after saying why) when there is none and this is not CI.
+fn engine() -> Option<Engine> {
+    let skip = |why: String| {
+        if std::env::var_os("CI").is_some() {
+            panic!("{why}");
+        }
+        eprintln!("SKIPPED: {why}");
+        None
+    };
+    match Engine::connect() {
+        Err(err) => skip(format!("no Docker engine reachable: {err}")),
+        Ok(engine) => match engine.inspect(BASE) {
+            Err(err) => skip(format!("base image {BASE} is missing ({err}): run scripts/base-images")),
+            Ok(_) => Some(engine),
+        },
+    }
+}
+
+/// A name no other test (or earlier run) uses: `<what>-<pid>-<time>-<n>`.
+fn unique(what: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{what}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A unique image tag.
+fn unique_tag(what: &str) -> String {
+    format!("dockwright-test/{}:t", unique(what))
+}
+
+/// Maps the DSL's `debian:bookworm-slim` onto the local base image.
+fn local_bases() -> BaseMapping {
+    BaseMapping::new().map("debian:bookworm-slim", BASE).unwrap()
+}
+
+/// A stage on the (mapped) Debian base.
+fn debian(name: &str) -> Stage {
+    Stage::new(name, Base::debian("bookworm-slim"))
+}
+
+/// What a test made; removed when the test ends, however it ends.
+struct Scratch<'a> {
+    engine: &'a Engine,
+    containers: Vec<Container>,
+    images: Vec<String>,
+}
+
+impl<'a> Scratch<'a> {
+    fn new(engine: &'a Engine) -> Self {
+        Scratch { engine, containers: Vec::new(), images: Vec::new() }
+    }
+
+    /// Builds `image` in `context` (plain progress, local bases) under a unique tag.
+    fn build_in(&mut self, image: &Image, context: &Path) -> (String, BuildReport) {
+        let tag = unique_tag("image");
+        let request = BuildRequest::from_image(image, context, &tag)
+            .unwrap()
+            .mapped(&local_bases())
+            .unwrap()
+            .progress(Progress::Plain);
+        self.images.push(tag.clone());
+        let report = self.engine.build(&request).unwrap_or_else(|err| panic!("{err}"));
+        (tag, report)
+    }
+
+    /// Builds `image` with an empty context.
+    fn build(&mut self, image: &Image) -> (String, BuildReport) {
+        let context = tempfile::tempdir().unwrap();
+        self.build_in(image, context.path())
+    }
+
+    fn run(&mut self, image: &str, options: &RunOptions) -> &Container {
+        let container = self.engine.run(image, options).unwrap_or_else(|err| panic!("{err}"));
+        self.containers.push(container);
+        self.containers.last().unwrap()
+    }
+}
+
+impl Drop for Scratch<'_> {
+    fn drop(&mut self) {
+        for container in self.containers.drain(..) {
+            let _ = self.engine.remove(container);
+        }
+        for image in &self.images {
+            let _ = self.engine.remove_image(image);
+        }
+    }
+}
+
+#[test]
+fn connect_to_a_missing_socket_is_unreachable() {
+    let err = Engine::connect_to("unix:///nonexistent/dockwright/docker.sock").unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::Unreachable);
+    let message = err.to_string();
+    assert!(message.starts_with("cannot reach the Docker engine at unix:///nonexistent/dockwright/docker.sock: "));
+    assert!(message.ends_with(": start Docker 23+ with BuildKit, or run scripts/engine-up"), "{message}");
+}
+
+#[test]
+fn connect_reports_the_engine() {
+    let Some(engine) = engine() else { return };
+    let major: u32 = engine.version().split('.').next().unwrap().parse().unwrap();
+    assert!(major >= 23, "{engine:?}");
+    assert!(format!("{engine:?}").contains(engine.address()));
+}
+
+#[test]
+fn build_applies_the_dockerignore_text_and_leaves_the_context_alone() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let context = tempfile::tempdir().unwrap();
+    std::fs::write(context.path().join("secret.txt"), "do not ship\n").unwrap();
+    std::fs::write(context.path().join("kept.txt"), "ship me\n").unwrap();
+    // The context's own ignore file must not apply: the request's text is the whole truth.
+    std::fs::write(context.path().join(".dockerignore"), "kept.txt\n").unwrap();
+    let before = listing(context.path());
+
+    let mut image = Image::new().dockerignore(["secret.txt"]);
+    image.stage(debian("app").copy(["."], "/ctx/").cmd(["sleep", "infinity"]));
+    let (tag, _) = scratch.build_in(&image, context.path());
+    assert_eq!(listing(context.path()), before, "the build wrote into the context");
+
+    let container = scratch.run(&tag, &RunOptions::new());
+    let exists = |path: &str| engine.exec(container, &["test", "-e", path]).unwrap().exit_code;
+    assert_eq!(exists("/ctx/secret.txt"), 1, "secret.txt was sent despite the ignore text");
+    assert_eq!(exists("/ctx/kept.txt"), 0);
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn build_failure_names_the_step_and_shows_its_output() {
+    let Some(engine) = engine() else { return };
+    let mut image = Image::new();
+    image.stage(debian("app").run("echo marker-before-failure && exit 3"));
+    let tag = unique_tag("failing");
+    let request =
+        BuildRequest::from_image(&image, ".", &tag).unwrap().mapped(&local_bases()).unwrap().progress(Progress::Plain);
+    let err = engine.build(&request).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::BuildFailed);
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "build of '{tag}' failed at step \"[2/2] RUN echo marker-before-failure && exit 3\": "
+        )),
+        "{message}"
+    );
+    assert!(message.contains("exit code: 3"), "{message}");
+    assert!(message.contains("\noutput of that step:\nmarker-before-failure\n"), "{message}");
+    assert!(message.contains("\nlast 30 lines of the build log:\n"), "{message}");
+}
+
+#[test]
+fn build_reports_steps_cache_and_targets() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let nonce = unique("nonce");
+    let mut image = Image::new();
+    let deps = image.stage(debian("deps").run(format!("echo {nonce} > /built").as_str()));
+    image.stage(debian("runtime").copy_from(&deps, ["/built"], "/built"));
+
+    let (tag, first) = scratch.build(&image);
+    assert!(first.image_id.starts_with("sha256:"), "{first:?}");
+    assert_eq!(engine.inspect(&tag).unwrap().id, first.image_id);
+    let run = first.steps.iter().find(|step| step.name == format!("[deps 2/2] RUN echo {nonce} > /built"));
+    let run = run.unwrap_or_else(|| panic!("no RUN step in {:#?}", first.steps));
+    assert!(!run.cached);
+    assert!(run.duration.is_some());
+    assert!(
+        first.steps.iter().any(|step| step.name.starts_with("[runtime 2/2] COPY --from=deps")),
+        "{:#?}",
+        first.steps
+    );
+    assert!(first.log.contains(&format!("naming to docker.io/{tag}")), "{}", first.log);
+
+    let (_, second) = scratch.build(&image);
+    assert_eq!(second.image_id, first.image_id);
+    let again = second.steps.iter().find(|step| step.name == run.name).unwrap();
+    assert!(again.cached, "{:#?}", second.steps);
+
+    let tag = unique_tag("target");
+    scratch.images.push(tag.clone());
+    let request = BuildRequest::from_image(&image, ".", &tag)
+        .unwrap()
+        .mapped(&local_bases())
+        .unwrap()
+        .target("deps")
+        .progress(Progress::Plain);
+    let deps_only = engine.build(&request).unwrap();
+    assert_ne!(deps_only.image_id, first.image_id);
+    assert!(!deps_only.steps.iter().any(|step| step.name.starts_with("[runtime")), "{:#?}", deps_only.steps);
+}
+
+#[test]
+fn inspect_reads_configuration_and_history() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let mut image = Image::new();
+    image.stage(
+        debian("app")
+            .env("APP_MODE", "test")
+            .workdir("/srv")
+            .expose(5000)
+            .user("10001:10001")
+            .healthcheck(Health::new(["true"]))
+            .cmd(["sleep", "infinity"]),
+    );
+    let (tag, _) = scratch.build(&image);
+    let info = engine.inspect(&tag).unwrap();
+    assert_eq!(info.user, "10001:10001");
+    assert!(!info.runs_as_root());
+    assert!(info.env.contains(&"APP_MODE=test".to_string()), "{:?}", info.env);
+    assert_eq!(info.exposed_ports, ["5000/tcp"]);
+    assert_eq!(info.working_dir, "/srv");
+    assert_eq!(info.cmd, ["sleep", "infinity"]);
+    assert!(info.entrypoint.is_empty());
+    assert_eq!(info.healthcheck, Some(vec!["CMD".to_string(), "true".to_string()]));
+    assert!(info.tags.contains(&tag));
+
+    let base = engine.inspect(BASE).unwrap();
+    assert!(base.runs_as_root());
+    assert_eq!(base.healthcheck, None);
+    assert_eq!(info.layers.len(), base.layers.len() + 6, "{:#?}", info.layers);
+    assert_eq!(info.layers[..base.layers.len()], base.layers[..]);
+    assert!(info.layers.last().unwrap().created_by.contains("CMD [\"sleep\" \"infinity\"]"), "{:#?}", info.layers);
+    assert!(info.size >= base.size);
+
+    let missing = engine.inspect("dockwright-test/never-built:1").unwrap_err();
+    assert_eq!(missing.kind(), EngineErrorKind::NotFound);
+    assert!(missing.to_string().starts_with("cannot inspect image 'dockwright-test/never-built:1': "), "{missing}");
+}
+
+#[test]
+fn run_exec_and_remove() {
+    let Some(engine) = engine() else { return };
+    let name = unique("run");
+    let options = RunOptions::new().env("GREETING", "hello there").name(&name).cmd(["sleep", "infinity"]);
+    let container = engine.run(BASE, &options).unwrap();
+    assert_eq!(container.name(), name);
+    assert_eq!(container.id().len(), 64, "{container:?}");
+    assert!(container.id().bytes().all(|b| b.is_ascii_hexdigit()));
+
+    let printenv = engine.exec(&container, &["printenv", "GREETING"]).unwrap();
+    assert_eq!(printenv.stdout, "hello there\n");
+    assert!(printenv.success());
+    // No network: a loopback interface and nothing else.
+    assert_eq!(engine.exec(&container, &["ls", "/sys/class/net"]).unwrap().stdout, "lo\n");
+    let mixed = engine.exec(&container, &["sh", "-c", "echo out; echo err >&2; exit 7"]).unwrap();
+    assert_eq!((mixed.exit_code, mixed.stdout.as_str(), mixed.stderr.as_str()), (7, "out\n", "err\n"));
+
+    engine.remove(container).unwrap();
+    // The name is free again once the container is gone.
+    let again = engine.run(BASE, &options).unwrap();
+    engine.remove(again).unwrap();
+
+    let missing = engine.run("dockwright-test/never-built:1", &RunOptions::new()).unwrap_err();
+    assert_eq!(missing.kind(), EngineErrorKind::NotFound, "{missing}");
+}
+
+/// An image whose probe does what `$PROBE` says: `pass`, `fail`, or anything else: hang for 10s.
+fn probed_image() -> Image {
+    let probe =
+        "case \"$PROBE\" in pass) echo probe-ok ;; fail) echo probe-failed-marker; exit 1 ;; *) sleep 10 ;; esac";
+    let mut image = Image::new();
+    image.stage(
+        debian("app").healthcheck(Health::new(["sh", "-c", probe]).interval("100ms").timeout("5s").retries(2)).cmd([
+            "sh",
+            "-c",
+            "echo container-log-marker; exec sleep infinity",
+        ]),
+    );
+    image
+}
+
+#[test]
+fn wait_healthy_passes_when_the_probe_does() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let (tag, _) = scratch.build(&probed_image());
+    let container = scratch.run(&tag, &RunOptions::new().env("PROBE", "pass"));
+    let health = engine.wait_healthy(container, Duration::from_secs(20)).unwrap();
+    assert_eq!(health.status, "healthy");
+    assert_eq!(health.failing_streak, 0);
+    assert_eq!(health.last_output.as_deref(), Some("probe-ok\n"));
+    assert!(health.elapsed < Duration::from_secs(20));
+}
+
+#[test]
+fn wait_healthy_reports_an_unhealthy_container() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let (tag, _) = scratch.build(&probed_image());
+    let container = scratch.run(&tag, &RunOptions::new().env("PROBE", "fail"));
+    let err = engine.wait_healthy(container, Duration::from_secs(20)).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::Unhealthy, "{err}");
+    let health = err.health().unwrap();
+    assert_eq!(health.status, "unhealthy");
+    assert!(health.failing_streak >= 2, "{health:?}");
+    assert_eq!(health.last_output.as_deref(), Some("probe-failed-marker\n"));
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("container {} is unhealthy (status unhealthy, failing streak ", container.name()))
+    );
+    assert!(message.contains("last probe output: \"probe-failed-marker\""), "{message}");
+    assert!(message.ends_with("last 30 lines of its logs:\ncontainer-log-marker"), "{message}");
+}
+
+#[test]
+fn wait_healthy_times_out_while_the_probe_hangs() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let (tag, _) = scratch.build(&probed_image());
+    let container = scratch.run(&tag, &RunOptions::new().env("PROBE", "hang"));
+    let err = engine.wait_healthy(container, Duration::from_millis(700)).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::Timeout, "{err}");
+    let health = err.health().unwrap();
+    assert_eq!(health.status, "starting");
+    assert!(health.elapsed >= Duration::from_millis(700));
+    let message = err.to_string();
+    assert!(message.contains("is not healthy after 700ms (status starting, failing streak 0)"), "{message}");
+    assert!(message.contains("container-log-marker"), "{message}");
+}
+
+#[test]
+fn wait_healthy_without_a_healthcheck_fails_at_once() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let container = scratch.run(BASE, &RunOptions::new().cmd(["sleep", "infinity"]));
+    let err = engine.wait_healthy(container, Duration::from_secs(20)).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::Unhealthy);
+    assert!(err.to_string().contains("has no healthcheck"), "{err}");
+    assert!(err.health().unwrap().elapsed < Duration::from_secs(5));
+}
+
+#[test]
+fn save_and_load_check_every_file_first() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    // A tiny image (one small file on scratch) keeps the bundle small and the test fast.
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::scratch()).file("/nonce", &format!("{}\n", unique("bundle"))));
+    let (tag, report) = scratch.build(&image);
+
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = engine.save(&[&tag], dir.path()).unwrap();
+    assert_eq!(bundle.dir, dir.path());
+    assert_eq!(bundle.manifest, dir.path().join(SUMS_FILE));
+    assert_eq!(bundle.files.len(), 1);
+    let file = &bundle.files[0];
+    assert_eq!(file.image, tag);
+    assert_eq!(std::fs::metadata(dir.path().join(&file.file)).unwrap().len(), file.size);
+    assert_eq!(file.file, format!("{}.tar", tag.replace(['/', ':'], "_")));
+    let manifest = std::fs::read_to_string(dir.path().join(SUMS_FILE)).unwrap();
+    assert_eq!(manifest, format!("{}  {}\n", file.sha256, file.file));
+    assert_eq!(listing(dir.path()), [SUMS_FILE.to_string(), file.file.clone()], "temporary files were left");
+    if let Ok(check) = std::process::Command::new("sha256sum").arg("-c").arg(SUMS_FILE).current_dir(dir.path()).output()
+    {
+        assert!(check.status.success(), "sha256sum -c disagrees: {}", String::from_utf8_lossy(&check.stdout));
+    }
+
+    // One changed byte: nothing is loaded and the error names the file.
+    let tar = dir.path().join(&file.file);
+    let mut bytes = std::fs::read(&tar).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&tar, &bytes).unwrap();
+    engine.remove_image(&tag).unwrap();
+    let err = engine.load(dir.path()).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::Checksum);
+    assert!(err.to_string().starts_with(&format!("checksum mismatch for {}: ", tar.display())), "{err}");
+    assert_eq!(engine.inspect(&tag).unwrap_err().kind(), EngineErrorKind::NotFound);
+
+    // Intact again: it loads, and the image is back.
+    bytes[middle] ^= 0x01;
+    std::fs::write(&tar, &bytes).unwrap();
+    assert_eq!(engine.load(dir.path()).unwrap(), std::slice::from_ref(&tag));
+    assert_eq!(engine.inspect(&tag).unwrap().id, report.image_id);
+}
+
+#[test]
+fn an_empty_bundle_loads_nothing() {
+    let Some(engine) = engine() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = engine.save(&[], dir.path()).unwrap();
+    assert!(bundle.files.is_empty());
+    assert_eq!(std::fs::read_to_string(&bundle.manifest).unwrap(), "");
+    assert_eq!(engine.load(dir.path()).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn save_of_a_missing_image_writes_nothing() {
+    let Some(engine) = engine() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let err = engine.save(&["dockwright-test/never-built:1"], dir.path()).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::NotFound);
+    assert!(err.to_string().starts_with("cannot save image 'dockwright-test/never-built:1': "), "{err}");
+    assert!(listing(dir.path()).is_empty());
+    let err = engine.load(dir.path()).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::Io);
+    assert!(err.to_string().contains(SUMS_FILE), "{err}");
+}
+
+#[test]
+fn remove_image_untags_and_then_is_not_found() {
+    let Some(engine) = engine() else { return };
+    let mut image = Image::new();
+    image.stage(debian("app").env("UNIQUE", unique("remove").as_str()));
+    let tag = unique_tag("remove");
+    let request =
+        BuildRequest::from_image(&image, ".", &tag).unwrap().mapped(&local_bases()).unwrap().progress(Progress::Plain);
+    engine.build(&request).unwrap();
+    engine.remove_image(&tag).unwrap();
+    assert_eq!(engine.inspect(&tag).unwrap_err().kind(), EngineErrorKind::NotFound);
+    assert_eq!(engine.remove_image(&tag).unwrap_err().kind(), EngineErrorKind::NotFound);
+}
+
+#[test]
+fn builds_run_without_a_network_unless_asked() {
+    let Some(engine) = engine() else { return };
+    let mut image = Image::new();
+    image.stage(debian("app").run(format!("ls /sys/class/net > /nets # {}", unique("net")).as_str()));
+    let mut scratch = Scratch::new(&engine);
+    let (tag, _) = scratch.build(&image);
+    // The RUN step saw only a loopback interface.
+    let container = scratch.run(&tag, &RunOptions::new().cmd(["sleep", "infinity"]).network(Network::None));
+    assert_eq!(engine.exec(container, &["cat", "/nets"]).unwrap().stdout, "lo\n");
+}

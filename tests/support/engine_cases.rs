@@ -1,0 +1,124 @@
+//! The examples the engine can build here, with their build contexts, budgets and local base images;
+//! shared by `tests/engine_examples.rs` (assertions) and the `engine-report` example (measurements).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use dockwright::base::BaseMapping;
+use dockwright::Image;
+
+/// Every example's images, as their `images()` functions return them.
+pub struct Examples {
+    /// `dsl-examples/spec_editor.rs`.
+    pub spec_editor: Vec<(&'static str, Image)>,
+    /// `dsl-examples/whoseonfirst.rs`.
+    pub whoseonfirst: Vec<(&'static str, Image)>,
+    /// `dsl-examples/emorobcare.rs`.
+    pub emorobcare: Vec<(&'static str, Image)>,
+    /// `dsl-examples/personal_assistant.rs`.
+    pub personal_assistant: Vec<(&'static str, Image)>,
+}
+
+/// One image to build, run and measure.
+pub struct Case {
+    /// `example/service[:target]`.
+    pub name: String,
+    /// The description.
+    pub image: Image,
+    /// The build context (a fixture app).
+    pub context: PathBuf,
+    /// The `--target`, when not the last stage.
+    pub target: Option<&'static str>,
+    /// The seed's size budget.
+    pub budget_mb: u64,
+    /// Why the healthcheck cannot turn healthy here, if it cannot.
+    pub no_health: Option<&'static str>,
+    /// An application source file (relative to the context) that a developer edits.
+    pub source_file: &'static str,
+}
+
+/// Images that cannot be built on this machine, and why.
+pub const NOT_BUILDABLE: &[(&str, &str)] = &[
+    ("whoseonfirst/ubi", "UBI 9 cannot be pulled or made here, and the variant uses dnf: the slim variant is built instead"),
+    ("emorobcare/api", "its models are downloaded from Hugging Face with ADD --checksum, which no registry-less engine can reach (and the seed's digests are placeholders)"),
+    ("emorobcare/asr", "same as api: checksum-verified model downloads from Hugging Face"),
+    ("emorobcare/frontend", "node:20-alpine and nginx-unprivileged are Alpine images, which cannot be made here"),
+    ("appos/multi-stage", "node, golang and runtime stages are all Alpine (apk): no Debian-family stand-in fits"),
+    ("appos/local", "the runtime is alpine:3.19 with apk packages: no Debian-family stand-in fits"),
+];
+
+/// Local stand-ins for the seeds' bases: the official `python:3.x` images become Debian bookworm's
+/// python 3.11 (`scripts/base-images`); nothing else changes in the Dockerfiles.
+pub fn mapping() -> BaseMapping {
+    let python = "dockwright/python:3.11-slim";
+    ["python:3.12-slim", "python:3.11-slim", "python:3.11-slim-bookworm", "python:3.11-bookworm"]
+        .into_iter()
+        .fold(BaseMapping::new(), |mapping, from| mapping.map(from, python).expect("valid references"))
+        .map("debian:bookworm-slim", "dockwright/debian:bookworm-slim")
+        .expect("valid references")
+}
+
+/// The fixture directory `dsl-examples/fixtures/<path>`.
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("dsl-examples/fixtures").join(path)
+}
+
+fn take(images: &[(&'static str, Image)], name: &str) -> Image {
+    images.iter().find(|(n, _)| *n == name).map(|(_, image)| image.clone()).expect("the example has that image")
+}
+
+/// Every case the engine can build here.
+pub fn cases(examples: &Examples) -> Vec<Case> {
+    vec![
+        Case {
+            name: "spec-editor".into(),
+            image: take(&examples.spec_editor, "spec-editor"),
+            context: fixture("spec-editor"),
+            target: None,
+            budget_mb: 500,
+            no_health: None,
+            source_file: "app.py",
+        },
+        Case {
+            name: "whoseonfirst/slim".into(),
+            image: take(&examples.whoseonfirst, "slim"),
+            context: fixture("whoseonfirst"),
+            target: None,
+            budget_mb: 500,
+            no_health: None,
+            source_file: "src/main.py",
+        },
+        Case {
+            name: "emorobcare/fuseki-job".into(),
+            image: take(&examples.emorobcare, "fuseki-job"),
+            context: fixture("emorobcare/fuseki-job"),
+            target: None,
+            budget_mb: 500,
+            no_health: Some("its healthcheck pings the Fuseki server the job loads into, which is another service"),
+            source_file: "load_ontology.py",
+        },
+        Case {
+            name: "personal-assistant:prod".into(),
+            image: take(&examples.personal_assistant, "personal-assistant"),
+            context: fixture("personal-assistant"),
+            target: Some("prod"),
+            budget_mb: 500,
+            no_health: None,
+            source_file: "src/apps/fastapi_app/main.py",
+        },
+        Case {
+            name: "personal-assistant:dev".into(),
+            image: take(&examples.personal_assistant, "personal-assistant"),
+            context: fixture("personal-assistant"),
+            target: Some("dev"),
+            budget_mb: 500,
+            no_health: None,
+            source_file: "src/apps/fastapi_app/main.py",
+        },
+    ]
+}
+
+/// True when `context` has its vendored dependencies (`scripts/vendor-fixtures`).
+pub fn vendored(context: &Path) -> bool {
+    context.join("vendor/wheels").is_dir()
+}
