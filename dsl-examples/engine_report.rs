@@ -94,17 +94,23 @@ fn measure(engine: &Engine, case: &Case) -> Result<String, String> {
 
     let cold = build(engine, case, &work, &tag, true)?;
     let info = engine.inspect(&tag).map_err(|err| err.to_string())?;
-    let health = match case.no_health {
-        Some(_) => "not probed (needs another service)".to_string(),
-        None => {
-            let container = engine.run(&tag, &RunOptions::new()).map_err(|err| err.to_string())?;
-            let health = engine.wait_healthy(&container, Duration::from_secs(120));
-            engine.remove(container).map_err(|err| err.to_string())?;
-            match health {
-                Ok(report) => format!("{} in {:.1}s", report.status, report.elapsed.as_secs_f64()),
-                Err(err) => format!("{:?}: {}", err.kind(), err.to_string().lines().next().unwrap_or_default()),
-            }
+    let mut options = RunOptions::new();
+    if let Some(setup) = &case.run {
+        for (key, value) in &setup.env {
+            options = options.env(key.clone(), value.clone());
         }
+        options = options.cmd(setup.cmd.clone());
+    }
+    let container = engine.run(&tag, &options).map_err(|err| err.to_string())?;
+    let health = engine.wait_healthy(&container, Duration::from_secs(120));
+    engine.remove(container).map_err(|err| err.to_string())?;
+    let health = match health {
+        Ok(report) => format!("{} in {:.1}s", report.status, report.elapsed.as_secs_f64()),
+        Err(err) => format!("{:?}: {}", err.kind(), err.to_string().lines().next().unwrap_or_default()),
+    };
+    let health = match &case.run {
+        Some(setup) => format!("{health} ({})", setup.why),
+        None => health,
     };
 
     let source = work.join(case.source_file);

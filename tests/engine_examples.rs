@@ -91,20 +91,27 @@ fn check(name: &str) {
     let size_mb = info.size as f64 / 1e6;
     assert!(size_mb < case.budget_mb as f64, "{name}: {size_mb:.1} MB is over its {} MB budget", case.budget_mb);
 
-    let health = match case.no_health {
-        Some(reason) => format!("not probed: {reason}"),
-        None => {
-            let container = engine.run(&tag, &RunOptions::new()).expect("the container starts");
-            let health = engine.wait_healthy(&container, Duration::from_secs(120));
-            let uid = engine.exec(&container, &["id", "-u"]);
-            engine.remove(container).expect("the container is removed");
-            let health = health.unwrap_or_else(|err| panic!("{name}: never turned healthy: {err}"));
-            let uid = uid.expect("id runs in the container");
-            assert_eq!(health.status, "healthy");
-            assert_ne!(uid.stdout.trim(), "0", "{name}: the process runs as uid 0");
-            format!("{} after {:.1}s, uid {}", health.status, health.elapsed.as_secs_f64(), uid.stdout.trim())
+    let mut options = RunOptions::new();
+    if let Some(setup) = &case.run {
+        for (key, value) in &setup.env {
+            options = options.env(key.clone(), value.clone());
         }
-    };
+        options = options.cmd(setup.cmd.clone());
+    }
+    let container = engine.run(&tag, &options).expect("the container starts");
+    let health = engine.wait_healthy(&container, Duration::from_secs(120));
+    let uid = engine.exec(&container, &["id", "-u"]);
+    let job = case.run.as_ref().map(|setup| engine.exec(&container, &setup.exec));
+    engine.remove(container).expect("the container is removed");
+    let health = health.unwrap_or_else(|err| panic!("{name}: never turned healthy: {err}"));
+    let uid = uid.expect("id runs in the container");
+    assert_eq!(health.status, "healthy");
+    assert_ne!(uid.stdout.trim(), "0", "{name}: the process runs as uid 0");
+    if let Some(job) = job {
+        let job = job.expect("the job runs");
+        assert!(job.success(), "{name}: the job failed: {}{}", job.stdout, job.stderr);
+    }
+    let health = format!("{} after {:.1}s, uid {}", health.status, health.elapsed.as_secs_f64(), uid.stdout.trim());
     eprintln!(
         "MEASURED {name}: {size_mb:.1} MB (budget {} MB), built in {:.1}s, {health}",
         case.budget_mb,
@@ -134,7 +141,7 @@ fn personal_assistant_dev_builds_runs_non_root_and_turns_healthy() {
 }
 
 #[test]
-fn emorobcare_fuseki_job_builds_and_runs_as_non_root() {
+fn emorobcare_fuseki_job_builds_runs_non_root_turns_healthy_and_loads() {
     check("emorobcare/fuseki-job");
 }
 

@@ -31,10 +31,23 @@ pub struct Case {
     pub target: Option<&'static str>,
     /// The seed's size budget.
     pub budget_mb: u64,
-    /// Why the healthcheck cannot turn healthy here, if it cannot.
-    pub no_health: Option<&'static str>,
+    /// How to run it, when its own command needs something that is not there (another service).
+    pub run: Option<RunSetup>,
     /// An application source file (relative to the context) that a developer edits.
     pub source_file: &'static str,
+}
+
+/// A container set up for a service whose own command needs another service: run `cmd` (a stand-in for
+/// that service) with `env`, wait for health, then `exec` the service's real command, which must succeed.
+pub struct RunSetup {
+    /// Why the image's own command is not run as is.
+    pub why: &'static str,
+    /// Environment for the container.
+    pub env: Vec<(String, String)>,
+    /// The container's command.
+    pub cmd: Vec<String>,
+    /// The command to exec once healthy; it must exit 0.
+    pub exec: Vec<&'static str>,
 }
 
 /// Images that cannot be built on this machine, and why.
@@ -76,7 +89,7 @@ pub fn cases(examples: &Examples) -> Vec<Case> {
             context: fixture("spec-editor"),
             target: None,
             budget_mb: 500,
-            no_health: None,
+            run: None,
             source_file: "app.py",
         },
         Case {
@@ -85,7 +98,7 @@ pub fn cases(examples: &Examples) -> Vec<Case> {
             context: fixture("whoseonfirst"),
             target: None,
             budget_mb: 500,
-            no_health: None,
+            run: None,
             source_file: "src/main.py",
         },
         Case {
@@ -94,7 +107,7 @@ pub fn cases(examples: &Examples) -> Vec<Case> {
             context: fixture("emorobcare/fuseki-job"),
             target: None,
             budget_mb: 500,
-            no_health: Some("its healthcheck pings the Fuseki server the job loads into, which is another service"),
+            run: Some(fake_fuseki()),
             source_file: "load_ontology.py",
         },
         Case {
@@ -103,7 +116,7 @@ pub fn cases(examples: &Examples) -> Vec<Case> {
             context: fixture("personal-assistant"),
             target: Some("prod"),
             budget_mb: 500,
-            no_health: None,
+            run: None,
             source_file: "src/apps/fastapi_app/main.py",
         },
         Case {
@@ -112,10 +125,22 @@ pub fn cases(examples: &Examples) -> Vec<Case> {
             context: fixture("personal-assistant"),
             target: Some("dev"),
             budget_mb: 500,
-            no_health: None,
+            run: None,
             source_file: "src/apps/fastapi_app/main.py",
         },
     ]
+}
+
+/// fuseki-job loads an ontology into Fuseki and its healthcheck pings Fuseki: the container runs the
+/// fixture's fake Fuseki (`tests/fake_fuseki.py`) on 127.0.0.1:3030, then the job itself is exec'd.
+fn fake_fuseki() -> RunSetup {
+    let fake = std::fs::read_to_string(fixture("emorobcare/fuseki-job/tests/fake_fuseki.py")).expect("the fake exists");
+    RunSetup {
+        why: "the job needs a Fuseki server: the fixture's fake Fuseki runs in the container",
+        env: vec![("FUSEKI_URL".into(), "http://127.0.0.1:3030".into())],
+        cmd: vec!["python3".into(), "-c".into(), fake, "3030".into()],
+        exec: vec!["python", "load_ontology.py"],
+    }
 }
 
 /// True when `context` has its vendored dependencies (`scripts/vendor-fixtures`).
