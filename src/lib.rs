@@ -33,7 +33,10 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
+pub mod analysis;
 pub mod base;
+#[cfg(feature = "build-script")]
+pub mod build_script;
 pub mod dsl;
 pub mod emit;
 #[cfg(feature = "engine")]

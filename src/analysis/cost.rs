@@ -1,0 +1,560 @@
+//! Expected rebuild cost: the number the optimizer passes minimise and users see.
+//!
+//! The formula (after `research/corpora.md` §5, "Suggested cache-reuse metric"):
+//!
+//! ```text
+//! expected = Σ over layer steps i of the target's stages:  P(miss_i) × weight_i
+//! P(miss_i) = 1 − Π over events e in inputs(i) of (1 − p_e)
+//! ```
+//!
+//! An *event* is "something changed since the last build": one per [`PathLikelihood`] rule (some file
+//! matching it changed, with its likelihood), one for "any other context file" ([`ChangeModel::other`]),
+//! one per base image ([`ChangeModel::base_image`]; `scratch` never changes) and one per build arg
+//! listed in [`ChangeModel::args`]. Events are independent; the same event reaching a step twice counts
+//! once. `inputs(i)` follows the cache-key rules: the events of the step's own content inputs (context
+//! sources, source stages' results, images), of the build args in its key, and — unless it is a
+//! `COPY --link` — every event its parent chain has seen, back to the base image. A context source
+//! maps to events like this:
+//!
+//! - a source that a rule covers entirely (a file the rule matches, or a directory under a rule ending
+//!   in `/**`, like `vendor/wheels` under `**/vendor/**`) has that rule's event only (the first rule in
+//!   order wins);
+//! - a file with no rule has the "other" event;
+//! - a directory (`.`, `src/`, a name without an extension) or wildcard has the "other" event and every
+//!   rule's event that can match something it includes.
+//!
+//! Weights ([`CostWeights`]): a RUN that installs or builds with a package manager or compiler
+//! (apt-get, apk, dnf, pip, npm, go build, cargo, ...) is expensive, any other RUN medium, COPY/ADD
+//! cheap, config steps free. Everything is deterministic: no randomness, fixed iteration orders.
+
+use std::collections::BTreeSet;
+
+use super::glob;
+use super::{Analysis, ContentInput, ContextRead, Location, Parent, Step, StepKind};
+
+/// A change likelihood for context paths matching any of some patterns: one rule is one event,
+/// "some file it matches changed since the last build".
+///
+/// Patterns use `.dockerignore` syntax (`**` for any directories); a pattern without `/` matches a
+/// file name at any depth, like `requirements*.txt`.
+///
+/// ```
+/// use dockwright::analysis::PathLikelihood;
+///
+/// let rule = PathLikelihood::new("uv.lock", 0.05);
+/// assert_eq!((rule.patterns.as_slice(), rule.likelihood), (&["uv.lock".to_string()][..], 0.05));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathLikelihood {
+    /// The path patterns.
+    pub patterns: Vec<String>,
+    /// The probability that some matching file changes in one edit, in `0.0..=1.0`.
+    pub likelihood: f64,
+}
+
+impl PathLikelihood {
+    /// A rule for one pattern.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::analysis::PathLikelihood::new("*.py", 0.8).likelihood, 0.8);
+    /// ```
+    pub fn new(pattern: &str, likelihood: f64) -> Self {
+        PathLikelihood::any_of([pattern], likelihood)
+    }
+
+    /// A rule for several patterns that change together (one event: "a source file changed").
+    ///
+    /// ```
+    /// use dockwright::analysis::PathLikelihood;
+    ///
+    /// let rule = PathLikelihood::any_of(["*.go", "*.s"], 0.8);
+    /// assert_eq!(rule.patterns, ["*.go", "*.s"]);
+    /// ```
+    pub fn any_of<I, S>(patterns: I, likelihood: f64) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        PathLikelihood { patterns: patterns.into_iter().map(Into::into).collect(), likelihood }
+    }
+
+    fn matches_path(&self, path: &str) -> bool {
+        self.patterns.iter().any(|pattern| pattern_matches_path(pattern, path))
+    }
+
+    /// Whether every path under `dir` (a cleaned context path) matches: a pattern is `X/**` and `X`
+    /// matches `dir` or one of its ancestors.
+    fn covers_dir(&self, dir: &str) -> bool {
+        self.patterns.iter().any(|pattern| {
+            let pattern = glob::clean(pattern);
+            let Some(prefix) = pattern.strip_suffix("/**") else { return false };
+            let mut candidate = Some(dir);
+            while let Some(path) = candidate {
+                if pattern_matches_path(prefix, path) {
+                    return true;
+                }
+                candidate = path.rfind('/').map(|at| &path[..at]);
+            }
+            false
+        })
+    }
+
+    /// Whether some path this rule matches, and `.dockerignore` keeps, can be included by the
+    /// directory or wildcard source `source`.
+    fn overlaps(&self, source: &str, wildcard: bool, dockerignore: &[String]) -> bool {
+        self.patterns.iter().any(|pattern| {
+            !glob::ignored(dockerignore, &glob::sample(pattern)) && pattern_overlaps(pattern, source, wildcard)
+        })
+    }
+}
+
+fn pattern_matches_path(pattern: &str, path: &str) -> bool {
+    let pattern = glob::clean(pattern);
+    if pattern.contains('/') {
+        glob::matches(&pattern, path, true)
+    } else {
+        glob::matches(&pattern, path.rsplit('/').next().unwrap_or(path), true)
+    }
+}
+
+fn pattern_overlaps(pattern: &str, source: &str, wildcard: bool) -> bool {
+    let pattern = glob::clean(pattern);
+    if source.is_empty() {
+        return true;
+    }
+    if wildcard {
+        let last = source.rsplit('/').next().unwrap_or(source);
+        let target = if pattern.contains('/') { source } else { last };
+        let sample = glob::sample(&pattern);
+        let sample_last = if pattern.contains('/') { sample.as_str() } else { sample.rsplit('/').next().unwrap_or("") };
+        return glob::matches(target, sample_last, false) || pattern_matches_path(&pattern, &glob::sample(source));
+    }
+    // A directory: a file-name pattern can match at any depth below it; an anchored one only when its
+    // fixed prefix and the directory lie on one path.
+    if !pattern.contains('/') || pattern.starts_with("**") {
+        return true;
+    }
+    let fixed: String = pattern.chars().take_while(|c| !matches!(c, '*' | '?' | '[' | '\\')).collect();
+    fixed.starts_with(&format!("{source}/")) || source.starts_with(fixed.trim_end_matches('/'))
+}
+
+/// Per-step cost weights, by what the step does.
+///
+/// ```
+/// use dockwright::analysis::CostWeights;
+///
+/// let weights = CostWeights::default();
+/// assert_eq!((weights.install, weights.run, weights.copy, weights.config), (10.0, 3.0, 1.0, 0.0));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostWeights {
+    /// A RUN that installs packages or dependencies, or builds with a compiler.
+    pub install: f64,
+    /// Any other RUN.
+    pub run: f64,
+    /// COPY and ADD.
+    pub copy: f64,
+    /// Config steps (ENV, LABEL, ...): they make no layer.
+    pub config: f64,
+}
+
+impl Default for CostWeights {
+    fn default() -> Self {
+        CostWeights { install: 10.0, run: 3.0, copy: 1.0, config: 0.0 }
+    }
+}
+
+/// Commands that install packages or dependencies, or compile: a RUN using one is expensive.
+const INSTALLERS: &[&str] = &[
+    "apt-get", "apt", "apk", "dnf", "microdnf", "yum", "zypper", "pip", "pip3", "pipenv", "poetry", "uv", "conda",
+    "mamba", "npm", "yarn", "pnpm", "bun", "cargo", "gem", "bundle", "composer", "mvn", "gradle", "dotnet",
+];
+
+impl CostWeights {
+    /// The weight of a step: [`install`](Self::install) for a RUN whose command uses a package manager
+    /// or builder (a word whose file name is `apt-get`, `apk`, `dnf`, `pip`, `npm`, `cargo`, ... or `go`
+    /// followed by `build`, `install`, `mod` or `get`), [`run`](Self::run) for other RUNs,
+    /// [`copy`](Self::copy) for COPY/ADD and [`config`](Self::config) for the rest.
+    ///
+    /// ```
+    /// use dockwright::analysis::{analyze, CostWeights};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(
+    ///     Stage::new("app", Base::python("3.12").slim())
+    ///         .run("/opt/venv/bin/pip install -r requirements.txt")
+    ///         .run("CGO_ENABLED=0 go build -o /out/app .")
+    ///         .run("mkdir -p /data")
+    ///         .copy(["a"], "/a")
+    ///         .env("A", "1"),
+    /// );
+    /// let analysis = analyze(&image.to_model().unwrap());
+    /// let weights: Vec<f64> = analysis.steps().iter().map(|s| CostWeights::default().weight(s)).collect();
+    /// assert_eq!(weights, [10.0, 10.0, 3.0, 1.0, 0.0]);
+    /// ```
+    pub fn weight(&self, step: &Step) -> f64 {
+        match step.kind {
+            StepKind::Run => {
+                let command = step.key.as_ref().and_then(|key| key.command.as_deref()).unwrap_or_default();
+                if installs(command) {
+                    self.install
+                } else {
+                    self.run
+                }
+            }
+            StepKind::Copy | StepKind::Add => self.copy,
+            _ => self.config,
+        }
+    }
+}
+
+fn installs(command: &str) -> bool {
+    let words: Vec<&str> = command
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'' | '[' | ']' | ','))
+        .filter(|word| !word.is_empty())
+        .map(|word| word.rsplit('/').next().unwrap_or(word))
+        .collect();
+    words.iter().enumerate().any(|(at, word)| {
+        INSTALLERS.contains(word)
+            || (*word == "go"
+                && words.get(at + 1).is_some_and(|next| matches!(*next, "build" | "install" | "mod" | "get")))
+    })
+}
+
+/// How likely each input is to change between two builds, and what a rebuilt step costs.
+///
+/// ```
+/// use dockwright::analysis::ChangeModel;
+///
+/// let model = ChangeModel::default();
+/// assert_eq!(model.likelihood("app.py"), 0.8);
+/// assert_eq!(model.likelihood("requirements-dev.txt"), 0.05);
+/// assert_eq!(model.likelihood("backend/vendor/modules.txt"), 0.05);
+/// assert_eq!(model.likelihood("nginx.conf"), 0.3);
+/// assert_eq!(model.base_image, 0.01);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeModel {
+    /// Rules for context paths, first match wins.
+    pub paths: Vec<PathLikelihood>,
+    /// The likelihood that some context file no rule matches changes.
+    pub other: f64,
+    /// The likelihood that a base image (or an image copied from) is updated.
+    pub base_image: f64,
+    /// Build args that may change, with their likelihood; args not listed never change.
+    pub args: Vec<(String, f64)>,
+    /// What rebuilt steps cost.
+    pub weights: CostWeights,
+    /// The `.dockerignore` lines: ignored paths never reach a step.
+    pub dockerignore: Vec<String>,
+}
+
+/// Dependency manifests and lockfiles: they change rarely.
+const MANIFESTS: &[&str] = &[
+    "requirements*.txt",
+    "constraints*.txt",
+    "pyproject.toml",
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile",
+    "Pipfile.lock",
+    "go.mod",
+    "go.sum",
+    "**/vendor/**",
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "Cargo.toml",
+    "Cargo.lock",
+    "Gemfile",
+    "Gemfile.lock",
+    "composer.json",
+    "composer.lock",
+];
+
+/// Source files: they change on most edits.
+const SOURCES: &[&str] = &[
+    "*.py", "*.go", "*.rs", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.vue", "*.svelte", "*.html", "*.css",
+    "*.scss", "*.java", "*.kt", "*.rb", "*.php", "*.c", "*.h", "*.cc", "*.cpp", "*.cs", "*.swift",
+];
+
+impl Default for ChangeModel {
+    /// Each manifest and lockfile its own rule at 0.05 (listed first, so `vendor/**` wins over
+    /// `*.go`), all source files one rule at 0.8, other files 0.3, base images 0.01, no build args.
+    fn default() -> Self {
+        let manifests = MANIFESTS.iter().map(|pattern| PathLikelihood::new(pattern, 0.05));
+        ChangeModel {
+            paths: manifests.chain([PathLikelihood::any_of(SOURCES.iter().copied(), 0.8)]).collect(),
+            other: 0.3,
+            base_image: 0.01,
+            args: Vec::new(),
+            weights: CostWeights::default(),
+            dockerignore: Vec::new(),
+        }
+    }
+}
+
+impl ChangeModel {
+    /// The same model with these `.dockerignore` lines.
+    ///
+    /// ```
+    /// use dockwright::analysis::ChangeModel;
+    ///
+    /// let model = ChangeModel::default().with_dockerignore(["tests", "*.md"]);
+    /// assert_eq!(model.dockerignore, ["tests", "*.md"]);
+    /// ```
+    #[must_use]
+    pub fn with_dockerignore<I, S>(mut self, lines: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.dockerignore = lines.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The likelihood that the context file `path` changes: its first matching rule's, else
+    /// [`other`](Self::other); 0 when `.dockerignore` leaves it out.
+    ///
+    /// ```
+    /// use dockwright::analysis::ChangeModel;
+    ///
+    /// let model = ChangeModel::default().with_dockerignore(["tests"]);
+    /// assert_eq!(model.likelihood("go.sum"), 0.05);
+    /// assert_eq!(model.likelihood("tests/test_app.py"), 0.0);
+    /// ```
+    pub fn likelihood(&self, path: &str) -> f64 {
+        let path = glob::clean(path);
+        if glob::ignored(&self.dockerignore, &path) {
+            return 0.0;
+        }
+        self.paths.iter().find(|rule| rule.matches_path(&path)).map_or(self.other, |rule| rule.likelihood)
+    }
+
+    fn probability(&self, event: &Event) -> f64 {
+        match event {
+            Event::Rule(rule) => self.paths[*rule].likelihood,
+            Event::Other => self.other,
+            Event::Image(_) => self.base_image,
+            Event::Arg(name) => self.args.iter().find(|(arg, _)| arg == name).map_or(0.0, |(_, p)| *p),
+        }
+    }
+
+    /// The events a context read can see.
+    fn read_events(&self, read: &ContextRead) -> BTreeSet<Event> {
+        let source = glob::clean(&read.pattern);
+        let wildcard = glob::has_wildcard(&source);
+        if !source.is_empty() && glob::ignored(&self.dockerignore, &source) {
+            return BTreeSet::new();
+        }
+        let probe = if wildcard { glob::sample(&source) } else { source.clone() };
+        let covering = self.paths.iter().position(|rule| {
+            (!source.is_empty() && rule.matches_path(&probe)) || (!wildcard && rule.covers_dir(&source))
+        });
+        if let Some(rule) = covering {
+            return BTreeSet::from([Event::Rule(rule)]);
+        }
+        let last = source.rsplit('/').next().unwrap_or_default();
+        let file_like = !wildcard && !source.is_empty() && last.contains('.') && !read.pattern.ends_with('/');
+        let mut events = BTreeSet::from([Event::Other]);
+        if !file_like {
+            for (index, rule) in self.paths.iter().enumerate() {
+                if rule.overlaps(&source, wildcard, &self.dockerignore) {
+                    events.insert(Event::Rule(index));
+                }
+            }
+        }
+        events
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    Rule(usize),
+    Other,
+    Image(String),
+    Arg(String),
+}
+
+/// One step's share of the expected rebuild cost.
+///
+/// ```
+/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")).run("apk add --no-cache curl"));
+/// let cost = expected_rebuild_cost(&analyze(&image.to_model().unwrap()), &ChangeModel::default());
+/// let step = &cost.per_step[0];
+/// // Only the base image can change: P = 1 − (1 − 0.01).
+/// assert!((step.miss_probability - 0.01).abs() < 1e-12 && (step.expected - 0.1).abs() < 1e-12);
+/// assert_eq!((step.keyword.as_str(), step.weight), ("RUN", 10.0));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StepCost {
+    /// Index into [`Analysis::steps`].
+    pub step: usize,
+    /// Where it is.
+    pub location: Location,
+    /// Its keyword.
+    pub keyword: String,
+    /// The probability that it misses the cache.
+    pub miss_probability: f64,
+    /// What rebuilding it costs.
+    pub weight: f64,
+    /// `miss_probability × weight`.
+    pub expected: f64,
+}
+
+/// The expected cost of rebuilding the target after one edit, and each step's share.
+///
+/// ```
+/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["app.py"], "/app/").env("A", "1"));
+/// let cost = expected_rebuild_cost(&analyze(&image.to_model().unwrap()), &ChangeModel::default());
+/// // COPY app.py: 1 − (1 − 0.01 base) × (1 − 0.8 *.py) = 0.802, weight 1.
+/// assert!((cost.expected - 0.802).abs() < 1e-12);
+/// assert_eq!(cost.per_step.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RebuildCost {
+    /// The sum of the steps' expected costs.
+    pub expected: f64,
+    /// Every step of the target's stages, in build order.
+    pub per_step: Vec<StepCost>,
+}
+
+/// The expected rebuild cost of the final target under `model` (formula in the module docs).
+///
+/// ```
+/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let naive = {
+///     let mut image = Image::new();
+///     image.stage(Stage::new("app", Base::python("3.12").slim()).copy(["."], "./").run("pip install -r requirements.txt"));
+///     image.to_model().unwrap()
+/// };
+/// let ordered = {
+///     let mut image = Image::new();
+///     image.stage(
+///         Stage::new("app", Base::python("3.12").slim())
+///             .copy(["requirements.txt"], "./")
+///             .run("pip install -r requirements.txt")
+///             .copy(["."], "./"),
+///     );
+///     image.to_model().unwrap()
+/// };
+/// let model = ChangeModel::default();
+/// let naive = expected_rebuild_cost(&analyze(&naive), &model).expected;
+/// let ordered = expected_rebuild_cost(&analyze(&ordered), &model).expected;
+/// assert!(ordered < naive / 3.0, "{ordered} vs {naive}");
+/// ```
+pub fn expected_rebuild_cost(analysis: &Analysis, model: &ChangeModel) -> RebuildCost {
+    let Some(target) = analysis.target() else { return RebuildCost::default() };
+    // Events the state after each step has seen.
+    let mut state: Vec<BTreeSet<Event>> = vec![BTreeSet::new(); analysis.steps.len()];
+    let parent_events = |state: &[BTreeSet<Event>], parent: &Parent| match parent {
+        Parent::Step(step) => state[*step].clone(),
+        Parent::Image(image) => BTreeSet::from([Event::Image(image.clone())]),
+        _ => BTreeSet::new(),
+    };
+    let mut cost = RebuildCost::default();
+    for stage in analysis.reachable_from(target) {
+        for &index in &analysis.stages[stage].steps {
+            let step = &analysis.steps[index];
+            let mut probability = 0.0;
+            if let Some(key) = &step.key {
+                let parent = parent_events(&state, &key.parent);
+                let mut inputs = if key.chains_parent { parent.clone() } else { BTreeSet::new() };
+                for input in &key.content {
+                    match input {
+                        ContentInput::Context(read) => inputs.extend(model.read_events(read)),
+                        ContentInput::Stage(read) => {
+                            inputs.extend(parent_events(&state, &analysis.stages[read.stage].tip))
+                        }
+                        ContentInput::Image(image) => {
+                            inputs.insert(Event::Image(image.clone()));
+                        }
+                        _ => {}
+                    }
+                }
+                inputs.extend(key.args.iter().map(|name| Event::Arg(name.clone())));
+                let unchanged: f64 = inputs.iter().map(|event| 1.0 - model.probability(event)).product();
+                probability = 1.0 - unchanged;
+                inputs.extend(parent);
+                state[index] = inputs;
+            }
+            let weight = model.weights.weight(step);
+            let expected = probability * weight;
+            cost.expected += expected;
+            cost.per_step.push(StepCost {
+                step: index,
+                location: step.location,
+                keyword: step.keyword.clone(),
+                miss_probability: probability,
+                weight,
+                expected,
+            });
+        }
+    }
+    cost
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(model: &ChangeModel, pattern: &str) -> Vec<String> {
+        let read = ContextRead { pattern: pattern.to_string(), excludes: Vec::new() };
+        model
+            .read_events(&read)
+            .into_iter()
+            .map(|event| match event {
+                Event::Rule(rule) => model.paths[rule].patterns[0].clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sources_map_to_events() {
+        let model = ChangeModel::default();
+        assert_eq!(events(&model, "requirements.txt"), ["requirements*.txt"]);
+        assert_eq!(events(&model, "backend/go.mod"), ["go.mod"]);
+        assert_eq!(events(&model, "vendor/wheels"), ["**/vendor/**"]);
+        assert_eq!(events(&model, "backend/vendor/"), ["**/vendor/**"]);
+        assert_eq!(events(&model, "app.py"), ["*.py"]);
+        assert_eq!(events(&model, "*.py"), ["*.py"]);
+        assert_eq!(events(&model, "build/nginx.conf"), ["Other"]);
+        let dir = events(&model, "templates/");
+        assert!(dir.contains(&"*.py".to_string()) && dir.contains(&"Other".to_string()));
+        assert_eq!(events(&model, ".").len(), model.paths.len() + 1);
+        let json = events(&model, "dashboard/*.json");
+        assert!(json.contains(&"package.json".to_string()) && !json.contains(&"*.py".to_string()), "{json:?}");
+        let ignored = model.clone().with_dockerignore(["tests"]);
+        assert!(events(&ignored, "tests/").is_empty());
+    }
+
+    #[test]
+    fn install_detection() {
+        for (command, expected) in [
+            (r#"["/bin/sh","-c","apt-get update && apt-get install -y curl"]"#, true),
+            (r#"["/bin/sh","-c","python -m pip install ."]"#, true),
+            (r#"["/bin/sh","-c","go build -o /out ."]"#, true),
+            (r#"["/bin/sh","-c","go version"]"#, false),
+            (r#"["/bin/sh","-c","useradd app"]"#, false),
+            (r#"["npm","ci"]"#, true),
+        ] {
+            assert_eq!(installs(command), expected, "{command}");
+        }
+    }
+}
