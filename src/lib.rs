@@ -42,6 +42,7 @@ pub mod emit;
 #[cfg(feature = "engine")]
 pub mod engine;
 mod error;
+pub mod estimate;
 pub mod import;
 pub mod model;
 pub mod recipe;

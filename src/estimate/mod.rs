@@ -1,0 +1,812 @@
+//! Size estimates per stage and per layer, and budgets: `estimate(&Dockerfile, &dyn SizeOracle) -> SizeReport`.
+//!
+//! The estimator owns the rules that turn instructions into bytes; every outside figure (base image
+//! sizes, package installed sizes, the build context, vendored wheels) comes from a [`SizeOracle`],
+//! so the core does no IO. Each figure is a range with the source it came from; anything the rules do
+//! not recognise, or the oracle cannot answer, is an explicit unknown named in the report, never a
+//! guess passed off as fact.
+//!
+//! The model follows how images are stored: the image is its base plus the layers of the target
+//! stage (and the stages it is built `FROM`); `RUN`, `COPY` and `ADD` make layers, metadata
+//! instructions add nothing. Files written in one layer and deleted in a later one still take space
+//! (the later layer only hides them): they count, and are reported as waste, as dive does. A deletion
+//! within the same `RUN` (the apt hygiene `apt-get update && ... && rm -rf /var/lib/apt/lists/*`)
+//! removes them before the layer is written. `COPY --from` takes the source stage's estimate of the
+//! copied paths, so sizes propagate through stages.
+//!
+//! ```
+//! use dockwright::estimate::{estimate, CatalogOracle, Figure, SizeOracle};
+//! use dockwright::{Base, Image, Stage};
+//!
+//! let mut image = Image::new();
+//! image.stage(Stage::new("app", Base::image("debian:bookworm-slim", dockwright::OsFamily::Debian)).copy(["app"], "/app/"));
+//! let catalog = CatalogOracle::from_tsv("image\tuncompressed\ndebian:bookworm-slim\t74830000\n");
+//! let report = estimate(&image.to_model().unwrap(), &catalog);
+//! assert_eq!(report.total.low, 74_830_000); // the context is unknown to this oracle
+//! assert_eq!(report.unknowns(), ["stage 'app', COPY app /app/: context size unknown (no oracle answered)"]);
+//! ```
+
+mod budget;
+#[cfg(feature = "engine")]
+mod engine;
+#[cfg(feature = "fs")]
+mod fs;
+mod oracle;
+mod rules;
+
+use std::fmt;
+
+pub use budget::{Budget, BudgetError, BudgetExceeded, IntoBudget};
+#[cfg(feature = "engine")]
+pub use engine::EngineOracle;
+#[cfg(feature = "fs")]
+pub use fs::{ContextOracle, WheelsOracle};
+pub use oracle::{AlpineIndex, CatalogOracle, Composite, DebianIndex};
+
+use crate::base::PackageManager;
+use crate::model::{BaseImage, Command, Dockerfile, FromSource, Instruction, Source};
+
+/// A size in bytes as a range, with where it came from.
+///
+/// ```
+/// use dockwright::estimate::Figure;
+///
+/// let figure = Figure::range(3_000, 1_000, "rule: example");
+/// assert_eq!((figure.low, figure.high), (1_000, 3_000));
+/// assert_eq!(figure.mid(), 2_000);
+/// assert!(Figure::exact(5, "measured").contains(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// The smallest plausible size, bytes.
+    pub low: u64,
+    /// The largest plausible size, bytes.
+    pub high: u64,
+    /// Where the figure came from (an index, a catalogue row, a measurement, a stated rule).
+    pub source: String,
+}
+
+impl Figure {
+    /// An exact figure.
+    ///
+    /// ```
+    /// use dockwright::estimate::Figure;
+    ///
+    /// assert_eq!(Figure::exact(10, "du").high, 10);
+    /// ```
+    pub fn exact(bytes: u64, source: impl Into<String>) -> Self {
+        Figure { low: bytes, high: bytes, source: source.into() }
+    }
+
+    /// A range (the bounds are put in order).
+    ///
+    /// ```
+    /// use dockwright::estimate::Figure;
+    ///
+    /// assert_eq!(Figure::range(2, 1, "x"), Figure { low: 1, high: 2, source: "x".into() });
+    /// ```
+    pub fn range(low: u64, high: u64, source: impl Into<String>) -> Self {
+        Figure { low: low.min(high), high: low.max(high), source: source.into() }
+    }
+
+    /// The middle of the range.
+    ///
+    /// ```
+    /// use dockwright::estimate::Figure;
+    ///
+    /// assert_eq!(Figure::range(1, 4, "x").mid(), 2);
+    /// ```
+    pub fn mid(&self) -> u64 {
+        self.low / 2 + self.high / 2 + (self.low % 2 + self.high % 2) / 2
+    }
+
+    /// Whether `bytes` lies in the range.
+    ///
+    /// ```
+    /// use dockwright::estimate::Figure;
+    ///
+    /// assert!(Figure::range(1, 4, "x").contains(4) && !Figure::range(1, 4, "x").contains(5));
+    /// ```
+    pub fn contains(&self, bytes: u64) -> bool {
+        (self.low..=self.high).contains(&bytes)
+    }
+
+    fn plus(&mut self, other: &Figure) {
+        self.low += other.low;
+        self.high += other.high;
+        if !other.source.is_empty() {
+            if !self.source.is_empty() {
+                self.source.push_str("; ");
+            }
+            self.source.push_str(&other.source);
+        }
+    }
+
+    fn sum<'a>(figures: impl IntoIterator<Item = &'a Figure>) -> Figure {
+        let mut total = Figure::exact(0, "");
+        for figure in figures {
+            total.plus(figure);
+        }
+        total
+    }
+}
+
+impl fmt::Display for Figure {
+    /// `12.3 MB` or `12.3–14.0 MB`, then the source in parentheses.
+    ///
+    /// ```
+    /// use dockwright::estimate::Figure;
+    ///
+    /// assert_eq!(Figure::range(12_300_000, 14_000_000, "rule").to_string(), "12.3–14.0 MB (rule)");
+    /// assert_eq!(Figure::exact(2_880, "context").to_string(), "2.9 kB (context)");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", range_text(self.low, self.high))?;
+        if !self.source.is_empty() {
+            write!(f, " ({})", self.source)?;
+        }
+        Ok(())
+    }
+}
+
+/// Decimal units (kB, MB, GB: powers of 1000, as `docker images` prints them).
+pub(crate) fn bytes_text(bytes: u64) -> String {
+    let (value, unit) = unit_for(bytes);
+    format!("{:.1} {unit}", bytes as f64 / value)
+}
+
+fn unit_for(bytes: u64) -> (f64, &'static str) {
+    match bytes {
+        0..=999 => (1.0, "B"),
+        1_000..=999_999 => (1e3, "kB"),
+        1_000_000..=999_999_999 => (1e6, "MB"),
+        _ => (1e9, "GB"),
+    }
+}
+
+pub(crate) fn range_text(low: u64, high: u64) -> String {
+    if low == high {
+        return bytes_text(low);
+    }
+    let (value, unit) = unit_for(high);
+    format!("{:.1}–{:.1} {unit}", low as f64 / value, high as f64 / value)
+}
+
+/// What the estimator asks about the build context: the sources of one `COPY`/`ADD`, its
+/// `--exclude` patterns, and the image's ignore-file patterns.
+///
+/// ```
+/// use dockwright::estimate::ContextQuery;
+///
+/// let query = ContextQuery { sources: vec!["src/".into()], excludes: vec![], ignore: vec!["**/__pycache__".into()] };
+/// assert_eq!(query.sources, ["src/"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContextQuery {
+    /// Source patterns, relative to the context, as written.
+    pub sources: Vec<String>,
+    /// `--exclude` patterns.
+    pub excludes: Vec<String>,
+    /// `.dockerignore` patterns (from [`Options::dockerignore`]).
+    pub ignore: Vec<String>,
+}
+
+/// Where outside figures come from. Every method answers `None` by default (unknown): implement
+/// the ones your source knows. [`Composite`] asks several oracles in turn.
+///
+/// ```
+/// use dockwright::estimate::{Figure, SizeOracle};
+/// use dockwright::PackageManager;
+///
+/// struct Fixed;
+/// impl SizeOracle for Fixed {
+///     fn package(&self, manager: PackageManager, name: &str) -> Option<Figure> {
+///         (manager == PackageManager::Apt && name == "curl").then(|| Figure::exact(489 * 1024, "Installed-Size 489"))
+///     }
+/// }
+/// assert_eq!(Fixed.package(PackageManager::Apt, "curl").unwrap().low, 500_736);
+/// assert!(Fixed.base_image("alpine:3.19").is_none());
+/// ```
+pub trait SizeOracle {
+    /// The on-disk (uncompressed) size of an image, as written in `FROM`.
+    fn base_image(&self, _image: &str) -> Option<Figure> {
+        None
+    }
+
+    /// The installed size of a package (its own files; a range may include its dependencies).
+    fn package(&self, _manager: PackageManager, _name: &str) -> Option<Figure> {
+        None
+    }
+
+    /// The bytes a `COPY`/`ADD` from the build context adds.
+    fn context(&self, _query: &ContextQuery) -> Option<Figure> {
+        None
+    }
+
+    /// The installed size (site-packages, bytecode included) of what `pip install --no-index
+    /// --find-links=<wheels_dir> -r <requirements>...` installs into an environment where the
+    /// `installed` requirement files were installed before (their distributions are not counted
+    /// again); paths relative to the context.
+    fn wheels(&self, _wheels_dir: &str, _requirements: &[String], _installed: &[String]) -> Option<Figure> {
+        None
+    }
+
+    /// The size of a Go binary built from `package` (as `go build` was given it).
+    fn go_binary(&self, _package: &str) -> Option<Figure> {
+        None
+    }
+}
+
+/// Options for [`estimate_with`]: which stage is the image, and the ignore-file patterns.
+///
+/// ```
+/// use dockwright::estimate::Options;
+///
+/// let options = Options { target: Some("prod".into()), ..Options::default() };
+/// assert!(options.dockerignore.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Options {
+    /// The stage built (`--target`); the last stage when `None`.
+    pub target: Option<String>,
+    /// `.dockerignore` patterns, passed to [`SizeOracle::context`].
+    pub dockerignore: Vec<String>,
+}
+
+/// The estimate for one Dockerfile: every stage, and the image (the target stage) total.
+///
+/// ```
+/// use dockwright::estimate::{estimate, CatalogOracle};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::scratch()).env("A", "1"));
+/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// assert_eq!((report.target.as_str(), report.total.high), ("app", 0));
+/// assert!(report.is_complete());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizeReport {
+    /// The stage that is the image.
+    pub target: String,
+    /// Every stage, in order.
+    pub stages: Vec<StageReport>,
+    /// The image: its base plus the layers of the target stage and the stages it is built on
+    /// (known figures only; see [`SizeReport::unknowns`]).
+    pub total: Figure,
+    /// Bytes the image carries that a later layer deleted (hidden but still stored).
+    pub waste: Figure,
+}
+
+/// One stage's estimate.
+///
+/// ```
+/// use dockwright::estimate::{estimate, CatalogOracle};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::scratch()).copy(["a"], "/a"));
+/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// let stage = &report.stages[0];
+/// assert_eq!((stage.name.as_str(), stage.from.as_str(), stage.counted, stage.layers.len()), ("app", "scratch", true, 1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageReport {
+    /// The stage's name (`stage-N` when unnamed).
+    pub name: String,
+    /// What it is built from (an image reference or a stage name).
+    pub from: String,
+    /// The base's size (the image's, or the parent stage's total); `None` when unknown.
+    pub base: Option<Figure>,
+    /// Its layers (`RUN`, `COPY`, `ADD`; unrecognised instructions too).
+    pub layers: Vec<LayerReport>,
+    /// Base plus layers (known figures only).
+    pub total: Figure,
+    /// Whether it is part of the image (the target or one of its `FROM` ancestors).
+    pub counted: bool,
+}
+
+/// One layer: the instruction, its size, and what the estimate could not know.
+///
+/// ```
+/// use dockwright::estimate::{estimate, CatalogOracle};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")).run("make"));
+/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// let layer = &report.stages[0].layers[0];
+/// assert_eq!(layer.instruction, "RUN make");
+/// assert_eq!(layer.unknowns, ["command not recognised: make"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerReport {
+    /// The instruction's position in its stage (0-based).
+    pub index: usize,
+    /// A one-line description of the instruction.
+    pub instruction: String,
+    /// The bytes the layer adds (known parts; see `unknowns`).
+    pub size: Figure,
+    /// The parts of the size, each with its source.
+    pub parts: Vec<Figure>,
+    /// What the layer adds that no rule or oracle could size.
+    pub unknowns: Vec<String>,
+    /// Bytes written by earlier layers that this layer deletes: still stored, reported as waste.
+    pub waste: Figure,
+}
+
+impl SizeReport {
+    /// Every unknown of the counted stages, `stage 'name', INSTRUCTION: what`, in order.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("make"));
+    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert_eq!(
+    ///     report.unknowns(),
+    ///     ["stage 'app', FROM alpine:3.19: base image size unknown", "stage 'app', RUN make: command not recognised: make"]
+    /// );
+    /// ```
+    pub fn unknowns(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for stage in self.stages.iter().filter(|s| s.counted) {
+            if stage.base.is_none() {
+                out.push(format!("stage '{}', FROM {}: base image size unknown", stage.name, stage.from));
+            }
+            for layer in &stage.layers {
+                for unknown in &layer.unknowns {
+                    out.push(format!("stage '{}', {}: {unknown}", stage.name, layer.instruction));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether every counted figure is known.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert!(!estimate(&image.to_model().unwrap(), &CatalogOracle::default()).is_complete());
+    /// ```
+    pub fn is_complete(&self) -> bool {
+        self.unknowns().is_empty()
+    }
+
+    /// The counted layers, largest (upper bound) first, with their stage names.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /a").run("make"));
+    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert_eq!(report.largest_layers()[0].1.instruction, "RUN mkdir /a");
+    /// ```
+    pub fn largest_layers(&self) -> Vec<(&str, &LayerReport)> {
+        let mut layers: Vec<(&str, &LayerReport)> = self
+            .stages
+            .iter()
+            .filter(|s| s.counted)
+            .flat_map(|s| s.layers.iter().map(move |l| (s.name.as_str(), l)))
+            .collect();
+        layers.sort_by(|a, b| b.1.size.high.cmp(&a.1.size.high).then(a.1.index.cmp(&b.1.index)));
+        layers
+    }
+
+    /// The target stage's report.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::scratch()));
+    /// assert_eq!(estimate(&image.to_model().unwrap(), &CatalogOracle::default()).stage("app").unwrap().from, "scratch");
+    /// ```
+    pub fn stage(&self, name: &str) -> Option<&StageReport> {
+        self.stages.iter().find(|s| s.name == name)
+    }
+
+    /// Bytes the image adds on top of its root base image (the counted layers).
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /data"));
+    /// assert_eq!(estimate(&image.to_model().unwrap(), &CatalogOracle::default()).added().high, 64 * 1024);
+    /// ```
+    pub fn added(&self) -> Figure {
+        Figure::sum(self.stages.iter().filter(|s| s.counted).flat_map(|s| s.layers.iter().map(|l| &l.size)))
+    }
+}
+
+impl fmt::Display for SizeReport {
+    /// A table: each counted stage, its base and layers.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /data"));
+    /// let text = estimate(&image.to_model().unwrap(), &CatalogOracle::default()).to_string();
+    /// assert!(text.starts_with("image 'app': 0.0–65.5 kB\n"), "{text}");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "image '{}': {}", self.target, range_text(self.total.low, self.total.high))?;
+        for stage in self.stages.iter().filter(|s| s.counted) {
+            match &stage.base {
+                Some(base) => writeln!(f, "  stage '{}' FROM {}: {base}", stage.name, stage.from)?,
+                None => writeln!(f, "  stage '{}' FROM {}: unknown", stage.name, stage.from)?,
+            }
+            for layer in &stage.layers {
+                writeln!(f, "    {}: {}", layer.instruction, range_text(layer.size.low, layer.size.high))?;
+            }
+        }
+        if self.waste.high > 0 {
+            writeln!(f, "  waste: {}", self.waste)?;
+        }
+        for unknown in self.unknowns() {
+            writeln!(f, "  unknown: {unknown}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Estimates the image built from the last stage; see [`estimate_with`].
+///
+/// ```
+/// use dockwright::estimate::{estimate, CatalogOracle};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::scratch()).copy(["a"], "/a"));
+/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// assert_eq!(report.total.high, 0);
+/// assert!(!report.is_complete());
+/// ```
+pub fn estimate(dockerfile: &Dockerfile, oracle: &dyn SizeOracle) -> SizeReport {
+    estimate_with(dockerfile, oracle, &Options::default())
+}
+
+/// Estimates every stage of `dockerfile`; the image is `options.target` (or the last stage).
+/// An unknown target counts no stage.
+///
+/// ```
+/// use dockwright::estimate::{estimate_with, CatalogOracle, Options};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// let build = image.stage(Stage::new("build", Base::alpine("3.19")).run("mkdir /out"));
+/// image.stage(Stage::new("app", Base::scratch()).copy_from(&build, ["/out"], "/out"));
+/// let options = Options { target: Some("build".into()), ..Options::default() };
+/// let report = estimate_with(&image.to_model().unwrap(), &CatalogOracle::default(), &options);
+/// assert_eq!(report.target, "build");
+/// assert!(report.stage("build").unwrap().counted && !report.stage("app").unwrap().counted);
+/// ```
+pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: &Options) -> SizeReport {
+    let mut states: Vec<StageState> = Vec::new();
+    let mut stages: Vec<StageReport> = Vec::new();
+    let names: Vec<String> = dockerfile
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.name().map(str::to_string).unwrap_or_else(|| format!("stage-{i}")))
+        .collect();
+    let index_of = |name: &str, before: usize| names[..before].iter().position(|n| n == name);
+    let mut parents: Vec<Option<usize>> = Vec::new();
+    for (i, stage) in dockerfile.stages.iter().enumerate() {
+        let (from, mut state, base, parent) = match &stage.from.base {
+            BaseImage::Stage(name) => match index_of(name.as_str(), i) {
+                Some(p) => (name.to_string(), states[p].clone(), Some(stages[p].total.clone()), Some(p)),
+                None => (name.to_string(), StageState::default(), None, None),
+            },
+            BaseImage::Image(image) => {
+                let reference = image.to_string();
+                let base = if reference == "scratch" {
+                    Some(Figure::exact(0, "scratch: no layers"))
+                } else {
+                    oracle.base_image(&reference)
+                };
+                let state = StageState { image: reference.clone(), ..StageState::default() };
+                (reference, state, base, None)
+            }
+        };
+        parents.push(parent);
+        let mut layers = Vec::new();
+        for (index, instruction) in stage.instructions.iter().enumerate() {
+            let ctx = Ctx { oracle, options, states: &states, names: &names[..i] };
+            if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
+                layers.push(layer);
+            }
+        }
+        let mut total = base.clone().unwrap_or_else(|| Figure::exact(0, ""));
+        for layer in &layers {
+            total.low += layer.size.low;
+            total.high += layer.size.high;
+        }
+        total.source = format!("stage '{}'", names[i]);
+        states.push(state);
+        stages.push(StageReport { name: names[i].clone(), from, base, layers, total, counted: false });
+    }
+    let target = match &options.target {
+        Some(target) => names.iter().position(|n| n == target),
+        None => names.len().checked_sub(1),
+    };
+    let mut next = target;
+    while let Some(i) = next {
+        stages[i].counted = true;
+        next = parents[i];
+    }
+    let (total, waste) = match target {
+        Some(i) => {
+            let waste =
+                Figure::sum(stages.iter().filter(|s| s.counted).flat_map(|s| s.layers.iter().map(|l| &l.waste)));
+            let mut total = stages[i].total.clone();
+            total.source = format!("image '{}'", names[i]);
+            (total, waste)
+        }
+        None => (Figure::exact(0, "no such target"), Figure::exact(0, "")),
+    };
+    let target = options.target.clone().or_else(|| names.last().cloned()).unwrap_or_default();
+    SizeReport { target, stages, total, waste }
+}
+
+/// A file or directory a stage's layers wrote, with its estimated size.
+#[derive(Debug, Clone)]
+struct Written {
+    path: String,
+    size: Figure,
+}
+
+/// What the estimator knows of a stage's filesystem while walking it.
+#[derive(Debug, Clone)]
+struct StageState {
+    workdir: String,
+    written: Vec<Written>,
+    /// Container path -> context path, for COPYs from the context (to find wheels and requirements).
+    origins: Vec<(String, String)>,
+    layer_count: usize,
+    /// The image at the root of the stage's `FROM` chain (for rules that depend on it).
+    image: String,
+    /// Per install target (venv), the requirement files already installed there.
+    installed: Vec<(String, Vec<String>)>,
+}
+
+impl Default for StageState {
+    fn default() -> Self {
+        StageState {
+            workdir: "/".into(),
+            written: Vec::new(),
+            origins: Vec::new(),
+            layer_count: 0,
+            image: String::new(),
+            installed: Vec::new(),
+        }
+    }
+}
+
+impl StageState {
+    /// The estimated size of `path` and everything under it, when any layer wrote there.
+    fn size_of(&self, path: &str) -> Option<Figure> {
+        let hits: Vec<&Written> = self.written.iter().filter(|w| under(&w.path, path)).collect();
+        if hits.is_empty() {
+            return None;
+        }
+        Some(Figure::sum(hits.iter().map(|w| &w.size)))
+    }
+
+    fn origin_of(&self, path: &str) -> Option<&str> {
+        self.origins.iter().rev().find(|(container, _)| container == path).map(|(_, context)| context.as_str())
+    }
+}
+
+struct Ctx<'a> {
+    oracle: &'a dyn SizeOracle,
+    options: &'a Options,
+    states: &'a [StageState],
+    names: &'a [String],
+}
+
+/// Whether `path` is `dir` or inside it.
+fn under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// `path` resolved against `workdir`, normalised (no `.`, `..`, trailing `/`).
+fn resolve(workdir: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{workdir}/{path}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn base_name(path: &str) -> &str {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path)
+}
+
+fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &Instruction) -> Option<LayerReport> {
+    let mut layer = LayerReport {
+        index,
+        instruction: describe(instruction),
+        size: Figure::exact(0, ""),
+        parts: Vec::new(),
+        unknowns: Vec::new(),
+        waste: Figure::exact(0, ""),
+    };
+    match instruction {
+        Instruction::Workdir(workdir) => {
+            state.workdir = resolve(&state.workdir, &workdir.path.to_string());
+            return None;
+        }
+        Instruction::Run(run) => {
+            let (text, exec) = match &run.command {
+                Command::Shell(script) => (script.shell_text(), false),
+                Command::Exec(argv) => (argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "), true),
+            };
+            rules::run(ctx.oracle, state, &text, exec, &mut layer);
+        }
+        Instruction::Copy(copy) => {
+            let sources = path_sources(&copy.sources, &mut layer);
+            let dest = copy.dest.as_str();
+            match &copy.from {
+                None => {
+                    let excludes = copy.excludes.iter().map(|p| p.as_str().to_string()).collect();
+                    context_copy(ctx, state, sources, excludes, dest, &mut layer);
+                }
+                Some(FromSource::Stage(name)) => {
+                    let from = ctx.names.iter().position(|n| n == name.as_str()).map(|i| &ctx.states[i]);
+                    for source in &sources {
+                        let path = resolve("/", source);
+                        let target = copy_target(state, dest, &path, sources.len() > 1);
+                        match from.and_then(|from| from.size_of(&path)) {
+                            Some(mut size) => {
+                                size.source = format!("stage '{name}' {path}: {}", size.source);
+                                state.written.push(Written { path: target, size: size.clone() });
+                                layer.parts.push(size);
+                            }
+                            None => layer.unknowns.push(format!(
+                                "{path} from stage '{name}': no layer of that stage wrote it (it comes from its base)"
+                            )),
+                        }
+                    }
+                }
+                Some(FromSource::Image(image)) => {
+                    layer.unknowns.push(format!("files copied from image {image}: their size is unknown"));
+                }
+            }
+        }
+        Instruction::Add(add) => {
+            let sources = path_sources(&add.sources, &mut layer);
+            let (remote, local): (Vec<String>, Vec<String>) =
+                sources.into_iter().partition(|s| s.contains("://") || s.starts_with("git@"));
+            for url in remote {
+                layer.unknowns.push(format!("remote source {url}: its size is unknown"));
+            }
+            if !local.is_empty() {
+                if add.unpack != Some(false) && local.iter().any(|s| is_archive(s)) {
+                    layer.unknowns.push("local archives are unpacked by ADD: their unpacked size is unknown".into());
+                } else {
+                    let excludes = add.excludes.iter().map(|p| p.as_str().to_string()).collect();
+                    context_copy(ctx, state, local, excludes, add.dest.as_str(), &mut layer);
+                }
+            }
+        }
+        Instruction::Raw(raw) => {
+            layer.unknowns.push(format!("instruction {} is not modelled: its size is unknown", raw.keyword.as_str()));
+        }
+        _ => return None,
+    }
+    layer.size = Figure::sum(&layer.parts);
+    state.layer_count += 1;
+    Some(layer)
+}
+
+fn path_sources(sources: &[Source], layer: &mut LayerReport) -> Vec<String> {
+    let mut out = Vec::new();
+    for source in sources {
+        match source {
+            Source::Path(path) => out.push(path.as_str().to_string()),
+            Source::Inline(text) => {
+                layer.parts.push(Figure::exact(text.as_str().len() as u64, "inline file: its text"));
+            }
+        }
+    }
+    out
+}
+
+fn is_archive(path: &str) -> bool {
+    [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".txz", ".tar.zst"].iter().any(|ext| path.ends_with(ext))
+}
+
+/// Where a copied source lands: `dest/<name>` when dest is a directory (ends in `/`, or several
+/// sources), else `dest` itself.
+fn copy_target(state: &StageState, dest: &str, source: &str, many: bool) -> String {
+    let dest_path = resolve(&state.workdir, dest);
+    if dest.ends_with('/') || dest == "." || many {
+        resolve(&dest_path, base_name(source))
+    } else {
+        dest_path
+    }
+}
+
+fn context_copy(
+    ctx: &Ctx<'_>,
+    state: &mut StageState,
+    sources: Vec<String>,
+    excludes: Vec<String>,
+    dest: &str,
+    layer: &mut LayerReport,
+) {
+    if sources.is_empty() {
+        return;
+    }
+    let dest_path = resolve(&state.workdir, dest);
+    for source in &sources {
+        let clean = source.trim_end_matches('/').trim_start_matches("./");
+        // A directory's contents land in dest; a file lands in dest/<name> when dest ends in '/'.
+        state.origins.push((dest_path.clone(), clean.to_string()));
+        state.origins.push((resolve(&dest_path, base_name(clean)), clean.to_string()));
+    }
+    let query = ContextQuery { sources, excludes, ignore: ctx.options.dockerignore.clone() };
+    match ctx.oracle.context(&query) {
+        Some(size) => {
+            state.written.push(Written { path: dest_path, size: size.clone() });
+            layer.parts.push(size);
+        }
+        None => layer.unknowns.push("context size unknown (no oracle answered)".into()),
+    }
+}
+
+/// A one-line description of an instruction (for reports, not Dockerfile text).
+fn describe(instruction: &Instruction) -> String {
+    let text = match instruction {
+        Instruction::Run(run) => match &run.command {
+            Command::Shell(script) => format!("RUN {}", script.shell_text()),
+            Command::Exec(argv) => format!("RUN {}", argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" ")),
+        },
+        Instruction::Copy(copy) => {
+            let from = copy.from.as_ref().map(|f| format!("--from={f} ")).unwrap_or_default();
+            format!("COPY {from}{} {}", source_list(&copy.sources), copy.dest.as_str())
+        }
+        Instruction::Add(add) => format!("ADD {} {}", source_list(&add.sources), add.dest.as_str()),
+        Instruction::Raw(raw) => format!("{} {}", raw.keyword.as_str(), raw.args.as_str()),
+        other => other.keyword().to_string(),
+    };
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 120 {
+        format!("{}…", line.chars().take(119).collect::<String>())
+    } else {
+        line
+    }
+}
+
+fn source_list(sources: &[Source]) -> String {
+    sources
+        .iter()
+        .map(|s| match s {
+            Source::Path(path) => path.as_str().to_string(),
+            Source::Inline(_) => "<<inline>>".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

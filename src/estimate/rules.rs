@@ -1,0 +1,447 @@
+//! The rules for `RUN`: which commands the estimator recognises and what each adds or deletes.
+//!
+//! Recognised: the crate's own install scripts (`apt-get update/install` + list cleanup, `apk add`,
+//! `dnf`/`microdnf install` + `clean all`), `python -m venv`, `pip install --no-index --find-links`
+//! from vendored wheels, `go build -o`, `rm`, and metadata-only commands (user creation, `mkdir`,
+//! `chown`, ...). Anything else is an unknown naming the command.
+
+use super::{resolve, Figure, LayerReport, SizeOracle, StageState, Written};
+use crate::base::PackageManager;
+
+const KB: u64 = 1000;
+const MB: u64 = 1000 * 1000;
+
+/// `apt-get update` without list cleanup in the same RUN.
+fn apt_lists() -> Figure {
+    Figure::range(
+        15 * MB,
+        45 * MB,
+        "rule: apt lists from `apt-get update` (Debian bookworm main+updates+security: 26.8 MB lz4-compressed on \
+         the dockwright host, up to ~45 MB uncompressed)",
+    )
+}
+
+/// `apk add` / `apk update` without `--no-cache`.
+fn apk_index() -> Figure {
+    Figure::range(
+        KB * 1000,
+        3 * MB,
+        "rule: APKINDEX.tar.gz for main+community (~1-3 MB) kept in /var/cache/apk without --no-cache",
+    )
+}
+
+/// `python -m venv DIR` (pip bundled) on an image whose tag names the Python version.
+fn venv(image: &str) -> Figure {
+    let minor = python_minor(image);
+    match minor {
+        Some(minor) if minor <= 11 => Figure::range(
+            21 * MB,
+            24 * MB,
+            format!(
+                "rule: python 3.{minor} venv bundles pip + setuptools: 22.4 MB measured (pip 23.0.1 + setuptools \
+                 66.1.1, Debian bookworm python 3.11)"
+            ),
+        ),
+        Some(minor) => Figure::range(
+            13 * MB,
+            18 * MB,
+            format!(
+                "rule: python 3.{minor} venv bundles pip only (3.12 dropped setuptools): pip 23.0.1 alone measured \
+                 13.8 MB, newer pips are larger"
+            ),
+        ),
+        None => Figure::range(
+            13 * MB,
+            24 * MB,
+            "rule: python venv with bundled pip: 13.8 MB (pip only, 3.12+) to 22.4 MB (pip + setuptools, 3.11) \
+             measured; the image's tag does not name the Python version",
+        ),
+    }
+}
+
+/// `3.11` in `python:3.11-slim` or `dockwright/python:3.11-slim` gives `Some(11)`.
+fn python_minor(image: &str) -> Option<u32> {
+    let (repository, tag) = image.rsplit_once(':')?;
+    if !repository.rsplit('/').next()?.contains("python") {
+        return None;
+    }
+    let rest = tag.strip_prefix("3.")?;
+    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// `go build -o OUT` when the oracle does not know the binary.
+fn go_binary() -> Figure {
+    Figure::range(
+        1200 * KB,
+        25 * MB,
+        "rule: stripped static Go binary (-trimpath -ldflags=\"-w -s\"): ~1.2 MB for hello world up to ~25 MB \
+         for large services",
+    )
+}
+
+/// Commands that write only a few small files (or none).
+fn small() -> Figure {
+    Figure::range(0, 64 * 1024, "rule: metadata-only commands (useradd, mkdir, chown, ...) write at most 64 KiB")
+}
+
+const SMALL_COMMANDS: &[&str] = &[
+    "groupadd", "useradd", "adduser", "addgroup", "usermod", "groupmod", "mkdir", "chown", "chmod", "ln", "echo",
+    "true", "set", "cd", "export", "touch", "test", "[", ":", "printf", "umask", "id", "whoami", "ls", "cat",
+];
+
+/// Applies one RUN's commands to `state` and `layer`.
+pub(super) fn run(oracle: &dyn SizeOracle, state: &mut StageState, text: &str, exec: bool, layer: &mut LayerReport) {
+    let mut run = RunState { oracle, state, layer, pending: Vec::new(), dnf_cache: false, small: false };
+    let joined = text.replace("\\\n", " ");
+    let steps: Vec<String> = if exec { vec![joined] } else { split_steps(&joined) };
+    for step in steps {
+        run.step(&step);
+    }
+    if run.dnf_cache {
+        run.layer
+            .unknowns
+            .push("dnf/microdnf metadata cache left in the layer (no `clean all` in this RUN): size unknown".into());
+    }
+    if run.small {
+        run.layer.parts.push(small());
+    }
+    for written in std::mem::take(&mut run.pending) {
+        run.layer.parts.push(written.size.clone());
+        run.state.written.push(written);
+    }
+}
+
+struct RunState<'a, 'b> {
+    oracle: &'a dyn SizeOracle,
+    state: &'b mut StageState,
+    layer: &'b mut LayerReport,
+    pending: Vec<Written>,
+    dnf_cache: bool,
+    small: bool,
+}
+
+impl RunState<'_, '_> {
+    fn write(&mut self, path: &str, size: Figure) {
+        self.pending.push(Written { path: resolve(&self.state.workdir, path), size });
+    }
+
+    fn unknown(&mut self, what: String) {
+        self.layer.unknowns.push(what);
+    }
+
+    /// Deletes `path` (a trailing `/*` deletes the contents): files of this RUN vanish, files of
+    /// earlier layers are hidden but still stored (waste).
+    fn delete(&mut self, path: &str) {
+        let dir = path.trim_end_matches('*').trim_end_matches('/');
+        let dir = resolve(&self.state.workdir, if dir.is_empty() { "/" } else { dir });
+        self.pending.retain(|w| !super::under(&w.path, &dir));
+        let (gone, kept): (Vec<Written>, Vec<Written>) =
+            std::mem::take(&mut self.state.written).into_iter().partition(|w| super::under(&w.path, &dir));
+        self.state.written = kept;
+        for written in gone {
+            let mut waste = written.size.clone();
+            waste.source = format!("{} deleted here, still stored in an earlier layer: {}", written.path, waste.source);
+            self.layer.waste.plus(&waste);
+        }
+    }
+
+    fn step(&mut self, step: &str) {
+        let words = shell_words(step);
+        let mut words: &[String] = &words;
+        while let Some(first) = words.first() {
+            let assignment = first.split_once('=').is_some_and(|(name, _)| is_var_name(name));
+            if assignment || first == "sudo" || first == "exec" || first == "env" {
+                words = &words[1..];
+            } else {
+                break;
+            }
+        }
+        let Some(program) = words.first() else { return };
+        let name = program.rsplit('/').next().unwrap_or(program);
+        let args = &words[1..];
+        match name {
+            "apt-get" | "apt" => self.apt(args, step),
+            "apk" => self.apk(args, step),
+            "dnf" | "microdnf" | "yum" => self.dnf(name, args, step),
+            "rm" => {
+                for path in args.iter().filter(|a| !a.starts_with('-')) {
+                    self.delete(path);
+                }
+            }
+            "pip" | "pip3" => self.pip(program, args, step),
+            _ if name.starts_with("pip3.") => self.pip(program, args, step),
+            "python" | "python3" => self.python(program, args, step),
+            _ if name.starts_with("python3.") => self.python(program, args, step),
+            "go" if args.first().is_some_and(|a| a == "build") => self.go_build(&args[1..]),
+            "chown" | "chmod" if args.iter().any(|a| a == "-R" || a == "--recursive") => {
+                self.small = true;
+                for path in args.iter().skip(1).filter(|a| !a.starts_with('-')) {
+                    let resolved = resolve(&self.state.workdir, path);
+                    let earlier: Vec<Figure> = self
+                        .state
+                        .written
+                        .iter()
+                        .filter(|w| super::under(&w.path, &resolved))
+                        .map(|w| w.size.clone())
+                        .collect();
+                    for mut size in earlier {
+                        size.source = format!("{name} -R copies {resolved} into this layer: {}", size.source);
+                        self.layer.parts.push(size);
+                    }
+                }
+            }
+            _ if SMALL_COMMANDS.contains(&name) => self.small = true,
+            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+        }
+    }
+
+    fn packages(&mut self, manager: PackageManager, names: &[&String]) {
+        for name in names {
+            let name = name.split(['=', '>', '<']).next().unwrap_or(name);
+            match self.oracle.package(manager, name) {
+                Some(size) => self.write("/usr", size),
+                None => self.unknown(format!("{} package {name}: installed size unknown", manager_name(manager))),
+            }
+        }
+    }
+
+    fn apt(&mut self, args: &[String], step: &str) {
+        let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        match operands.first().map(|s| s.as_str()) {
+            Some("update") => self.write("/var/lib/apt/lists", apt_lists()),
+            Some("install") => self.packages(PackageManager::Apt, &operands[1..]),
+            Some("clean" | "autoclean" | "autoremove") => self.delete("/var/cache/apt/archives"),
+            Some("dist-clean") => {
+                self.delete("/var/cache/apt/archives");
+                self.delete("/var/lib/apt/lists");
+            }
+            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+        }
+    }
+
+    fn apk(&mut self, args: &[String], step: &str) {
+        let mut operands = Vec::new();
+        let mut skip = false;
+        for arg in args {
+            if skip {
+                skip = false;
+            } else if arg == "--virtual" || arg == "-t" || arg == "--repository" || arg == "-X" {
+                skip = true;
+            } else if !arg.starts_with('-') {
+                operands.push(arg);
+            }
+        }
+        let no_cache = args.iter().any(|a| a == "--no-cache");
+        match operands.first().map(|s| s.as_str()) {
+            Some("add") => {
+                self.packages(PackageManager::Apk, &operands[1..]);
+                if !no_cache {
+                    self.write("/var/cache/apk", apk_index());
+                }
+            }
+            Some("update") => self.write("/var/cache/apk", apk_index()),
+            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+        }
+    }
+
+    fn dnf(&mut self, name: &str, args: &[String], step: &str) {
+        let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        let manager = if name == "microdnf" { PackageManager::Microdnf } else { PackageManager::Dnf };
+        match operands.first().map(|s| s.as_str()) {
+            Some("install") => {
+                self.packages(manager, &operands[1..]);
+                self.dnf_cache = true;
+            }
+            Some("clean") => {
+                self.dnf_cache = false;
+                self.delete("/var/cache/dnf");
+                self.delete("/var/cache/yum");
+            }
+            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+        }
+    }
+
+    fn python(&mut self, program: &str, args: &[String], step: &str) {
+        match args {
+            [m, module, rest @ ..] if m == "-m" && module == "venv" => {
+                match rest.iter().rev().find(|a| !a.starts_with('-')) {
+                    Some(dir) if rest.iter().any(|a| a == "--without-pip") => {
+                        self.write(dir, Figure::range(0, 100 * KB, "rule: a venv without pip is ~43 kB (measured)"))
+                    }
+                    Some(dir) => {
+                        let size = venv(&self.state.image);
+                        self.write(dir, size)
+                    }
+                    None => self.unknown(format!("command not recognised: {}", step.trim())),
+                }
+            }
+            [m, module, rest @ ..] if m == "-m" && module == "pip" => self.pip(program, rest, step),
+            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+        }
+    }
+
+    /// `pip install`: the target is the venv holding the program (`/opt/venv/bin/pip` installs into
+    /// `/opt/venv`), else the system site-packages.
+    fn pip(&mut self, program: &str, args: &[String], step: &str) {
+        if args.first().map(String::as_str) != Some("install") {
+            return self.unknown(format!("command not recognised: {}", step.trim()));
+        }
+        let (mut links, mut requirements, mut named, mut no_index) = (None, Vec::new(), Vec::new(), false);
+        let mut iter = args[1..].iter();
+        while let Some(arg) = iter.next() {
+            if let Some(value) = arg.strip_prefix("--find-links=") {
+                links = Some(value.to_string());
+            } else if let Some(value) = arg.strip_prefix("--requirement=") {
+                requirements.push(value.to_string());
+            } else if arg == "--find-links" || arg == "-f" {
+                links = iter.next().cloned();
+            } else if arg == "-r" || arg == "--requirement" {
+                requirements.extend(iter.next().cloned());
+            } else if arg == "--no-index" {
+                no_index = true;
+            } else if !arg.starts_with('-') {
+                named.push(arg.clone());
+            }
+        }
+        let target = match program.strip_suffix(program.rsplit('/').next().unwrap_or("")) {
+            Some(bin) if bin.ends_with("/bin/") && bin.len() > "/bin/".len() => bin[..bin.len() - 5].to_string(),
+            _ => "/usr/local/lib/python3/site-packages".to_string(),
+        };
+        let Some(links) = links.filter(|_| no_index && named.is_empty() && !requirements.is_empty()) else {
+            return self.unknown(format!(
+                "pip install from a package index (not --no-index --find-links with -r): size unknown: {}",
+                step.trim()
+            ));
+        };
+        let workdir = self.state.workdir.clone();
+        let Some(wheels) = self.state.origin_of(&resolve(&workdir, &links)).map(str::to_string) else {
+            return self.unknown(format!("pip install: the wheels in {links} were not copied from the context"));
+        };
+        let mut files = Vec::new();
+        for requirement in &requirements {
+            match self.state.origin_of(&resolve(&workdir, requirement)) {
+                Some(origin) => files.push(origin.to_string()),
+                None => {
+                    return self.unknown(format!("pip install: {requirement} was not copied from the context"));
+                }
+            }
+        }
+        let target = resolve(&workdir, &target);
+        let before =
+            self.state.installed.iter().find(|(t, _)| *t == target).map(|(_, f)| f.clone()).unwrap_or_default();
+        match self.oracle.wheels(&wheels, &files, &before) {
+            Some(size) => {
+                self.write(&target, size);
+                match self.state.installed.iter_mut().find(|(t, _)| *t == target) {
+                    Some((_, done)) => done.extend(files),
+                    None => self.state.installed.push((target, files)),
+                }
+            }
+            None => self.unknown(format!("pip install: size of the wheels in {wheels} unknown (no oracle answered)")),
+        }
+    }
+
+    fn go_build(&mut self, args: &[String]) {
+        let mut out = None;
+        let mut package = ".".to_string();
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            if let Some(value) = arg.strip_prefix("-o=") {
+                out = Some(value.to_string());
+            } else if arg == "-o" {
+                out = iter.next().cloned();
+            } else if matches!(arg.as_str(), "-ldflags" | "-tags" | "-gcflags" | "-mod" | "-p" | "-buildmode") {
+                iter.next();
+            } else if !arg.starts_with('-') {
+                package = arg.clone();
+            }
+        }
+        let name = package.trim_end_matches('/').rsplit('/').next().unwrap_or("main").to_string();
+        let out = match out {
+            Some(out) if out.ends_with('/') => format!("{out}{name}"),
+            Some(out) => out,
+            None => name,
+        };
+        let size = self.oracle.go_binary(&package).unwrap_or_else(go_binary);
+        self.write(&out, size);
+    }
+}
+
+fn manager_name(manager: PackageManager) -> &'static str {
+    match manager {
+        PackageManager::Apt => "apt",
+        PackageManager::Apk => "apk",
+        PackageManager::Dnf => "dnf",
+        PackageManager::Microdnf => "microdnf",
+    }
+}
+
+fn is_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Splits a shell text into simple commands at `&&`, `||`, `;`, `|` and newlines, outside quotes.
+fn split_steps(text: &str) -> Vec<String> {
+    let mut steps = Vec::new();
+    let mut current = String::new();
+    let mut quote = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                current.push(c);
+            }
+            (Some(_), c) => current.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (None, '&' | '|') => {
+                if chars.peek() == Some(&c) {
+                    chars.next();
+                }
+                steps.push(std::mem::take(&mut current));
+            }
+            (None, ';' | '\n') => steps.push(std::mem::take(&mut current)),
+            (None, c) => current.push(c),
+        }
+    }
+    steps.push(current);
+    steps.into_iter().filter(|s| !s.trim().is_empty()).collect()
+}
+
+/// Words of one simple command, quotes removed (no expansion).
+fn shell_words(step: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut in_word = false;
+    let mut quote = None;
+    for c in step.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => current.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                current.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(current);
+    }
+    words
+}

@@ -1,0 +1,253 @@
+//! The size estimator: one test per rule on small models, the shared size data, a Debian `Packages`
+//! sample, budget messages, and (features `engine` + `fs`) accuracy against real builds.
+
+use dockwright::assert_size_budget;
+use dockwright::estimate::{
+    estimate, estimate_with, Budget, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Options, SizeOracle,
+};
+use dockwright::{Base, Image, OsFamily, PackageManager, Stage};
+
+const MB: u64 = 1_000_000;
+
+/// `../shared/data/sizes/<name>` relative to the crate: the project's size data (never copied in).
+fn shared(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sizes").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("shared size data {} is missing: {err}", path.display()))
+}
+
+fn catalog() -> CatalogOracle {
+    CatalogOracle::from_tsv(&shared("base-images.tsv"))
+}
+
+/// A fixed oracle for the rules: every context copy is 1 MB, wheels 40 MB, packages from the sample.
+struct Fixed;
+
+impl SizeOracle for Fixed {
+    fn context(&self, query: &ContextQuery) -> Option<Figure> {
+        Some(Figure::exact(MB * query.sources.len() as u64, "fixed context"))
+    }
+    fn wheels(&self, dir: &str, requirements: &[String], _installed: &[String]) -> Option<Figure> {
+        Some(Figure::exact(40 * MB, format!("fixed wheels {dir} {}", requirements.join(","))))
+    }
+}
+
+fn debian() -> DebianIndex {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/debian-bookworm-Packages-sample");
+    DebianIndex::parse(&std::fs::read_to_string(path).expect("the Packages sample exists"))
+}
+
+#[test]
+fn shared_catalogue_gives_base_sizes_with_sources() {
+    let catalog = catalog();
+    let slim = catalog.base_image("python:3.12-slim").unwrap();
+    assert_eq!((slim.low, slim.high), (119_150_000, 119_250_000));
+    assert!(slim.source.contains("~119.2 Mb"), "{}", slim.source);
+    assert_eq!(catalog.base_image("debian:bookworm-slim").unwrap().mid(), 74_830_000);
+    assert_eq!(catalog.base_image("scratch").unwrap().high, 0);
+    let distroless = catalog.base_image("gcr.io/distroless/static-debian12").unwrap();
+    assert!(distroless.contains(2 * 1024 * 1024) && distroless.low < distroless.high);
+    // Compressed-only rows are not passed off as on-disk sizes.
+    assert!(catalog.base_image("python:3.11-slim-bookworm").is_none());
+}
+
+#[test]
+fn debian_sample_gives_installed_sizes_in_kib() {
+    let index = debian();
+    let curl = index.package(PackageManager::Apt, "curl").unwrap();
+    assert_eq!(curl.low, 489 * 1024);
+    assert!(curl.high >= curl.low + 840 * 1024, "libcurl4 is in the sample: {curl:?}");
+    assert_eq!(index.package(PackageManager::Apt, "ca-certificates").unwrap().low, 388 * 1024);
+}
+
+#[test]
+fn apt_install_with_list_cleanup_in_the_same_run_has_no_lists() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::image("debian:bookworm-slim", OsFamily::Debian)).install(["curl", "ca-certificates"]),
+    );
+    let oracle = Composite::new().with(catalog()).with(debian());
+    let report = estimate(&image.to_model().unwrap(), &oracle);
+    assert!(report.is_complete(), "{report}");
+    let layer = &report.stages[0].layers[0];
+    assert_eq!(layer.size.low, (489 + 388) * 1024);
+    assert_eq!(layer.waste.high, 0);
+    assert!(!layer.size.source.contains("apt lists"), "{}", layer.size.source);
+}
+
+#[test]
+fn apt_lists_removed_in_a_later_run_still_count_as_waste() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::image("debian:bookworm-slim", OsFamily::Debian))
+            .run("apt-get update")
+            .run("apt-get install -y curl")
+            .run("rm -rf /var/lib/apt/lists/*"),
+    );
+    let oracle = Composite::new().with(catalog()).with(debian());
+    let report = estimate(&image.to_model().unwrap(), &oracle);
+    let layers = &report.stages[0].layers;
+    assert_eq!((layers[0].size.low, layers[0].size.high), (15 * MB, 45 * MB));
+    assert_eq!(layers[2].waste.low, 15 * MB);
+    assert_eq!(report.waste.high, 45 * MB);
+    assert!(report.total.low >= 74_780_000 + 15 * MB + 489 * 1024);
+}
+
+#[test]
+fn unknown_packages_and_commands_are_named() {
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::alpine("3.19")).install(["nosuchpkg"]).run("make install"));
+    let report = estimate(&image.to_model().unwrap(), &catalog());
+    assert_eq!(
+        report.unknowns(),
+        [
+            "stage 'app', FROM alpine:3.19: base image size unknown",
+            "stage 'app', RUN apk add --no-cache nosuchpkg: apk package nosuchpkg: installed size unknown",
+            "stage 'app', RUN make install: command not recognised: make install",
+        ]
+    );
+}
+
+#[test]
+fn vendored_wheels_and_venv_propagate_through_copy_from() {
+    let mut image = Image::new();
+    dockwright::recipe::PythonApp::new(Base::python("3.12").slim()).copy(["app.py"], "./").add_to(&mut image);
+    let report = estimate(&image.to_model().unwrap(), &Composite::new().with(catalog()).with(Fixed));
+    let builder = report.stage("builder").unwrap();
+    assert!(!builder.counted);
+    let install = builder.layers.iter().find(|l| l.instruction.contains("pip install")).unwrap();
+    assert_eq!(install.size.low, 40 * MB);
+    assert!(install.size.source.contains("fixed wheels vendor/wheels requirements.txt"), "{}", install.size.source);
+    let runtime = report.stage("runtime").unwrap();
+    let venv = runtime.layers.iter().find(|l| l.instruction.starts_with("COPY --from=builder")).unwrap();
+    // venv rule for python 3.12 (pip only: 13-18 MB) + the wheels' 40 MB.
+    assert_eq!((venv.size.low, venv.size.high), (53 * MB, 58 * MB));
+    assert!(venv.size.source.contains("python 3.12 venv bundles pip only"), "{}", venv.size.source);
+    assert!(report.is_complete(), "{report}");
+}
+
+#[test]
+fn go_binary_uses_the_stated_rule_and_only_the_final_stage_counts() {
+    let mut image = Image::new();
+    dockwright::recipe::GoBinary::new(Base::golang("1.22").alpine()).binary("server").add_to(&mut image);
+    let report = estimate(&image.to_model().unwrap(), &Composite::new().with(catalog()).with(Fixed));
+    let runtime = report.stages.last().unwrap();
+    let copy = &runtime.layers[0];
+    assert_eq!((copy.size.low, copy.size.high), (1_200_000, 25 * MB));
+    assert!(copy.size.source.contains("rule: stripped static Go binary"));
+    // The golang builder (and its 3 MB of context copies) is not in the image.
+    assert!(report.total.high < 30 * MB, "{report}");
+    assert!(!report.stages[0].counted);
+}
+
+#[test]
+fn target_counts_its_from_chain() {
+    let mut image = Image::new();
+    let base = image.stage(Stage::new("base", Base::scratch()).copy(["a"], "/a"));
+    image.stage(Stage::new("dev", &base).copy(["b", "c"], "/b/"));
+    image.stage(Stage::new("prod", &base).copy(["d"], "/d"));
+    let options = Options { target: Some("dev".into()), ..Options::default() };
+    let report = estimate_with(&image.to_model().unwrap(), &Fixed, &options);
+    assert_eq!(report.total.low, 3 * MB);
+    assert!(!report.stage("prod").unwrap().counted);
+}
+
+#[test]
+fn budget_failure_lists_how_far_over_and_the_largest_layers() {
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::python("3.12").slim()).copy(["data"], "/data").run("mkdir /x"));
+    let report = estimate(&image.to_model().unwrap(), &Composite::new().with(catalog()).with(Fixed));
+    assert!(report.check(Budget::mb(500)).is_ok());
+    assert_size_budget!(report, "500 MB");
+    let err = report.check("100 MiB".parse().unwrap()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "image 'app' may exceed its size budget of 104.9 MB by up to 15.5 MB: estimated 120.2–120.3 MB\n\
+         base python:3.12-slim: 119.2–119.2 MB (catalogue: python:3.12-slim = ~119.2 Mb)\n\
+         largest layers:\n  \
+         1.0 MB in stage 'app': COPY data /data\n      1.0 MB (fixed context)\n  \
+         0.0–65.5 kB in stage 'app': RUN mkdir /x\n      0.0–65.5 kB (rule: metadata-only commands (useradd, mkdir, chown, ...) write at most 64 KiB)\n"
+    );
+    let panic = std::panic::catch_unwind(|| assert_size_budget!(report, "100 MB")).unwrap_err();
+    assert!(panic.downcast_ref::<String>().unwrap().contains("largest layers:"));
+}
+
+#[cfg(all(feature = "engine", feature = "fs"))]
+#[path = "../dsl-examples/emorobcare.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod emorobcare;
+#[cfg(all(feature = "engine", feature = "fs"))]
+#[path = "support/engine_cases.rs"]
+mod engine_cases;
+#[cfg(all(feature = "engine", feature = "fs"))]
+#[path = "../dsl-examples/personal_assistant.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod personal_assistant;
+#[cfg(all(feature = "engine", feature = "fs"))]
+#[path = "../dsl-examples/spec_editor.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod spec_editor;
+#[cfg(all(feature = "engine", feature = "fs"))]
+#[path = "../dsl-examples/whoseonfirst.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod whoseonfirst;
+
+/// Estimated vs measured bytes of the layers dockwright added, for every example the engine builds
+/// here (base sizes exact from the engine). The table is printed for `book/src/estimate.md`:
+/// `cargo test --test estimate --features engine,fs -- --nocapture accuracy`.
+#[cfg(all(feature = "engine", feature = "fs"))]
+#[test]
+fn accuracy_against_real_builds() {
+    use dockwright::engine::{BuildRequest, Engine};
+    use dockwright::estimate::{ContextOracle, EngineOracle, WheelsOracle};
+
+    let engine = match Engine::connect() {
+        Ok(engine) => engine,
+        Err(err) if std::env::var_os("CI").is_none() => return eprintln!("SKIPPED: no Docker engine reachable: {err}"),
+        Err(err) => panic!("CI needs a Docker engine for these tests (scripts/engine-up): {err}"),
+    };
+    let examples = engine_cases::Examples {
+        spec_editor: spec_editor::images(),
+        whoseonfirst: whoseonfirst::images(),
+        emorobcare: emorobcare::images(),
+        personal_assistant: personal_assistant::images(),
+    };
+    let mapping = engine_cases::mapping();
+    let mut rows = Vec::new();
+    for case in engine_cases::cases(&examples) {
+        if !engine_cases::vendored(&case.context) {
+            assert!(std::env::var_os("CI").is_none(), "{} is not vendored: run scripts/vendor-fixtures", case.name);
+            eprintln!("SKIPPED: {}: no vendor/wheels (scripts/vendor-fixtures)", case.name);
+            continue;
+        }
+        let model = mapping.apply(&case.image.to_model().unwrap()).unwrap();
+        let ignore = case.image.dockerignore_text();
+        let oracle = Composite::new()
+            .with(EngineOracle::new(&engine))
+            .with(ContextOracle::new(&case.context).with_ignore(&ignore))
+            .with(WheelsOracle::new(&case.context));
+        let options = Options { target: case.target.map(str::to_string), ..Options::default() };
+        let report = estimate_with(&model, &oracle, &options);
+        assert!(report.is_complete(), "{}: {report}", case.name);
+        let tag = format!("dockwright-test/estimate-{}", case.name.replace([':', '/'], "-"));
+        let mut request = BuildRequest::from_image(&case.image, &case.context, &tag).unwrap().mapped(&mapping).unwrap();
+        if let Some(target) = case.target {
+            request = request.target(target);
+        }
+        engine.build(&request).unwrap_or_else(|err| panic!("{}: the build failed: {err}", case.name));
+        let root = report.stages.iter().find(|s| s.counted).unwrap();
+        let base = engine.inspect(&root.from).unwrap().size;
+        let measured = engine.inspect(&tag).unwrap().size - base;
+        engine.remove_image(&tag).unwrap();
+        let added = report.added();
+        let error = (added.mid() as f64 - measured as f64) / measured as f64 * 100.0;
+        rows.push((case.name.clone(), base, added, measured, error));
+    }
+    println!("| image | base (engine) | estimated added | estimate mid | measured added | error |");
+    println!("|---|---|---|---|---|---|");
+    for (name, base, added, measured, error) in &rows {
+        println!("| {name} | {base} | {}–{} | {} | {measured} | {error:+.1}% |", added.low, added.high, added.mid());
+    }
+    for (name, _, added, measured, error) in &rows {
+        assert!(error.abs() <= 10.0, "{name}: estimated {added:?}, measured {measured} bytes ({error:+.1}%)");
+    }
+}
