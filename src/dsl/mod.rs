@@ -18,6 +18,7 @@ pub use stage::{Stage, StageBase};
 
 use crate::base::{Base, Tool};
 use crate::error::{Error, ErrorKind, Errors};
+use crate::estimate::{Budget, BudgetExceeded, SizeOracle, SizeReport};
 use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef};
 
 static NEXT_IMAGE_ID: AtomicU64 = AtomicU64::new(1);
@@ -59,6 +60,7 @@ pub struct Image {
     args: Vec<Arg>,
     stages: Vec<Stage>,
     dockerignore: Vec<String>,
+    budget: Option<Budget>,
     problems: Vec<Error>,
 }
 
@@ -128,6 +130,7 @@ impl Image {
             args: Vec::new(),
             stages: Vec::new(),
             dockerignore: Vec::new(),
+            budget: None,
             problems: Vec::new(),
         }
     }
@@ -379,6 +382,96 @@ impl Image {
         crate::emit::dockerignore(&self.dockerignore)
     }
 
+    /// Declares the image's size budget (`"500 MB"`, `"1.5 GiB"`: see [`Budget`]'s parser); the last
+    /// one declared wins. A budget that cannot be read is reported by [`Image::validate`], naming the
+    /// text. Emitting does not check it: [`Image::check_budget`] does.
+    ///
+    /// ```
+    /// use dockwright::estimate::Budget;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new().budget("100 MB");
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert_eq!(image.declared_budget(), Some(Budget::mb(100)));
+    ///
+    /// let mut bad = Image::new().budget("12 parsecs");
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert_eq!(bad.declared_budget(), None);
+    /// assert_eq!(
+    ///     bad.validate().unwrap_err().to_string(),
+    ///     "invalid size budget \"12 parsecs\": unknown unit \"parsecs\" (use B, kB, MB, GB, KiB, MiB or GiB)"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn budget(mut self, budget: &str) -> Self {
+        match budget.parse::<Budget>() {
+            Ok(budget) => self.budget = Some(budget),
+            // No dedicated kind for budgets in `ErrorKind`: the text is what cannot be read.
+            Err(err) => self.problems.push(Error::new(ErrorKind::InvalidText, err.to_string())),
+        }
+        self
+    }
+
+    /// The size budget declared with [`Image::budget`], if a readable one was.
+    ///
+    /// ```
+    /// use dockwright::estimate::Budget;
+    /// use dockwright::Image;
+    ///
+    /// assert_eq!(Image::new().declared_budget(), None);
+    /// assert_eq!(Image::new().budget("64 MiB").declared_budget(), Some(Budget::mib(64)));
+    /// ```
+    pub fn declared_budget(&self) -> Option<Budget> {
+        self.budget
+    }
+
+    /// Checks the declared budget: validates the image, estimates its final stage (the default target)
+    /// with `oracle` and the image's `.dockerignore` patterns, and checks the estimate against the
+    /// budget declared with [`Image::budget`]. Returns the report when it fits.
+    ///
+    /// This is where a declared budget is enforced. [`Image::emit`] and [`crate::emit`] stay pure and
+    /// never estimate (an estimate needs an oracle, and emitting must not depend on one); call this from
+    /// a test or from the `build.rs` that writes the Dockerfile, so that a build over budget fails
+    /// before the Dockerfile is written. Unknown figures do not fail the check (see
+    /// [`SizeReport::check`]); the report lists them.
+    ///
+    /// ```
+    /// use dockwright::dsl::BudgetCheckError;
+    /// use dockwright::estimate::CatalogOracle;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
+    ///
+    /// let mut image = Image::new().budget("150 MB");
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let report = image.check_budget(&catalog).unwrap();
+    /// assert_eq!(report.total.high, 119_200_000);
+    ///
+    /// let mut tight = Image::new().budget("100 MB");
+    /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = tight.check_budget(&catalog).unwrap_err();
+    /// assert!(err.to_string().starts_with("image 'app' may exceed its size budget of 100.0 MB by up to 19.2 MB"));
+    /// match err {
+    ///     BudgetCheckError::Exceeded(exceeded) => assert_eq!(exceeded.over(), 19_200_000),
+    ///     other => panic!("expected Exceeded, got {other:?}"),
+    /// }
+    ///
+    /// // No budget declared: nothing to check against, which is an error rather than a silent pass.
+    /// let mut none = Image::new();
+    /// none.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// assert!(matches!(none.check_budget(&catalog), Err(BudgetCheckError::NoBudget)));
+    /// ```
+    pub fn check_budget(&self, oracle: &dyn SizeOracle) -> Result<SizeReport, BudgetCheckError> {
+        let dockerfile = self.build().map_err(BudgetCheckError::Invalid)?;
+        let budget = self.budget.ok_or(BudgetCheckError::NoBudget)?;
+        let options = crate::estimate::Options { target: None, dockerignore: self.dockerignore.clone() };
+        let report = crate::estimate::estimate_with(&dockerfile, oracle, &options);
+        match report.check(budget) {
+            Ok(()) => Ok(report),
+            Err(exceeded) => Err(BudgetCheckError::Exceeded(exceeded)),
+        }
+    }
+
     fn build(&self) -> Result<Dockerfile, Errors> {
         let mut errors = self.problems.clone();
         if self.stages.is_empty() {
@@ -437,6 +530,43 @@ impl Image {
         }
     }
 }
+
+/// Why [`Image::check_budget`] failed.
+///
+/// ```
+/// use dockwright::dsl::BudgetCheckError;
+/// use dockwright::estimate::CatalogOracle;
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new().budget("1 GB");
+/// image.stage(Stage::new("App", Base::alpine("3.19")));
+/// let err = image.check_budget(&CatalogOracle::default()).unwrap_err();
+/// assert!(matches!(err, BudgetCheckError::Invalid(_)));
+/// assert!(err.to_string().contains("invalid stage name 'App'"), "{err}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BudgetCheckError {
+    /// The image does not validate (this includes a budget that cannot be read).
+    Invalid(Errors),
+    /// The image declares no budget: add one with [`Image::budget`].
+    NoBudget,
+    /// The estimate's upper bound is over the budget: how far, and the largest layers.
+    Exceeded(BudgetExceeded),
+}
+
+impl std::fmt::Display for BudgetCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BudgetCheckError::Invalid(errors) => write!(f, "{errors}"),
+            BudgetCheckError::NoBudget => f.write_str("the image declares no size budget: add one with Image::budget"),
+            BudgetCheckError::Exceeded(exceeded) => write!(f, "{exceeded}"),
+        }
+    }
+}
+
+// The message carries the inner error's text, so there is no separate `source`.
+impl std::error::Error for BudgetCheckError {}
 
 impl Facts {
     fn of_base(base: &Base) -> Facts {
