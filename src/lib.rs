@@ -45,6 +45,7 @@ mod error;
 pub mod estimate;
 pub mod import;
 pub mod model;
+pub mod passes;
 pub mod recipe;
 
 pub use base::{Base, Official, OsFamily, PackageManager, Tool};

@@ -1,0 +1,395 @@
+//! Optimizer passes: [`Dockerfile`] → [`Dockerfile`], each behaviour-preserving and idempotent, each
+//! reporting what it changed and why ([`Change`]).
+//!
+//! [`optimize`] computes the [`analysis`](crate::analysis) once per round, hands it to every pass, and
+//! repeats the passes in a fixed order ([`Pass::ALL`]) until none changes anything (a fixed point, so
+//! `optimize` twice is `optimize` once). A pass that cannot prove a rewrite safe leaves the model as it
+//! is. The passes, in order:
+//!
+//! 1. [`Pass::SplitContextCopy`]: `COPY . <dir>` followed by dependency installs becomes a COPY of the
+//!    dependency manifests, the installs, then `COPY . <dir>` (the exact rule is on [`Pass::SplitContextCopy`]).
+//! 2. [`Pass::DropUnreachableStages`]: stages the target does not need are removed.
+//! 3. [`Pass::MergeAptUpdate`]: a RUN that only runs `apt-get update` joins the `apt-get install` RUN
+//!    right after it, with list cleanup; `apk update` followed by `apk add` becomes `apk add --no-cache`.
+//! 4. [`Pass::CacheMounts`] (only with [`Config::buildkit`]): package-manager caches become cache mounts.
+//! 5. [`Pass::MoveEarlier`]: a RUN that only makes directories or sets permissions moves before
+//!    the context COPYs just before it, when their paths are disjoint.
+//!
+//! "Behaviour" is the final filesystem and image config of the target, and whether the build succeeds,
+//! with one stated exception: package-manager caches and indexes (`/var/lib/apt/lists`, the apk index,
+//! pip's, npm's and Go's build caches) are not behaviour, since removing them is the point of passes 3
+//! and 4 and no program in the image reads them.
+//!
+//! ```
+//! use dockwright::passes::{optimize, Config, Pass};
+//! use dockwright::{Base, Image, Stage};
+//!
+//! let mut image = Image::new();
+//! image.stage(
+//!     Stage::new("app", Base::python("3.12").slim())
+//!         .workdir("/app")
+//!         .copy(["."], "./")
+//!         .run("pip install -r requirements.txt")
+//!         .cmd(["python", "app.py"]),
+//! );
+//! let mut dockerfile = image.to_model().unwrap();
+//! let config = Config::default().context_files(["app.py", "requirements.txt"]);
+//! let changes = optimize(&mut dockerfile, &config);
+//! assert_eq!(changes[0].pass, Pass::SplitContextCopy);
+//! assert_eq!(
+//!     dockwright::emit(&dockerfile),
+//!     "FROM python:3.12-slim AS app\nWORKDIR /app\nCOPY [\"requirements.txt\", \"./\"]\n\
+//!      RUN pip install -r requirements.txt\nCOPY [\".\", \"./\"]\nCMD [\"python\", \"app.py\"]\n"
+//! );
+//! ```
+
+mod apt;
+mod mounts;
+mod reorder;
+mod shell;
+mod split;
+mod unreachable;
+
+use std::fmt;
+
+use crate::analysis::{analyze, Analysis, Location};
+use crate::model::Dockerfile;
+
+/// What the passes may do, and the facts they need that the model does not hold.
+///
+/// ```
+/// use dockwright::passes::Config;
+///
+/// let config = Config::default();
+/// assert!(!config.buildkit && !config.link && config.target.is_none());
+/// assert!(config.manifests.iter().any(|m| m == "requirements*.txt"));
+/// assert!(config.context_files.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// The engine builds with BuildKit: cache mounts are allowed ([`Pass::CacheMounts`]).
+    pub buildkit: bool,
+    /// `COPY --link` is allowed (BuildKit with Dockerfile frontend 1.4 or later). No pass adds it yet:
+    /// proving that no earlier layer made a symlink on the destination path needs more than the
+    /// analysis knows.
+    pub link: bool,
+    /// The stage being built, by name; `None`: the last stage.
+    pub target: Option<String>,
+    /// Patterns (COPY source syntax, relative to the copied directory) of dependency manifests that
+    /// [`Pass::SplitContextCopy`] copies before the installs; a pattern ending in `/` names a directory.
+    pub manifests: Vec<String>,
+    /// The paths the build context sends (after `.dockerignore`), relative to the context root, `/`
+    /// separated. The core does no IO, so the caller lists them; with an empty list
+    /// [`Pass::SplitContextCopy`] only fires for installs that need no manifest.
+    pub context_files: Vec<String>,
+    /// Assume that the manifests name no other context file: no `-e .` or local paths inside
+    /// requirements files, no `replace` to a local directory in `go.mod`, no lifecycle script of the root
+    /// `package.json` that reads sources. When `false`, [`Pass::SplitContextCopy`] only moves installs
+    /// that read no manifest at all (system packages).
+    pub manifests_self_contained: bool,
+    /// Passes to skip.
+    pub disabled: Vec<Pass>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            buildkit: false,
+            link: false,
+            target: None,
+            manifests: DEFAULT_MANIFESTS.iter().map(|m| m.to_string()).collect(),
+            context_files: Vec::new(),
+            manifests_self_contained: true,
+            disabled: Vec::new(),
+        }
+    }
+}
+
+/// The manifest patterns [`Config::default`] uses.
+///
+/// ```
+/// assert!(dockwright::passes::DEFAULT_MANIFESTS.contains(&"go.sum"));
+/// ```
+pub const DEFAULT_MANIFESTS: &[&str] = &[
+    "requirements*.txt",
+    "constraints*.txt",
+    "pyproject.toml",
+    "poetry.lock",
+    "uv.lock",
+    "go.mod",
+    "go.sum",
+    "vendor/",
+    "wheels/",
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    ".npmrc",
+    ".yarnrc.yml",
+    "Cargo.toml",
+    "Cargo.lock",
+];
+
+impl Config {
+    /// Sets the context's file list.
+    ///
+    /// ```
+    /// use dockwright::passes::Config;
+    ///
+    /// assert_eq!(Config::default().context_files(["a.py"]).context_files, ["a.py"]);
+    /// ```
+    #[must_use]
+    pub fn context_files<I, S>(mut self, files: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.context_files = files.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Turns BuildKit features on or off: cache mounts and `COPY --link` together.
+    ///
+    /// ```
+    /// use dockwright::passes::Config;
+    ///
+    /// let config = Config::default().buildkit(true);
+    /// assert!(config.buildkit && config.link);
+    /// ```
+    #[must_use]
+    pub fn buildkit(mut self, on: bool) -> Self {
+        self.buildkit = on;
+        self.link = on;
+        self
+    }
+
+    /// Sets the target stage.
+    ///
+    /// ```
+    /// use dockwright::passes::Config;
+    ///
+    /// assert_eq!(Config::default().target("runtime").target.as_deref(), Some("runtime"));
+    /// ```
+    #[must_use]
+    pub fn target(mut self, stage: impl Into<String>) -> Self {
+        self.target = Some(stage.into());
+        self
+    }
+
+    /// Skips a pass.
+    ///
+    /// ```
+    /// use dockwright::passes::{Config, Pass};
+    ///
+    /// assert_eq!(Config::default().disable(Pass::MoveEarlier).disabled, [Pass::MoveEarlier]);
+    /// ```
+    #[must_use]
+    pub fn disable(mut self, pass: Pass) -> Self {
+        self.disabled.push(pass);
+        self
+    }
+
+    fn enabled(&self, pass: Pass) -> bool {
+        !self.disabled.contains(&pass)
+            && match pass {
+                Pass::CacheMounts => self.buildkit,
+                _ => true,
+            }
+    }
+}
+
+/// One optimizer pass.
+///
+/// ```
+/// use dockwright::passes::Pass;
+///
+/// assert_eq!(Pass::ALL[0], Pass::SplitContextCopy);
+/// assert_eq!(Pass::MergeAptUpdate.to_string(), "merge-apt-update");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Pass {
+    /// Split `COPY . <dir>` into manifests, installs, rest.
+    ///
+    /// The rule: the COPY reads the context root with no `--from`, `--exclude` or `--parents`, into a
+    /// known directory outside the system directories (`/usr`, `/etc`, `/var`, `/opt`, `/root`, `/go`,
+    /// `/tmp`, `/home`, ...). The instructions moved before the rest of the copy are those right after it
+    /// up to the last RUN that passes these checks, and at least one is a dependency install: RUNs without
+    /// context or stage mounts (shell form, default shell, known working
+    /// directory, simple commands only: no quotes, expansions, pipes or redirections), `ENV`, `ARG`,
+    /// `LABEL`, `EXPOSE`, comments. Each command's tool is on a list whose implicit reads are manifests:
+    /// `apt-get`/`apk`/`dnf`/`microdnf`/`yum` package operations, `pip install` (no `-e`),
+    /// `python -m venv|pip`, `npm ci`, `yarn install --frozen-lockfile`, `pnpm install --frozen-lockfile`,
+    /// `go mod download`, `poetry install --no-root`, `uv sync --no-install-project`, and `mkdir`,
+    /// `chown`, `chmod`, `ln`, `rm`, `touch`, `useradd`, `groupadd`, `adduser`, `addgroup`, `true`, `set`
+    /// (Cargo is not: `cargo fetch` needs the sources). Every path word is absolute outside the
+    /// directory or a manifest ([`Config::manifests`], or named by `-r`, `-c`, `--find-links`, which must
+    /// exist in [`Config::context_files`]); what the tools write implicitly (`node_modules/`, `.venv/`)
+    /// is absent from the context. The full copy then writes the same files last, so the final
+    /// filesystem is unchanged.
+    SplitContextCopy,
+    /// Drop stages the target does not need.
+    DropUnreachableStages,
+    /// Merge `apt-get update` with its install and cleanup.
+    MergeAptUpdate,
+    /// Cache mounts for package managers.
+    CacheMounts,
+    /// Move directory-making RUNs before context COPYs.
+    MoveEarlier,
+}
+
+impl Pass {
+    /// Every pass, in the order [`optimize`] runs them.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::passes::Pass::ALL.len(), 5);
+    /// ```
+    pub const ALL: [Pass; 5] = [
+        Pass::SplitContextCopy,
+        Pass::DropUnreachableStages,
+        Pass::MergeAptUpdate,
+        Pass::CacheMounts,
+        Pass::MoveEarlier,
+    ];
+
+    /// The pass's name, kebab-case.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::passes::Pass::CacheMounts.name(), "cache-mounts");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Pass::SplitContextCopy => "split-context-copy",
+            Pass::DropUnreachableStages => "drop-unreachable-stages",
+            Pass::MergeAptUpdate => "merge-apt-update",
+            Pass::CacheMounts => "cache-mounts",
+            Pass::MoveEarlier => "move-earlier",
+        }
+    }
+}
+
+impl fmt::Display for Pass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One change a pass made: which pass, where (stage and instruction index in the model as it was just
+/// before the change), and why, in words a user can read.
+///
+/// ```
+/// use dockwright::analysis::Location;
+/// use dockwright::passes::{Change, Pass};
+///
+/// let change = Change { pass: Pass::MoveEarlier, location: Location { stage: 1, instruction: 2 }, reason: "r".into() };
+/// assert_eq!(change.to_string(), "stage 1, instruction 2: move-earlier: r");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The pass.
+    pub pass: Pass,
+    /// Where.
+    pub location: Location,
+    /// Why, for a user.
+    pub reason: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "stage {}, instruction {}: {}: {}",
+            self.location.stage, self.location.instruction, self.pass, self.reason
+        )
+    }
+}
+
+/// Runs every enabled pass, in [`Pass::ALL`] order, until none changes anything; returns the changes in
+/// the order they were made. The result validates whenever the input does.
+///
+/// ```
+/// use dockwright::passes::{optimize, Config};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("unused", Base::alpine("3.19")).run("true"));
+/// image.stage(Stage::new("app", Base::alpine("3.19")).run("apk update").run("apk add curl"));
+/// let mut dockerfile = image.to_model().unwrap();
+/// let changes = optimize(&mut dockerfile, &Config::default());
+/// assert_eq!(changes.len(), 2);
+/// assert_eq!(dockwright::emit(&dockerfile), "FROM alpine:3.19 AS app\nRUN apk add --no-cache curl\n");
+/// let again = dockerfile.clone();
+/// assert!(optimize(&mut dockerfile, &Config::default()).is_empty());
+/// assert_eq!(dockerfile, again);
+/// ```
+pub fn optimize(dockerfile: &mut Dockerfile, config: &Config) -> Vec<Change> {
+    let mut changes = Vec::new();
+    // Every pass strictly shrinks a finite measure (see each pass); the bound is a safety net.
+    for _ in 0..64 {
+        let mut changed = false;
+        for pass in Pass::ALL {
+            if !config.enabled(pass) {
+                continue;
+            }
+            let analysis = analyze(dockerfile);
+            let made = run_pass(pass, dockerfile, &analysis, config);
+            changed |= !made.is_empty();
+            changes.extend(made);
+        }
+        if !changed {
+            break;
+        }
+    }
+    changes
+}
+
+fn run_pass(pass: Pass, dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Config) -> Vec<Change> {
+    match pass {
+        Pass::SplitContextCopy => split::run(dockerfile, analysis, config),
+        Pass::DropUnreachableStages => unreachable::run(dockerfile, analysis, config),
+        Pass::MergeAptUpdate => apt::run(dockerfile, analysis),
+        Pass::CacheMounts => mounts::run(dockerfile, analysis),
+        Pass::MoveEarlier => reorder::run(dockerfile, analysis),
+    }
+}
+
+/// A `.dockerignore` that sends only what the build reads: `*`, then `!<path>` for every context path a
+/// COPY, ADD or bind mount of a stage the default target needs reads, in order, without duplicates.
+/// When some step reads the whole context (`COPY . ...`), nothing can be ignored and the list is empty;
+/// when nothing is read, it is just `*`.
+///
+/// ```
+/// use dockwright::analysis::analyze;
+/// use dockwright::passes::dockerignore_allowlist;
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["./app.py"], "/app/").copy(["templates/"], "/app/templates/"));
+/// let lines = dockerignore_allowlist(&analyze(&image.to_model().unwrap()));
+/// assert_eq!(lines, ["*", "!app.py", "!templates"]);
+/// ```
+pub fn dockerignore_allowlist(analysis: &Analysis) -> Vec<String> {
+    let Some(target) = analysis.target() else { return Vec::new() };
+    let stages = analysis.reachable_from(target);
+    let mut lines = vec!["*".to_string()];
+    for step in analysis.steps().iter().filter(|step| stages.contains(&step.location.stage)) {
+        for read in &step.reads.context {
+            let path = shell::clean(&read.pattern);
+            if path.is_empty() {
+                return Vec::new();
+            }
+            let line = format!("!{path}");
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    lines
+}
+
+/// The location of a change, for passes.
+fn at(stage: usize, instruction: usize) -> Location {
+    Location { stage, instruction }
+}

@@ -1,0 +1,388 @@
+//! [`Pass::SplitContextCopy`](super::Pass::SplitContextCopy): `COPY . <dir>` followed by dependency
+//! installs becomes `COPY <manifests> <dir>/...`, the installs, then `COPY . <dir>`.
+//!
+//! The rule (conservative; every condition must hold, else nothing moves):
+//!
+//! - The COPY reads the context root (`.`), has no `--from`, `--exclude` or `--parents`, and its
+//!   destination `<dir>` resolves to a known absolute directory that is not `/` and does not overlap a
+//!   system directory (`/usr`, `/etc`, `/var`, `/lib*`, `/bin`, `/sbin`, `/opt`, `/root`, `/go`, `/tmp`,
+//!   `/home`, `/run`, `/dev`, `/proc`, `/sys`), where package managers write.
+//! - The instructions moved before the rest of the copy are the ones right after it, up to and including
+//!   the last RUN that passes these checks; they are RUNs without mounts other than cache and tmpfs, `ENV`, `ARG`, `LABEL`,
+//!   `EXPOSE` or comments. Each RUN is shell form with the default shell, has a known working directory,
+//!   and is a list of simple commands (see `shell.rs`) from a known set of tools whose implicit reads are
+//!   manifests: package managers installing named packages (`apt-get`, `apk`, `dnf`, `microdnf`, `yum`),
+//!   `pip install` without `-e`, `python -m venv|pip`, `npm ci`, `yarn install --frozen-lockfile|--immutable`,
+//!   `pnpm install --frozen-lockfile`, `go mod download`, `poetry install --no-root`,
+//!   `uv sync --no-install-project`, and `mkdir`, `chown`, `chmod`, `ln`, `rm`, `touch`, `useradd`,
+//!   `groupadd`, `adduser`, `addgroup`, `true`, `set`.
+//!   Cargo is not on the list: `cargo fetch` needs the crate's sources to exist.
+//! - Every word that names a path (contains `/`, or is a top-level name in the context) is an absolute
+//!   path outside `<dir>`, or resolves inside `<dir>` to a manifest: a context file matching
+//!   [`Config::manifests`](super::Config::manifests) or named explicitly (`-r deps.txt`,
+//!   `--find-links wheels/`); a named file missing from the context stops the pass.
+//! - What the tools write implicitly inside `<dir>` (`node_modules/`, `.venv/`) is absent from the
+//!   context, so the later full copy cannot overwrite it.
+//! - When the COPY has `--chown` by name, no moved RUN creates accounts (the copy needs the user to exist
+//!   where it was written, so the build result must not change from failure to success).
+//! - At least one moved RUN is a dependency install, and (unless
+//!   [`Config::manifests_self_contained`](super::Config::manifests_self_contained)) none of them reads a
+//!   manifest.
+//!
+//! The manifests copied are the files named explicitly plus those matching the patterns of
+//! [`Config::manifests`](super::Config::manifests) that belong to the tools used (pip: requirements and
+//! constraints files; npm, yarn, pnpm: `package.json`, their lockfile and rc files; Go: `go.mod`,
+//! `go.sum`, `vendor/`; poetry and uv: `pyproject.toml` and their lockfile).
+//! The manifest copies go right before the first moved RUN that reads a manifest (the RUNs before it
+//! touch nothing in `<dir>`). Then the installs see the same manifest files (copied with the same `--chown`, `--chmod` and
+//! `--link`), write nothing the full copy overwrites, and the full copy writes the same files last:
+//! the final filesystem is unchanged. After the split the full copy is followed by no movable install,
+//! so the pass does not fire again.
+
+use std::collections::BTreeMap;
+
+use super::shell::{self, Simple};
+use super::{at, Change, Config, Pass};
+use crate::analysis::{Analysis, ContextRead};
+use crate::model::{Copy, Dockerfile, Instruction, Line, Mount, Source};
+
+const SYSTEM: &[&str] = &[
+    "/usr", "/etc", "/var", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/opt", "/root", "/go", "/tmp",
+    "/home", "/run", "/dev", "/proc", "/sys",
+];
+
+const PIP: &[&str] = &["requirements*.txt", "constraints*.txt"];
+const NPM: &[&str] = &["package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"];
+const YARN: &[&str] = &["package.json", "yarn.lock", ".npmrc", ".yarnrc.yml"];
+const PNPM: &[&str] = &["package.json", "pnpm-lock.yaml", ".npmrc"];
+const GO: &[&str] = &["go.mod", "go.sum", "vendor/"];
+const POETRY: &[&str] = &["pyproject.toml", "poetry.lock"];
+const UV: &[&str] = &["pyproject.toml", "uv.lock"];
+
+pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Config) -> Vec<Change> {
+    for (stage_index, info) in analysis.stages().iter().enumerate() {
+        let stage = &dockerfile.stages[stage_index];
+        for (index, instruction) in stage.instructions.iter().enumerate() {
+            let Instruction::Copy(copy) = instruction else { continue };
+            let Some(plan) = plan(dockerfile, analysis, info.steps.as_slice(), stage_index, index, copy, config) else {
+                continue;
+            };
+            let reason = format!(
+                "copy {} before {} so that a source edit does not rerun {}",
+                if plan.manifests.is_empty() { "nothing".to_string() } else { plan.manifests.join(", ") },
+                if plan.moved_installs == 1 {
+                    "the install".to_string()
+                } else {
+                    format!("{} installs", plan.moved_installs)
+                },
+                if plan.moved_installs == 1 { "it" } else { "them" },
+            );
+            let stage = &mut dockerfile.stages[stage_index];
+            let full = stage.instructions.remove(index);
+            let moved: Vec<Instruction> = stage.instructions.drain(index..index + plan.moved).collect();
+            let mut replacement: Vec<Instruction> = moved[..plan.first_reader].to_vec();
+            replacement.extend(plan.copies);
+            replacement.extend_from_slice(&moved[plan.first_reader..]);
+            replacement.push(full);
+            stage.instructions.splice(index..index, replacement);
+            return vec![Change { pass: Pass::SplitContextCopy, location: at(stage_index, index), reason }];
+        }
+    }
+    Vec::new()
+}
+
+struct Plan {
+    /// The manifest COPYs to insert.
+    copies: Vec<Instruction>,
+    /// Manifest paths, for the reason.
+    manifests: Vec<String>,
+    /// How many instructions after the COPY move before it.
+    moved: usize,
+    moved_installs: usize,
+    /// Where among the moved instructions the manifest copies go.
+    first_reader: usize,
+}
+
+fn plan(
+    dockerfile: &Dockerfile,
+    analysis: &Analysis,
+    steps: &[usize],
+    stage_index: usize,
+    index: usize,
+    copy: &Copy,
+    config: &Config,
+) -> Option<Plan> {
+    let is_root = |s: &Source| matches!(s, Source::Path(p) if shell::clean(p.as_str()).is_empty());
+    if copy.from.is_some() || !copy.excludes.is_empty() || copy.parents || copy.sources.len() != 1 {
+        return None;
+    }
+    if !is_root(&copy.sources[0]) {
+        return None;
+    }
+    let step_of = |instruction: usize| {
+        steps.iter().map(|&s| &analysis.steps()[s]).find(|s| s.location.instruction == instruction)
+    };
+    let copy_step = step_of(index)?;
+    let dest = copy_step.writes.paths.first()?.clone();
+    if dest.contains('$') || dest == "/" || SYSTEM.iter().any(|system| shell::overlaps(&dest, system)) {
+        return None;
+    }
+    let context: Vec<String> = config.context_files.iter().map(|f| shell::clean(f)).collect();
+    let root = ContextRead { pattern: ".".into(), excludes: Vec::new() };
+    let mut needed: Vec<String> = Vec::new();
+    let mut reads_manifest = false;
+    let mut creates_accounts = false;
+    let mut ecosystems: Vec<&'static [&'static str]> = Vec::new();
+    let mut moved = 0;
+    let mut moved_installs = 0;
+    let mut pending = 0;
+    // The first moved instruction that reads a manifest: the manifest copies go right before it.
+    let mut first_reader: Option<usize> = None;
+    let instructions = &dockerfile.stages[stage_index].instructions;
+    for (offset, instruction) in instructions[index + 1..].iter().enumerate() {
+        match instruction {
+            Instruction::Env(_)
+            | Instruction::Arg(_)
+            | Instruction::Label(_)
+            | Instruction::Expose(_)
+            | Instruction::Comment(_) => {
+                pending += 1;
+                continue;
+            }
+            // Cache and tmpfs mounts read nothing from the context.
+            Instruction::Run(run)
+                if run.mounts.iter().all(|m| matches!(m, Mount::Cache { from: None, .. } | Mount::Tmpfs { .. })) =>
+            {
+                let step = step_of(index + 1 + offset)?;
+                let default_shell = step.key.as_ref()?.command.as_deref()?.starts_with(r#"["/bin/sh","-c","#);
+                let workdir = step.reads.workdir.clone().filter(|w| !w.contains('$'));
+                let (Some(commands), true, Some(workdir)) = (shell::commands(run), default_shell, workdir) else {
+                    break;
+                };
+                let Some(verdict) = classify(&commands, &workdir, &dest, &context, config) else { break };
+                creates_accounts |=
+                    commands.iter().any(|c| matches!(c.tool.as_str(), "useradd" | "adduser" | "groupadd" | "addgroup"));
+                if verdict.reads_manifest && first_reader.is_none() {
+                    first_reader = Some(pending);
+                }
+                pending += 1;
+                reads_manifest |= verdict.reads_manifest;
+                needed.extend(verdict.needs);
+                ecosystems.extend(verdict.ecosystems);
+                moved = pending;
+                moved_installs += usize::from(verdict.install);
+            }
+            _ => break,
+        }
+    }
+    if moved_installs == 0 || (reads_manifest && !config.manifests_self_contained) {
+        return None;
+    }
+    // `--chown` by name needs the user to exist: do not move account creation before the copy.
+    let named_owner =
+        copy.chown.as_ref().is_some_and(|c| c.as_str().split(':').any(|p| !p.bytes().all(|b| b.is_ascii_digit())));
+    if named_owner && creates_accounts {
+        return None;
+    }
+    // Every explicitly named file must exist; then add every manifest present at the copied root.
+    let mut files: Vec<String> = Vec::new();
+    for name in &needed {
+        let present: Vec<&String> =
+            context.iter().filter(|f| *f == name || f.starts_with(&format!("{name}/"))).collect();
+        if present.is_empty() {
+            return None;
+        }
+        files.push(name.clone());
+    }
+    if reads_manifest {
+        let wanted = |pattern: &String| ecosystems.iter().any(|e| e.contains(&pattern.as_str()));
+        for pattern in config.manifests.iter().filter(|p| wanted(p)) {
+            let read = ContextRead { pattern: pattern.clone(), excludes: Vec::new() };
+            for file in context.iter().filter(|f| read.covers(f, &[]) && root.covers(f, &[])) {
+                let entry = if pattern.ends_with('/') { shell::clean(pattern) } else { file.clone() };
+                if !files.contains(&entry) {
+                    files.push(entry);
+                }
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    // Group by parent directory: one COPY per directory; a directory manifest gets its own COPY.
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut dirs = Vec::new();
+    let base = {
+        let written = copy.dest.as_str();
+        if written.ends_with('/') {
+            written.to_string()
+        } else {
+            format!("{written}/")
+        }
+    };
+    let is_dir = |name: &String| context.iter().any(|f| f.starts_with(&format!("{name}/")));
+    for file in &files {
+        if is_dir(file) {
+            dirs.push(manifest_copy(copy, vec![format!("{file}/")], &format!("{base}{file}/"))?);
+        } else {
+            let parent = file.rsplit_once('/').map_or(String::new(), |(parent, _)| parent.to_string());
+            groups.entry(parent).or_default().push(file.clone());
+        }
+    }
+    let mut copies = Vec::new();
+    for (parent, names) in groups {
+        let dest = if parent.is_empty() { base.clone() } else { format!("{base}{parent}/") };
+        copies.push(manifest_copy(copy, names, &dest)?);
+    }
+    copies.extend(dirs);
+    Some(Plan { copies, manifests: files, moved, moved_installs, first_reader: first_reader.unwrap_or(0) })
+}
+
+fn manifest_copy(template: &Copy, sources: Vec<String>, dest: &str) -> Option<Instruction> {
+    let mut copy = template.clone();
+    copy.sources = sources.iter().map(|s| Source::literal(s).ok()).collect::<Option<_>>()?;
+    copy.dest = Line::new(dest).ok()?;
+    Some(Instruction::Copy(copy))
+}
+
+struct Verdict {
+    install: bool,
+    /// The manifest patterns of the tools used.
+    ecosystems: Vec<&'static [&'static str]>,
+    reads_manifest: bool,
+    /// Context paths named explicitly (relative to the copied root).
+    needs: Vec<String>,
+}
+
+/// Whether a RUN's simple commands may run before the full copy; `None` when not provably.
+fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], config: &Config) -> Option<Verdict> {
+    let mut verdict = Verdict { install: false, ecosystems: Vec::new(), reads_manifest: false, needs: Vec::new() };
+    let in_context = |relative: &str| context.iter().any(|f| f == relative || f.starts_with(&format!("{relative}/")));
+    for command in commands {
+        let args: Vec<&str> = command.args.iter().map(String::as_str).collect();
+        let sub = args.iter().find(|a| !a.starts_with('-')).copied().unwrap_or_default();
+        let has = |flag: &str| args.iter().any(|a| *a == flag || a.starts_with(&format!("{flag}=")));
+        // (install, implicit manifest read, implicit writes inside the working directory)
+        let ecosystem: &'static [&'static str] = match command.tool.as_str() {
+            tool if shell::is_pip(tool) || shell::is_python(tool) => PIP,
+            "npm" => NPM,
+            "yarn" => YARN,
+            "pnpm" => PNPM,
+            "go" => GO,
+            "poetry" => POETRY,
+            "uv" => UV,
+            _ => &[],
+        };
+        verdict.ecosystems.push(ecosystem);
+        let (install, implicit, writes): (bool, bool, &[&str]) = match command.tool.as_str() {
+            "apt-get" | "apt" | "dnf" | "microdnf" | "yum" => {
+                match sub {
+                    "update" | "install" | "upgrade" | "dist-upgrade" | "clean" | "autoremove" | "remove" | "purge"
+                    | "makecache" => {}
+                    _ => return None,
+                }
+                (matches!(sub, "install" | "upgrade" | "dist-upgrade"), false, &[])
+            }
+            "apk" => {
+                if !matches!(sub, "add" | "update" | "upgrade" | "del") {
+                    return None;
+                }
+                (matches!(sub, "add" | "upgrade"), false, &[])
+            }
+            tool if shell::is_pip(tool) => {
+                if sub != "install" || has("-e") || has("--editable") {
+                    return None;
+                }
+                (true, false, &[])
+            }
+            tool if shell::is_python(tool) => match args.as_slice() {
+                ["-m", "venv", ..] => (false, false, &[]),
+                ["-m", "pip", "install", rest @ ..]
+                    if !rest.iter().any(|a| a.starts_with("-e") || *a == "--editable") =>
+                {
+                    (true, false, &[])
+                }
+                _ => return None,
+            },
+            "npm" if sub == "ci" => (true, true, &["node_modules"]),
+            "yarn" if sub == "install" && (has("--frozen-lockfile") || has("--immutable")) => {
+                (true, true, &["node_modules", ".yarn"])
+            }
+            "pnpm" if sub == "install" && has("--frozen-lockfile") => (true, true, &["node_modules"]),
+            "go" if args.first() == Some(&"mod") && args.get(1) == Some(&"download") => (true, true, &[]),
+            "poetry" if sub == "install" && has("--no-root") => (true, true, &[".venv"]),
+            "uv" if sub == "sync" && has("--no-install-project") => (true, true, &[".venv"]),
+            "mkdir" | "chown" | "chmod" | "ln" | "rm" | "touch" | "useradd" | "groupadd" | "adduser" | "addgroup"
+            | "true" | "set" => (false, false, &[]),
+            _ => return None,
+        };
+        // Package managers and npm-like tools with positional packages would edit the manifests.
+        if implicit && args.iter().filter(|a| !a.starts_with('-')).count() > 1 + usize::from(command.tool == "go") {
+            return None;
+        }
+        if implicit {
+            if workdir != dest {
+                return None;
+            }
+            verdict.reads_manifest = true;
+        }
+        for written in writes {
+            if in_context(written) {
+                return None;
+            }
+        }
+        verdict.install |= install;
+        // Every path-like word: flags carry theirs after `=`.
+        for arg in &args {
+            let word = if arg.starts_with('-') {
+                match arg.split_once('=') {
+                    Some((_, value)) => value,
+                    None => continue,
+                }
+            } else {
+                arg
+            };
+            let resolved = if word.starts_with('/') {
+                shell::absolute(word)
+            } else {
+                shell::absolute(&format!("{workdir}/{word}"))
+            };
+            let relative_to_dest =
+                if shell::within(&resolved, dest) { Some(shell::clean(&resolved[dest.len()..])) } else { None };
+            let looks_like_path = word.contains('/')
+                || word.starts_with('.')
+                || in_context(&shell::clean(word))
+                || is_manifest_argument(&args, arg);
+            if !looks_like_path {
+                continue;
+            }
+            match relative_to_dest {
+                None if word.starts_with('/') => {}
+                None => return None,
+                Some(relative) => {
+                    if relative.is_empty() || relative.contains(['*', '?', '[']) {
+                        return None;
+                    }
+                    let manifest = config
+                        .manifests
+                        .iter()
+                        .any(|m| ContextRead { pattern: m.clone(), excludes: Vec::new() }.covers(&relative, &[]));
+                    if !manifest && !is_manifest_argument(&args, arg) {
+                        return None;
+                    }
+                    verdict.reads_manifest = true;
+                    verdict.needs.push(relative);
+                }
+            }
+        }
+    }
+    Some(verdict)
+}
+
+/// Whether `arg` is the value of a pip option that names a requirements, constraints or wheel location.
+fn is_manifest_argument(args: &[&str], arg: &str) -> bool {
+    const OPTIONS: &[&str] = &["-r", "--requirement", "-c", "--constraint", "-f", "--find-links"];
+    if let Some((flag, _)) = arg.split_once('=') {
+        return OPTIONS.contains(&flag);
+    }
+    args.windows(2).any(|pair| pair[1] == arg && OPTIONS.contains(&pair[0]))
+}

@@ -1,0 +1,807 @@
+//! Optimizer passes: each pass on small models (emitted before/after text), idempotence, validity and
+//! behaviour preservation as properties, and the seed examples' naive variants optimized.
+//!
+//! Behaviour is compared with a symbolic model of each reachable stage ([`effects`]): the final map
+//! of files written by COPY/ADD (context sources expanded over a concrete context file list, last writer
+//! wins), the ordered list of commands RUN executes with their user, working directory and environment,
+//! and the final image config.
+
+// Each example brings its own copy of `dsl-examples/support/mod.rs`; only `images()` is used here.
+#![allow(clippy::duplicate_mod)]
+
+#[path = "../dsl-examples/appos.rs"]
+#[allow(dead_code)]
+mod appos;
+#[path = "../dsl-examples/emorobcare.rs"]
+#[allow(dead_code)]
+mod emorobcare;
+#[path = "../dsl-examples/personal_assistant.rs"]
+#[allow(dead_code)]
+mod personal_assistant;
+#[path = "../dsl-examples/spec_editor.rs"]
+#[allow(dead_code)]
+mod spec_editor;
+#[path = "support/strategies.rs"]
+mod strategies;
+#[path = "../dsl-examples/whoseonfirst.rs"]
+#[allow(dead_code)]
+mod whoseonfirst;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use dockwright::analysis::{
+    analyze, cache_impact, expected_rebuild_cost, ChangeModel, ChangeSet, ContextRead, StageBase,
+};
+use dockwright::model::{self, Command, Dockerfile, FromInstruction, Instruction, Mount, Source};
+use dockwright::passes::{dockerignore_allowlist, optimize, Config, Pass};
+use dockwright::{Base, Copy, Image, Run, Stage, Value};
+use pretty_assertions::assert_eq;
+use proptest::prelude::*;
+
+// ------------------------------------------------------------------------------------------------
+// Helpers: one per boundary.
+
+fn model(image: &Image) -> Dockerfile {
+    image.to_model().unwrap_or_else(|errors| panic!("invalid image: {errors}"))
+}
+
+/// Optimizes `before`, checks the emitted text and the passes that fired, then checks the properties
+/// every optimization must have on this input too.
+fn check(before: &Dockerfile, config: &Config, expected: &str, passes: &[Pass]) {
+    let mut after = before.clone();
+    let changes = optimize(&mut after, config);
+    assert_eq!(dockwright::emit(&after), expected, "changes: {changes:#?}");
+    assert_eq!(changes.iter().map(|c| c.pass).collect::<Vec<_>>(), passes);
+    for change in &changes {
+        assert!(!change.reason.is_empty());
+    }
+    properties(before, config).unwrap();
+}
+
+/// Idempotence, validity and behaviour preservation for one input.
+fn properties(before: &Dockerfile, config: &Config) -> Result<(), String> {
+    let mut once = before.clone();
+    optimize(&mut once, config);
+    let mut twice = once.clone();
+    let again = optimize(&mut twice, config);
+    if !again.is_empty() || twice != once {
+        return Err(format!("not idempotent: second run made {again:#?}"));
+    }
+    if before.validate().is_ok() {
+        once.validate().map_err(|e| format!("optimized model does not validate: {e}"))?;
+    }
+    let _ = dockwright::emit(&once);
+    let context = &config.context_files;
+    let (b, a) = (effects(before, config, context), effects(&once, config, context));
+    if b != a {
+        return Err(format!("behaviour changed:\n{}\nvs\n{}", dockwright::emit(before), dockwright::emit(&once)));
+    }
+    Ok(())
+}
+
+/// The symbolic effects of the stages the target needs, by stage name.
+#[derive(Debug, PartialEq)]
+struct StageEffects {
+    /// Final file map: destination → source content id, for COPY/ADD writes.
+    files: BTreeMap<String, String>,
+    /// Commands run, in order, with user, working directory and the environment in scope.
+    runs: Vec<String>,
+    /// Accounts created, sorted (moved independently of other steps).
+    accounts: Vec<String>,
+    /// Final config instructions (ENV, USER, WORKDIR, CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK, LABEL ...).
+    config: Vec<String>,
+}
+
+fn effects(dockerfile: &Dockerfile, config: &Config, context: &[String]) -> BTreeMap<String, StageEffects> {
+    let analysis = analyze(dockerfile);
+    let Some(target) = config.target.as_deref().and_then(|t| analysis.stage_index(t)).or(analysis.target()) else {
+        return BTreeMap::new();
+    };
+    let mut out = BTreeMap::new();
+    for stage in analysis.reachable_from(target) {
+        let info = &analysis.stages()[stage];
+        let name = info.name.clone().unwrap_or_else(|| format!("#{stage}"));
+        let mut fx =
+            StageEffects { files: BTreeMap::new(), runs: Vec::new(), accounts: Vec::new(), config: Vec::new() };
+        for &index in &info.steps {
+            let step = &analysis.steps()[index];
+            let instruction = &dockerfile.stages[stage].instructions[step.location.instruction];
+            match instruction {
+                Instruction::Copy(copy) => {
+                    let flags = format!("{:?} {:?} {:?}", copy.from, copy.chown, copy.chmod);
+                    let into_root = copy.sources.len() == 1
+                        && matches!(&copy.sources[0], Source::Path(p) if p.as_str().trim_start_matches("./").trim_matches('/').is_empty() || p.as_str() == ".");
+                    let dest = step.writes.paths.first().cloned().unwrap_or_default();
+                    if copy.from.is_none() && step.writes.paths.len() == copy.sources.len() && !into_root {
+                        // Expand each context source over the context files.
+                        for (source, written) in copy.sources.iter().zip(&step.writes.paths) {
+                            let Source::Path(pattern) = source else {
+                                fx.files.insert(written.clone(), format!("inline {flags}"));
+                                continue;
+                            };
+                            expand(&mut fx.files, pattern.as_str(), written, context, &copy.excludes, &flags);
+                        }
+                    } else if copy.from.is_none() && into_root {
+                        expand(&mut fx.files, ".", &dest, context, &copy.excludes, &flags);
+                    } else {
+                        fx.files.insert(format!("{dest} <- {:?}", copy.sources), flags);
+                    }
+                }
+                Instruction::Add(add) => {
+                    fx.files.insert(format!("{:?}", step.writes.paths), format!("{:?}", add));
+                }
+                Instruction::Run(run) => {
+                    let mut run = run.clone();
+                    // Cache mounts and pip's --no-cache-dir only decide where caches go (not behaviour).
+                    run.mounts.retain(|m| !matches!(m, Mount::Cache { from: None, .. }));
+                    let text = match &run.command {
+                        Command::Shell(script) => script.shell_text(),
+                        other => format!("{other:?}"),
+                    };
+                    // Directory setup reads only the variables that pick or configure the binaries.
+                    let setup = ["mkdir ", "chown ", "chmod ", "ln ", "touch "];
+                    let only_setup = text.split("&&").all(|c| setup.iter().any(|t| c.trim().starts_with(t)));
+                    let sensitive = |name: &str| {
+                        matches!(name, "PATH" | "IFS" | "ENV" | "BASH_ENV" | "POSIXLY_CORRECT" | "TMPDIR")
+                            || name.starts_with("LD_")
+                    };
+                    let env: Vec<String> = step
+                        .scope
+                        .iter()
+                        .filter(|v| !only_setup || sensitive(&v.name))
+                        .map(|v| format!("{}={:?}", v.name, v.value))
+                        .collect();
+                    for command in text.split("&&") {
+                        let command: Vec<&str> =
+                            command.split_whitespace().filter(|w| *w != "--no-cache-dir").collect();
+                        let command = command.join(" ").replace("apk add --no-cache", "apk add");
+                        // Accounts are their own effect (the user database), independent of package
+                        // installs into a virtual environment and of files copied elsewhere.
+                        if ["groupadd ", "useradd ", "addgroup ", "adduser "].iter().any(|t| command.starts_with(t)) {
+                            fx.accounts.push(command);
+                            continue;
+                        }
+                        // Package indexes are not behaviour: their refresh and cleanup are left out.
+                        if command == "rm -rf /var/lib/apt/lists/*" || command == "apk update" {
+                            continue;
+                        }
+                        fx.runs.push(format!(
+                            "{command} | mounts={:?} net={:?} sec={:?} user={:?} cwd={:?} env={env:?}",
+                            run.mounts, run.network, run.security, step.reads.user, step.reads.workdir
+                        ));
+                    }
+                }
+                Instruction::Comment(_) => {}
+                other => fx.config.push(format!("{other:?}")),
+            }
+        }
+        fx.accounts.sort();
+        out.insert(name, fx);
+    }
+    out
+}
+
+/// Writes every context file a COPY source covers into the file map.
+fn expand(
+    files: &mut BTreeMap<String, String>,
+    pattern: &str,
+    written: &str,
+    context: &[String],
+    excludes: &[dockwright::Pattern],
+    flags: &str,
+) {
+    let read = ContextRead {
+        pattern: pattern.to_string(),
+        excludes: excludes.iter().map(|e| e.as_str().to_string()).collect(),
+    };
+    let base = pattern.trim_start_matches("./").trim_end_matches('/');
+    let base = if base == "." { "" } else { base };
+    let mut any = false;
+    for file in context.iter().filter(|f| read.covers(f, &[])) {
+        any = true;
+        // A file the source names itself lands at `written`.
+        let relative =
+            if base.is_empty() { file.as_str() } else { file.strip_prefix(&format!("{base}/")).unwrap_or_default() };
+        let dest = if relative.is_empty() { written.to_string() } else { format!("{written}/{relative}") };
+        files.insert(dest, format!("ctx:{file} {flags}"));
+    }
+    if !any {
+        files.insert(format!("{written} <- {pattern}"), flags.to_string());
+    }
+}
+
+fn config(files: &[&str]) -> Config {
+    Config::default().context_files(files.iter().copied())
+}
+
+// ------------------------------------------------------------------------------------------------
+// Pass 1: split `COPY . <dir>`.
+
+#[test]
+fn split_python_requirements() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::python("3.12").slim())
+            .workdir("/app")
+            .copy(["."], "./")
+            .run("python -m venv /opt/venv")
+            .run("/opt/venv/bin/pip install --no-cache-dir -r requirements.txt")
+            .run("python -m compileall .")
+            .cmd(["python", "app.py"]),
+    );
+    check(
+        &model(&image),
+        &config(&["app.py", "requirements.txt", "requirements-dev.txt", "src/x.py", "README.md"]),
+        "FROM python:3.12-slim AS app\n\
+         WORKDIR /app\n\
+         RUN python -m venv /opt/venv\n\
+         COPY [\"requirements-dev.txt\", \"requirements.txt\", \"./\"]\n\
+         RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt\n\
+         COPY [\".\", \"./\"]\n\
+         RUN python -m compileall .\n\
+         CMD [\"python\", \"app.py\"]\n",
+        &[Pass::SplitContextCopy],
+    );
+}
+
+#[test]
+fn split_go_node_and_nested_manifests() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("build", Base::golang("1.22").alpine())
+            .workdir("/src")
+            .copy_with(Copy::new(["."], "/src").chown("10001:10001"))
+            .run("go mod download")
+            .run("go build -o /out/app ."),
+    );
+    check(
+        &model(&image),
+        &config(&["go.mod", "go.sum", "main.go", "vendor/modules.txt", "vendor/x/y.go"]),
+        "FROM golang:1.22-alpine AS build\n\
+         WORKDIR /src\n\
+         COPY --chown=10001:10001 [\"go.mod\", \"go.sum\", \"/src/\"]\n\
+         COPY --chown=10001:10001 [\"vendor/\", \"/src/vendor/\"]\n\
+         RUN go mod download\n\
+         COPY --chown=10001:10001 [\".\", \"/src\"]\n\
+         RUN go build -o /out/app .\n",
+        &[Pass::SplitContextCopy],
+    );
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("web", Base::node("20").slim())
+            .workdir("/web")
+            .copy(["."], "./")
+            .run("npm ci --no-audit")
+            .run("npm run build"),
+    );
+    check(
+        &model(&image),
+        &config(&["package.json", "package-lock.json", "src/App.tsx"]),
+        "FROM node:20-slim AS web\n\
+         WORKDIR /web\n\
+         COPY [\"package-lock.json\", \"package.json\", \"./\"]\n\
+         RUN npm ci --no-audit\n\
+         COPY [\".\", \"./\"]\n\
+         RUN npm run build\n",
+        &[Pass::SplitContextCopy],
+    );
+}
+
+#[test]
+fn split_refuses_what_it_cannot_prove() {
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        // Installs the project itself: reads everything.
+        ("pip install .", vec!["pyproject.toml", "app.py"]),
+        ("pip install -e .", vec!["pyproject.toml", "app.py"]),
+        // A named requirements file that is not in the context.
+        ("pip install -r missing.txt", vec!["app.py"]),
+        // Reads a source file.
+        ("pip install -r requirements.txt && python setup.py build", vec!["requirements.txt"]),
+        // Opaque shell.
+        ("pip install -r requirements.txt > /dev/null", vec!["requirements.txt"]),
+        ("pip install -r \"$REQS\"", vec!["requirements.txt"]),
+        // npm would write node_modules/ that the full copy overwrites.
+        ("npm ci", vec!["package.json", "node_modules/x/index.js"]),
+        // npm install edits the lockfile.
+        ("npm install", vec!["package.json"]),
+        ("npm ci left-pad", vec!["package.json"]),
+        // Cargo needs sources.
+        ("cargo fetch", vec!["Cargo.toml", "Cargo.lock", "src/main.rs"]),
+        // Writes into the copied directory.
+        ("pip install -r requirements.txt --target ./deps", vec!["requirements.txt", "deps/x"]),
+    ];
+    for (command, files) in cases {
+        let mut image = Image::new();
+        image.stage(Stage::new("app", Base::python("3.12").slim()).workdir("/app").copy(["."], "./").run(command));
+        let before = model(&image);
+        let mut after = before.clone();
+        let changes = optimize(&mut after, &config(&files));
+        assert_eq!(changes, [], "{command}");
+        assert_eq!(after, before, "{command}");
+    }
+    // A system directory as destination, and an unknown working directory.
+    for (workdir, dest) in [("/usr/src/app", "./"), ("/app", "/opt/app/")] {
+        let mut image = Image::new();
+        image.stage(
+            Stage::new("app", Base::python("3.12").slim())
+                .workdir(workdir)
+                .copy(["."], dest)
+                .run("pip install -r requirements.txt"),
+        );
+        let mut after = model(&image);
+        assert_eq!(optimize(&mut after, &config(&["requirements.txt"])), [], "{dest}");
+    }
+    // `--chown` by name before the user exists must keep failing the same way.
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::python("3.12").slim())
+            .workdir("/app")
+            .copy_with(Copy::new(["."], "./").chown("app"))
+            .run("apt-get update  && apt-get install -y curl")
+            .run("useradd app"),
+    );
+    let mut after = model(&image);
+    assert_eq!(optimize(&mut after, &config(&["app.py"])), []);
+    // Manifests that might name other files are only trusted when the config says so.
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::python("3.12").slim()).workdir("/app").copy(["."], "./").run("pip install -r r.txt"),
+    );
+    let mut strict = config(&["r.txt"]);
+    strict.manifests_self_contained = false;
+    let mut after = model(&image);
+    assert_eq!(optimize(&mut after, &strict), []);
+}
+
+#[test]
+fn split_moves_system_package_installs_without_manifests() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::debian("12-slim"))
+            .workdir("/app")
+            .copy(["."], "./")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .run("apt-get update  && apt-get install -y --no-install-recommends curl  && rm -rf /var/lib/apt/lists/*")
+            .run("./build.sh"),
+    );
+    let mut strict = config(&["build.sh", "src/a.c"]);
+    strict.manifests_self_contained = false;
+    check(
+        &model(&image),
+        &strict,
+        "FROM debian:12-slim AS app\n\
+         WORKDIR /app\n\
+         ENV DEBIAN_FRONTEND=noninteractive\n\
+         RUN apt-get update  && apt-get install -y --no-install-recommends curl  && rm -rf /var/lib/apt/lists/*\n\
+         COPY [\".\", \"./\"]\n\
+         RUN ./build.sh\n",
+        &[Pass::SplitContextCopy],
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Pass 2: unreachable stages.
+
+#[test]
+fn drop_unreachable_stages() {
+    let mut image = Image::new();
+    let deps = image.stage(Stage::new("deps", Base::alpine("3.19")).run("apk add --no-cache curl"));
+    image.stage(Stage::new("docs", Base::alpine("3.19")).run("true"));
+    let app = image.stage(Stage::new("app", &deps).cmd(["curl"]));
+    image.stage(Stage::new("test", &app).run("true"));
+    let dockerfile = model(&image);
+    check(
+        &dockerfile,
+        &Config::default(),
+        "FROM alpine:3.19 AS deps\nRUN apk add --no-cache curl\n\nFROM deps AS app\nCMD [\"curl\"]\n\n\
+         FROM app AS test\nRUN true\n",
+        &[Pass::DropUnreachableStages],
+    );
+    check(
+        &dockerfile,
+        &Config::default().target("app"),
+        "FROM alpine:3.19 AS deps\nRUN apk add --no-cache curl\n\nFROM deps AS app\nCMD [\"curl\"]\n",
+        &[Pass::DropUnreachableStages, Pass::DropUnreachableStages],
+    );
+    // An unknown target changes nothing.
+    let mut after = dockerfile.clone();
+    assert_eq!(optimize(&mut after, &Config::default().target("nope").disable(Pass::SplitContextCopy)), []);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Pass 3: apt/apk update merged with the install.
+
+#[test]
+fn merge_apt_update_and_apk_update() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::debian("12-slim"))
+            .run("apt-get update")
+            .run("apt-get install -y --no-install-recommends curl ca-certificates")
+            .run("apt-get update")
+            .run(Run::sh("apt-get install -y git").network_none()),
+    );
+    check(
+        &model(&image),
+        &Config::default(),
+        "FROM debian:12-slim AS app\n\
+         RUN apt-get update \\\n && apt-get install -y --no-install-recommends curl ca-certificates \\\n && rm -rf /var/lib/apt/lists/*\n\
+         RUN apt-get update\n\
+         RUN --network=none apt-get install -y git\n",
+        &[Pass::MergeAptUpdate],
+    );
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::alpine("3.19")).run("apk update").run("apk add curl  && apk add git"));
+    check(
+        &model(&image),
+        &Config::default(),
+        "FROM alpine:3.19 AS app\nRUN apk add --no-cache curl \\\n && apk add git\n",
+        &[Pass::MergeAptUpdate],
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Pass 4: cache mounts.
+
+#[test]
+fn cache_mounts_only_with_buildkit() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::python("3.12").slim())
+            .run("pip install --no-cache-dir -r /tmp/requirements.txt")
+            .run("npm ci")
+            .user("10001")
+            .run("pip install flask"),
+    );
+    let dockerfile = model(&image);
+    check(
+        &dockerfile,
+        &Config::default().buildkit(true),
+        "FROM python:3.12-slim AS app\n\
+         RUN --mount=type=cache,target=/root/.cache/pip pip install -r /tmp/requirements.txt\n\
+         RUN --mount=type=cache,target=/root/.npm npm ci\n\
+         USER 10001\n\
+         RUN pip install flask\n",
+        &[Pass::CacheMounts, Pass::CacheMounts],
+    );
+    let mut after = dockerfile.clone();
+    assert_eq!(optimize(&mut after, &Config::default()), []);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Pass 5: moving steps earlier.
+
+#[test]
+fn move_mkdir_before_source_copies() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::python("3.12").slim())
+            .workdir("/app")
+            .run("pip install -r /tmp/r.txt")
+            .copy(["alembic/"], "./alembic/")
+            .copy(["src/"], "./src/")
+            .run("mkdir -p /app/data /app/logs  && chown 10001:10001 /app/data /app/logs")
+            .run("mkdir -p /app/src/cache")
+            .user("10001"),
+    );
+    check(
+        &model(&image),
+        &Config::default(),
+        "FROM python:3.12-slim AS app\n\
+         WORKDIR /app\n\
+         RUN pip install -r /tmp/r.txt\n\
+         RUN mkdir -p /app/data /app/logs  && chown 10001:10001 /app/data /app/logs\n\
+         COPY [\"alembic/\", \"./alembic/\"]\n\
+         COPY [\"src/\", \"./src/\"]\n\
+         RUN mkdir -p /app/src/cache\n\
+         USER 10001\n",
+        &[Pass::MoveEarlier],
+    );
+    // Past ENV that no directory tool reads, as in whoseonfirst; never past ENV PATH.
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::python("3.12").slim())
+            .workdir("/app")
+            .copy_with(Copy::new(["src/"], "./src/").chown("10001:10001"))
+            .env("DATABASE_URL", "sqlite:////app/data/db")
+            .run(Run::steps(["mkdir -p /app/data", "chown 10001:10001 /app/data"]))
+            .env("PATH", "/opt/bin:/usr/bin:/bin")
+            .copy(["conf/"], "./conf/")
+            .run("mkdir -p /app/logs"),
+    );
+    check(
+        &model(&image),
+        &Config::default(),
+        "FROM python:3.12-slim AS app\n\
+         WORKDIR /app\n\
+         RUN mkdir -p /app/data \\\n && chown 10001:10001 /app/data\n\
+         COPY --chown=10001:10001 [\"src/\", \"./src/\"]\n\
+         ENV DATABASE_URL=sqlite:////app/data/db\n\
+         ENV PATH=/opt/bin:/usr/bin:/bin\n\
+         RUN mkdir -p /app/logs\n\
+         COPY [\"conf/\", \"./conf/\"]\n",
+        &[Pass::MoveEarlier, Pass::MoveEarlier],
+    );
+    // A COPY that creates a parent the RUN also creates (not the working directory) blocks the move,
+    // and so does `--chown` by name.
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::python("3.12").slim())
+            .workdir("/app")
+            .copy(["conf/"], "/srv/conf/")
+            .run("mkdir -p /srv/data")
+            .copy_with(Copy::new(["src/"], "./src/").chown("app"))
+            .run("mkdir -p /app/data"),
+    );
+    let mut after = model(&image);
+    assert_eq!(optimize(&mut after, &Config::default()), []);
+}
+
+// ------------------------------------------------------------------------------------------------
+// .dockerignore allowlist.
+
+#[test]
+fn dockerignore_from_what_is_read() {
+    let (_, image) = spec_editor::images().remove(0);
+    let lines = dockerignore_allowlist(&analyze(&model(&image)));
+    assert_eq!(lines, ["*", "!requirements.txt", "!vendor/wheels", "!app.py", "!templates"]);
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::alpine("3.19")).copy(["."], "/app/"));
+    assert_eq!(dockerignore_allowlist(&analyze(&model(&image))), Vec::<String>::new());
+}
+
+// ------------------------------------------------------------------------------------------------
+// Properties.
+
+/// Realistic instructions, so the passes fire often.
+fn realistic_instruction() -> impl Strategy<Value = Instruction> {
+    let run = |text: &'static str| Instruction::Run(model::Run::new(Command::shell(text).unwrap()));
+    let copy = |src: &'static str, dest: &'static str| {
+        Instruction::Copy(model::Copy::new(vec![Source::path(src).unwrap()], dockwright::Line::new(dest).unwrap()))
+    };
+    prop::sample::select(vec![
+        Instruction::Workdir(model::Workdir { path: Value::literal("/app").unwrap() }),
+        Instruction::Workdir(model::Workdir { path: Value::literal("/srv").unwrap() }),
+        copy(".", "./"),
+        copy(".", "/app"),
+        copy("src/", "./src/"),
+        copy("requirements.txt", "./"),
+        copy("package.json", "/app/"),
+        run("apt-get update"),
+        run("apt-get install -y curl"),
+        run("apk update"),
+        run("apk add git"),
+        run("pip install --no-cache-dir -r requirements.txt"),
+        run("/opt/venv/bin/pip install -r requirements.txt"),
+        run("python -m venv /opt/venv"),
+        run("npm ci"),
+        run("npm run build"),
+        run("go mod download"),
+        run("go build -o /out/app ."),
+        run("mkdir -p /app/data  && chown 10001:10001 /app/data"),
+        run("mkdir -p /app/src/x"),
+        run("mkdir -p data"),
+        run("python app.py"),
+        Instruction::User(model::User { user: dockwright::UserSpec::new("10001").unwrap() }),
+        Instruction::Env({
+            let mut env = model::Env::default();
+            env.vars.insert(dockwright::VarName::new("A").unwrap(), Value::literal("1").unwrap());
+            env
+        }),
+        Instruction::Cmd(model::Cmd { command: Command::exec(["python", "app.py"]).unwrap() }),
+    ])
+}
+
+fn realistic() -> impl Strategy<Value = (Dockerfile, Config)> {
+    let stages = prop::collection::vec(prop::collection::vec(realistic_instruction(), 0..10), 1..4);
+    let files = prop::sample::subsequence(
+        vec!["app.py", "requirements.txt", "package.json", "package-lock.json", "go.mod", "src/main.py", "data/x"],
+        0..7,
+    );
+    (stages, files, any::<bool>(), any::<bool>()).prop_map(|(stages, files, buildkit, trusting)| {
+        let mut dockerfile = Dockerfile::default();
+        for (index, instructions) in stages.into_iter().enumerate() {
+            let mut stage = model::Stage::new(FromInstruction {
+                platform: None,
+                base: model::BaseImage::Image(dockwright::ImageRef::parse("python:3.12-slim").unwrap()),
+                name: Some(dockwright::StageName::new(format!("s{index}")).unwrap()),
+            });
+            stage.instructions = instructions;
+            dockerfile.stages.push(stage);
+        }
+        let mut config = Config::default().context_files(files).buildkit(buildkit);
+        config.manifests_self_contained = trusting;
+        (dockerfile, config)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn realistic_models_keep_behaviour_and_are_idempotent((dockerfile, config) in realistic()) {
+        if let Err(message) = properties(&dockerfile, &config) {
+            prop_assert!(false, "{}", message);
+        }
+    }
+
+    #[test]
+    fn random_models_keep_behaviour_and_are_idempotent(dockerfile in strategies::dockerfile(), buildkit in any::<bool>()) {
+        let config = Config::default().buildkit(buildkit).context_files(["a", "requirements.txt", "src/x"]);
+        if let Err(message) = properties(&dockerfile, &config) {
+            prop_assert!(false, "{}", message);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The seed examples: naive variants optimized.
+
+fn images() -> Vec<(&'static str, &'static str, Image)> {
+    let mut all = Vec::new();
+    for (example, images) in [
+        ("spec-editor", spec_editor::images()),
+        ("whoseonfirst", whoseonfirst::images()),
+        ("emorobcare", emorobcare::images()),
+        ("appos", appos::images()),
+        ("personal-assistant", personal_assistant::images()),
+    ] {
+        all.extend(images.into_iter().map(|(service, image)| (example, service, image)));
+    }
+    all
+}
+
+/// The same service written naively, exactly as `tests/analysis.rs` builds it: one stage from the
+/// target's base image, `COPY . ./` first, then every RUN the target's stages run (mounts from other
+/// stages dropped), then the target's config.
+fn naive_variant(dockerfile: &Dockerfile) -> Dockerfile {
+    let analysis = analyze(dockerfile);
+    let target = analysis.target().unwrap();
+    let mut root = target;
+    while let StageBase::Stage(base) = analysis.stages()[root].base {
+        root = base;
+    }
+    let mut stage = model::Stage::new(FromInstruction { platform: None, ..dockerfile.stages[root].from.clone() });
+    stage.from.name = None;
+    let workdir = model::Workdir { path: Value::literal("/app").unwrap() };
+    stage.instructions.push(Instruction::Workdir(workdir));
+    let everything = model::Copy::new(vec![Source::path(".").unwrap()], dockwright::Line::new("./").unwrap());
+    stage.instructions.push(Instruction::Copy(everything));
+    for index in analysis.reachable_from(target) {
+        for instruction in &dockerfile.stages[index].instructions {
+            if let Instruction::Run(run) = instruction {
+                let mut run = run.clone();
+                run.mounts.retain(|mount| {
+                    !matches!(mount, Mount::Bind { from: Some(_), .. } | Mount::Cache { from: Some(_), .. })
+                });
+                stage.instructions.push(Instruction::Run(run));
+            }
+        }
+    }
+    for instruction in &dockerfile.stages[target].instructions {
+        if !matches!(instruction, Instruction::Run(_) | Instruction::Copy(_) | Instruction::Add(_)) {
+            stage.instructions.push(instruction.clone());
+        }
+    }
+    Dockerfile { stages: vec![stage], ..Dockerfile::default() }
+}
+
+/// The files of a fixture context (`dsl-examples/fixtures/<example>[/<service>]`), after its
+/// `.dockerignore`.
+fn context_files(example: &str, service: &str, dockerignore: &[String]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("dsl-examples/fixtures").join(example);
+    let root = if root.join(service).is_dir() { root.join(service) } else { root };
+    let mut files = Vec::new();
+    let mut todo = vec![root.clone()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let relative = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+                let everything = ContextRead { pattern: ".".into(), excludes: vec![] };
+                if !dockerignore.is_empty() && !everything.covers(&relative, dockerignore) {
+                    continue;
+                }
+                files.push(relative);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A dependency install: the step a source-only edit must never rerun.
+fn is_dependency_install(command: &str) -> bool {
+    ["pip install", "npm ci", "npm install", "apk add", "apt-get", "microdnf", "dnf install", "go mod download"]
+        .iter()
+        .any(|needle| command.contains(needle))
+}
+
+/// Edits a developer makes to application sources, covering every example's layout.
+const SOURCE_EDITS: &[&str] = &[
+    "app.py",
+    "main.py",
+    "load_ontology.py",
+    "src/main.py",
+    "src/apps/fastapi_app/main.py",
+    "src/App.tsx",
+    "templates/index.html",
+    "backend/main.go",
+    "dashboard/src/App.tsx",
+];
+
+#[test]
+fn naive_variants_optimized_match_the_hand_written_examples() {
+    let mut table = vec![
+        "| example/service | hand-written | hand-written optimized | naive | naive optimized | passes on the naive variant |"
+            .to_string(),
+        "|---|---:|---:|---:|---:|---|".to_string(),
+    ];
+    let mut above = Vec::new();
+    let mut reruns = Vec::new();
+    for (example, service, image) in images() {
+        let hand = model(&image);
+        let ignore: Vec<String> = image.dockerignore_text().lines().map(str::to_string).collect();
+        let costs = ChangeModel::default().with_dockerignore(ignore.iter());
+        let naive = naive_variant(&hand);
+        let config = Config::default().context_files(context_files(example, service, &[]));
+        let mut optimized = naive.clone();
+        let changes = optimize(&mut optimized, &config);
+        properties(&naive, &config).unwrap_or_else(|e| panic!("{example}/{service}: {e}"));
+        let cost = |d: &Dockerfile| expected_rebuild_cost(&analyze(d), &costs).expected;
+        let (hand_cost, naive_cost, optimized_cost) = (cost(&hand), cost(&naive), cost(&optimized));
+        let mut hand_optimized = hand.clone();
+        let hand_config = Config::default().context_files(context_files(example, service, &ignore));
+        optimize(&mut hand_optimized, &hand_config);
+        let hand_optimized_cost = cost(&hand_optimized);
+        assert!(hand_optimized_cost <= hand_cost + 1e-9, "{example}/{service}");
+        let passes: Vec<String> = changes.iter().map(|c| c.pass.to_string()).collect();
+        table.push(format!(
+            "| {example}/{service} | {hand_cost:.3} | {hand_optimized_cost:.3} | {naive_cost:.3} | {optimized_cost:.3} | {} |",
+            passes.join(", ")
+        ));
+        if optimized_cost > hand_cost + 1e-9 {
+            above.push(format!("{example}/{service}"));
+        }
+        // No dependency install reruns on a source-only edit.
+        let analysis = analyze(&optimized);
+        for edit in SOURCE_EDITS {
+            let changes =
+                ChangeSet { paths: vec![edit.to_string()], dockerignore: ignore.clone(), ..ChangeSet::default() };
+            for step in cache_impact(&analysis, &changes).missed() {
+                let command =
+                    analysis.steps()[step.step].key.as_ref().and_then(|k| k.command.clone()).unwrap_or_default();
+                if is_dependency_install(&command) {
+                    reruns.push(format!("{example}/{service}: {edit} reruns {command}"));
+                }
+            }
+        }
+    }
+    eprintln!("{}", table.join("\n"));
+    eprintln!("{}", reruns.join("\n"));
+    // The one known limit: appos/multi-stage's naive variant flattens three stages into one, where
+    // `npm run build` (arbitrary scripts reading every source) comes before the apk installs of the Go
+    // and runtime stages. No pass can prove those installs independent of the build script, so they
+    // stay after it; the hand-written multi-stage file is the fix.
+    let limit = "appos/multi-stage";
+    assert_eq!(above, [limit]);
+    assert!(reruns.iter().all(|r| r.starts_with(limit) && r.contains("apk add")), "{reruns:#?}");
+}
+
+#[test]
+fn hand_written_examples_are_already_optimal_or_improve() {
+    for (example, service, image) in images() {
+        let dockerfile = model(&image);
+        let ignore: Vec<String> = image.dockerignore_text().lines().map(str::to_string).collect();
+        let config = Config::default().context_files(context_files(example, service, &ignore));
+        properties(&dockerfile, &config).unwrap_or_else(|e| panic!("{example}/{service}: {e}"));
+        let costs = ChangeModel::default().with_dockerignore(ignore.iter());
+        let mut optimized = dockerfile.clone();
+        optimize(&mut optimized, &config);
+        let cost = |d: &Dockerfile| expected_rebuild_cost(&analyze(d), &costs).expected;
+        assert!(cost(&optimized) <= cost(&dockerfile) + 1e-9, "{example}/{service}");
+    }
+}
