@@ -429,7 +429,7 @@ impl Image {
     /// with `oracle` and the image's `.dockerignore` patterns, and checks the estimate against the
     /// budget declared with [`Image::budget`]. Returns the report when it fits.
     ///
-    /// This is where a declared budget is enforced. [`Image::emit`] and [`crate::emit`] stay pure and
+    /// This is where a declared budget is enforced. [`Image::emit`] and [`crate::emit()`] stay pure and
     /// never estimate (an estimate needs an oracle, and emitting must not depend on one); call this from
     /// a test or from the `build.rs` that writes the Dockerfile, so that a build over budget fails
     /// before the Dockerfile is written. Unknown figures do not fail the check (see
