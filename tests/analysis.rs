@@ -5,24 +5,8 @@
 //! in scope, and for a change set the steps that miss with their reasons, written `stage:index KEYWORD
 //! reason; reason`.
 
-// Each example brings its own copy of `dsl-examples/support/mod.rs`; only `images()` is used here.
-#![allow(clippy::duplicate_mod)]
-
-#[path = "../dsl-examples/appos.rs"]
-#[allow(dead_code)]
-mod appos;
-#[path = "../dsl-examples/emorobcare.rs"]
-#[allow(dead_code)]
-mod emorobcare;
-#[path = "../dsl-examples/personal_assistant.rs"]
-#[allow(dead_code)]
-mod personal_assistant;
-#[path = "../dsl-examples/spec_editor.rs"]
-#[allow(dead_code)]
-mod spec_editor;
-#[path = "../dsl-examples/whoseonfirst.rs"]
-#[allow(dead_code)]
-mod whoseonfirst;
+#[path = "support/seeds.rs"]
+mod seeds;
 
 use dockwright::analysis::{
     analyze, cache_impact, expected_rebuild_cost, Analysis, ChangeModel, ChangeSet, DependencyKind, MissReason,
@@ -31,6 +15,7 @@ use dockwright::analysis::{
 use dockwright::model::{self, BaseImage, Dockerfile, FromInstruction, Instruction, Mount};
 use dockwright::{Base, Copy, FlagValue, Image, ImageRef, Run, Stage, Value};
 use pretty_assertions::assert_eq;
+use seeds::{images, is_dependency_install, naive_variant, personal_assistant, spec_editor, SOURCE_EDITS};
 
 // ------------------------------------------------------------------------------------------------
 // Helpers: one per boundary.
@@ -57,40 +42,6 @@ fn check_misses(image: &Image, changes: &ChangeSet, expected: &[&str]) {
 fn paths(paths: &[&str]) -> ChangeSet {
     ChangeSet { paths: paths.iter().map(|p| p.to_string()).collect(), ..ChangeSet::default() }
 }
-
-fn images() -> Vec<(&'static str, &'static str, Image)> {
-    let mut all = Vec::new();
-    for (example, images) in [
-        ("spec-editor", spec_editor::images()),
-        ("whoseonfirst", whoseonfirst::images()),
-        ("emorobcare", emorobcare::images()),
-        ("appos", appos::images()),
-        ("personal-assistant", personal_assistant::images()),
-    ] {
-        all.extend(images.into_iter().map(|(service, image)| (example, service, image)));
-    }
-    all
-}
-
-/// A dependency install: the step a source-only edit must never rerun.
-fn is_dependency_install(command: &str) -> bool {
-    ["pip install", "npm ci", "npm install", "apk add", "apt-get", "microdnf", "dnf install", "go mod download"]
-        .iter()
-        .any(|needle| command.contains(needle))
-}
-
-/// Edits a developer makes to application sources, covering every example's layout.
-const SOURCE_EDITS: &[&str] = &[
-    "app.py",
-    "main.py",
-    "load_ontology.py",
-    "src/main.py",
-    "src/apps/fastapi_app/main.py",
-    "src/App.tsx",
-    "templates/index.html",
-    "backend/main.go",
-    "dashboard/src/App.tsx",
-];
 
 // ------------------------------------------------------------------------------------------------
 // The stage graph.
@@ -542,40 +493,6 @@ fn check_dockerfile(dockerfile: &Dockerfile, changes: &ChangeSet, expected: &[&s
 
 // ------------------------------------------------------------------------------------------------
 // Expected rebuild cost: every example against a naive single-`COPY . .` variant of itself.
-
-/// The same service written naively: one stage from the target's base image, `COPY . ./` first, then
-/// every RUN the target's stages run (mounts from other stages dropped), then the target's config.
-fn naive_variant(dockerfile: &Dockerfile) -> Dockerfile {
-    let analysis = analyze(dockerfile);
-    let target = analysis.target().unwrap();
-    let mut root = target;
-    while let StageBase::Stage(base) = analysis.stages()[root].base {
-        root = base;
-    }
-    let mut stage = model::Stage::new(FromInstruction { platform: None, ..dockerfile.stages[root].from.clone() });
-    stage.from.name = None;
-    let workdir = model::Workdir { path: Value::literal("/app").unwrap() };
-    stage.instructions.push(Instruction::Workdir(workdir));
-    let everything = model::Copy::new(vec![model::Source::path(".").unwrap()], dockwright::Line::new("./").unwrap());
-    stage.instructions.push(Instruction::Copy(everything));
-    for index in analysis.reachable_from(target) {
-        for instruction in &dockerfile.stages[index].instructions {
-            if let Instruction::Run(run) = instruction {
-                let mut run = run.clone();
-                run.mounts.retain(|mount| {
-                    !matches!(mount, Mount::Bind { from: Some(_), .. } | Mount::Cache { from: Some(_), .. })
-                });
-                stage.instructions.push(Instruction::Run(run));
-            }
-        }
-    }
-    for instruction in &dockerfile.stages[target].instructions {
-        if !matches!(instruction, Instruction::Run(_) | Instruction::Copy(_) | Instruction::Add(_)) {
-            stage.instructions.push(instruction.clone());
-        }
-    }
-    Dockerfile { stages: vec![stage], ..Dockerfile::default() }
-}
 
 #[test]
 fn examples_cost_less_to_rebuild_than_their_naive_variants() {

@@ -7,37 +7,23 @@
 //! and the final image config.
 
 // Each example brings its own copy of `dsl-examples/support/mod.rs`; only `images()` is used here.
-#![allow(clippy::duplicate_mod)]
 
-#[path = "../dsl-examples/appos.rs"]
-#[allow(dead_code)]
-mod appos;
-#[path = "../dsl-examples/emorobcare.rs"]
-#[allow(dead_code)]
-mod emorobcare;
-#[path = "../dsl-examples/personal_assistant.rs"]
-#[allow(dead_code)]
-mod personal_assistant;
-#[path = "../dsl-examples/spec_editor.rs"]
-#[allow(dead_code)]
-mod spec_editor;
 #[path = "support/strategies.rs"]
 mod strategies;
-#[path = "../dsl-examples/whoseonfirst.rs"]
-#[allow(dead_code)]
-mod whoseonfirst;
+
+#[path = "support/seeds.rs"]
+mod seeds;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use dockwright::analysis::{
-    analyze, cache_impact, expected_rebuild_cost, ChangeModel, ChangeSet, ContextRead, StageBase,
-};
+use dockwright::analysis::{analyze, cache_impact, expected_rebuild_cost, ChangeModel, ChangeSet, ContextRead};
 use dockwright::model::{self, Command, Dockerfile, FromInstruction, Instruction, Mount, Source};
 use dockwright::passes::{dockerignore_allowlist, optimize, Config, Pass};
 use dockwright::{Base, Copy, Image, Run, Stage, Value};
 use pretty_assertions::assert_eq;
 use proptest::prelude::*;
+use seeds::{images, is_dependency_install, naive_variant, spec_editor, SOURCE_EDITS};
 
 // ------------------------------------------------------------------------------------------------
 // Helpers: one per boundary.
@@ -638,55 +624,6 @@ proptest! {
 // ------------------------------------------------------------------------------------------------
 // The seed examples: naive variants optimized.
 
-fn images() -> Vec<(&'static str, &'static str, Image)> {
-    let mut all = Vec::new();
-    for (example, images) in [
-        ("spec-editor", spec_editor::images()),
-        ("whoseonfirst", whoseonfirst::images()),
-        ("emorobcare", emorobcare::images()),
-        ("appos", appos::images()),
-        ("personal-assistant", personal_assistant::images()),
-    ] {
-        all.extend(images.into_iter().map(|(service, image)| (example, service, image)));
-    }
-    all
-}
-
-/// The same service written naively, exactly as `tests/analysis.rs` builds it: one stage from the
-/// target's base image, `COPY . ./` first, then every RUN the target's stages run (mounts from other
-/// stages dropped), then the target's config.
-fn naive_variant(dockerfile: &Dockerfile) -> Dockerfile {
-    let analysis = analyze(dockerfile);
-    let target = analysis.target().unwrap();
-    let mut root = target;
-    while let StageBase::Stage(base) = analysis.stages()[root].base {
-        root = base;
-    }
-    let mut stage = model::Stage::new(FromInstruction { platform: None, ..dockerfile.stages[root].from.clone() });
-    stage.from.name = None;
-    let workdir = model::Workdir { path: Value::literal("/app").unwrap() };
-    stage.instructions.push(Instruction::Workdir(workdir));
-    let everything = model::Copy::new(vec![Source::path(".").unwrap()], dockwright::Line::new("./").unwrap());
-    stage.instructions.push(Instruction::Copy(everything));
-    for index in analysis.reachable_from(target) {
-        for instruction in &dockerfile.stages[index].instructions {
-            if let Instruction::Run(run) = instruction {
-                let mut run = run.clone();
-                run.mounts.retain(|mount| {
-                    !matches!(mount, Mount::Bind { from: Some(_), .. } | Mount::Cache { from: Some(_), .. })
-                });
-                stage.instructions.push(Instruction::Run(run));
-            }
-        }
-    }
-    for instruction in &dockerfile.stages[target].instructions {
-        if !matches!(instruction, Instruction::Run(_) | Instruction::Copy(_) | Instruction::Add(_)) {
-            stage.instructions.push(instruction.clone());
-        }
-    }
-    Dockerfile { stages: vec![stage], ..Dockerfile::default() }
-}
-
 /// The files of a fixture context (`dsl-examples/fixtures/<example>[/<service>]`), after its
 /// `.dockerignore`.
 fn context_files(example: &str, service: &str, dockerignore: &[String]) -> Vec<String> {
@@ -712,26 +649,6 @@ fn context_files(example: &str, service: &str, dockerignore: &[String]) -> Vec<S
     files.sort();
     files
 }
-
-/// A dependency install: the step a source-only edit must never rerun.
-fn is_dependency_install(command: &str) -> bool {
-    ["pip install", "npm ci", "npm install", "apk add", "apt-get", "microdnf", "dnf install", "go mod download"]
-        .iter()
-        .any(|needle| command.contains(needle))
-}
-
-/// Edits a developer makes to application sources, covering every example's layout.
-const SOURCE_EDITS: &[&str] = &[
-    "app.py",
-    "main.py",
-    "load_ontology.py",
-    "src/main.py",
-    "src/apps/fastapi_app/main.py",
-    "src/App.tsx",
-    "templates/index.html",
-    "backend/main.go",
-    "dashboard/src/App.tsx",
-];
 
 #[test]
 fn naive_variants_optimized_match_the_hand_written_examples() {

@@ -1,0 +1,93 @@
+//! The seed examples as test data, shared by `tests/analysis.rs` and `tests/passes.rs`: every image,
+//! the naive variant of a service (one `COPY . ./` before everything), and what counts as a dependency
+//! install and a source edit.
+#![allow(dead_code)]
+
+#[path = "../../dsl-examples/appos.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+pub mod appos;
+#[path = "../../dsl-examples/emorobcare.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+pub mod emorobcare;
+#[path = "../../dsl-examples/personal_assistant.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+pub mod personal_assistant;
+#[path = "../../dsl-examples/spec_editor.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+pub mod spec_editor;
+#[path = "../../dsl-examples/whoseonfirst.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+pub mod whoseonfirst;
+
+use dockwright::analysis::{analyze, StageBase};
+use dockwright::model::{self, Dockerfile, FromInstruction, Instruction, Mount, Source};
+use dockwright::{Image, Value};
+
+/// Every image of every example, as `(example, service, image)`.
+pub fn images() -> Vec<(&'static str, &'static str, Image)> {
+    let mut all = Vec::new();
+    for (example, images) in [
+        ("spec-editor", spec_editor::images()),
+        ("whoseonfirst", whoseonfirst::images()),
+        ("emorobcare", emorobcare::images()),
+        ("appos", appos::images()),
+        ("personal-assistant", personal_assistant::images()),
+    ] {
+        all.extend(images.into_iter().map(|(service, image)| (example, service, image)));
+    }
+    all
+}
+
+/// The same service written naively: one stage from the target's base image, `COPY . ./` first, then every RUN the target's stages run (mounts from other
+/// stages dropped), then the target's config.
+pub fn naive_variant(dockerfile: &Dockerfile) -> Dockerfile {
+    let analysis = analyze(dockerfile);
+    let target = analysis.target().unwrap();
+    let mut root = target;
+    while let StageBase::Stage(base) = analysis.stages()[root].base {
+        root = base;
+    }
+    let mut stage = model::Stage::new(FromInstruction { platform: None, ..dockerfile.stages[root].from.clone() });
+    stage.from.name = None;
+    let workdir = model::Workdir { path: Value::literal("/app").unwrap() };
+    stage.instructions.push(Instruction::Workdir(workdir));
+    let everything = model::Copy::new(vec![Source::path(".").unwrap()], dockwright::Line::new("./").unwrap());
+    stage.instructions.push(Instruction::Copy(everything));
+    for index in analysis.reachable_from(target) {
+        for instruction in &dockerfile.stages[index].instructions {
+            if let Instruction::Run(run) = instruction {
+                let mut run = run.clone();
+                run.mounts.retain(|mount| {
+                    !matches!(mount, Mount::Bind { from: Some(_), .. } | Mount::Cache { from: Some(_), .. })
+                });
+                stage.instructions.push(Instruction::Run(run));
+            }
+        }
+    }
+    for instruction in &dockerfile.stages[target].instructions {
+        if !matches!(instruction, Instruction::Run(_) | Instruction::Copy(_) | Instruction::Add(_)) {
+            stage.instructions.push(instruction.clone());
+        }
+    }
+    Dockerfile { stages: vec![stage], ..Dockerfile::default() }
+}
+
+/// A dependency install: the step a source-only edit must never rerun.
+pub fn is_dependency_install(command: &str) -> bool {
+    ["pip install", "npm ci", "npm install", "apk add", "apt-get", "microdnf", "dnf install", "go mod download"]
+        .iter()
+        .any(|needle| command.contains(needle))
+}
+
+/// Edits a developer makes to application sources, covering every example's layout.
+pub const SOURCE_EDITS: &[&str] = &[
+    "app.py",
+    "main.py",
+    "load_ontology.py",
+    "src/main.py",
+    "src/apps/fastapi_app/main.py",
+    "src/App.tsx",
+    "templates/index.html",
+    "backend/main.go",
+    "dashboard/src/App.tsx",
+];
