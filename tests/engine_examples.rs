@@ -24,19 +24,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use dockwright::engine::{BuildReport, BuildRequest, Engine, Progress, RunOptions};
-use engine_cases::{Case, Examples};
-
-/// The engine, or `None` (printed as SKIPPED) outside CI when none answers.
-fn engine() -> Option<Engine> {
-    match Engine::connect() {
-        Ok(engine) => Some(engine),
-        Err(err) if std::env::var_os("CI").is_none() => {
-            eprintln!("SKIPPED: no Docker engine reachable: {err}");
-            None
-        }
-        Err(err) => panic!("CI needs a Docker engine for these tests (scripts/engine-up): {err}"),
-    }
-}
+use engine_cases::{copy_tree, engine, Case, Examples};
 
 fn case(name: &str) -> Case {
     let examples = Examples {
@@ -143,20 +131,6 @@ fn personal_assistant_dev_builds_runs_non_root_and_turns_healthy() {
 #[test]
 fn emorobcare_fuseki_job_builds_runs_non_root_turns_healthy_and_loads() {
     check("emorobcare/fuseki-job");
-}
-
-/// Copies a directory tree (the fixture, wheels included) so a test can edit it.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -15,7 +15,6 @@ mod strategies;
 mod seeds;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use dockwright::analysis::{analyze, cache_impact, expected_rebuild_cost, ChangeModel, ChangeSet, ContextRead};
 use dockwright::model::{self, Command, Dockerfile, FromInstruction, Instruction, Mount, Source};
@@ -23,7 +22,7 @@ use dockwright::passes::{dockerignore_allowlist, optimize, Config, Pass};
 use dockwright::{Base, Copy, Image, Run, Stage, Value};
 use pretty_assertions::assert_eq;
 use proptest::prelude::*;
-use seeds::{images, is_dependency_install, naive_variant, spec_editor, SOURCE_EDITS};
+use seeds::{context_files, images, is_dependency_install, naive_variant, spec_editor, SOURCE_EDITS};
 
 // ------------------------------------------------------------------------------------------------
 // Helpers: one per boundary.
@@ -623,32 +622,6 @@ proptest! {
 
 // ------------------------------------------------------------------------------------------------
 // The seed examples: naive variants optimized.
-
-/// The files of a fixture context (`dsl-examples/fixtures/<example>[/<service>]`), after its
-/// `.dockerignore`.
-fn context_files(example: &str, service: &str, dockerignore: &[String]) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("dsl-examples/fixtures").join(example);
-    let root = if root.join(service).is_dir() { root.join(service) } else { root };
-    let mut files = Vec::new();
-    let mut todo = vec![root.clone()];
-    while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                let relative = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-                let everything = ContextRead { pattern: ".".into(), excludes: vec![] };
-                if !dockerignore.is_empty() && !everything.covers(&relative, dockerignore) {
-                    continue;
-                }
-                files.push(relative);
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 #[test]
 fn naive_variants_optimized_match_the_hand_written_examples() {

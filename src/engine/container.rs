@@ -16,7 +16,7 @@ const POLL: Duration = Duration::from_millis(100);
 /// How many lines of a container's logs an unhealthy or timed-out wait reports.
 const LOG_TAIL_LINES: usize = 30;
 
-/// How to run a container: its network, extra environment, name, and command.
+/// How to run a container: its network, extra environment, name, user, and command.
 ///
 /// ```
 /// use dockwright::engine::{Network, RunOptions};
@@ -25,7 +25,7 @@ const LOG_TAIL_LINES: usize = 30;
 /// assert_eq!(options.network, Network::None);
 /// assert_eq!(options.env, [("APP_MODE".to_string(), "test".to_string())]);
 /// assert_eq!(options.name.as_deref(), Some("app-under-test"));
-/// assert_eq!(options.cmd, None);
+/// assert_eq!((options.cmd, options.user), (None, None));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunOptions {
@@ -37,6 +37,9 @@ pub struct RunOptions {
     pub name: Option<String>,
     /// A command replacing the image's `CMD`; the image's when `None`.
     pub cmd: Option<Vec<String>>,
+    /// The user (`name`, `uid` or `uid:gid`) replacing the image's `USER` for the container and for
+    /// what [`Engine::exec`] runs in it; the image's when `None`.
+    pub user: Option<String>,
 }
 
 /// The network a container (or a build's RUN steps) gets. The engine's bridge network is deliberately
@@ -194,6 +197,19 @@ impl RunOptions {
         self.cmd = Some(argv.into_iter().map(Into::into).collect());
         self
     }
+
+    /// Runs the container as `user` instead of the image's `USER`, e.g. `"0"` to inspect every file.
+    ///
+    /// ```
+    /// use dockwright::engine::RunOptions;
+    ///
+    /// assert_eq!(RunOptions::new().user("0").user.as_deref(), Some("0"));
+    /// ```
+    #[must_use]
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
 }
 
 impl Network {
@@ -277,6 +293,7 @@ impl Engine {
             image: Some(image.to_string()),
             env: Some(options.env.iter().map(|(key, value)| format!("{key}={value}")).collect()),
             cmd: options.cmd.clone(),
+            user: options.user.clone(),
             host_config: Some(HostConfig {
                 network_mode: Some(options.network.as_str().to_string()),
                 ..Default::default()

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use dockwright::base::BaseMapping;
+#[cfg(feature = "engine")]
+use dockwright::engine::Engine;
 use dockwright::Image;
 
 /// Every example's images, as their `images()` functions return them.
@@ -146,4 +148,31 @@ fn fake_fuseki() -> RunSetup {
 /// True when `context` has its vendored dependencies (`scripts/vendor-fixtures`).
 pub fn vendored(context: &Path) -> bool {
     context.join("vendor/wheels").is_dir()
+}
+
+#[cfg(feature = "engine")]
+/// The engine, or `None` (printed as SKIPPED) outside CI when none answers.
+pub fn engine() -> Option<Engine> {
+    match Engine::connect() {
+        Ok(engine) => Some(engine),
+        Err(err) if std::env::var_os("CI").is_none() => {
+            eprintln!("SKIPPED: no Docker engine reachable: {err}");
+            None
+        }
+        Err(err) => panic!("CI needs a Docker engine for these tests (scripts/engine-up): {err}"),
+    }
+}
+
+/// Copies a directory tree (the fixture, wheels included) so a test can edit it.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

@@ -19,7 +19,9 @@ pub mod spec_editor;
 #[allow(dead_code, clippy::duplicate_mod)]
 pub mod whoseonfirst;
 
-use dockwright::analysis::{analyze, StageBase};
+use std::path::Path;
+
+use dockwright::analysis::{analyze, ContextRead, StageBase};
 use dockwright::model::{self, Dockerfile, FromInstruction, Instruction, Mount, Source};
 use dockwright::{Image, Value};
 
@@ -91,3 +93,29 @@ pub const SOURCE_EDITS: &[&str] = &[
     "backend/main.go",
     "dashboard/src/App.tsx",
 ];
+
+/// The files of a fixture context (`dsl-examples/fixtures/<example>[/<service>]`), after its
+/// `.dockerignore`.
+pub fn context_files(example: &str, service: &str, dockerignore: &[String]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("dsl-examples/fixtures").join(example);
+    let root = if root.join(service).is_dir() { root.join(service) } else { root };
+    let mut files = Vec::new();
+    let mut todo = vec![root.clone()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let relative = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+                let everything = ContextRead { pattern: ".".into(), excludes: vec![] };
+                if !dockerignore.is_empty() && !everything.covers(&relative, dockerignore) {
+                    continue;
+                }
+                files.push(relative);
+            }
+        }
+    }
+    files.sort();
+    files
+}
