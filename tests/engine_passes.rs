@@ -1,12 +1,14 @@
 //! The optimizer's passes confirmed on a real engine. For a sample of the seeds, the seed's naive
 //! Dockerfile style (one stage, `COPY . .` before the dependency install, as the seeds' own Dockerfiles
-//! start out) is optimized, and both files are built offline from the fixture app:
+//! start out) is optimized with the default config, and the hand-written spec-editor is optimized for
+//! BuildKit (cache mounts and `COPY --link`); each file and its optimized form are built offline from
+//! the fixture app:
 //!
 //! - the two images' file systems are the same: every path with its type, mode, owner and symlink
 //!   target, and every regular file's SHA-256 (Python bytecode aside, which embeds the install time);
 //! - after a one-line source edit, the steps the engine re-runs are exactly the ones
-//!   [`cache_impact`] predicts, for both files; the naive file re-runs the dependency install, the
-//!   optimized one does not.
+//!   [`cache_impact`] predicts, for both files; the naive files re-run the dependency install, no
+//!   optimized one does.
 //!
 //! In CI a missing engine fails these tests; elsewhere they print SKIPPED.
 #![cfg(feature = "engine")]
@@ -29,7 +31,7 @@ use engine_cases::{copy_tree, engine, fixture, vendored};
 use pretty_assertions::assert_eq;
 use seeds::{context_files, is_dependency_install};
 
-/// A seed written naively, with the fixture app it builds from.
+/// A seed's Dockerfile, with the fixture app it builds from and how to optimize it.
 struct Naive {
     name: &'static str,
     /// `dsl-examples/fixtures/<context>`.
@@ -37,8 +39,12 @@ struct Naive {
     image: Image,
     /// An application source a developer edits.
     source_file: &'static str,
+    /// Optimize for BuildKit (cache mounts, `COPY --link`).
+    buildkit: bool,
     /// The passes the optimizer must apply.
     passes: &'static [Pass],
+    /// Whether the file as written reruns its dependency install after the edit.
+    reruns_install: bool,
 }
 
 fn venv_install(stage: Stage, requirements: &str) -> Stage {
@@ -79,7 +85,9 @@ fn spec_editor() -> Naive {
         context: "spec-editor",
         image,
         source_file: "app.py",
+        buildkit: false,
         passes: &[Pass::SplitContextCopy, Pass::MoveEarlier],
+        reruns_install: true,
     }
 }
 
@@ -100,15 +108,32 @@ fn whoseonfirst() -> Naive {
         context: "whoseonfirst",
         image,
         source_file: "src/main.py",
+        buildkit: false,
         passes: &[Pass::SplitContextCopy, Pass::MoveEarlier],
+        reruns_install: true,
     }
 }
 
-/// The naive model and its optimized form, with the passes that fired.
+/// spec-editor as written in `dsl-examples/`, optimized for BuildKit.
+fn spec_editor_for_buildkit() -> Naive {
+    let (_, image) = seeds::spec_editor::images().remove(0);
+    Naive {
+        name: "spec-editor-buildkit",
+        context: "spec-editor",
+        image,
+        source_file: "app.py",
+        buildkit: true,
+        passes: &[Pass::CacheMounts, Pass::Link],
+        reruns_install: false,
+    }
+}
+
+/// The model and its optimized form, checking the passes that fired.
 fn models(naive: &Naive) -> (Dockerfile, Dockerfile) {
     let model = naive.image.to_model().unwrap_or_else(|errors| panic!("{}: {errors}", naive.name));
     let mut optimized = model.clone();
-    let config = Config::default().context_files(context_files(naive.context, "", &[]));
+    let ignore: Vec<String> = naive.image.dockerignore_text().lines().map(str::to_string).collect();
+    let config = Config::default().buildkit(naive.buildkit).context_files(context_files(naive.context, "", &ignore));
     let changes = optimize(&mut optimized, &config);
     let mut fired: Vec<Pass> = changes.iter().map(|c| c.pass).collect();
     fired.dedup();
@@ -116,9 +141,11 @@ fn models(naive: &Naive) -> (Dockerfile, Dockerfile) {
     (model, optimized)
 }
 
-fn build(engine: &Engine, name: &str, model: &Dockerfile, context: &Path, tag: &str) -> BuildReport {
+fn build(engine: &Engine, naive: &Naive, model: &Dockerfile, context: &Path, tag: &str) -> BuildReport {
+    let name = naive.name;
     let mapped = engine_cases::mapping().apply(model).expect("the mapping applies");
-    let request = BuildRequest::new(dockwright::emit(&mapped), context, tag).progress(Progress::Plain);
+    let mut request = BuildRequest::new(dockwright::emit(&mapped), context, tag).progress(Progress::Plain);
+    request.dockerignore = naive.image.dockerignore_text();
     engine.build(&request).unwrap_or_else(|err| panic!("{name}: the build failed: {err}"))
 }
 
@@ -202,7 +229,7 @@ fn confirm(naive: Naive) {
     ];
     let variants = [(&model, &tags[0]), (&optimized, &tags[1])];
     for (variant, tag) in variants {
-        build(&engine, naive.name, variant, &work, tag);
+        build(&engine, &naive, variant, &work, tag);
     }
 
     let lists: Vec<Vec<String>> = tags.iter().map(|tag| file_list(&engine, tag)).collect();
@@ -224,7 +251,7 @@ fn confirm(naive: Naive) {
     std::fs::write(&source, text).unwrap();
     let mut reruns = Vec::new();
     for (variant, tag) in variants {
-        let rebuilt = build(&engine, naive.name, variant, &work, tag);
+        let rebuilt = build(&engine, &naive, variant, &work, tag);
         let observed = observed_reruns(&rebuilt);
         assert_eq!(observed, predicted_reruns(variant, naive.source_file), "{}:\n{}", naive.name, rebuilt.log);
         reruns.push(observed);
@@ -233,10 +260,11 @@ fn confirm(naive: Naive) {
     for tag in &tags {
         engine.remove_image(tag).expect("the image is removed");
     }
-    assert!(reruns[0].iter().any(|(_, install)| *install), "{}: the naive file should rerun its install", naive.name);
+    let install = reruns[0].iter().any(|(_, install)| *install);
+    assert_eq!(install, naive.reruns_install, "{}: the file as written reran its install: {install}", naive.name);
     assert!(!reruns[1].iter().any(|(_, install)| *install), "{}: the optimized file reran its install", naive.name);
     eprintln!(
-        "MEASURED {}: {} paths identical; after editing {}: naive reran {:?}, optimized reran {:?}",
+        "MEASURED {}: {} paths identical; after editing {}: as written reran {:?}, optimized reran {:?}",
         naive.name,
         lists[0].len(),
         naive.source_file,
@@ -253,4 +281,9 @@ fn spec_editor_optimized_builds_the_same_files_and_keeps_the_install_cached() {
 #[test]
 fn whoseonfirst_optimized_builds_the_same_files_and_keeps_the_install_cached() {
     confirm(whoseonfirst());
+}
+
+#[test]
+fn spec_editor_optimized_for_buildkit_builds_the_same_files() {
+    confirm(spec_editor_for_buildkit());
 }

@@ -523,6 +523,84 @@ fn move_mkdir_before_source_copies() {
     assert_eq!(optimize(&mut after, &Config::default()), []);
 }
 
+#[test]
+fn link_where_the_destination_is_new_under_plain_directories() {
+    let mut image = Image::new();
+    let builder = image.stage(
+        Stage::new("builder", Base::python("3.12").slim())
+            .run("python3 -m venv /opt/venv")
+            .workdir("/build")
+            .copy(["requirements.txt"], "./")
+            .run("/opt/venv/bin/pip install --no-cache-dir -r requirements.txt"),
+    );
+    image.stage(
+        Stage::new("runtime", Base::python("3.12").slim())
+            .run("groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --create-home app")
+            .copy_from(&builder, ["/opt/venv"], "/opt/venv")
+            .workdir("/app")
+            .copy(["app.py"], "./")
+            .copy_with(Copy::new(["templates/"], "./templates/").chown("10001:10001"))
+            .user("10001:10001"),
+    );
+    check(
+        &model(&image),
+        &Config::default().link(true).context_files(["app.py", "requirements.txt", "templates/index.html"]),
+        "FROM python:3.12-slim AS builder\n\
+         RUN python3 -m venv /opt/venv\n\
+         WORKDIR /build\n\
+         COPY --link [\"requirements.txt\", \"./\"]\n\
+         RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt\n\
+         \n\
+         FROM python:3.12-slim AS runtime\n\
+         RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --create-home app\n\
+         COPY --from=builder --link [\"/opt/venv\", \"/opt/venv\"]\n\
+         WORKDIR /app\n\
+         COPY --link [\"app.py\", \"./\"]\n\
+         COPY --chown=10001:10001 [\"templates/\", \"./templates/\"]\n\
+         USER 10001:10001\n",
+        &[Pass::Link, Pass::Link, Pass::Link],
+    );
+    // Off unless allowed.
+    assert_eq!(optimize(&mut model(&image), &Config::default()), []);
+}
+
+#[test]
+fn link_refuses_what_it_cannot_prove() {
+    let refused = |stage: Stage| {
+        let mut image = Image::new();
+        image.stage(stage);
+        let before = model(&image);
+        let mut after = before.clone();
+        let changes = optimize(&mut after, &Config::default().link(true));
+        assert_eq!(changes, [], "{}", dockwright::emit(&before));
+        properties(&before, &Config::default().link(true)).unwrap();
+    };
+    let python = || Stage::new("app", Base::python("3.12").slim());
+    // /tmp is 1777, /bin may be a symlink, /root is 0700: --link would change them.
+    refused(python().copy(["a"], "/tmp/a"));
+    refused(python().copy(["a"], "/bin/a"));
+    refused(python().copy(["a"], "/root/a"));
+    // The destination may exist already: a directory, or something an earlier step wrote.
+    refused(python().copy(["a"], "/opt"));
+    refused(python().copy_with(Copy::new(["a/"], "/app/").chown("1")).copy(["b"], "/app/"));
+    refused(python().workdir("/app").copy(["a"], "/app"));
+    // Parents an earlier step may have changed.
+    refused(python().copy_with(Copy::new(["conf/"], "/srv/conf/").chmod("0700")).copy(["b"], "/srv/conf/b/"));
+    refused(python().run("mkdir -p /srv/data && chmod 0777 /srv/data").copy(["b"], "/srv/data/b"));
+    refused(python().run("ln -s /data /srv/data").copy(["b"], "/srv/data/b"));
+    refused(python().run("apt-get update").copy(["b"], "/opt/b"));
+    refused(python().user("10001").workdir("/app").copy(["b"], "./"));
+    refused(python().user("10001").run("mkdir -p /srv/x").copy(["b"], "/opt/b"));
+    refused(python().env("PATH", "/tools:/usr/bin").run("groupadd app").copy(["b"], "/opt/b"));
+    refused(python().run("useradd --create-home --home-dir /opt/app app").copy(["b"], "/opt/app/b"));
+    // Flags whose --link form differs, variables, and bases the pass does not know.
+    refused(python().copy_with(Copy::new(["a"], "/opt/a").chown("10001")));
+    refused(python().copy_with(Copy::new(["a"], "/opt/a").chmod("0644")));
+    refused(python().arg_default("DIR", "/opt").copy(["a"], "${DIR}/a"));
+    refused(Stage::new("app", Base::node("20").slim()).copy(["a"], "/opt/a"));
+    refused(Stage::new("app", Base::image("example.com/base:1", dockwright::OsFamily::Debian)).copy(["a"], "/opt/a"));
+}
+
 // ------------------------------------------------------------------------------------------------
 // .dockerignore allowlist.
 

@@ -14,6 +14,8 @@
 //! 4. [`Pass::CacheMounts`] (only with [`Config::buildkit`]): package-manager caches become cache mounts.
 //! 5. [`Pass::MoveEarlier`]: a RUN that only makes directories or sets permissions moves before
 //!    the context COPYs just before it, when their paths are disjoint.
+//! 6. [`Pass::Link`] (only with [`Config::link`]): a COPY whose destination does not exist yet, under
+//!    directories known to be plain, becomes `COPY --link`.
 //!
 //! "Behaviour" is the final filesystem and image config of the target, and whether the build succeeds,
 //! with one stated exception: package-manager caches and indexes (`/var/lib/apt/lists`, the apk index,
@@ -44,6 +46,7 @@
 //! ```
 
 mod apt;
+mod link;
 mod mounts;
 mod reorder;
 mod shell;
@@ -70,9 +73,8 @@ use crate::model::Dockerfile;
 pub struct Config {
     /// The engine builds with BuildKit: cache mounts are allowed ([`Pass::CacheMounts`]).
     pub buildkit: bool,
-    /// `COPY --link` is allowed (BuildKit with Dockerfile frontend 1.4 or later). No pass adds it yet:
-    /// proving that no earlier layer made a symlink on the destination path needs more than the
-    /// analysis knows.
+    /// `COPY --link` is allowed (BuildKit with Dockerfile frontend 1.4 or later): [`Pass::Link`] adds it
+    /// where it provably builds the same files.
     pub link: bool,
     /// The stage being built, by name; `None`: the last stage.
     pub target: Option<String>,
@@ -165,6 +167,20 @@ impl Config {
         self
     }
 
+    /// Allows or forbids `COPY --link` alone ([`Pass::Link`]).
+    ///
+    /// ```
+    /// use dockwright::passes::Config;
+    ///
+    /// let config = Config::default().link(true);
+    /// assert!(config.link && !config.buildkit);
+    /// ```
+    #[must_use]
+    pub fn link(mut self, on: bool) -> Self {
+        self.link = on;
+        self
+    }
+
     /// Sets the target stage.
     ///
     /// ```
@@ -195,6 +211,7 @@ impl Config {
         !self.disabled.contains(&pass)
             && match pass {
                 Pass::CacheMounts => self.buildkit,
+                Pass::Link => self.link,
                 _ => true,
             }
     }
@@ -238,20 +255,49 @@ pub enum Pass {
     CacheMounts,
     /// Move directory-making RUNs before context COPYs.
     MoveEarlier,
+    /// `COPY --link` where the destination does not exist yet and every directory above it is absent
+    /// or a plain `0755 root:root` directory, as followed from known base images through the earlier
+    /// instructions (the rule is in the module docs of `passes::link`, restated here: no `--chown`,
+    /// `--chmod`, `--parents` or heredoc source; bases known: official `python`, `debian`, `ubuntu`,
+    /// `alpine`, Red Hat UBI, `scratch`; a RUN that does more than create accounts, make or fill a
+    /// virtual environment, or make directories and set permissions on literal paths ends what is known).
+    /// Only with [`Config::link`].
+    ///
+    /// ```
+    /// use dockwright::passes::{optimize, Config, Pass};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let builder = image.stage(Stage::new("builder", Base::python("3.12").slim()).run("python3 -m venv /opt/venv"));
+    /// image.stage(
+    ///     Stage::new("runtime", Base::python("3.12").slim())
+    ///         .copy_from(&builder, ["/opt/venv"], "/opt/venv")
+    ///         .copy(["app.py"], "/tmp/"),
+    /// );
+    /// let mut dockerfile = image.to_model().unwrap();
+    /// let changes = optimize(&mut dockerfile, &Config::default().link(true));
+    /// assert_eq!(changes.iter().map(|c| c.pass).collect::<Vec<_>>(), [Pass::Link]);
+    /// let text = dockwright::emit(&dockerfile);
+    /// assert!(text.contains("COPY --from=builder --link [\"/opt/venv\", \"/opt/venv\"]\n"), "{text}");
+    /// // /tmp is not a plain 0755 directory (it is 1777): --link would change its mode.
+    /// assert!(text.contains("COPY [\"app.py\", \"/tmp/\"]\n"));
+    /// ```
+    Link,
 }
 
 impl Pass {
     /// Every pass, in the order [`optimize`] runs them.
     ///
     /// ```
-    /// assert_eq!(dockwright::passes::Pass::ALL.len(), 5);
+    /// assert_eq!(dockwright::passes::Pass::ALL.len(), 6);
     /// ```
-    pub const ALL: [Pass; 5] = [
+    pub const ALL: [Pass; 6] = [
         Pass::SplitContextCopy,
         Pass::DropUnreachableStages,
         Pass::MergeAptUpdate,
         Pass::CacheMounts,
         Pass::MoveEarlier,
+        Pass::Link,
     ];
 
     /// The pass's name, kebab-case.
@@ -266,6 +312,7 @@ impl Pass {
             Pass::MergeAptUpdate => "merge-apt-update",
             Pass::CacheMounts => "cache-mounts",
             Pass::MoveEarlier => "move-earlier",
+            Pass::Link => "link",
         }
     }
 }
@@ -352,6 +399,7 @@ fn run_pass(pass: Pass, dockerfile: &mut Dockerfile, analysis: &Analysis, config
         Pass::MergeAptUpdate => apt::run(dockerfile, analysis),
         Pass::CacheMounts => mounts::run(dockerfile, analysis),
         Pass::MoveEarlier => reorder::run(dockerfile, analysis),
+        Pass::Link => link::run(dockerfile, analysis, config),
     }
 }
 

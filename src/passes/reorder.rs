@@ -113,7 +113,7 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
 }
 
 /// The absolute paths a movable RUN touches, or `None` if it is not movable.
-fn run_paths(run: &Run, workdir: &str) -> Option<Vec<String>> {
+pub(super) fn run_paths(run: &Run, workdir: &str) -> Option<Vec<String>> {
     if !run.mounts.is_empty() || run.network.is_some() || run.security.is_some() {
         return None;
     }
@@ -177,7 +177,7 @@ fn named_owner(copy: &crate::model::Copy) -> bool {
 }
 
 /// The paths an account-creating RUN may touch, or `None` if it does anything else.
-fn account_footprint(run: &Run) -> Option<Vec<String>> {
+pub(super) fn account_footprint(run: &Run) -> Option<Vec<String>> {
     if !run.mounts.is_empty() || run.network.is_some() || run.security.is_some() {
         return None;
     }
@@ -201,7 +201,7 @@ fn account_footprint(run: &Run) -> Option<Vec<String>> {
 }
 
 /// The paths a RUN that only makes or fills a virtual environment at an absolute path touches.
-fn venv_footprint(run: &Run, workdir: &str) -> Option<Vec<String>> {
+pub(super) fn venv_footprint(run: &Run, workdir: &str) -> Option<Vec<String>> {
     if !run.mounts.iter().all(|m| matches!(m, crate::model::Mount::Cache { from: None, .. })) || run.security.is_some()
     {
         return None;
@@ -245,6 +245,6 @@ fn venv_footprint(run: &Run, workdir: &str) -> Option<Vec<String>> {
 
 /// Variables that change what `mkdir`, `chown`, `chmod`, `ln` or `touch` do (which binary runs, what
 /// it loads, how the shell reads the script).
-fn sensitive(name: &str) -> bool {
+pub(super) fn sensitive(name: &str) -> bool {
     matches!(name, "PATH" | "IFS" | "ENV" | "BASH_ENV" | "POSIXLY_CORRECT" | "TMPDIR") || name.starts_with("LD_")
 }
