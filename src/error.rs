@@ -76,6 +76,9 @@ pub enum ErrorKind {
     Unsupported,
     /// The image has no stages, or the requested target does not exist.
     NoStage,
+    /// A size budget given to [`Image::budget`](crate::Image::budget) is not a number with an optional
+    /// unit (`500 MB`, `1.5 GiB`, or a byte count such as `100000`).
+    InvalidBudget,
 }
 
 impl Error {

@@ -2,9 +2,8 @@
 //! fits, one that does not (the message says how far over and lists the largest layers), a budget that
 //! cannot be read (reported by `validate` with the other DSL errors), and an image without one.
 
-use dockwright::dsl::BudgetCheckError;
 use dockwright::estimate::{Budget, CatalogOracle, ContextQuery, Figure, SizeOracle};
-use dockwright::{Base, ErrorKind, Image, Stage};
+use dockwright::{Base, BudgetCheckError, ErrorKind, Image, Stage};
 
 const MB: u64 = 1_000_000;
 
@@ -83,7 +82,7 @@ fn invalid_budget_is_reported_by_validate_with_the_other_problems() {
     assert_eq!(image.declared_budget(), None);
     let errors = image.validate().unwrap_err();
     let kinds: Vec<ErrorKind> = errors.iter().map(|err| err.kind()).collect();
-    assert_eq!(kinds, [ErrorKind::InvalidText, ErrorKind::InvalidText, ErrorKind::InvalidStageName]);
+    assert_eq!(kinds, [ErrorKind::InvalidBudget, ErrorKind::InvalidBudget, ErrorKind::InvalidStageName]);
     let text = errors.to_string();
     assert!(text.contains("invalid size budget \"lots\": expected a number and a unit, like \"500 MB\""), "{text}");
     assert!(text.contains("invalid size budget \"12 parsecs\": unknown unit \"parsecs\""), "{text}");

@@ -330,6 +330,25 @@ fn nul_in_run_text() {
 }
 
 #[test]
+fn unreadable_budget_names_the_text_and_the_accepted_form() {
+    let mut unit = Image::new().budget("500 parsecs");
+    unit.stage(Stage::new("app", slim()));
+    check(
+        &unit,
+        &[(
+            ErrorKind::InvalidBudget,
+            "invalid size budget \"500 parsecs\": unknown unit \"parsecs\" (use B, kB, MB, GB, KiB, MiB or GiB)",
+        )],
+    );
+    let mut number = Image::new().budget("MB");
+    number.stage(Stage::new("app", slim()));
+    check(
+        &number,
+        &[(ErrorKind::InvalidBudget, "invalid size budget \"MB\": expected a number and a unit, like \"500 MB\"")],
+    );
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     let mut image = Image::new().syntax("not a ref");
     image.stage(Stage::new("App", slim()).env("1X", "a").label("k", "v\n").user("").copy(["a", "b"], "/dest"));

@@ -1,22 +1,11 @@
-//! What the benches share: the seed examples and a generated image of many stages.
+//! What the benches share: the seed examples (through the tests' seed data, so the naive variant is the
+//! one `tests/passes.rs` checks), their fixture contexts, and a generated image of many stages.
 #![allow(dead_code)]
 
-#[path = "../../dsl-examples/appos.rs"]
-#[allow(dead_code, clippy::duplicate_mod)]
-mod appos;
-#[path = "../../dsl-examples/emorobcare.rs"]
-#[allow(dead_code, clippy::duplicate_mod)]
-mod emorobcare;
-#[path = "../../dsl-examples/personal_assistant.rs"]
-#[allow(dead_code, clippy::duplicate_mod)]
-mod personal_assistant;
-#[path = "../../dsl-examples/spec_editor.rs"]
-#[allow(dead_code, clippy::duplicate_mod)]
-mod spec_editor;
-#[path = "../../dsl-examples/whoseonfirst.rs"]
-#[allow(dead_code, clippy::duplicate_mod)]
-mod whoseonfirst;
+#[path = "../../tests/support/seeds.rs"]
+pub mod seeds;
 
+use dockwright::analysis::ContextRead;
 use dockwright::{Base, Copy, Health, Image, Run, Stage, Value};
 
 /// The bench cases: each seed example (all of its images), and a generated 1,000-stage image.
@@ -50,14 +39,52 @@ pub fn generated(n: usize) -> Image {
 
 /// The images of a case.
 pub fn images(case: &str) -> Vec<Image> {
-    let named = match case {
-        "spec-editor" => spec_editor::images(),
-        "whoseonfirst" => whoseonfirst::images(),
-        "emorobcare" => emorobcare::images(),
-        "appos" => appos::images(),
-        "personal-assistant" => personal_assistant::images(),
-        "generated-1000" => return vec![generated(1000)],
-        other => panic!("unknown case {other}"),
-    };
-    named.into_iter().map(|(_, image)| image).collect()
+    services(case).into_iter().map(|(_, image)| image).collect()
+}
+
+/// The images of a case with their service names (the generated image's is `generated`).
+pub fn services(case: &str) -> Vec<(&'static str, Image)> {
+    if case == "generated-1000" {
+        return vec![("generated", generated(1000))];
+    }
+    let named: Vec<(&'static str, Image)> = seeds::images()
+        .into_iter()
+        .filter(|(example, _, _)| *example == case)
+        .map(|(_, service, image)| (service, image))
+        .collect();
+    assert!(!named.is_empty(), "unknown case {case}");
+    named
+}
+
+/// The files the build context of `case`'s `service` sends, after `dockerignore`: for an example, its
+/// fixture directory ([`seeds::context_files`], as the tests read it); for the generated image, a
+/// small Python project of 100 modules.
+pub fn context_files(case: &str, service: &str, dockerignore: &[String]) -> Vec<String> {
+    if case != "generated-1000" {
+        return seeds::context_files(case, service, dockerignore);
+    }
+    let everything = ContextRead { pattern: ".".into(), excludes: vec![] };
+    let mut files = generated_context();
+    files.retain(|file| dockerignore.is_empty() || everything.covers(file, dockerignore));
+    files.sort();
+    files
+}
+
+/// What `generated(n)` copies (`src/`, `it's.txt`) and installs from (`requirements.txt`), with the rest
+/// of a repository around it; `.git` is dropped by the image's `.dockerignore`.
+fn generated_context() -> Vec<String> {
+    let fixed = [
+        ".git/HEAD",
+        ".git/config",
+        "README.md",
+        "it's.txt",
+        "pyproject.toml",
+        "requirements.txt",
+        "src/app/__init__.py",
+        "src/app/__main__.py",
+        "src/app/templates/index.html",
+        "tests/test_app.py",
+    ];
+    let modules = (0..100).map(|i| format!("src/app/module_{i}.py"));
+    fixed.into_iter().map(str::to_owned).chain(modules).collect()
 }

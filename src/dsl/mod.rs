@@ -382,13 +382,14 @@ impl Image {
         crate::emit::dockerignore(&self.dockerignore)
     }
 
-    /// Declares the image's size budget (`"500 MB"`, `"1.5 GiB"`: see [`Budget`]'s parser); the last
-    /// one declared wins. A budget that cannot be read is reported by [`Image::validate`], naming the
-    /// text. Emitting does not check it: [`Image::check_budget`] does.
+    /// Declares the image's size budget (`"500 MB"`, `"1.5 GiB"`, a byte count: see [`Budget`]'s
+    /// parser); the last one declared wins. A budget that cannot be read is reported by
+    /// [`Image::validate`] as [`ErrorKind::InvalidBudget`], naming the text and what to write instead.
+    /// Emitting does not check it: [`Image::check_budget`] does.
     ///
     /// ```
     /// use dockwright::estimate::Budget;
-    /// use dockwright::{Base, Image, Stage};
+    /// use dockwright::{Base, ErrorKind, Image, Stage};
     ///
     /// let mut image = Image::new().budget("100 MB");
     /// image.stage(Stage::new("app", Base::alpine("3.19")));
@@ -397,8 +398,10 @@ impl Image {
     /// let mut bad = Image::new().budget("12 parsecs");
     /// bad.stage(Stage::new("app", Base::alpine("3.19")));
     /// assert_eq!(bad.declared_budget(), None);
+    /// let errors = bad.validate().unwrap_err();
+    /// assert_eq!(errors.iter().next().unwrap().kind(), ErrorKind::InvalidBudget);
     /// assert_eq!(
-    ///     bad.validate().unwrap_err().to_string(),
+    ///     errors.to_string(),
     ///     "invalid size budget \"12 parsecs\": unknown unit \"parsecs\" (use B, kB, MB, GB, KiB, MiB or GiB)"
     /// );
     /// ```
@@ -406,8 +409,8 @@ impl Image {
     pub fn budget(mut self, budget: &str) -> Self {
         match budget.parse::<Budget>() {
             Ok(budget) => self.budget = Some(budget),
-            // No dedicated kind for budgets in `ErrorKind`: the text is what cannot be read.
-            Err(err) => self.problems.push(Error::new(ErrorKind::InvalidText, err.to_string())),
+            // The parser's message names the text, what is wrong with it and the accepted form.
+            Err(err) => self.problems.push(Error::new(ErrorKind::InvalidBudget, err.to_string())),
         }
         self
     }
@@ -436,9 +439,8 @@ impl Image {
     /// [`SizeReport::check`]); the report lists them.
     ///
     /// ```
-    /// use dockwright::dsl::BudgetCheckError;
     /// use dockwright::estimate::CatalogOracle;
-    /// use dockwright::{Base, Image, Stage};
+    /// use dockwright::{Base, BudgetCheckError, Image, Stage};
     ///
     /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
     ///
@@ -531,23 +533,38 @@ impl Image {
     }
 }
 
-/// Why [`Image::check_budget`] failed.
+/// Why [`Image::check_budget`] failed. Also reachable at the crate root, as `dockwright::BudgetCheckError`,
+/// next to [`Image`].
 ///
 /// ```
-/// use dockwright::dsl::BudgetCheckError;
 /// use dockwright::estimate::CatalogOracle;
-/// use dockwright::{Base, Image, Stage};
+/// use dockwright::{Base, BudgetCheckError, ErrorKind, Image, Stage};
 ///
 /// let mut image = Image::new().budget("1 GB");
 /// image.stage(Stage::new("App", Base::alpine("3.19")));
 /// let err = image.check_budget(&CatalogOracle::default()).unwrap_err();
 /// assert!(matches!(err, BudgetCheckError::Invalid(_)));
 /// assert!(err.to_string().contains("invalid stage name 'App'"), "{err}");
+///
+/// // A budget that cannot be read stops the check before anything is estimated.
+/// let mut unread = Image::new().budget("lots");
+/// unread.stage(Stage::new("app", Base::alpine("3.19")));
+/// match unread.check_budget(&CatalogOracle::default()).unwrap_err() {
+///     BudgetCheckError::Invalid(errors) => {
+///         assert_eq!(errors.iter().map(|e| e.kind()).collect::<Vec<_>>(), [ErrorKind::InvalidBudget]);
+///         assert_eq!(
+///             errors.to_string(),
+///             "invalid size budget \"lots\": expected a number and a unit, like \"500 MB\""
+///         );
+///     }
+///     other => panic!("expected Invalid, got {other:?}"),
+/// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BudgetCheckError {
-    /// The image does not validate (this includes a budget that cannot be read).
+    /// The image does not validate (this includes a budget that cannot be read:
+    /// [`ErrorKind::InvalidBudget`]).
     Invalid(Errors),
     /// The image declares no budget: add one with [`Image::budget`].
     NoBudget,
