@@ -1,7 +1,7 @@
 //! Optimizing: `passes::optimize` to its fixed point, on every image of each seed example and on a
 //! generated 1,000-stage image (`optimize_hand_written`), and on the naive variant of each of those
-//! images (`optimize_naive_variant`: one stage, `COPY . ./` before every RUN the target needs, as
-//! `tests/passes.rs` builds it). BuildKit is on, so every pass runs; the context file lists come from
+//! images (`optimize_naive_variant`: in its seed's naive style, one stage with `COPY . ./` before every
+//! RUN the target needs, or per stage for appos's multi-stage build, as `tests/passes.rs` builds it). BuildKit is on, so every pass runs; the context file lists come from
 //! the examples' fixture directories (read before timing) and, for the generated image, a fixed list.
 //! Each iteration optimizes fresh clones of the models, made outside the timed part. Run with
 //! `cargo bench --bench optimize`; figures in `book/src/benchmarks.md`.
@@ -36,7 +36,7 @@ fn naive(case: &str) -> (Vec<Dockerfile>, Vec<Config>) {
         .into_iter()
         .map(|(service, image)| {
             let model = image.to_model().expect("the bench images validate");
-            (support::seeds::naive_variant(&model), config(support::context_files(case, service, &[])))
+            (support::seeds::seed_naive(case, service)(&model), config(support::context_files(case, service, &[])))
         })
         .unzip()
 }

@@ -22,7 +22,7 @@ use dockwright::passes::{dockerignore_allowlist, optimize, Config, Pass};
 use dockwright::{Base, Copy, Image, Run, Stage, Value};
 use pretty_assertions::assert_eq;
 use proptest::prelude::*;
-use seeds::{context_files, images, is_dependency_install, naive_variant, spec_editor, SOURCE_EDITS};
+use seeds::{context_files, images, is_dependency_install, naive_variant, seed_naive, spec_editor, SOURCE_EDITS};
 
 // ------------------------------------------------------------------------------------------------
 // Helpers: one per boundary.
@@ -271,6 +271,36 @@ fn split_go_node_and_nested_manifests() {
          RUN npm run build\n",
         &[Pass::SplitContextCopy],
     );
+}
+
+#[test]
+fn split_a_copied_subdirectory_of_a_monorepo() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("dashboard", Base::node("20").alpine())
+            .workdir("/build")
+            .copy(["dashboard/"], "./")
+            .run("npm ci")
+            .run("npm run build"),
+    );
+    let files = ["backend/go.mod", "dashboard/package.json", "dashboard/package-lock.json", "dashboard/src/App.tsx"];
+    check(
+        &model(&image),
+        &config(&files),
+        "FROM node:20-alpine AS dashboard\n\
+         WORKDIR /build\n\
+         COPY [\"dashboard/package-lock.json\", \"dashboard/package.json\", \"./\"]\n\
+         RUN npm ci\n\
+         COPY [\"dashboard/\", \"./\"]\n\
+         RUN npm run build\n",
+        &[Pass::SplitContextCopy],
+    );
+    // A file, a directory missing from the context, or a wildcard is not a copied directory.
+    for source in ["dashboard/package.json", "web/", "dash*/"] {
+        let mut image = Image::new();
+        image.stage(Stage::new("d", Base::node("20").alpine()).workdir("/build").copy([source], "./").run("npm ci"));
+        assert_eq!(optimize(&mut model(&image), &config(&files)), [], "{source}");
+    }
 }
 
 #[test]
@@ -710,29 +740,38 @@ fn naive_variants_optimized_match_the_hand_written_examples() {
     ];
     let mut above = Vec::new();
     let mut reruns = Vec::new();
+    let mut cases: Vec<(&str, String, Image, fn(&Dockerfile) -> Dockerfile)> = Vec::new();
     for (example, service, image) in images() {
+        if (example, service) == ("appos", "multi-stage") {
+            // Also flattened into one stage, against its seed's own style: the passes' known limit.
+            cases.push((example, format!("{service} (flattened)"), image.clone(), naive_variant));
+        }
+        cases.push((example, service.to_string(), image, seed_naive(example, service)));
+    }
+    for (example, label, image, naive_of) in cases {
+        let service = label.split(' ').next().unwrap_or_default();
         let hand = model(&image);
         let ignore: Vec<String> = image.dockerignore_text().lines().map(str::to_string).collect();
         let costs = ChangeModel::default().with_dockerignore(ignore.iter());
-        let naive = naive_variant(&hand);
+        let naive = naive_of(&hand);
         let config = Config::default().context_files(context_files(example, service, &[]));
         let mut optimized = naive.clone();
         let changes = optimize(&mut optimized, &config);
-        properties(&naive, &config).unwrap_or_else(|e| panic!("{example}/{service}: {e}"));
+        properties(&naive, &config).unwrap_or_else(|e| panic!("{example}/{label}: {e}"));
         let cost = |d: &Dockerfile| expected_rebuild_cost(&analyze(d), &costs).expected;
         let (hand_cost, naive_cost, optimized_cost) = (cost(&hand), cost(&naive), cost(&optimized));
         let mut hand_optimized = hand.clone();
         let hand_config = Config::default().context_files(context_files(example, service, &ignore));
         optimize(&mut hand_optimized, &hand_config);
         let hand_optimized_cost = cost(&hand_optimized);
-        assert!(hand_optimized_cost <= hand_cost + 1e-9, "{example}/{service}");
+        assert!(hand_optimized_cost <= hand_cost + 1e-9, "{example}/{label}");
         let passes: Vec<String> = changes.iter().map(|c| c.pass.to_string()).collect();
         table.push(format!(
-            "| {example}/{service} | {hand_cost:.3} | {hand_optimized_cost:.3} | {naive_cost:.3} | {optimized_cost:.3} | {} |",
+            "| {example}/{label} | {hand_cost:.3} | {hand_optimized_cost:.3} | {naive_cost:.3} | {optimized_cost:.3} | {} |",
             passes.join(", ")
         ));
         if optimized_cost > hand_cost + 1e-9 {
-            above.push(format!("{example}/{service}"));
+            above.push(format!("{example}/{label}"));
         }
         // No dependency install reruns on a source-only edit.
         let analysis = analyze(&optimized);
@@ -743,18 +782,18 @@ fn naive_variants_optimized_match_the_hand_written_examples() {
                 let command =
                     analysis.steps()[step.step].key.as_ref().and_then(|k| k.command.clone()).unwrap_or_default();
                 if is_dependency_install(&command) {
-                    reruns.push(format!("{example}/{service}: {edit} reruns {command}"));
+                    reruns.push(format!("{example}/{label}: {edit} reruns {command}"));
                 }
             }
         }
     }
     eprintln!("{}", table.join("\n"));
     eprintln!("{}", reruns.join("\n"));
-    // The one known limit: appos/multi-stage's naive variant flattens three stages into one, where
-    // `npm run build` (arbitrary scripts reading every source) comes before the apk installs of the Go
-    // and runtime stages. No pass can prove those installs independent of the build script, so they
-    // stay after it; the hand-written multi-stage file is the fix.
-    let limit = "appos/multi-stage";
+    // The one known limit: appos/multi-stage flattened into one stage (against its seed, which asks
+    // for a multi-stage build) puts `npm run build` (arbitrary scripts reading every source) before the
+    // apk installs of the Go and runtime stages. No pass can prove those installs independent of the
+    // build script, so they stay after it. Written in its seed's multi-stage style, it optimizes fine.
+    let limit = "appos/multi-stage (flattened)";
     assert_eq!(above, [limit]);
     assert!(reruns.iter().all(|r| r.starts_with(limit) && r.contains("apk add")), "{reruns:#?}");
 }

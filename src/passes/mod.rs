@@ -228,9 +228,11 @@ impl Config {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Pass {
-    /// Split `COPY . <dir>` into manifests, installs, rest.
+    /// Split `COPY . <dir>` (or `COPY <src>/ <dir>`) into manifests, installs, rest.
     ///
-    /// The rule: the COPY reads the context root with no `--from`, `--exclude` or `--parents`, into a
+    /// The rule: the COPY reads the context root, or one directory of the context whose contents it
+    /// copies (manifests are then looked up inside that directory), with no `--from`, `--exclude` or
+    /// `--parents`, into a
     /// known directory outside the system directories (`/usr`, `/etc`, `/var`, `/opt`, `/root`, `/go`,
     /// `/tmp`, `/home`, ...). The instructions moved before the rest of the copy are those right after it
     /// up to the last RUN that passes these checks, and at least one is a dependency install: RUNs without

@@ -1,9 +1,11 @@
-//! [`Pass::SplitContextCopy`](super::Pass::SplitContextCopy): `COPY . <dir>` followed by dependency
-//! installs becomes `COPY <manifests> <dir>/...`, the installs, then `COPY . <dir>`.
+//! [`Pass::SplitContextCopy`](super::Pass::SplitContextCopy): `COPY . <dir>` (or `COPY <src>/ <dir>`)
+//! followed by dependency installs becomes `COPY <manifests> <dir>/...`, the installs, then the
+//! original copy.
 //!
 //! The rule (conservative; every condition must hold, else nothing moves):
 //!
-//! - The COPY reads the context root (`.`), has no `--from`, `--exclude` or `--parents`, and its
+//! - The COPY reads the context root (`.`) or one directory of the context (`backend/`, whose contents
+//!   it copies; manifests are then looked up inside it), has no `--from`, `--exclude` or `--parents`, and its
 //!   destination `<dir>` resolves to a known absolute directory that is not `/` and does not overlap a
 //!   system directory (`/usr`, `/etc`, `/var`, `/lib*`, `/bin`, `/sbin`, `/opt`, `/root`, `/go`, `/tmp`,
 //!   `/home`, `/run`, `/dev`, `/proc`, `/sys`), where package managers write.
@@ -112,11 +114,25 @@ fn plan(
     copy: &Copy,
     config: &Config,
 ) -> Option<Plan> {
-    let is_root = |s: &Source| matches!(s, Source::Path(p) if shell::clean(p.as_str()).is_empty());
     if copy.from.is_some() || !copy.excludes.is_empty() || copy.parents || copy.sources.len() != 1 {
         return None;
     }
-    if !is_root(&copy.sources[0]) {
+    // The copied directory: the context root, or a directory of the context (its contents are copied).
+    let Source::Path(source) = &copy.sources[0] else { return None };
+    let prefix = shell::clean(source.as_str());
+    if prefix.contains(['*', '?', '[', '$']) {
+        return None;
+    }
+    let all: Vec<String> = config.context_files.iter().map(|f| shell::clean(f)).collect();
+    let context: Vec<String> = if prefix.is_empty() {
+        all
+    } else {
+        if all.contains(&prefix) {
+            return None;
+        }
+        all.iter().filter_map(|f| f.strip_prefix(&format!("{prefix}/")).map(str::to_string)).collect()
+    };
+    if !prefix.is_empty() && context.is_empty() {
         return None;
     }
     let step_of = |instruction: usize| {
@@ -127,7 +143,6 @@ fn plan(
     if dest.contains('$') || dest == "/" || SYSTEM.iter().any(|system| shell::overlaps(&dest, system)) {
         return None;
     }
-    let context: Vec<String> = config.context_files.iter().map(|f| shell::clean(f)).collect();
     let root = ContextRead { pattern: ".".into(), excludes: Vec::new() };
     let mut needed: Vec<String> = Vec::new();
     let mut reads_manifest = false;
@@ -220,12 +235,14 @@ fn plan(
         }
     };
     let is_dir = |name: &String| context.iter().any(|f| f.starts_with(&format!("{name}/")));
+    // Sources are context paths: the copied directory's name, then the manifest's path inside it.
+    let in_context = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
     for file in &files {
         if is_dir(file) {
-            dirs.push(manifest_copy(copy, vec![format!("{file}/")], &format!("{base}{file}/"))?);
+            dirs.push(manifest_copy(copy, vec![format!("{}/", in_context(file))], &format!("{base}{file}/"))?);
         } else {
             let parent = file.rsplit_once('/').map_or(String::new(), |(parent, _)| parent.to_string());
-            groups.entry(parent).or_default().push(file.clone());
+            groups.entry(parent).or_default().push(in_context(file));
         }
     }
     let mut copies = Vec::new();
@@ -234,7 +251,8 @@ fn plan(
         copies.push(manifest_copy(copy, names, &dest)?);
     }
     copies.extend(dirs);
-    Some(Plan { copies, manifests: files, moved, moved_installs, first_reader: first_reader.unwrap_or(0) })
+    let manifests = files.iter().map(|file| in_context(file)).collect();
+    Some(Plan { copies, manifests, moved, moved_installs, first_reader: first_reader.unwrap_or(0) })
 }
 
 fn manifest_copy(template: &Copy, sources: Vec<String>, dest: &str) -> Option<Instruction> {

@@ -74,6 +74,59 @@ pub fn naive_variant(dockerfile: &Dockerfile) -> Dockerfile {
     Dockerfile { stages: vec![stage], ..Dockerfile::default() }
 }
 
+/// The same service written in its seed's naive style: appos's seed asks for a multi-stage build
+/// (node, Go and runtime stages), so its naive form keeps the stages ([`naive_stages_variant`]); the
+/// other seeds' own Dockerfiles are single-stage ([`naive_variant`]).
+pub fn seed_naive(example: &str, service: &str) -> fn(&Dockerfile) -> Dockerfile {
+    if (example, service) == ("appos", "multi-stage") {
+        naive_stages_variant
+    } else {
+        naive_variant
+    }
+}
+
+/// Every stage written naively: its context COPYs into the working directory become one copy of the
+/// context directory they all read (`COPY backend/ ./`, or `COPY . ./`), right after the stage's
+/// WORKDIRs and before everything else; the other instructions keep their order.
+pub fn naive_stages_variant(dockerfile: &Dockerfile) -> Dockerfile {
+    let mut out = dockerfile.clone();
+    for stage in &mut out.stages {
+        let into_workdir = |instruction: &Instruction| match instruction {
+            Instruction::Copy(copy) => copy.from.is_none() && !copy.dest.as_str().starts_with('/'),
+            _ => false,
+        };
+        let mut tops: Vec<String> = Vec::new();
+        for instruction in stage.instructions.iter().filter(|i| into_workdir(i)) {
+            let Instruction::Copy(copy) = instruction else { continue };
+            for source in &copy.sources {
+                if let Source::Path(path) = source {
+                    let top = path.as_str().trim_start_matches("./").split('/').next().unwrap_or_default();
+                    let top = if path.as_str().contains('/') { top.to_string() } else { String::new() };
+                    if !tops.contains(&top) {
+                        tops.push(top);
+                    }
+                }
+            }
+        }
+        if tops.is_empty() {
+            continue;
+        }
+        let source = match tops.as_slice() {
+            [top] if !top.is_empty() => format!("{top}/"),
+            _ => ".".to_string(),
+        };
+        let (workdirs, rest): (Vec<Instruction>, Vec<Instruction>) = std::mem::take(&mut stage.instructions)
+            .into_iter()
+            .filter(|i| !into_workdir(i))
+            .partition(|i| matches!(i, Instruction::Workdir(_)));
+        let everything = model::Copy::new(vec![Source::path(&source).unwrap()], dockwright::Line::new("./").unwrap());
+        stage.instructions = workdirs;
+        stage.instructions.push(Instruction::Copy(everything));
+        stage.instructions.extend(rest);
+    }
+    out
+}
+
 /// A dependency install: the step a source-only edit must never rerun.
 pub fn is_dependency_install(command: &str) -> bool {
     ["pip install", "npm ci", "npm install", "apk add", "apt-get", "microdnf", "dnf install", "go mod download"]
