@@ -731,6 +731,9 @@ proptest! {
 // ------------------------------------------------------------------------------------------------
 // The seed examples: naive variants optimized.
 
+/// How a naive variant is made from the hand-written model.
+type NaiveOf = fn(&Dockerfile) -> Dockerfile;
+
 #[test]
 fn naive_variants_optimized_match_the_hand_written_examples() {
     let mut table = vec![
@@ -740,7 +743,7 @@ fn naive_variants_optimized_match_the_hand_written_examples() {
     ];
     let mut above = Vec::new();
     let mut reruns = Vec::new();
-    let mut cases: Vec<(&str, String, Image, fn(&Dockerfile) -> Dockerfile)> = Vec::new();
+    let mut cases: Vec<(&str, String, Image, NaiveOf)> = Vec::new();
     for (example, service, image) in images() {
         if (example, service) == ("appos", "multi-stage") {
             // Also flattened into one stage, against its seed's own style: the passes' known limit.

@@ -27,6 +27,7 @@
 //! ```
 
 mod budget;
+mod builtin;
 #[cfg(feature = "engine")]
 mod engine;
 #[cfg(feature = "fs")]
@@ -37,6 +38,7 @@ mod rules;
 use std::fmt;
 
 pub use budget::{Budget, BudgetError, BudgetExceeded, IntoBudget};
+pub use builtin::{BuiltinPackages, PackageSizes, PackageTableError};
 #[cfg(feature = "engine")]
 pub use engine::EngineOracle;
 #[cfg(feature = "fs")]
