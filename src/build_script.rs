@@ -374,6 +374,42 @@ impl Writer {
         Ok(Report { files, rerun_if_changed: plan.watch })
     }
 
+    /// [`Writer::write`], only when the image fits the budget declared with [`Image::budget`]
+    /// ([`Image::check_budget`] with `oracle`): over budget, or without a budget, nothing is written
+    /// and the error says by how much and which layers are largest.
+    ///
+    /// ```
+    /// use dockwright::build_script::{Error, Writer};
+    /// use dockwright::estimate::CatalogOracle;
+    /// use dockwright::{Base, BudgetCheckError, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let writer = Writer::new().dir(dir.path()).print_cargo_lines(false);
+    ///
+    /// let mut tight = Image::new().budget("100 MB");
+    /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = writer.write_within_budget(&tight, &catalog).unwrap_err();
+    /// assert!(matches!(&err, Error::Budget(BudgetCheckError::Exceeded(_))));
+    /// assert!(err.to_string().starts_with("image 'app' may exceed its size budget of 100.0 MB"), "{err}");
+    /// assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    ///
+    /// let mut fits = Image::new().budget("150 MB");
+    /// fits.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// assert_eq!(writer.write_within_budget(&fits, &catalog).unwrap().written().count(), 2);
+    /// ```
+    pub fn write_within_budget(
+        &self,
+        image: &Image,
+        oracle: &dyn crate::estimate::SizeOracle,
+    ) -> Result<Report, Error> {
+        match image.check_budget(oracle) {
+            Ok(_) => self.write(image),
+            Err(crate::dsl::BudgetCheckError::Invalid(errors)) => Err(Error::Invalid(errors)),
+            Err(err) => Err(Error::Budget(err)),
+        }
+    }
+
     fn plan(&self, image: &Image) -> Result<Plan, Error> {
         let dockerfile = match &self.mapping {
             Some(mapping) => image.emit_mapped(mapping),
@@ -659,6 +695,9 @@ pub enum Error {
         /// What the operating system said.
         source: io::Error,
     },
+    /// [`Writer::write_within_budget`]: the image has no budget or may exceed it.
+    #[error("{0}")]
+    Budget(crate::dsl::BudgetCheckError),
 }
 
 impl fmt::Debug for Error {

@@ -28,7 +28,7 @@ impl Downstream {
         let dir = temp.path().join("downstream");
         let fixture = Path::new(REPO).join("tests/fixtures/downstream");
         fs::create_dir_all(dir.join("src")).unwrap();
-        for file in ["build.rs", "src/main.rs", "src/image.rs"] {
+        for file in ["build.rs", "base-sizes.tsv", "src/main.rs", "src/image.rs"] {
             fs::copy(fixture.join(file), dir.join(file)).unwrap();
         }
         // The copy is elsewhere, so the relative path to dockwright becomes absolute.
@@ -45,8 +45,8 @@ impl Downstream {
         Downstream { _temp: temp, dir, target }
     }
 
-    /// Runs `cargo build --offline -v`; returns how long it took and whether the build script ran.
-    fn build(&self, step: &str) -> bool {
+    /// Runs `cargo build --offline -v`: whether it succeeded, and what it printed on standard error.
+    fn try_build(&self, step: &str) -> (bool, String) {
         let start = Instant::now();
         let output = Command::new(env!("CARGO"))
             .args(["build", "--offline", "-v"])
@@ -54,9 +54,14 @@ impl Downstream {
             .env("CARGO_TARGET_DIR", &self.target)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{step}: cargo build failed:\n{stderr}");
         eprintln!("{step}: cargo build took {:.1?}", start.elapsed());
+        (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+
+    /// Runs `cargo build --offline -v`, which must succeed; returns whether the build script ran.
+    fn build(&self, step: &str) -> bool {
+        let (success, stderr) = self.try_build(step);
+        assert!(success, "{step}: cargo build failed:\n{stderr}");
         stderr.lines().any(|line| line.trim_start().starts_with("Running `") && line.ends_with("/build-script-build`"))
     }
 
@@ -144,4 +149,14 @@ fn build_rs_writes_dockerfile_and_dockerignore_only_when_they_change() {
     assert_ne!(crate_.stamp("Dockerfile"), first[0], "the changed Dockerfile was not rewritten");
     assert_eq!(crate_.read(".dockerignore"), expected_ignore);
     assert_eq!(crate_.stamp(".dockerignore"), first[1], "the unchanged .dockerignore was rewritten");
+
+    // A budget the image cannot fit: the build fails naming the budget and the overrun, and nothing is
+    // written.
+    let before = crate_.read("Dockerfile");
+    let stamp = crate_.stamp("Dockerfile");
+    crate_.edit_image(|text| text.replace(".budget(\"150 MB\")", ".budget(\"50 MB\")"));
+    let (success, stderr) = crate_.try_build("over budget");
+    assert!(!success, "a build over its size budget succeeded");
+    assert!(stderr.contains("image 'runtime' may exceed its size budget of 50.0 MB by up to 30.6 MB"), "{stderr}");
+    assert_eq!((crate_.read("Dockerfile"), crate_.stamp("Dockerfile")), (before, stamp));
 }

@@ -474,6 +474,28 @@ impl Image {
         }
     }
 
+    /// The Dockerfile text, only when the image fits its declared budget: [`Image::check_budget`] at emit
+    /// time. The text is what [`Image::emit`] gives.
+    ///
+    /// ```
+    /// use dockwright::estimate::CatalogOracle;
+    /// use dockwright::{Base, BudgetCheckError, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
+    /// let mut image = Image::new().budget("150 MB");
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// assert_eq!(image.emit_within_budget(&catalog).unwrap(), "FROM python:3.12-slim AS app\n");
+    ///
+    /// let mut tight = Image::new().budget("100 MB");
+    /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = tight.emit_within_budget(&catalog).unwrap_err();
+    /// assert!(matches!(&err, BudgetCheckError::Exceeded(e) if e.over() == 19_200_000));
+    /// ```
+    pub fn emit_within_budget(&self, oracle: &dyn SizeOracle) -> Result<String, BudgetCheckError> {
+        self.check_budget(oracle)?;
+        self.emit().map_err(BudgetCheckError::Invalid)
+    }
+
     fn build(&self) -> Result<Dockerfile, Errors> {
         let mut errors = self.problems.clone();
         if self.stages.is_empty() {
