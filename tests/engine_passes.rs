@@ -47,19 +47,6 @@ struct Naive {
     reruns_install: bool,
 }
 
-fn venv_install(stage: Stage, requirements: &str) -> Stage {
-    stage.run("python3 -m venv /opt/venv").run(format!(
-        "/opt/venv/bin/pip install --no-cache-dir --no-index --find-links=vendor/wheels -r {requirements}"
-    ))
-}
-
-fn account(stage: Stage, name: &str) -> Stage {
-    stage.run(format!(
-        "groupadd --system --gid 10001 {name} && useradd --system --no-log-init --uid 10001 --gid {name} \
-         --create-home --home-dir /home/{name} --shell /usr/sbin/nologin {name}"
-    ))
-}
-
 fn python_health(port: u16) -> Health {
     let probe = format!(
         "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:{port}/health', \
@@ -68,50 +55,70 @@ fn python_health(port: u16) -> Health {
     Health::new(["python3", "-c", probe.as_str()]).interval("30s").timeout("5s").retries(3)
 }
 
-/// spec-editor as its seed writes it (seed 001, with seed 000's vendored wheels): the whole context
-/// first, then the install, the account, the config.
-fn spec_editor() -> Naive {
-    let stage = Stage::new("app", Base::python("3.12").slim()).workdir("/app").copy(["."], "./");
-    let stage = account(venv_install(stage, "requirements.txt"), "app")
+/// A Python service as its seed writes it (seed 001, with seed 000's vendored wheels): the whole
+/// context first, then the venv and install, the account, `after` (directory setup), the config.
+fn naive_python(
+    name: &'static str,
+    python: &str,
+    source_file: &'static str,
+    after: &[&str],
+    port: u16,
+    cmd: &[&str],
+) -> Naive {
+    let account = format!(
+        "groupadd --system --gid 10001 {name} && useradd --system --no-log-init --uid 10001 --gid {name} \
+         --create-home --home-dir /home/{name} --shell /usr/sbin/nologin {name}"
+    );
+    let stage = Stage::new("app", Base::python(python).slim())
+        .workdir("/app")
+        .copy(["."], "./")
+        .run("python3 -m venv /opt/venv")
+        .run("/opt/venv/bin/pip install --no-cache-dir --no-index --find-links=vendor/wheels -r requirements.txt")
+        .run(account);
+    let stage = after
+        .iter()
+        .fold(stage, |stage, command| stage.run(*command))
         .env("PATH", Value::template("/opt/venv/bin:${PATH}").unwrap())
-        .expose(5000)
-        .healthcheck(python_health(5000))
+        .expose(port)
+        .healthcheck(python_health(port))
         .user("10001:10001")
-        .cmd(["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]);
+        .cmd(cmd.to_vec());
     let mut image = Image::new();
     image.stage(stage);
     Naive {
-        name: "spec-editor",
-        context: "spec-editor",
+        name,
+        context: name,
         image,
-        source_file: "app.py",
+        source_file,
         buildkit: false,
         passes: &[Pass::SplitContextCopy, Pass::MoveEarlier],
         reruns_install: true,
     }
 }
 
+/// spec-editor in its seed's style.
+fn spec_editor() -> Naive {
+    naive_python(
+        "spec-editor",
+        "3.12",
+        "app.py",
+        &[],
+        5000,
+        &["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"],
+    )
+}
+
 /// whoseonfirst in the same style, with its data directories made after the sources are copied.
 fn whoseonfirst() -> Naive {
-    let stage = Stage::new("app", Base::python("3.11").slim()).workdir("/app").copy(["."], "./");
-    let stage = account(venv_install(stage, "requirements.txt"), "whoseonfirst")
-        .run("mkdir -p /app/data /app/logs /app/backups && chown 10001:10001 /app/data /app/logs /app/backups")
-        .env("PATH", Value::template("/opt/venv/bin:${PATH}").unwrap())
-        .expose(8000)
-        .healthcheck(python_health(8000))
-        .user("10001:10001")
-        .cmd(["uvicorn", "src.main:app", "--host", "0.0.0.0", "--port", "8000"]);
-    let mut image = Image::new();
-    image.stage(stage);
-    Naive {
-        name: "whoseonfirst",
-        context: "whoseonfirst",
-        image,
-        source_file: "src/main.py",
-        buildkit: false,
-        passes: &[Pass::SplitContextCopy, Pass::MoveEarlier],
-        reruns_install: true,
-    }
+    let mkdir = "mkdir -p /app/data /app/logs /app/backups && chown 10001:10001 /app/data /app/logs /app/backups";
+    naive_python(
+        "whoseonfirst",
+        "3.11",
+        "src/main.py",
+        &[mkdir],
+        8000,
+        &["uvicorn", "src.main:app", "--host", "0.0.0.0", "--port", "8000"],
+    )
 }
 
 /// spec-editor as written in `dsl-examples/`, optimized for BuildKit.
