@@ -107,6 +107,152 @@ fn unknown_packages_and_commands_are_named() {
     );
 }
 
+/// A handmade index: g++ needs gcc and cpp as gcc does; gcc recommends manpages-dev; libc6 is not
+/// in it (a base package: it counts nothing).
+const COMPILERS: &str = "Package: gcc\nInstalled-Size: 100\nDepends: cpp (>= 12), libc6\nRecommends: manpages-dev\n\n\
+    Package: g++\nInstalled-Size: 40\nDepends: gcc (= 4:12.2.0-3), cpp, libstdc++-dev | libc++-dev\n\n\
+    Package: cpp\nInstalled-Size: 2000\n\n\
+    Package: libstdc++-dev\nInstalled-Size: 5000\nDepends: libc6\n\n\
+    Package: manpages-dev\nInstalled-Size: 3000\n";
+
+/// The layer of a one-RUN image on debian:bookworm-slim.
+fn run_layer(command: &str, oracle: &dyn SizeOracle) -> dockwright::estimate::LayerReport {
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::image("debian:bookworm-slim", OsFamily::Debian)).run(command));
+    estimate(&image.to_model().unwrap(), oracle).stages[0].layers[0].clone()
+}
+
+#[test]
+fn one_apt_install_counts_shared_dependencies_once() {
+    let index = DebianIndex::parse(COMPILERS);
+    // Alone: gcc is 100 KiB .. + cpp; g++ is 40 KiB .. + gcc, cpp and libstdc++-dev.
+    let (gcc, gxx) =
+        (index.package(PackageManager::Apt, "gcc").unwrap(), index.package(PackageManager::Apt, "g++").unwrap());
+    assert_eq!((gcc.low, gcc.high, gxx.low, gxx.high), (100 * 1024, 2100 * 1024, 40 * 1024, 7140 * 1024));
+    // Together: each package once (the sum of the two would be 9240 KiB).
+    let both = index.packages(PackageManager::Apt, &["gcc", "g++"], false).unwrap();
+    assert_eq!((both.low, both.high), (140 * 1024, 7140 * 1024));
+    assert_eq!(
+        both.source,
+        "Debian Packages: gcc + g++ Installed-Size 140 KiB, 7140 KiB with the union of their Depends closures in \
+         the index (4 packages, each counted once)"
+    );
+    // One name alone is the single-package figure.
+    let alone = index.packages(PackageManager::Apt, &["g++"], false).unwrap();
+    assert_eq!((alone.low, alone.high), (gxx.low, gxx.high));
+
+    // The estimator asks once per install command, with whether recommends are installed.
+    let oracle = Composite::new().with(catalog()).with(DebianIndex::parse(COMPILERS));
+    let layer = run_layer(
+        "apt-get update && apt-get install -y --no-install-recommends gcc g++ && rm -rf /var/lib/apt/lists/*",
+        &oracle,
+    );
+    assert!(layer.unknowns.is_empty(), "{:?}", layer.unknowns);
+    assert_eq!(layer.parts, std::slice::from_ref(&both));
+    assert_eq!((layer.size.low, layer.size.high), (140 * 1024, 7140 * 1024));
+    let plain = run_layer("apt-get install -y gcc g++", &oracle);
+    assert_eq!((plain.size.low, plain.size.high), (140 * 1024, 10_140 * 1024), "manpages-dev is recommended");
+    assert!(plain.size.source.contains("Depends and Recommends closures"), "{}", plain.size.source);
+    let option = run_layer("apt-get -o APT::Install-Recommends=false install -y gcc g++", &oracle);
+    assert_eq!(option.size.high, 7140 * 1024);
+}
+
+#[test]
+fn a_partly_unknown_install_counts_the_known_names_together_and_names_the_others() {
+    let oracle = DebianIndex::parse(COMPILERS);
+    let layer = run_layer("apt-get install -y --no-install-recommends gcc nosuchpkg g++ nosuchpkg", &oracle);
+    assert_eq!(layer.unknowns, ["apt package nosuchpkg: installed size unknown"]);
+    assert_eq!((layer.size.low, layer.size.high), (140 * 1024, 7140 * 1024));
+    assert!(layer.size.source.starts_with("Debian Packages: gcc + g++ "), "{}", layer.size.source);
+}
+
+/// Records what the rules ask: one `(manager, names, recommends)` per question.
+#[derive(Default)]
+struct Recorder(std::cell::RefCell<Vec<(PackageManager, Vec<String>, bool)>>);
+
+impl SizeOracle for Recorder {
+    fn packages(&self, manager: PackageManager, names: &[&str], recommends: bool) -> Option<Figure> {
+        self.0.borrow_mut().push((manager, names.iter().map(|n| n.to_string()).collect(), recommends));
+        Some(Figure::exact(1, "recorded"))
+    }
+}
+
+#[test]
+fn install_commands_say_whether_recommends_are_installed() {
+    let cases: [(&str, PackageManager, &[&str], bool); 12] = [
+        ("apt-get install -y curl git", PackageManager::Apt, &["curl", "git"], true),
+        (
+            "apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u15 curl",
+            PackageManager::Apt,
+            &["curl"],
+            false,
+        ),
+        ("apt-get -o APT::Install-Recommends=false install -y curl", PackageManager::Apt, &["curl"], false),
+        (
+            "apt-get install -y -oAPT::Install-Recommends=0 -t bookworm-backports curl",
+            PackageManager::Apt,
+            &["curl"],
+            false,
+        ),
+        ("apt install -y --option=apt::install-recommends=no curl", PackageManager::Apt, &["curl"], false),
+        (
+            "apt-get install --no-install-recommends -o APT::Install-Recommends=true curl",
+            PackageManager::Apt,
+            &["curl"],
+            true,
+        ),
+        ("apk add --no-cache curl git", PackageManager::Apk, &["curl", "git"], false),
+        (
+            "dnf install -y --nodocs --setopt=install_weak_deps=False curl && dnf clean all",
+            PackageManager::Dnf,
+            &["curl"],
+            false,
+        ),
+        ("dnf install -y curl && dnf clean all", PackageManager::Dnf, &["curl"], true),
+        (
+            "yum --setopt install_weak_deps=false install -y curl && dnf clean all",
+            PackageManager::Dnf,
+            &["curl"],
+            false,
+        ),
+        (
+            "microdnf install -y --nodocs --setopt=install_weak_deps=0 curl && microdnf clean all",
+            PackageManager::Microdnf,
+            &["curl"],
+            false,
+        ),
+        (
+            "microdnf --enablerepo ubi-9-appstream install -y curl && microdnf clean all",
+            PackageManager::Microdnf,
+            &["curl"],
+            true,
+        ),
+    ];
+    for (command, manager, names, recommends) in cases {
+        let recorder = Recorder::default();
+        let layer = run_layer(command, &recorder);
+        assert!(layer.unknowns.is_empty(), "{command}: {:?}", layer.unknowns);
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        assert_eq!(recorder.0.into_inner(), [(manager, names, recommends)], "{command}");
+    }
+    // The crate's own install commands install no recommends on any family.
+    let bases = [
+        Base::debian("bookworm-slim"),
+        Base::alpine("3.19"),
+        Base::image("registry.access.redhat.com/ubi9/ubi:9.4", OsFamily::Rhel),
+        Base::image("registry.access.redhat.com/ubi9/ubi-minimal:9.4", OsFamily::RhelMinimal),
+    ];
+    for base in bases {
+        let mut image = Image::new();
+        image.stage(Stage::new("app", base).install(["curl"]));
+        let recorder = Recorder::default();
+        estimate(&image.to_model().unwrap(), &recorder);
+        let asked = recorder.0.into_inner();
+        assert_eq!(asked.len(), 1, "{asked:?}");
+        assert!(!asked[0].2, "{asked:?}");
+    }
+}
+
 #[test]
 fn vendored_wheels_and_venv_propagate_through_copy_from() {
     let mut image = Image::new();

@@ -193,8 +193,9 @@ pub struct ContextQuery {
     pub ignore: Vec<String>,
 }
 
-/// Where outside figures come from. Every method answers `None` by default (unknown): implement
-/// the ones your source knows. [`Composite`] asks several oracles in turn.
+/// Where outside figures come from. Every method answers `None` by default (unknown), except
+/// [`SizeOracle::packages`], which adds up [`SizeOracle::package`]: implement the ones your source
+/// knows. [`Composite`] asks several oracles in turn.
 ///
 /// ```
 /// use dockwright::estimate::{Figure, SizeOracle};
@@ -207,6 +208,7 @@ pub struct ContextQuery {
 ///     }
 /// }
 /// assert_eq!(Fixed.package(PackageManager::Apt, "curl").unwrap().low, 500_736);
+/// assert_eq!(Fixed.packages(PackageManager::Apt, &["curl"], false).unwrap().low, 500_736);
 /// assert!(Fixed.base_image("alpine:3.19").is_none());
 /// ```
 pub trait SizeOracle {
@@ -218,6 +220,46 @@ pub trait SizeOracle {
     /// The installed size of a package (its own files; a range may include its dependencies).
     fn package(&self, _manager: PackageManager, _name: &str) -> Option<Figure> {
         None
+    }
+
+    /// What one install command adds: `names` installed together (`apt-get install a b`), so a
+    /// dependency they share is installed once; `recommends` says whether the command installs
+    /// recommended (weak) dependencies too (see the estimator's rules for how it is read). `None`
+    /// when any name is unknown; the estimator then asks per name to report which.
+    ///
+    /// The default knows no dependencies: it adds up [`SizeOracle::package`] for each distinct
+    /// name (a name given twice counts once) and ignores `recommends`; every figure's source is
+    /// kept, `; `-separated. Oracles that know dependencies ([`DebianIndex`], [`AlpineIndex`],
+    /// [`BuiltinPackages`]) count each package of the union of the closures once.
+    ///
+    /// ```
+    /// use dockwright::estimate::{Figure, SizeOracle};
+    /// use dockwright::PackageManager;
+    ///
+    /// struct Fixed;
+    /// impl SizeOracle for Fixed {
+    ///     fn package(&self, _manager: PackageManager, name: &str) -> Option<Figure> {
+    ///         match name {
+    ///             "curl" => Some(Figure::range(500, 1_500, "curl row")),
+    ///             "git" => Some(Figure::exact(4_000, "git row")),
+    ///             _ => None,
+    ///         }
+    ///     }
+    /// }
+    /// let both = Fixed.packages(PackageManager::Apt, &["curl", "git", "curl"], false).unwrap();
+    /// assert_eq!((both.low, both.high), (4_500, 5_500));
+    /// assert_eq!(both.source, "curl row; git row");
+    /// assert!(Fixed.packages(PackageManager::Apt, &["curl", "nosuchpkg"], true).is_none());
+    /// assert_eq!(Fixed.packages(PackageManager::Apt, &[], true).unwrap().high, 0);
+    /// ```
+    fn packages(&self, manager: PackageManager, names: &[&str], _recommends: bool) -> Option<Figure> {
+        let mut figures = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            if !names[..i].contains(name) {
+                figures.push(self.package(manager, name)?);
+            }
+        }
+        Some(Figure::sum(&figures))
     }
 
     /// The bytes a `COPY`/`ADD` from the build context adds.
@@ -687,7 +729,8 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                                 layer.parts.push(size);
                             }
                             None => layer.unknowns.push(format!(
-                                "{path} from stage '{name}': no layer of that stage wrote it (it comes from its base)"
+                                "{path} from stage '{name}': no layer of that stage is known to write it (a RUN there whose \
+                                 outputs are not modelled may have, or it comes from the stage's base)"
                             )),
                         }
                     }

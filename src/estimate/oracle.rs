@@ -1,7 +1,7 @@
 //! Oracles built from text the caller passes in: a base-image catalogue (TSV), Debian `Packages`
 //! indexes, Alpine `APKINDEX` files, and a composite that asks several in turn. No IO here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{ContextQuery, Figure, SizeOracle};
 use crate::base::PackageManager;
@@ -127,6 +127,10 @@ fn parse_size(cell: &str) -> Option<(u64, u64)> {
 /// size to that plus the closure of its `Depends`/`Pre-Depends` in the index (first alternative),
 /// since the base may already hold some dependencies.
 ///
+/// For one install of several packages ([`SizeOracle::packages`]) the figure runs from the named
+/// packages' own sizes to the size of the union of their closures, each package counted once; with
+/// `recommends` the closure also follows `Recommends` (first alternative), when the index has them.
+///
 /// ```
 /// use dockwright::estimate::{DebianIndex, SizeOracle};
 /// use dockwright::PackageManager;
@@ -136,10 +140,22 @@ fn parse_size(cell: &str) -> Option<(u64, u64)> {
 /// assert_eq!((curl.low, curl.high), (489 * 1024, 1489 * 1024));
 /// assert_eq!(curl.source, "Debian Packages: curl Installed-Size 489 KiB, dependencies in the index 1000 KiB");
 /// assert!(index.package(PackageManager::Apk, "curl").is_none());
+/// let both = index.packages(PackageManager::Apt, &["curl", "libcurl4"], false).unwrap();
+/// assert_eq!((both.low, both.high), (1489 * 1024, 1489 * 1024)); // libcurl4 once, not twice
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct DebianIndex {
-    packages: BTreeMap<String, (u64, Vec<String>)>,
+    packages: BTreeMap<String, DebianPackage>,
+    /// Whether any stanza has a `Recommends` field.
+    has_recommends: bool,
+}
+
+/// One stanza: `Installed-Size` (KiB) and the first alternative of each relation group.
+#[derive(Debug, Clone)]
+struct DebianPackage {
+    size: u64,
+    depends: Vec<String>,
+    recommends: Vec<String>,
 }
 
 impl DebianIndex {
@@ -152,9 +168,9 @@ impl DebianIndex {
     /// assert_eq!(DebianIndex::parse("Package: a\nInstalled-Size: 1\n\nPackage: b\n").len(), 1);
     /// ```
     pub fn parse(text: &str) -> Self {
-        let mut packages = BTreeMap::new();
+        let mut index = DebianIndex::default();
         for stanza in text.split("\n\n") {
-            let (mut name, mut size, mut depends) = (None, None, Vec::new());
+            let (mut name, mut size, mut depends, mut recommends) = (None, None, Vec::new(), Vec::new());
             for line in stanza.lines() {
                 if let Some(value) = line.strip_prefix("Package:") {
                     name = Some(value.trim().to_string());
@@ -162,20 +178,17 @@ impl DebianIndex {
                     size = value.trim().parse::<u64>().ok();
                 } else if let Some(value) = line.strip_prefix("Depends:").or_else(|| line.strip_prefix("Pre-Depends:"))
                 {
-                    for dependency in value.split(',') {
-                        let first = dependency.split('|').next().unwrap_or("").trim();
-                        let name = first.split([' ', '(', ':']).next().unwrap_or("");
-                        if !name.is_empty() {
-                            depends.push(name.to_string());
-                        }
-                    }
+                    depends.extend(first_alternatives(value));
+                } else if let Some(value) = line.strip_prefix("Recommends:") {
+                    recommends.extend(first_alternatives(value));
+                    index.has_recommends = true;
                 }
             }
             if let (Some(name), Some(size)) = (name, size) {
-                packages.entry(name).or_insert((size, depends));
+                index.packages.entry(name).or_insert(DebianPackage { size, depends, recommends });
             }
         }
-        DebianIndex { packages }
+        index
     }
 
     /// How many packages the index holds.
@@ -201,50 +214,133 @@ impl DebianIndex {
     }
 }
 
+/// The package names of a relation field (`a (>= 1) | b, c:any`): the first alternative of each group.
+fn first_alternatives(value: &str) -> impl Iterator<Item = String> + '_ {
+    value.split(',').filter_map(|group| {
+        let first = group.split('|').next().unwrap_or("").trim();
+        let name = first.split([' ', '(', ':']).next().unwrap_or("");
+        (!name.is_empty()).then(|| name.to_string())
+    })
+}
+
+impl DebianIndex {
+    /// A name's package: its name, size and the names it pulls in (`Recommends` too when `follow`).
+    fn lookup(&self, name: &str, follow: bool) -> Option<(&str, u64, Vec<&str>)> {
+        let (name, package) = self.packages.get_key_value(name)?;
+        let mut pulls: Vec<&str> = package.depends.iter().map(String::as_str).collect();
+        if follow {
+            pulls.extend(package.recommends.iter().map(String::as_str));
+        }
+        Some((name.as_str(), package.size, pulls))
+    }
+}
+
 impl SizeOracle for DebianIndex {
     fn package(&self, manager: PackageManager, name: &str) -> Option<Figure> {
         if manager != PackageManager::Apt {
             return None;
         }
-        let (own, _) = self.packages.get(name)?;
-        let deps = closure(name, |n| self.packages.get(n).map(|(size, deps)| (*size, deps.clone())));
+        let own = self.packages.get(name)?.size;
+        let deps = reach(&[name], |n| self.lookup(n, false)).values().sum::<u64>() - own;
         Some(Figure::range(
             own * 1024,
             (own + deps) * 1024,
             format!("Debian Packages: {name} Installed-Size {own} KiB, dependencies in the index {deps} KiB"),
         ))
     }
+
+    /// From the named packages' own sizes to the union of their `Depends`/`Pre-Depends` closures
+    /// (and `Recommends`, when `recommends` and the index has them), each package once; KiB × 1024.
+    ///
+    /// ```
+    /// use dockwright::estimate::{DebianIndex, SizeOracle};
+    /// use dockwright::PackageManager;
+    ///
+    /// let index = DebianIndex::parse(
+    ///     "Package: gcc\nInstalled-Size: 50\nDepends: cpp\nRecommends: manpages\n\n\
+    ///      Package: g++\nInstalled-Size: 20\nDepends: gcc, cpp\n\n\
+    ///      Package: cpp\nInstalled-Size: 1000\n\n\
+    ///      Package: manpages\nInstalled-Size: 300\n",
+    /// );
+    /// let both = index.packages(PackageManager::Apt, &["gcc", "g++"], false).unwrap();
+    /// assert_eq!((both.low, both.high), (70 * 1024, 1070 * 1024));
+    /// assert_eq!(
+    ///     both.source,
+    ///     "Debian Packages: gcc + g++ Installed-Size 70 KiB, 1070 KiB with the union of their Depends closures \
+    ///      in the index (3 packages, each counted once)"
+    /// );
+    /// assert_eq!(index.packages(PackageManager::Apt, &["gcc", "g++"], true).unwrap().high, 1370 * 1024);
+    /// assert!(index.packages(PackageManager::Apt, &["gcc", "nosuchpkg"], false).is_none());
+    /// ```
+    fn packages(&self, manager: PackageManager, names: &[&str], recommends: bool) -> Option<Figure> {
+        if manager != PackageManager::Apt {
+            return None;
+        }
+        let names = distinct(names);
+        let own = names.iter().map(|n| self.packages.get(*n).map(|p| p.size)).sum::<Option<u64>>()?;
+        let follow = recommends && self.has_recommends;
+        let reached = reach(&names, |n| self.lookup(n, follow));
+        let total: u64 = reached.values().sum();
+        let closures = if follow { "Depends and Recommends closures" } else { "Depends closures" };
+        let mut source = format!(
+            "Debian Packages: {} Installed-Size {own} KiB, {total} KiB with the union of their {closures} in the \
+             index ({} packages, each counted once)",
+            names.join(" + "),
+            reached.len()
+        );
+        if recommends && !self.has_recommends {
+            source.push_str("; the index lists no Recommends");
+        }
+        Some(Figure::range(own * 1024, total * 1024, source))
+    }
 }
 
-/// The summed size of everything `name` depends on, transitively (each package once, `name` excluded).
-fn closure(name: &str, lookup: impl Fn(&str) -> Option<(u64, Vec<String>)>) -> u64 {
-    let mut seen = BTreeSet::from([name.to_string()]);
-    let mut todo = lookup(name).map(|(_, deps)| deps).unwrap_or_default();
-    let mut total = 0;
-    while let Some(next) = todo.pop() {
-        if !seen.insert(next.clone()) {
-            continue;
-        }
-        if let Some((size, deps)) = lookup(&next) {
-            total += size;
-            todo.extend(deps);
+/// `names` without repeats, in order.
+fn distinct<'n>(names: &[&'n str]) -> Vec<&'n str> {
+    let mut out: Vec<&str> = Vec::new();
+    for name in names {
+        if !out.contains(name) {
+            out.push(name);
         }
     }
-    total
+    out
+}
+
+/// Every package `roots` install, transitively, each once (the roots included), with its size:
+/// `lookup` gives a name's package (its own name in the index, its size, the names it pulls in);
+/// names the index does not have count nothing.
+fn reach<'r, 'i: 'r>(
+    roots: &[&'r str],
+    lookup: impl Fn(&str) -> Option<(&'i str, u64, Vec<&'i str>)>,
+) -> BTreeMap<&'i str, u64> {
+    let mut reached = BTreeMap::new();
+    let mut todo: Vec<&'r str> = roots.iter().rev().copied().collect();
+    while let Some(name) = todo.pop() {
+        let Some((package, size, pulls)) = lookup(name) else { continue };
+        if reached.insert(package, size).is_none() {
+            todo.extend(pulls);
+        }
+    }
+    reached
 }
 
 /// Package sizes from Alpine `APKINDEX` text: `I:` is the installed size in bytes (apk-package(5)).
 /// As for Debian, the figure runs from the package's own size to that plus its `D:` closure
-/// (names resolved through `P:` and `p:` provides, `so:`/`cmd:` included).
+/// (names resolved to the package of that name, else through `p:` provides, `so:`/`cmd:` included;
+/// each package counted once however it is named). For one `apk add` of several packages
+/// ([`SizeOracle::packages`]) it runs from their own sizes to the union of their closures, each
+/// package once (apk has no weak dependencies: `recommends` changes nothing).
 ///
 /// ```
 /// use dockwright::estimate::{AlpineIndex, SizeOracle};
 /// use dockwright::PackageManager;
 ///
-/// let index = AlpineIndex::parse("P:curl\nI:250000\nD:libcurl so:libc.musl-x86_64.so.1\n\nP:libcurl\nI:500000\n\nP:musl\nI:600000\np:so:libc.musl-x86_64.so.1=1\n");
+/// let index = AlpineIndex::parse("P:curl\nI:250000\nD:libcurl so:libc.musl-x86_64.so.1\n\nP:libcurl\nI:500000\nD:musl\n\nP:musl\nI:600000\np:so:libc.musl-x86_64.so.1=1\n");
 /// let curl = index.package(PackageManager::Apk, "curl").unwrap();
-/// assert_eq!((curl.low, curl.high), (250_000, 1_350_000));
+/// assert_eq!((curl.low, curl.high), (250_000, 1_350_000)); // musl once, though named two ways
 /// assert!(index.package(PackageManager::Apt, "curl").is_none());
+/// let both = index.packages(PackageManager::Apk, &["curl", "libcurl"], true).unwrap();
+/// assert_eq!((both.low, both.high), (750_000, 1_350_000));
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct AlpineIndex {
@@ -309,9 +405,13 @@ impl AlpineIndex {
         self.packages.is_empty()
     }
 
-    fn lookup(&self, name: &str) -> Option<(u64, Vec<String>)> {
-        let name = self.provides.get(name).map(String::as_str).unwrap_or(name);
-        self.packages.get(name).cloned()
+    /// The package a dependency name means: the package of that name, else its provider.
+    fn lookup(&self, name: &str) -> Option<(&str, u64, Vec<&str>)> {
+        let (name, (size, depends)) = self
+            .packages
+            .get_key_value(name)
+            .or_else(|| self.provides.get(name).and_then(|provider| self.packages.get_key_value(provider)))?;
+        Some((name.as_str(), *size, depends.iter().map(String::as_str).collect()))
     }
 }
 
@@ -325,16 +425,58 @@ impl SizeOracle for AlpineIndex {
             return None;
         }
         let (own, _) = self.packages.get(name)?;
-        let deps = closure(name, |n| self.lookup(n));
+        let deps = reach(&[name], |n| self.lookup(n)).values().sum::<u64>() - own;
         Some(Figure::range(
             *own,
             own + deps,
             format!("APKINDEX: {name} I:{own} bytes, dependencies in the index {deps} bytes"),
         ))
     }
+
+    /// From the named packages' own sizes to the union of their `D:` closures, each package once.
+    ///
+    /// ```
+    /// use dockwright::estimate::{AlpineIndex, SizeOracle};
+    /// use dockwright::PackageManager;
+    ///
+    /// let index = AlpineIndex::parse("P:gcc\nI:100\nD:binutils\n\nP:g++\nI:40\nD:gcc binutils\n\nP:binutils\nI:1000\n");
+    /// let both = index.packages(PackageManager::Apk, &["gcc", "g++"], false).unwrap();
+    /// assert_eq!((both.low, both.high), (140, 1140));
+    /// assert_eq!(
+    ///     both.source,
+    ///     "APKINDEX: gcc + g++ I: 140 bytes, 1140 bytes with the union of their D: closures in the index \
+    ///      (3 packages, each counted once)"
+    /// );
+    /// assert!(index.packages(PackageManager::Apk, &["gcc", "nosuchpkg"], false).is_none());
+    /// ```
+    fn packages(&self, manager: PackageManager, names: &[&str], _recommends: bool) -> Option<Figure> {
+        if manager != PackageManager::Apk {
+            return None;
+        }
+        let names = distinct(names);
+        let own = names.iter().map(|n| self.packages.get(*n).map(|(size, _)| *size)).sum::<Option<u64>>()?;
+        let reached = reach(&names, |n| self.lookup(n));
+        let total: u64 = reached.values().sum();
+        Some(Figure::range(
+            own,
+            total,
+            format!(
+                "APKINDEX: {} I: {own} bytes, {total} bytes with the union of their D: closures in the index \
+                 ({} packages, each counted once)",
+                names.join(" + "),
+                reached.len()
+            ),
+        ))
+    }
 }
 
 /// Asks each oracle in turn; the first answer wins.
+///
+/// For one install of several packages ([`SizeOracle::packages`]) the first oracle that answers for
+/// the whole set wins, so shared dependencies are counted once. When none does, the set is split:
+/// each name goes to the first oracle that knows it alone, each oracle's share is one answer, and the
+/// shares are added up (a dependency shared across shares counts once per share); `None` when some
+/// name no oracle knows.
 ///
 /// ```
 /// use dockwright::estimate::{CatalogOracle, Composite, DebianIndex, SizeOracle};
@@ -394,6 +536,49 @@ impl SizeOracle for Composite<'_> {
         self.oracles.iter().find_map(|o| o.package(manager, name))
     }
 
+    /// The first oracle's answer for the whole set, else the sum of the shares (see the type's docs).
+    ///
+    /// ```
+    /// use dockwright::estimate::{Composite, DebianIndex, SizeOracle};
+    /// use dockwright::PackageManager;
+    ///
+    /// let small = DebianIndex::parse(
+    ///     "Package: curl\nInstalled-Size: 400\nDepends: libc\n\nPackage: libc\nInstalled-Size: 1000\n\n\
+    ///      Package: tini\nInstalled-Size: 50\n",
+    /// );
+    /// let large = DebianIndex::parse(
+    ///     "Package: curl\nInstalled-Size: 489\nDepends: libc\n\nPackage: git\nInstalled-Size: 900\nDepends: libc\n\n\
+    ///      Package: libc\nInstalled-Size: 1000\n\nPackage: jq\nInstalled-Size: 100\n",
+    /// );
+    /// let oracle = Composite::new().with(small).with(large);
+    /// // Only the second index knows both: it answers, libc once.
+    /// assert_eq!(oracle.packages(PackageManager::Apt, &["curl", "git"], false).unwrap().high, (489 + 900 + 1000) * 1024);
+    /// assert_eq!(oracle.packages(PackageManager::Apt, &["curl"], false).unwrap().high, (400 + 1000) * 1024);
+    /// // No index knows tini and git: each answers for its share, and the shares add up.
+    /// let split = oracle.packages(PackageManager::Apt, &["tini", "git"], false).unwrap();
+    /// assert_eq!((split.low, split.high), ((50 + 900) * 1024, (50 + 900 + 1000) * 1024));
+    /// assert!(split.source.starts_with("Debian Packages: tini ") && split.source.contains("; Debian Packages: git "));
+    /// assert!(oracle.packages(PackageManager::Apt, &["curl", "nosuchpkg"], false).is_none());
+    /// ```
+    fn packages(&self, manager: PackageManager, names: &[&str], recommends: bool) -> Option<Figure> {
+        if let Some(figure) = self.oracles.iter().find_map(|o| o.packages(manager, names, recommends)) {
+            return Some(figure);
+        }
+        let mut shares: Vec<(usize, Vec<&str>)> = Vec::new();
+        for name in distinct(names) {
+            let at = self.oracles.iter().position(|o| o.packages(manager, &[name], recommends).is_some())?;
+            match shares.iter_mut().find(|(oracle, _)| *oracle == at) {
+                Some((_, share)) => share.push(name),
+                None => shares.push((at, vec![name])),
+            }
+        }
+        let figures: Vec<Figure> = shares
+            .iter()
+            .map(|(oracle, share)| self.oracles[*oracle].packages(manager, share, recommends))
+            .collect::<Option<_>>()?;
+        Some(Figure::sum(&figures))
+    }
+
     fn context(&self, query: &ContextQuery) -> Option<Figure> {
         self.oracles.iter().find_map(|o| o.context(query))
     }
@@ -414,6 +599,10 @@ impl<T: SizeOracle + ?Sized> SizeOracle for &T {
 
     fn package(&self, manager: PackageManager, name: &str) -> Option<Figure> {
         (**self).package(manager, name)
+    }
+
+    fn packages(&self, manager: PackageManager, names: &[&str], recommends: bool) -> Option<Figure> {
+        (**self).packages(manager, names, recommends)
     }
 
     fn context(&self, query: &ContextQuery) -> Option<Figure> {

@@ -4,6 +4,12 @@
 //! `dnf`/`microdnf install` + `clean all`), `python -m venv`, `pip install --no-index --find-links`
 //! from vendored wheels, `go build -o`, `rm`, and metadata-only commands (user creation, `mkdir`,
 //! `chown`, ...). Anything else is an unknown naming the command.
+//!
+//! One install command is one [`SizeOracle::packages`] question with all its package names (shared
+//! dependencies count once) and whether it installs recommended (weak) dependencies: apt does unless
+//! `--no-install-recommends` or `-o APT::Install-Recommends=false` is given; dnf, yum and microdnf
+//! do unless `--setopt=install_weak_deps=False` (or `0`) is; apk has none. The last setting on the
+//! command line wins; configuration files the `RUN` does not show are not read.
 
 use super::{resolve, Figure, LayerReport, SizeOracle, StageState, Written};
 use crate::base::PackageManager;
@@ -196,21 +202,82 @@ impl RunState<'_, '_> {
         }
     }
 
-    fn packages(&mut self, manager: PackageManager, names: &[&String]) {
+    /// One install: the whole set in one question; when the oracle cannot answer for all of it, the
+    /// names it knows alone are asked together again and the others are unknowns, one per name.
+    fn packages(&mut self, manager: PackageManager, names: &[&String], recommends: bool) {
+        let mut wanted: Vec<&str> = Vec::new();
         for name in names {
             let name = name.split(['=', '>', '<']).next().unwrap_or(name);
-            match self.oracle.package(manager, name) {
-                Some(size) => self.write("/usr", size),
+            if !name.is_empty() && !wanted.contains(&name) {
+                wanted.push(name);
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        if let Some(size) = self.oracle.packages(manager, &wanted, recommends) {
+            return self.write("/usr", size);
+        }
+        let mut known: Vec<(&str, Figure)> = Vec::new();
+        for name in wanted {
+            match self.oracle.packages(manager, &[name], recommends) {
+                Some(size) => known.push((name, size)),
                 None => self.unknown(format!("{} package {name}: installed size unknown", manager_name(manager))),
+            }
+        }
+        let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+        let together = if names.len() > 1 { self.oracle.packages(manager, &names, recommends) } else { None };
+        match together {
+            Some(size) => self.write("/usr", size),
+            // One name, or an oracle that knows each name alone but not these together: one figure each.
+            None => {
+                for (_, size) in known {
+                    self.write("/usr", size);
+                }
             }
         }
     }
 
     fn apt(&mut self, args: &[String], step: &str) {
-        let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        let mut operands: Vec<&String> = Vec::new();
+        let mut recommends = true;
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let option = match arg.as_str() {
+                "--no-install-recommends" => {
+                    recommends = false;
+                    continue;
+                }
+                "--install-recommends" => {
+                    recommends = true;
+                    continue;
+                }
+                "-o" | "--option" => iter.next().map(String::as_str),
+                "-c"
+                | "--config-file"
+                | "-t"
+                | "--target-release"
+                | "--default-release"
+                | "-a"
+                | "--host-architecture" => {
+                    iter.next();
+                    continue;
+                }
+                other if other.starts_with("--option=") => other.strip_prefix("--option="),
+                other if other.starts_with("-o") && !other.starts_with("--") => other.strip_prefix("-o"),
+                other if other.starts_with('-') => continue,
+                _ => {
+                    operands.push(arg);
+                    continue;
+                }
+            };
+            if let Some(value) = option.and_then(|o| setting(o, "APT::Install-Recommends")) {
+                recommends = value;
+            }
+        }
         match operands.first().map(|s| s.as_str()) {
             Some("update") => self.write("/var/lib/apt/lists", apt_lists()),
-            Some("install") => self.packages(PackageManager::Apt, &operands[1..]),
+            Some("install") => self.packages(PackageManager::Apt, &operands[1..], recommends),
             Some("clean" | "autoclean" | "autoremove") => self.delete("/var/cache/apt/archives"),
             Some("dist-clean") => {
                 self.delete("/var/cache/apt/archives");
@@ -235,7 +302,7 @@ impl RunState<'_, '_> {
         let no_cache = args.iter().any(|a| a == "--no-cache");
         match operands.first().map(|s| s.as_str()) {
             Some("add") => {
-                self.packages(PackageManager::Apk, &operands[1..]);
+                self.packages(PackageManager::Apk, &operands[1..], false);
                 if !no_cache {
                     self.write("/var/cache/apk", apk_index());
                 }
@@ -246,11 +313,32 @@ impl RunState<'_, '_> {
     }
 
     fn dnf(&mut self, name: &str, args: &[String], step: &str) {
-        let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        let mut operands: Vec<&String> = Vec::new();
+        let mut weak = true;
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let option = match arg.as_str() {
+                "--setopt" => iter.next().map(String::as_str),
+                "--enablerepo" | "--disablerepo" | "--repo" | "--repoid" | "--releasever" | "--installroot" | "-c"
+                | "--config" | "-x" | "--exclude" => {
+                    iter.next();
+                    continue;
+                }
+                other if other.starts_with("--setopt=") => other.strip_prefix("--setopt="),
+                other if other.starts_with('-') => continue,
+                _ => {
+                    operands.push(arg);
+                    continue;
+                }
+            };
+            if let Some(value) = option.and_then(|o| setting(o, "install_weak_deps")) {
+                weak = value;
+            }
+        }
         let manager = if name == "microdnf" { PackageManager::Microdnf } else { PackageManager::Dnf };
         match operands.first().map(|s| s.as_str()) {
             Some("install") => {
-                self.packages(manager, &operands[1..]);
+                self.packages(manager, &operands[1..], weak);
                 self.dnf_cache = true;
             }
             Some("clean") => {
@@ -365,6 +453,21 @@ impl RunState<'_, '_> {
         };
         let size = self.oracle.go_binary(&package).unwrap_or_else(go_binary);
         self.write(&out, size);
+    }
+}
+
+/// The boolean value of `key=value` when the key is `key` (ASCII case ignored, as apt and dnf do):
+/// `APT::Install-Recommends=false` gives `Some(false)`; another key or an unreadable value gives `None`.
+fn setting(option: &str, key: &str) -> Option<bool> {
+    let (name, value) = option.split_once('=')?;
+    if !name.trim().eq_ignore_ascii_case(key) {
+        return None;
+    }
+    let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    match value.as_str() {
+        "1" | "yes" | "true" | "on" | "with" | "enable" => Some(true),
+        "0" | "no" | "false" | "off" | "without" | "disable" => Some(false),
+        _ => None,
     }
 }
 
