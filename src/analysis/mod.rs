@@ -68,7 +68,7 @@
 //! ```
 
 mod cost;
-mod glob;
+pub(crate) mod glob;
 mod impact;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -743,9 +743,17 @@ impl ScopeState {
     }
 }
 
-fn resolve_path(dir: &str, path: &str) -> String {
+/// `path` resolved against the absolute directory `dir`, in canonical absolute form (`/a/b`, `/`):
+/// no `.`, `..`, empty components or trailing `/`. The one path resolver that analysis, passes and the
+/// estimator share.
+pub(crate) fn resolve_path(dir: &str, path: &str) -> String {
     let joined = if path.starts_with('/') { path.to_string() } else { format!("{dir}/{path}") };
     format!("/{}", glob::clean(&joined))
+}
+
+/// Whether `inner` is `outer` or inside it (both absolute and canonical, as [`resolve_path`] gives).
+pub(crate) fn within(inner: &str, outer: &str) -> bool {
+    outer == "/" || inner == outer || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'))
 }
 
 struct Analyzer<'a> {

@@ -45,6 +45,7 @@ pub use engine::EngineOracle;
 pub use fs::{ContextOracle, WheelsOracle};
 pub use oracle::{AlpineIndex, CatalogOracle, Composite, DebianIndex};
 
+use crate::analysis::{resolve_path as resolve, within};
 use crate::base::PackageManager;
 use crate::model::{BaseImage, Command, Dockerfile, FromSource, Instruction, Source};
 
@@ -643,7 +644,7 @@ impl Default for StageState {
 impl StageState {
     /// The estimated size of `path` and everything under it, when any layer wrote there.
     fn size_of(&self, path: &str) -> Option<Figure> {
-        let hits: Vec<&Written> = self.written.iter().filter(|w| under(&w.path, path)).collect();
+        let hits: Vec<&Written> = self.written.iter().filter(|w| within(&w.path, path)).collect();
         if hits.is_empty() {
             return None;
         }
@@ -660,28 +661,6 @@ struct Ctx<'a> {
     options: &'a Options,
     states: &'a [StageState],
     names: &'a [String],
-}
-
-/// Whether `path` is `dir` or inside it.
-fn under(path: &str, dir: &str) -> bool {
-    let dir = dir.trim_end_matches('/');
-    dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// `path` resolved against `workdir`, normalised (no `.`, `..`, trailing `/`).
-fn resolve(workdir: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') { path.to_string() } else { format!("{workdir}/{path}") };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 fn base_name(path: &str) -> &str {

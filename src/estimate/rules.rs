@@ -141,9 +141,9 @@ impl RunState<'_, '_> {
     fn delete(&mut self, path: &str) {
         let dir = path.trim_end_matches('*').trim_end_matches('/');
         let dir = resolve(&self.state.workdir, if dir.is_empty() { "/" } else { dir });
-        self.pending.retain(|w| !super::under(&w.path, &dir));
+        self.pending.retain(|w| !super::within(&w.path, &dir));
         let (gone, kept): (Vec<Written>, Vec<Written>) =
-            std::mem::take(&mut self.state.written).into_iter().partition(|w| super::under(&w.path, &dir));
+            std::mem::take(&mut self.state.written).into_iter().partition(|w| super::within(&w.path, &dir));
         self.state.written = kept;
         for written in gone {
             let mut waste = written.size.clone();
@@ -188,7 +188,7 @@ impl RunState<'_, '_> {
                         .state
                         .written
                         .iter()
-                        .filter(|w| super::under(&w.path, &resolved))
+                        .filter(|w| super::within(&w.path, &resolved))
                         .map(|w| w.size.clone())
                         .collect();
                     for mut size in earlier {

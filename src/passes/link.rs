@@ -241,7 +241,7 @@ fn destination(workdir: &str, dest: &str) -> Option<String> {
     if dest.contains('$') || workdir.contains('$') {
         return None;
     }
-    Some(if dest.starts_with('/') { shell::absolute(dest) } else { shell::absolute(&format!("{workdir}/{dest}")) })
+    Some(crate::analysis::resolve_path(workdir, dest))
 }
 
 fn write_events(dest: &Option<String>, plain_parents: bool) -> Vec<Event> {

@@ -134,11 +134,7 @@ pub(super) fn run_paths(run: &Run, workdir: &str) -> Option<Vec<String>> {
             if operand.contains(['*', '?', '[']) {
                 return None;
             }
-            let path = if operand.starts_with('/') {
-                shell::absolute(operand)
-            } else {
-                shell::absolute(&format!("{workdir}/{operand}"))
-            };
+            let path = crate::analysis::resolve_path(workdir, operand);
             paths.push(path);
         }
     }
@@ -233,7 +229,7 @@ pub(super) fn venv_footprint(run: &Run, workdir: &str) -> Option<Vec<String>> {
                     if value.starts_with('/') {
                         paths.push(shell::absolute(value));
                     } else if !arg.starts_with('-') || arg.contains('=') {
-                        paths.push(shell::absolute(&format!("{workdir}/{value}")));
+                        paths.push(crate::analysis::resolve_path(workdir, value));
                     }
                 }
             }

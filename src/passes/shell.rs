@@ -54,34 +54,17 @@ fn is_assignment(word: &str) -> bool {
     })
 }
 
-/// A path in canonical form: no leading `./` or `/`, no trailing `/`, no `.` components.
-pub(crate) fn clean(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part),
-        }
-    }
-    parts.join("/")
-}
+pub(crate) use crate::analysis::glob::clean;
+pub(crate) use crate::analysis::within;
 
 /// An absolute path, cleaned: `/a/b`, or `/` for the root.
 pub(crate) fn absolute(path: &str) -> String {
-    format!("/{}", clean(path))
+    crate::analysis::resolve_path("/", path)
 }
 
 /// Whether `a` is `b`, or one is inside the other (both absolute and cleaned).
 pub(crate) fn overlaps(a: &str, b: &str) -> bool {
     within(a, b) || within(b, a)
-}
-
-/// Whether `inner` is `outer` or inside it (both absolute and cleaned).
-pub(crate) fn within(inner: &str, outer: &str) -> bool {
-    outer == "/" || inner == outer || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Whether the tool is pip (`pip`, `pip3`, `pip3.12`).

@@ -359,11 +359,7 @@ fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], 
             } else {
                 arg
             };
-            let resolved = if word.starts_with('/') {
-                shell::absolute(word)
-            } else {
-                shell::absolute(&format!("{workdir}/{word}"))
-            };
+            let resolved = crate::analysis::resolve_path(workdir, word);
             let relative_to_dest =
                 if shell::within(&resolved, dest) { Some(shell::clean(&resolved[dest.len()..])) } else { None };
             let looks_like_path = word.contains('/')
