@@ -316,16 +316,17 @@ struct ShellWord<'a> {
     depth: usize,
 }
 
-/// `wordsStruct`: the word splitter that runs alongside the result buffer.
+/// `wordsStruct`: the word splitter that runs alongside the result buffer (also used by the
+/// parser's heredoc detection).
 #[derive(Default)]
-struct Words {
+pub(super) struct Words {
     word: String,
     words: Vec<String>,
     in_word: bool,
 }
 
 impl Words {
-    fn add_char(&mut self, ch: char) {
+    pub(super) fn add_char(&mut self, ch: char) {
         if ch.is_whitespace() && self.in_word {
             if !self.word.is_empty() {
                 self.words.push(std::mem::take(&mut self.word));
@@ -336,23 +337,23 @@ impl Words {
         }
     }
 
-    fn add_raw_char(&mut self, ch: char) {
+    pub(super) fn add_raw_char(&mut self, ch: char) {
         self.word.push(ch);
         self.in_word = true;
     }
 
-    fn add_string(&mut self, s: &str) {
+    pub(super) fn add_string(&mut self, s: &str) {
         for ch in s.chars() {
             self.add_char(ch);
         }
     }
 
-    fn add_raw_string(&mut self, s: &str) {
+    pub(super) fn add_raw_string(&mut self, s: &str) {
         self.word.push_str(s);
         self.in_word = true;
     }
 
-    fn into_words(mut self) -> Vec<String> {
+    pub(super) fn into_words(mut self) -> Vec<String> {
         if !self.word.is_empty() {
             self.words.push(self.word);
         }

@@ -30,6 +30,7 @@
 //!   changes nothing but which exotic `${…}` forms count as malformed.
 
 use super::ast::{go_quote, go_to_lower, Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning};
+use super::lex::Words;
 
 /// bufio.Scanner's limit: `bufio.MaxScanTokenSize - 1`.
 const MAX_LINE: usize = 65535;
@@ -875,50 +876,6 @@ struct ShellLex {
     chars: Vec<char>,
     pos: usize,
     depth: usize,
-}
-
-/// `wordsStruct`: words split at unquoted white space.
-#[derive(Default)]
-struct Words {
-    word: String,
-    words: Vec<String>,
-    in_word: bool,
-}
-
-impl Words {
-    fn add_char(&mut self, c: char) {
-        if c.is_whitespace() {
-            if self.in_word && !self.word.is_empty() {
-                self.words.push(std::mem::take(&mut self.word));
-                self.in_word = false;
-            }
-        } else {
-            self.add_raw_char(c);
-        }
-    }
-
-    fn add_raw_char(&mut self, c: char) {
-        self.word.push(c);
-        self.in_word = true;
-    }
-
-    fn add_string(&mut self, s: &str) {
-        for c in s.chars() {
-            self.add_char(c);
-        }
-    }
-
-    fn add_raw_string(&mut self, s: &str) {
-        self.word.push_str(s);
-        self.in_word = true;
-    }
-
-    fn into_words(mut self) -> Vec<String> {
-        if !self.word.is_empty() {
-            self.words.push(std::mem::take(&mut self.word));
-        }
-        self.words
-    }
 }
 
 impl ShellLex {
