@@ -296,7 +296,9 @@ fn split_a_copied_subdirectory_of_a_monorepo() {
         &[Pass::SplitContextCopy],
     );
     // A file, a directory missing from the context, or a wildcard is not a copied directory.
-    for source in ["dashboard/package.json", "web/", "dash*/"] {
+    // A backslash escapes in a COPY pattern: `dash\board/` names `dashboard/`, not a directory of that text.
+    let files = [&files[..], &["dash\\board/package.json"]].concat();
+    for source in ["dashboard/package.json", "web/", "dash*/", "dash\\board/"] {
         let mut image = Image::new();
         image.stage(Stage::new("d", Base::node("20").alpine()).workdir("/build").copy([source], "./").run("npm ci"));
         assert_eq!(optimize(&mut model(&image), &config(&files)), [], "{source}");
@@ -626,6 +628,11 @@ fn link_refuses_what_it_cannot_prove() {
     // Flags whose --link form differs, variables, and bases the pass does not know.
     refused(python().copy_with(Copy::new(["a"], "/opt/a").chown("10001")));
     refused(python().copy_with(Copy::new(["a"], "/opt/a").chmod("0644")));
+    // A pattern names files by match: a context file spelled like it is not what it copies.
+    let mut image = Image::new();
+    image.stage(python().workdir("/opt/app").copy(["*.txt"], "./"));
+    let mut after = model(&image);
+    assert_eq!(optimize(&mut after, &Config::default().link(true).context_files(["*.txt"])), []);
     refused(python().arg_default("DIR", "/opt").copy(["a"], "${DIR}/a"));
     refused(Stage::new("app", Base::node("20").slim()).copy(["a"], "/opt/a"));
     refused(Stage::new("app", Base::image("example.com/base:1", dockwright::OsFamily::Debian)).copy(["a"], "/opt/a"));

@@ -256,20 +256,20 @@ fn state(image: &str, events: &[Event], path: &str) -> State {
     events.iter().fold(base_state(image, path), |state, event| event.apply(path, state))
 }
 
-/// Why `copy` cannot take `--link` here, or `None` when it can. `files` are the context's files
+/// Whether `copy` can take `--link` here (the rule is in the module docs). `files` are the context's files
 /// ([`Config::context_files`](super::Config::context_files)).
-fn refusal(copy: &Copy, workdir: &str, image: &str, events: &[Event], files: &[String]) -> Option<String> {
+fn linkable(copy: &Copy, workdir: &str, image: &str, events: &[Event], files: &[String]) -> bool {
     if copy.link || copy.chown.is_some() || copy.chmod.is_some() || copy.parents {
-        return Some("it has --link, --chown, --chmod or --parents".into());
+        return false;
     }
     let mut sources = Vec::new();
     for source in &copy.sources {
-        let Source::Path(path) = source else { return Some("it has a heredoc source".into()) };
+        // A heredoc source.
+        let Source::Path(path) = source else { return false };
         sources.push(path.as_str());
     }
-    let Some(dest) = destination(workdir, copy.dest.as_str()) else {
-        return Some("its destination depends on a variable".into());
-    };
+    // A destination that depends on a variable.
+    let Some(dest) = destination(workdir, copy.dest.as_str()) else { return false };
     let written = copy.dest.as_str();
     let into_dir = written.ends_with('/') || written.ends_with("/.") || written == "." || sources.len() > 1;
     // What the copy creates: `dest/<name>` for a context file copied into a directory, else `dest`
@@ -277,7 +277,9 @@ fn refusal(copy: &Copy, workdir: &str, image: &str, events: &[Event], files: &[S
     let mut created = Vec::new();
     for source in &sources {
         let cleaned = shell::clean(source);
-        let known_file = copy.from.is_none() && !source.ends_with('/') && files.contains(&cleaned);
+        // A pattern (or an escape) names files by match, not by this text: only a plain name is known.
+        let plain = !source.contains(['*', '?', '[', '\\']);
+        let known_file = copy.from.is_none() && plain && !source.ends_with('/') && files.contains(&cleaned);
         let path = match cleaned.rsplit('/').next() {
             Some(name) if into_dir && known_file => shell::absolute(&format!("{dest}/{name}")),
             _ => dest.clone(),
@@ -288,17 +290,19 @@ fn refusal(copy: &Copy, workdir: &str, image: &str, events: &[Event], files: &[S
     }
     for path in &created {
         if path == "/" || state(image, events, path) != State::Absent {
-            return Some(format!("{path} may already exist"));
+            // It may already exist.
+            return false;
         }
         let mut parent = path.as_str();
         while let Some(index) = parent.rfind('/').filter(|&index| index > 0) {
             parent = &parent[..index];
             if state(image, events, parent) == State::Unknown {
-                return Some(format!("{parent} may be a symlink or have another mode or owner"));
+                // It may be a symlink or have another mode or owner.
+                return false;
             }
         }
     }
-    None
+    true
 }
 
 pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Config) -> Vec<Change> {
@@ -310,7 +314,7 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Con
             let Instruction::Copy(copy) = &dockerfile.stages[stage_index].instructions[index] else { continue };
             let workdir = step.reads.workdir.clone().unwrap_or_else(|| "/".to_string());
             let (image, events) = history(dockerfile, analysis, stage_index, index);
-            if refusal(copy, &workdir, &image, &events, &config.context_files).is_some() {
+            if !linkable(copy, &workdir, &image, &events, &config.context_files) {
                 continue;
             }
             let dest = destination(&workdir, copy.dest.as_str()).unwrap_or_default();

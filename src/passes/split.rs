@@ -120,7 +120,8 @@ fn plan(
     // The copied directory: the context root, or a directory of the context (its contents are copied).
     let Source::Path(source) = &copy.sources[0] else { return None };
     let prefix = shell::clean(source.as_str());
-    if prefix.contains(['*', '?', '[', '$']) {
+    // A pattern or an escape names directories by match, not by this text.
+    if prefix.contains(['*', '?', '[', '\\', '$']) {
         return None;
     }
     let all: Vec<String> = config.context_files.iter().map(|f| shell::clean(f)).collect();
