@@ -7,7 +7,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use dockwright::analysis::{analyze, cache_impact, expected_rebuild_cost, Analysis, ChangeModel, ChangeSet};
+use dockwright::analysis::{Analysis, ChangeModel, ChangeSet, analyze, cache_impact, expected_rebuild_cost};
 use dockwright::model::Dockerfile;
 
 /// Each image's model with its `.dockerignore` lines.

@@ -8,7 +8,7 @@
 mod support;
 
 use dockwright::estimate::{
-    estimate_with, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Options, SizeOracle,
+    CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Options, SizeOracle, estimate_with,
 };
 use dockwright::model::Dockerfile;
 

@@ -10,7 +10,7 @@
 mod support;
 
 use dockwright::model::Dockerfile;
-use dockwright::passes::{optimize, Change, Config};
+use dockwright::passes::{Change, Config, optimize};
 
 /// The config an image is optimized with: BuildKit (cache mounts) on, and the files its context sends.
 fn config(files: Vec<String>) -> Config {

@@ -63,11 +63,7 @@ fn main() -> ExitCode {
     for (name, why) in engine_cases::NOT_BUILDABLE {
         println!("- {name}: {why}");
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 fn build(engine: &Engine, case: &Case, context: &Path, tag: &str, no_cache: bool) -> Result<BuildReport, String> {

@@ -39,9 +39,9 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+use crate::Image;
 use crate::base::BaseMapping;
 use crate::error::Errors;
-use crate::Image;
 
 /// Writes `Dockerfile` and `.dockerignore` for `image` into `CARGO_MANIFEST_DIR`, each only when its content
 /// changed, and prints the `cargo:rerun-if-changed=` lines: the whole of a typical `build.rs`.
@@ -63,7 +63,8 @@ use crate::Image;
 ///
 /// let dir = tempfile::tempdir().unwrap();
 /// // Cargo sets this for a build script; here it stands in for the crate's directory.
-/// std::env::set_var("CARGO_MANIFEST_DIR", dir.path());
+/// // SAFETY: this example runs in its own process and starts no other thread.
+/// unsafe { std::env::set_var("CARGO_MANIFEST_DIR", dir.path()) };
 ///
 /// let mut image = Image::new();
 /// image.stage(Stage::new("app", Base::alpine("3.19")));

@@ -9,13 +9,13 @@
 mod seeds;
 
 use dockwright::analysis::{
-    analyze, cache_impact, expected_rebuild_cost, Analysis, ChangeModel, ChangeSet, DependencyKind, MissReason,
-    StageBase, StageDependency, VarKind,
+    Analysis, ChangeModel, ChangeSet, DependencyKind, MissReason, StageBase, StageDependency, VarKind, analyze,
+    cache_impact, expected_rebuild_cost,
 };
 use dockwright::model::{self, BaseImage, Dockerfile, FromInstruction, Instruction, Mount};
 use dockwright::{Base, Copy, FlagValue, Image, ImageRef, Run, Stage, Value};
 use pretty_assertions::assert_eq;
-use seeds::{images, is_dependency_install, personal_assistant, seed_naive, spec_editor, SOURCE_EDITS};
+use seeds::{SOURCE_EDITS, images, is_dependency_install, personal_assistant, seed_naive, spec_editor};
 
 // ------------------------------------------------------------------------------------------------
 // Helpers: one per boundary.

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use dockwright::import::{
-    decode, parse, Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, Run, ShellOrExec,
+    Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, Run, ShellOrExec, decode, parse,
 };
 use pretty_assertions::assert_eq;
 
@@ -594,8 +594,12 @@ fn l20_run_heredocs_are_kept_verbatim() {
 
 #[test]
 fn healthcheck_durations_and_retries() {
-    let Command::Healthcheck(Healthcheck::Cmd { test, interval, timeout, start_period, start_interval, retries, .. }) =
-        ok("HEALTHCHECK --interval=5s --timeout=1m --start-period=0 --start-interval=1.5ms --retries=+3 CMD [\"/bin/check\"]\n", &[])
+    let Command::Healthcheck(Healthcheck::Cmd {
+        test, interval, timeout, start_period, start_interval, retries, ..
+    }) = ok(
+        "HEALTHCHECK --interval=5s --timeout=1m --start-period=0 --start-interval=1.5ms --retries=+3 CMD [\"/bin/check\"]\n",
+        &[],
+    )
     else {
         panic!("not a healthcheck")
     };

@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use dockwright::import::{parse, Heredoc, Node, Parsed};
+use dockwright::import::{Heredoc, Node, Parsed, parse};
 use pretty_assertions::assert_eq;
 
 // ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ mod seeds;
 use std::collections::{BTreeMap, BTreeSet};
 
 use dockwright::estimate::{
-    estimate, BuiltinPackages, CatalogOracle, Composite, DebianIndex, PackageTableError, SizeOracle,
+    BuiltinPackages, CatalogOracle, Composite, DebianIndex, PackageTableError, SizeOracle, estimate,
 };
 use dockwright::model::{Command, Dockerfile, Instruction};
 use dockwright::recipe::{GoBinary, PythonApp};
@@ -381,7 +381,9 @@ fn apt_install_curl_on_bookworm_slim_is_complete_with_the_builtin_table() {
     let before = estimate(&model, &catalog());
     assert_eq!(
         before.unknowns(),
-        ["stage 'app', RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl && rm -rf /var/lib…: apt package curl: installed size unknown"]
+        [
+            "stage 'app', RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl && rm -rf /var/lib…: apt package curl: installed size unknown"
+        ]
     );
 
     // The table alone answers the package (the base image is the only unknown left).

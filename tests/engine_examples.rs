@@ -24,7 +24,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use dockwright::engine::{BuildReport, BuildRequest, Engine, Progress, RunOptions};
-use engine_cases::{copy_tree, engine, Case, Examples};
+use engine_cases::{Case, Examples, copy_tree, engine};
 
 fn case(name: &str) -> Case {
     let examples = Examples {

@@ -22,10 +22,10 @@ mod seeds;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use dockwright::analysis::{analyze, cache_impact, ChangeSet};
+use dockwright::analysis::{ChangeSet, analyze, cache_impact};
 use dockwright::engine::{BuildReport, BuildRequest, Engine, Progress, RunOptions};
 use dockwright::model::Dockerfile;
-use dockwright::passes::{optimize, Config, Pass};
+use dockwright::passes::{Config, Pass, optimize};
 use dockwright::{Base, Health, Image, Stage, Value};
 use engine_cases::{copy_tree, engine, fixture, vendored};
 use pretty_assertions::assert_eq;

@@ -3,7 +3,7 @@
 
 use dockwright::assert_size_budget;
 use dockwright::estimate::{
-    estimate, estimate_with, Budget, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Options, SizeOracle,
+    Budget, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Options, SizeOracle, estimate, estimate_with,
 };
 use dockwright::{Base, Image, OsFamily, PackageManager, Stage};
 

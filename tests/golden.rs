@@ -38,8 +38,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use dockwright::model::{BaseImage, Dockerfile, FromSource, Healthcheck, Instruction, Mount, Stage};
 use dockwright::Image;
+use dockwright::model::{BaseImage, Dockerfile, FromSource, Healthcheck, Instruction, Mount, Stage};
 
 #[test]
 fn spec_editor() {

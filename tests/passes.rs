@@ -16,13 +16,13 @@ mod seeds;
 
 use std::collections::BTreeMap;
 
-use dockwright::analysis::{analyze, cache_impact, expected_rebuild_cost, ChangeModel, ChangeSet, ContextRead};
+use dockwright::analysis::{ChangeModel, ChangeSet, ContextRead, analyze, cache_impact, expected_rebuild_cost};
 use dockwright::model::{self, Command, Dockerfile, FromInstruction, Instruction, Mount, Source};
-use dockwright::passes::{dockerignore_allowlist, optimize, Config, Pass};
+use dockwright::passes::{Config, Pass, dockerignore_allowlist, optimize};
 use dockwright::{Base, Copy, Image, Run, Stage, Value};
 use pretty_assertions::assert_eq;
 use proptest::prelude::*;
-use seeds::{context_files, images, is_dependency_install, naive_variant, seed_naive, spec_editor, SOURCE_EDITS};
+use seeds::{SOURCE_EDITS, context_files, images, is_dependency_install, naive_variant, seed_naive, spec_editor};
 
 // ------------------------------------------------------------------------------------------------
 // Helpers: one per boundary.

@@ -197,11 +197,7 @@ impl CostWeights {
         match step.kind {
             StepKind::Run => {
                 let command = step.key.as_ref().and_then(|key| key.command.as_deref()).unwrap_or_default();
-                if installs(command) {
-                    self.install
-                } else {
-                    self.run
-                }
+                if installs(command) { self.install } else { self.run }
             }
             StepKind::Copy | StepKind::Add => self.copy,
             _ => self.config,

@@ -43,8 +43,7 @@ pub(crate) fn source_covers(source: &str, path: &str) -> bool {
     if source.is_empty() {
         return true;
     }
-    let covered = self_and_ancestors(&path).any(|candidate| matches(&source, candidate, false));
-    covered
+    self_and_ancestors(&path).any(|candidate| matches(&source, candidate, false))
 }
 
 /// Whether a patternmatcher pattern (`--exclude`, one `.dockerignore` line without its `!`) matches the
@@ -55,8 +54,7 @@ pub(crate) fn pattern_covers(pattern: &str, path: &str) -> bool {
     if pattern.is_empty() {
         return false;
     }
-    let covered = self_and_ancestors(&path).any(|candidate| matches(&pattern, candidate, true));
-    covered
+    self_and_ancestors(&path).any(|candidate| matches(&pattern, candidate, true))
 }
 
 /// Whether `.dockerignore` lines leave `path` out of the context: the last line that matches decides,

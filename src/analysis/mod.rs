@@ -77,8 +77,8 @@ use crate::model::{
     Add, BaseImage, Command, Copy, Dockerfile, FromSource, Instruction, Mount, Part, Run, Source, Value,
 };
 
-pub use cost::{expected_rebuild_cost, ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost};
-pub use impact::{cache_impact, CacheReport, ChangeSet, MissReason, StepImpact};
+pub use cost::{ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost, expected_rebuild_cost};
+pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
 
 /// Everything [`analyze`] found: the stage graph and one [`Step`] per instruction (comments aside).
 ///
@@ -959,11 +959,7 @@ impl<'a> Analyzer<'a> {
                         content: vec![ContentInput::Context(read)],
                         ..CacheKey::default()
                     });
-                    if keyword == "COPY" {
-                        StepKind::Copy
-                    } else {
-                        StepKind::Add
-                    }
+                    if keyword == "COPY" { StepKind::Copy } else { StepKind::Add }
                 }
                 keyword => config(&mut writes, ConfigKey::Other(keyword.to_string())),
             },
@@ -1189,11 +1185,7 @@ fn config(writes: &mut Writes, key: ConfigKey) -> StepKind {
 }
 
 fn image_parent(image: &str) -> Parent {
-    if image == "scratch" {
-        Parent::Scratch
-    } else {
-        Parent::Image(image.to_string())
-    }
+    if image == "scratch" { Parent::Scratch } else { Parent::Image(image.to_string()) }
 }
 
 /// The args a relative destination was resolved with.
@@ -1236,11 +1228,7 @@ fn copy_writes(dest: &str, written: &str, sources: &[Source]) -> Vec<String> {
 
 /// The resolved destination, keeping the trailing `/` that makes it a directory.
 fn dest_option(resolved: &str, written: &str) -> String {
-    if written.ends_with('/') && !resolved.ends_with('/') {
-        format!("{resolved}/")
-    } else {
-        resolved.to_string()
-    }
+    if written.ends_with('/') && !resolved.ends_with('/') { format!("{resolved}/") } else { resolved.to_string() }
 }
 
 fn is_remote(path: &str) -> bool {
@@ -1250,11 +1238,7 @@ fn is_remote(path: &str) -> bool {
 /// A bind mount's `source` as a context pattern (the context root is `.`).
 fn context_pattern(source: &str) -> String {
     let cleaned = glob::clean(source);
-    if cleaned.is_empty() {
-        ".".to_string()
-    } else {
-        cleaned
-    }
+    if cleaned.is_empty() { ".".to_string() } else { cleaned }
 }
 
 #[cfg(test)]

@@ -309,7 +309,7 @@ impl Base {
                         "cannot install {list} on {}: it has no package manager; install in a builder stage and copy the files",
                         self.describe()
                     ),
-                ))
+                ));
             }
         };
         Ok(script)
@@ -406,7 +406,9 @@ fn check_package(package: &str) -> Result<(), Error> {
     if !valid {
         return Err(Error::new(
             ErrorKind::Unsupported,
-            format!("invalid package name {package:?}: use a package name, optionally with a version pin like 'curl=7.88.1-10'"),
+            format!(
+                "invalid package name {package:?}: use a package name, optionally with a version pin like 'curl=7.88.1-10'"
+            ),
         ));
     }
     Ok(())

@@ -4,8 +4,8 @@ use crate::base::Tool;
 use crate::error::{Error, ErrorKind};
 use crate::model::{Command, Duration, HealthOptions};
 
-use super::convert::IntoCommand;
 use super::Facts;
+use super::convert::IntoCommand;
 
 /// A `HEALTHCHECK` under construction: the probe command and its timing.
 ///

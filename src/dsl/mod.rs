@@ -9,8 +9,8 @@ mod convert;
 mod health;
 mod stage;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use convert::{Add, Copy, IntoCommand, IntoValue, Run};
 pub use health::Health;
@@ -547,11 +547,7 @@ impl Image {
                     .filter(|err| !matches!(err.kind(), ErrorKind::StageUsedBeforeDefinition | ErrorKind::NoStage)),
             );
         }
-        if errors.is_empty() {
-            Ok(dockerfile)
-        } else {
-            Err(Errors(errors))
-        }
+        if errors.is_empty() { Ok(dockerfile) } else { Err(Errors(errors)) }
     }
 }
 

@@ -263,11 +263,7 @@ impl Writer {
             }
             Command::Shell(script @ ShellScript::Script(_)) => {
                 let body = script.shell_text();
-                if escape::is_heredoc_body(&body) {
-                    heredoc_run(head, &body)
-                } else {
-                    head + &self.exec_shell(&body)
-                }
+                if escape::is_heredoc_body(&body) { heredoc_run(head, &body) } else { head + &self.exec_shell(&body) }
             }
             Command::Shell(script) => {
                 let text = script.shell_text();
@@ -289,11 +285,7 @@ impl Writer {
             Command::Exec(argv) => escape::json_array(argv.iter().map(|a| a.as_str())),
             Command::Shell(script) => {
                 let text = script.shell_text();
-                if escape::is_one_line_shell(&text, self.escape) {
-                    text
-                } else {
-                    self.exec_shell(&text)
-                }
+                if escape::is_one_line_shell(&text, self.escape) { text } else { self.exec_shell(&text) }
             }
         }
     }
@@ -400,11 +392,7 @@ impl Writer {
 }
 
 fn comment_line(line: &str) -> String {
-    if line.is_empty() {
-        "#".to_string()
-    } else {
-        format!("# {line}")
-    }
+    if line.is_empty() { "#".to_string() } else { format!("# {line}") }
 }
 
 fn heredoc_run(head: String, body: &str) -> String {

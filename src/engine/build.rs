@@ -9,7 +9,7 @@ use crate::base::BaseMapping;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::model::Dockerfile;
 
-use super::{tail, Engine, EngineError, EngineErrorKind, Network};
+use super::{Engine, EngineError, EngineErrorKind, Network, tail};
 
 /// The Dockerfile's name in the build's scratch directory; its ignore file is this name + `.dockerignore`.
 const DOCKERFILE_NAME: &str = "dockwright.Dockerfile";
@@ -199,7 +199,7 @@ impl BuildRequest {
                          BuildRequest::from_image or was changed since; map the image with Image::emit_mapped",
                         self.tag
                     ),
-                ))
+                ));
             }
         };
         let mapped = mapping.apply(source)?;

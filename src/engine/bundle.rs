@@ -81,7 +81,7 @@ impl Engine {
         let manifest = dir.join(SUMS_FILE);
         match std::fs::remove_file(&manifest) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                return Err(EngineError::io("remove the old manifest", &manifest, err))
+                return Err(EngineError::io("remove the old manifest", &manifest, err));
             }
             _ => {}
         }

@@ -8,7 +8,7 @@ use bollard::models::{ContainerCreateBody, HealthStatusEnum, HostConfig};
 use bollard::query_parameters::{CreateContainerOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder};
 use futures_util::StreamExt;
 
-use super::{tail, Engine, EngineError, EngineErrorKind};
+use super::{Engine, EngineError, EngineErrorKind, tail};
 
 /// How often [`Engine::wait_healthy`] looks at the container's health.
 const POLL: Duration = Duration::from_millis(100);

@@ -46,7 +46,7 @@ use std::future::Future;
 
 use bollard::{ClientVersion, Docker};
 
-pub use build::{parse_progress, BuildReport, BuildRequest, BuildStep, Progress};
+pub use build::{BuildReport, BuildRequest, BuildStep, Progress, parse_progress};
 pub use bundle::{Bundle, BundleFile, SUMS_FILE};
 pub use container::{Container, ExecOutput, HealthReport, Network, RunOptions};
 pub use error::{EngineError, EngineErrorKind};
@@ -156,7 +156,9 @@ impl Engine {
         if major < MIN_ENGINE_MAJOR {
             return Err(EngineError::new(
                 EngineErrorKind::Unreachable,
-                format!("the Docker engine at {address} is version {version:?}, older than {MIN_ENGINE_MAJOR}: {START_HINT}"),
+                format!(
+                    "the Docker engine at {address} is version {version:?}, older than {MIN_ENGINE_MAJOR}: {START_HINT}"
+                ),
             ));
         }
         let docker = client(address, REQUEST_TIMEOUT, &api).map_err(|err| unreachable(&err.to_string()))?;

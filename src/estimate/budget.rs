@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{bytes_text, range_text, SizeReport};
+use super::{SizeReport, bytes_text, range_text};
 
 /// A size limit for an image, in bytes. `MB` is 10^6 bytes (as `docker images` prints), `MiB` 2^20.
 ///

@@ -121,11 +121,7 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, u64)>) -> std::io::Resu
 
 fn clean(pattern: &str) -> &str {
     let pattern = pattern.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
-    if pattern == "." {
-        ""
-    } else {
-        pattern
-    }
+    if pattern == "." { "" } else { pattern }
 }
 
 /// Whether a COPY source pattern selects `path` (the path itself or something under a match).

@@ -766,11 +766,7 @@ fn is_archive(path: &str) -> bool {
 /// sources), else `dest` itself.
 fn copy_target(state: &StageState, dest: &str, source: &str, many: bool) -> String {
     let dest_path = resolve(&state.workdir, dest);
-    if dest.ends_with('/') || dest == "." || many {
-        resolve(&dest_path, base_name(source))
-    } else {
-        dest_path
-    }
+    if dest.ends_with('/') || dest == "." || many { resolve(&dest_path, base_name(source)) } else { dest_path }
 }
 
 fn context_copy(
@@ -817,11 +813,7 @@ fn describe(instruction: &Instruction) -> String {
         other => other.keyword().to_string(),
     };
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > 120 {
-        format!("{}…", line.chars().take(119).collect::<String>())
-    } else {
-        line
-    }
+    if line.chars().count() > 120 { format!("{}…", line.chars().take(119).collect::<String>()) } else { line }
 }
 
 fn source_list(sources: &[Source]) -> String {

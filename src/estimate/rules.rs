@@ -11,7 +11,7 @@
 //! do unless `--setopt=install_weak_deps=False` (or `0`) is; apk has none. The last setting on the
 //! command line wins; configuration files the `RUN` does not show are not read.
 
-use super::{resolve, Figure, LayerReport, SizeOracle, StageState, Written};
+use super::{Figure, LayerReport, SizeOracle, StageState, Written, resolve};
 use crate::base::PackageManager;
 
 const KB: u64 = 1000;

@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
-use super::ast::{go_quote, go_to_lower, Heredoc, Node};
+use super::ast::{Heredoc, Node, go_quote, go_to_lower};
 use super::lex::{LexError, Lexer};
 
 /// The builder's view of one instruction, with every expansion BuildKit performs done.
@@ -860,13 +860,13 @@ impl Cx<'_> {
                 return Err(DecodeError::new(
                     DecodeErrorKind::OnBuild,
                     "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
-                ))
+                ));
             }
             t @ ("MAINTAINER" | "FROM") => {
                 return Err(DecodeError::new(
                     DecodeErrorKind::OnBuild,
                     format!("{t} isn't allowed as an ONBUILD trigger"),
-                ))
+                ));
             }
             _ => {}
         }
@@ -925,11 +925,7 @@ impl Cx<'_> {
 /// `handleJSONArgs` + `PrependShell`: exec form keeps the elements, shell form joins the
 /// arguments with spaces.
 fn shell_or_exec(args: &[String], json: bool) -> ShellOrExec {
-    if json {
-        ShellOrExec::Exec(args.to_vec())
-    } else {
-        ShellOrExec::Shell(args.join(" "))
-    }
+    if json { ShellOrExec::Exec(args.to_vec()) } else { ShellOrExec::Shell(args.join(" ")) }
 }
 
 /// `errNotJSON`, with BuildKit's hint for unescaped Windows paths.
@@ -993,11 +989,7 @@ fn check_signal(raw: &str) -> Result<(), DecodeError> {
         "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX",
     ];
     let realtime = (1..=15).any(|k| name == format!("RTMIN+{k}")) || (1..=14).any(|k| name == format!("RTMAX-{k}"));
-    if NAMES.contains(&name) || realtime {
-        Ok(())
-    } else {
-        Err(invalid())
-    }
+    if NAMES.contains(&name) || realtime { Ok(()) } else { Err(invalid()) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1072,7 +1064,7 @@ impl Flags {
                         _ => {
                             return Err(DecodeError::flag(format!(
                                 "expecting boolean value for flag {flag_name}, not: {value}"
-                            )))
+                            )));
                         }
                     };
                 }

@@ -606,11 +606,7 @@ impl<'a> ShellWord<'a> {
                 if greedy {
                     word.remove(0);
                 }
-                if op == '%' {
-                    trim_suffix(&word, &value, greedy)
-                } else {
-                    trim_prefix(&word, &value, greedy)
-                }
+                if op == '%' { trim_suffix(&word, &value, greedy) } else { trim_prefix(&word, &value, greedy) }
             }
             _ => Err(LexErrorKind::UnsupportedModifier(chs)),
         }

@@ -10,7 +10,7 @@ pub use lex::{LexError, LexErrorKind, Lexer};
 
 pub mod decode;
 pub use decode::{
-    decode, Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, InlineFile, Mount, Run, ShellOrExec,
+    Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, InlineFile, Mount, Run, ShellOrExec, decode,
 };
 
 pub mod ast;

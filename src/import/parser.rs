@@ -29,7 +29,7 @@
 //!   `char::is_numeric` where Go uses `unicode.IsLetter` and `unicode.IsDigit`; this
 //!   changes nothing but which exotic `${…}` forms count as malformed.
 
-use super::ast::{go_quote, go_to_lower, Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning};
+use super::ast::{Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning, go_quote, go_to_lower};
 use super::lex::Words;
 
 /// bufio.Scanner's limit: `bufio.MaxScanTokenSize - 1`.
@@ -1081,13 +1081,9 @@ impl ShellLex {
                 if null_is_unset && raw_escapes {
                     return Err(format!("unsupported modifier ({chs}) in substitution"));
                 }
-                let (word, _) = self.stop_on(Some('}'), raw_escapes).map_err(|e| {
-                    if self.peek().is_none() {
-                        "syntax error: missing '}'".to_string()
-                    } else {
-                        e
-                    }
-                })?;
+                let (word, _) = self
+                    .stop_on(Some('}'), raw_escapes)
+                    .map_err(|e| if self.peek().is_none() { "syntax error: missing '}'".to_string() } else { e })?;
                 Ok(format!("${{{name}{chs}{word}}}"))
             }
             Some('/') => {
@@ -1095,19 +1091,11 @@ impl ShellLex {
                     self.next();
                 }
                 let (pattern, _) = self.stop_on(Some('/'), true).map_err(|e| {
-                    if self.peek().is_none() {
-                        "syntax error: missing '/' in ${}".to_string()
-                    } else {
-                        e
-                    }
+                    if self.peek().is_none() { "syntax error: missing '/' in ${}".to_string() } else { e }
                 })?;
-                let (replacement, _) = self.stop_on(Some('}'), true).map_err(|e| {
-                    if self.peek().is_none() {
-                        "syntax error: missing '}'".to_string()
-                    } else {
-                        e
-                    }
-                })?;
+                let (replacement, _) = self
+                    .stop_on(Some('}'), true)
+                    .map_err(|e| if self.peek().is_none() { "syntax error: missing '}'".to_string() } else { e })?;
                 Ok(format!("${{{name}/{pattern}/{replacement}}}"))
             }
             _ => Err(format!("unsupported modifier ({chs}) in substitution")),

@@ -507,7 +507,9 @@ fn check_signal(value: &str) -> Result<(), Error> {
     if !(numeric || named) {
         return Err(Error::new(
             ErrorKind::InvalidSignal,
-            format!("invalid stop signal {value:?}: use an uppercase Linux signal name like 'SIGTERM' or 'SIGRTMIN+3', or a positive number"),
+            format!(
+                "invalid stop signal {value:?}: use an uppercase Linux signal name like 'SIGTERM' or 'SIGRTMIN+3', or a positive number"
+            ),
         ));
     }
     Ok(())
@@ -782,7 +784,9 @@ impl Platform {
         let bad = || {
             Error::new(
                 ErrorKind::InvalidPlatform,
-                format!("invalid platform {value:?}: use 'os/arch' or 'os/arch/variant' (like 'linux/amd64'), or '$BUILDPLATFORM'"),
+                format!(
+                    "invalid platform {value:?}: use 'os/arch' or 'os/arch/variant' (like 'linux/amd64'), or '$BUILDPLATFORM'"
+                ),
             )
         };
         if let Some(name) = value.strip_prefix('$') {

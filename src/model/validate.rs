@@ -40,11 +40,7 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Errors(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
 }
 
 fn stage_place(stage: &Stage, index: usize) -> String {
@@ -89,7 +85,10 @@ fn check_instruction(
                     if !mode.as_str().chars().all(|c| c.is_ascii_digit()) {
                         problem(
                             ErrorKind::InvalidChmod,
-                            format!("mount mode {:?} must be octal (like '0755'): BuildKit does not take symbolic modes there", mode.as_str()),
+                            format!(
+                                "mount mode {:?} must be octal (like '0755'): BuildKit does not take symbolic modes there",
+                                mode.as_str()
+                            ),
                         );
                     }
                 }
@@ -201,7 +200,9 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
                 if sources.len() > 1 || dest.ends_with('/') {
                     problem(
                         ErrorKind::InvalidInstruction,
-                        format!("an inline file must be the only source and its destination {dest:?} a file path, not a directory"),
+                        format!(
+                            "an inline file must be the only source and its destination {dest:?} a file path, not a directory"
+                        ),
                     );
                 }
                 if dest.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '$' | '\\' | '`'))
@@ -218,7 +219,9 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
                 if content.as_str().contains('\r') {
                     problem(
                         ErrorKind::InvalidText,
-                        format!("inline file for {dest:?} holds a carriage return, which BuildKit's heredoc reading does not keep exactly: use LF line endings"),
+                        format!(
+                            "inline file for {dest:?} holds a carriage return, which BuildKit's heredoc reading does not keep exactly: use LF line endings"
+                        ),
                     );
                 }
                 if !content.as_str().is_empty() && !content.as_str().ends_with('\n') {

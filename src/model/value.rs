@@ -209,10 +209,6 @@ impl From<VarName> for Value {
 
 impl From<Line> for Value {
     fn from(line: Line) -> Self {
-        if line.as_str().is_empty() {
-            Value(Vec::new())
-        } else {
-            Value(vec![Part::Literal(line)])
-        }
+        if line.as_str().is_empty() { Value(Vec::new()) } else { Value(vec![Part::Literal(line)]) }
     }
 }

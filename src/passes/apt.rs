@@ -12,7 +12,7 @@
 //! package index, which is not behaviour (see the module docs of [`passes`](super)).
 
 use super::shell;
-use super::{at, Change, Pass};
+use super::{Change, Pass, at};
 use crate::analysis::Analysis;
 use crate::model::{Command, Dockerfile, Instruction, Run, ShellScript, Text};
 

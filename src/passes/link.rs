@@ -30,7 +30,7 @@
 //! unknown.
 
 use super::reorder::{account_footprint, run_paths, sensitive, venv_footprint};
-use super::{at, shell, Change, Config, Pass};
+use super::{Change, Config, Pass, at, shell};
 use crate::analysis::{Analysis, StageBase, Step};
 use crate::model::{Copy, Dockerfile, Instruction, Source};
 
@@ -64,11 +64,7 @@ impl Event {
         match self {
             Event::Create { path: made, plain } => {
                 if state == State::Absent && shell::within(made, path) {
-                    if *plain {
-                        State::Plain
-                    } else {
-                        State::Unknown
-                    }
+                    if *plain { State::Plain } else { State::Unknown }
                 } else {
                     state
                 }
@@ -77,11 +73,7 @@ impl Event {
                 if shell::within(path, written) {
                     State::Unknown
                 } else if state == State::Absent && shell::within(written, path) {
-                    if *plain_parents {
-                        State::Plain
-                    } else {
-                        State::Unknown
-                    }
+                    if *plain_parents { State::Plain } else { State::Unknown }
                 } else {
                     state
                 }
@@ -151,11 +143,7 @@ fn base_state(image: &str, path: &str) -> State {
         return State::Absent;
     }
     let top = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-    if TOP_LEVEL.contains(&top) {
-        State::Unknown
-    } else {
-        State::Absent
-    }
+    if TOP_LEVEL.contains(&top) { State::Unknown } else { State::Absent }
 }
 
 /// The base image a stage's chain starts from, and the instructions before `(stage, instruction)` in

@@ -55,7 +55,7 @@ mod unreachable;
 
 use std::fmt;
 
-use crate::analysis::{analyze, Analysis, Location};
+use crate::analysis::{Analysis, Location, analyze};
 use crate::model::Dockerfile;
 
 /// What the passes may do, and the facts they need that the model does not hold.

@@ -14,7 +14,7 @@
 //! The image loses only the cache directories, which are not behaviour.
 
 use super::shell;
-use super::{at, Change, Pass};
+use super::{Change, Pass, at};
 use crate::analysis::Analysis;
 use crate::model::{Command, Dockerfile, FlagValue, Instruction, Mount, ShellScript, Text};
 

@@ -24,7 +24,7 @@
 //! filesystem. A RUN that stops moving stays put in later rounds: the pass is idempotent.
 
 use super::shell;
-use super::{at, Change, Pass};
+use super::{Change, Pass, at};
 use crate::analysis::Analysis;
 use crate::model::{Dockerfile, Instruction, Run};
 

@@ -44,7 +44,7 @@
 use std::collections::BTreeMap;
 
 use super::shell::{self, Simple};
-use super::{at, Change, Config, Pass};
+use super::{Change, Config, Pass, at};
 use crate::analysis::{Analysis, ContextRead};
 use crate::model::{Copy, Dockerfile, Instruction, Line, Mount, Source};
 
@@ -229,11 +229,7 @@ fn plan(
     let mut dirs = Vec::new();
     let base = {
         let written = copy.dest.as_str();
-        if written.ends_with('/') {
-            written.to_string()
-        } else {
-            format!("{written}/")
-        }
+        if written.ends_with('/') { written.to_string() } else { format!("{written}/") }
     };
     let is_dir = |name: &String| context.iter().any(|f| f.starts_with(&format!("{name}/")));
     // Sources are context paths: the copied directory's name, then the manifest's path inside it.

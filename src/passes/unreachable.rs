@@ -4,7 +4,7 @@
 //! unchanged. The pass does nothing when a stage could be referenced in a way the analysis cannot
 //! follow: an unmodelled (raw) instruction, or `--from` naming a stage by number.
 
-use super::{at, Change, Config, Pass};
+use super::{Change, Config, Pass, at};
 use crate::analysis::Analysis;
 use crate::model::{Dockerfile, FromSource, Instruction, Mount};
 

@@ -10,7 +10,7 @@ use crate::base::{Base, OsFamily};
 use crate::dsl::{Image, Run, Stage, StageHandle};
 use crate::error::{Error, ErrorKind};
 
-use super::{as_root, checked, create_user, healthcheck, join, with_problems, Libc};
+use super::{Libc, as_root, checked, create_user, healthcheck, join, with_problems};
 
 /// Where the source is copied in the build stage.
 const SRC_DIR: &str = "/src";

@@ -42,11 +42,11 @@ pub use go::{GoBinary, GoStages};
 pub use node::NodeBuild;
 pub use python::{PythonApp, PythonStages};
 
+#[cfg(doc)]
+use crate::Image;
 use crate::base::{Base, OsFamily};
 use crate::dsl::Stage;
 use crate::error::{Error, ErrorKind};
-#[cfg(doc)]
-use crate::Image;
 
 /// A [`PythonApp`] built on `base` (the builder, and the runtime unless [`PythonApp::runtime_base`]
 /// says otherwise).
@@ -201,11 +201,7 @@ impl Libc {
                 let repository = base.reference().map(|r| r.repository().to_string()).unwrap_or_default();
                 let last = repository.rsplit('/').next().unwrap_or_default();
                 // distroless/static has no C library; base, cc, python3, java... have glibc.
-                if last.starts_with("static") {
-                    None
-                } else {
-                    Some(Libc::Glibc)
-                }
+                if last.starts_with("static") { None } else { Some(Libc::Glibc) }
             }
             OsFamily::Scratch => None,
         }

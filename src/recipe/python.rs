@@ -21,7 +21,7 @@ use crate::dsl::{Copy, Image, IntoCommand, IntoValue, Run, Stage, StageHandle};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Command, Value};
 
-use super::{as_root, checked, create_user, healthcheck, with_problems, Libc};
+use super::{Libc, as_root, checked, create_user, healthcheck, with_problems};
 
 /// Where the builder stage works: the requirements file and the wheels are copied here.
 const BUILD_DIR: &str = "/build";
@@ -636,7 +636,7 @@ fn mismatch(builder: &Base, runtime: &Base) -> Option<Error> {
     };
     match (Libc::of(builder), Libc::of(runtime)) {
         (Some(a), Some(b)) if a != b => {
-            return Some(problem(&format!("its compiled packages need {}, the runtime has {}", a.name(), b.name())))
+            return Some(problem(&format!("its compiled packages need {}, the runtime has {}", a.name(), b.name())));
         }
         _ => {}
     }

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use dockwright::Image;
 use dockwright::base::BaseMapping;
 #[cfg(feature = "engine")]
 use dockwright::engine::Engine;
-use dockwright::Image;
 
 /// Every example's images, as their `images()` functions return them.
 pub struct Examples {
@@ -54,8 +54,14 @@ pub struct RunSetup {
 
 /// Images that cannot be built on this machine, and why.
 pub const NOT_BUILDABLE: &[(&str, &str)] = &[
-    ("whoseonfirst/ubi", "UBI 9 cannot be pulled or made here, and the variant uses dnf: the slim variant is built instead"),
-    ("emorobcare/api", "its models are downloaded from Hugging Face with ADD --checksum, which no registry-less engine can reach (and the seed's digests are placeholders)"),
+    (
+        "whoseonfirst/ubi",
+        "UBI 9 cannot be pulled or made here, and the variant uses dnf: the slim variant is built instead",
+    ),
+    (
+        "emorobcare/api",
+        "its models are downloaded from Hugging Face with ADD --checksum, which no registry-less engine can reach (and the seed's digests are placeholders)",
+    ),
     ("emorobcare/asr", "same as api: checksum-verified model downloads from Hugging Face"),
     ("emorobcare/frontend", "node:20-alpine and nginx-unprivileged are Alpine images, which cannot be made here"),
     ("appos/multi-stage", "node, golang and runtime stages are all Alpine (apk): no Debian-family stand-in fits"),

@@ -21,7 +21,7 @@ pub mod whoseonfirst;
 
 use std::path::Path;
 
-use dockwright::analysis::{analyze, ContextRead, StageBase};
+use dockwright::analysis::{ContextRead, StageBase, analyze};
 use dockwright::model::{self, Dockerfile, FromInstruction, Instruction, Mount, Source};
 use dockwright::{Image, Value};
 
@@ -78,11 +78,7 @@ pub fn naive_variant(dockerfile: &Dockerfile) -> Dockerfile {
 /// (node, Go and runtime stages), so its naive form keeps the stages ([`naive_stages_variant`]); the
 /// other seeds' own Dockerfiles are single-stage ([`naive_variant`]).
 pub fn seed_naive(example: &str, service: &str) -> fn(&Dockerfile) -> Dockerfile {
-    if (example, service) == ("appos", "multi-stage") {
-        naive_stages_variant
-    } else {
-        naive_variant
-    }
+    if (example, service) == ("appos", "multi-stage") { naive_stages_variant } else { naive_variant }
 }
 
 /// Every stage written naively: its context COPYs into the working directory become one copy of the
