@@ -58,7 +58,7 @@ pub enum ErrorKind {
     InvalidSignal,
     /// A flag value holds characters outside the set dockwright can write safely in that flag.
     InvalidFlagValue,
-    /// A comment line would be read by BuildKit as a parser directive.
+    /// A comment line is longer than BuildKit reads (65,535 bytes with its `# `).
     InvalidComment,
     /// A raw instruction could change the meaning of the lines around it.
     InvalidRaw,

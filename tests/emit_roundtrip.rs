@@ -26,6 +26,7 @@ fn resolve(value: &Value) -> String {
 
 /// What the shell receives from a decoded RUN/CMD/ENTRYPOINT/HEALTHCHECK, given the SHELL in force:
 /// one-line shell form, a lone heredoc (minus the newline BuildKit adds), or the exec form of the shell.
+/// `None` when the shell would not get exactly one text.
 fn shell_text(form: &ShellOrExec, heredocs: &[import::Heredoc], shell: &[String]) -> Option<String> {
     match form {
         ShellOrExec::Shell(text) if heredocs.is_empty() => Some(text.clone()),
@@ -34,7 +35,9 @@ fn shell_text(form: &ShellOrExec, heredocs: &[import::Heredoc], shell: &[String]
             if text != &format!("<<{}", heredoc.name) || heredoc.content.starts_with("#!") {
                 return None;
             }
-            heredoc.content.strip_suffix('\n').map(str::to_string)
+            // The shell gets the body with its final newline: that is the text only when the text does
+            // not end with a backslash, which the shell would join to the newline.
+            heredoc.content.strip_suffix('\n').filter(|text| !text.ends_with('\\')).map(str::to_string)
         }
         ShellOrExec::Exec(argv) => {
             let (text, prefix) = argv.split_last()?;
@@ -294,7 +297,10 @@ fn roundtrip(dockerfile: &Dockerfile) -> Result<(), String> {
         return Err(format!("parse errors {:?} warnings {:?} in\n{text}", parsed.errors, parsed.warnings));
     }
     let escape = dockerfile.directives.escape.char();
-    if parsed.ast.directives.escape != escape || parsed.ast.directives.syntax.is_some() {
+    if parsed.ast.directives.escape != escape
+        || parsed.ast.directives.syntax.is_some()
+        || parsed.ast.directives.check.as_deref() != dockerfile.directives.check.as_ref().map(|c| c.as_str())
+    {
         return Err(format!("directives came back as {:?}", parsed.ast.directives));
     }
     let mut nodes = parsed.ast.nodes.iter();
@@ -359,5 +365,62 @@ proptest! {
         let back: Dockerfile = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&back, &dockerfile);
         prop_assert_eq!(dockwright::emit(&back), text);
+    }
+}
+
+/// The cases that once changed meaning or failed to build, each through the DSL: comments shaped like
+/// directives, shell text ending in a backslash, and values too long for one line.
+#[test]
+fn known_hostile_cases_mean_what_they_say() {
+    use dockwright::model::Escape;
+    use dockwright::{Base, Image, Run, Stage};
+
+    let long_dollars = "$".repeat(33_000);
+    let backslashes = "\\".repeat(40_000);
+    let long_arg = "a b#\\".repeat(9_000);
+    let controls = "\u{1}".repeat(12_000);
+    let cases: Vec<(&str, Image)> = vec![
+        ("a file comment 'escape= '", Image::new().comment("escape= ")),
+        ("a file comment 'escape=\\t'", Image::new().comment("escape=\t")),
+        ("a file comment 'escape =\\u{3000}'", Image::new().comment("escape =\u{3000}")),
+        ("a file comment with a vertical tab", Image::new().comment("escape=\u{b}")),
+        ("a file comment with U+00A0", Image::new().comment("\u{a0}escape=\u{a0}")),
+        ("a file comment 'syntax=...'", Image::new().comment("syntax=evil.example/frontend")),
+        ("a file comment 'check=...'", Image::new().comment("check=skip=all")),
+        ("a first stage's doc 'escape=\\t'", Image::new()),
+    ];
+    let stage = |image: Image, name: &str, first_doc: bool| {
+        let mut image = image;
+        let base = Stage::new("app", Base::debian("bookworm-slim"));
+        let base = if first_doc { base.doc("escape=\t") } else { base };
+        let stage = match name {
+            "run" => base.run(Run::sh("printf '%s' a > /val \\")),
+            "env" => base.env("D", long_dollars.as_str()).env("C", controls.as_str()),
+            "label" => base.label("k", backslashes.as_str()),
+            "cmd" => base.cmd([long_arg.as_str(), long_arg.as_str()]),
+            "volume" => base.volume(&format!("/{long_dollars}")),
+            "entrypoint" => base.entrypoint(long_arg.as_str()),
+            "workdir" => base.workdir(format!("/{}", "# ".repeat(35_000)).as_str()),
+            _ => base,
+        };
+        image.stage(stage);
+        image
+    };
+    let mut all: Vec<(String, Image)> = Vec::new();
+    for (index, (what, image)) in cases.into_iter().enumerate() {
+        all.push((what.to_string(), stage(image, "", index == 7)));
+    }
+    for name in ["run", "env", "label", "cmd", "volume", "entrypoint", "workdir"] {
+        for escape in [Escape::Backslash, Escape::Backtick] {
+            all.push((format!("{name} with escape {escape:?}"), stage(Image::new().escape(escape), name, false)));
+        }
+    }
+    for (what, image) in all {
+        let model = image.to_model().unwrap_or_else(|e| panic!("{what}: {e}"));
+        let text = dockwright::emit(&model);
+        assert!(text.lines().all(|line| line.len() <= 65_535), "{what}: a line is too long");
+        if let Err(message) = roundtrip(&model) {
+            panic!("{what}: {message}");
+        }
     }
 }

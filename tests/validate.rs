@@ -243,14 +243,93 @@ fn unsafe_mount_value() {
 }
 
 #[test]
-fn directive_looking_comment() {
+fn context_sources_the_transfer_cannot_select() {
+    let why = |source: &str, why: &str| {
+        format!(
+            "stage 'app', instruction 1 (COPY): COPY source {source:?} cannot be selected from the build context: \
+             {why}; rename the file, or copy its directory or a wildcard pattern that matches it"
+        )
+    };
+    let cases: &[(&str, &str)] = &[
+        (" lead", "it starts or ends with whitespace, which the transfer trims"),
+        ("trail ", "it starts or ends with whitespace, which the transfer trims"),
+        ("\u{a0}nbsp", "it starts or ends with whitespace, which the transfer trims"),
+        ("ideographic\u{3000}", "it starts or ends with whitespace, which the transfer trims"),
+        ("!bang", "a leading '!' makes it an exclusion to the transfer"),
+        ("a\\b", "the transfer does not read '\\' as COPY does (as an escape or a plain character)"),
+        ("tab\tx", "it holds a control character, which the transfer's request cannot carry"),
+        ("c\u{1}d", "it holds a control character, which the transfer's request cannot carry"),
+        ("[*]", "a '*' or '?' inside brackets (how a literal '*' or '?' is written) matches nothing in the transfer"),
+        ("q[?]", "a '*' or '?' inside brackets (how a literal '*' or '?' is written) matches nothing in the transfer"),
+        ("[*a]", "a '*' or '?' inside brackets (how a literal '*' or '?' is written) matches nothing in the transfer"),
+    ];
+    for (source, reason) in cases {
+        check(
+            &one(Stage::new("app", slim()).copy([*source], "/out/")),
+            &[(ErrorKind::InvalidInstruction, &why(source, reason))],
+        );
+    }
+    // A literal name with '*' is written as a bracket class: refused from the context, named as the user wrote it
+    // after escaping, so the message shows what BuildKit would be asked for.
+    let copy = model::Copy::new(vec![Source::literal("*").unwrap()], Line::new("/out/").unwrap());
     check(
-        &one(Stage::new("app", slim()).comment("check=skip=all")),
+        &one(Stage::new("app", slim()).instruction(Instruction::Copy(copy))),
         &[(
-            ErrorKind::InvalidComment,
-            "stage 'app', comment: comment line \"check=skip=all\" would be read by BuildKit as the 'check' parser directive: reword it, or set the directive on the Dockerfile",
+            ErrorKind::InvalidInstruction,
+            &why(
+                "[*]",
+                "a '*' or '?' inside brackets (how a literal '*' or '?' is written) matches nothing in the transfer",
+            ),
         )],
     );
+}
+
+#[test]
+fn context_sources_the_transfer_selects_are_fine() {
+    for source in ["src/*.py", "[[]x]", "x]", "mid dle", "d/ lead", "d/!bang", "é.txt", "a\u{a0}b", "[ab]?.txt"] {
+        let image = one(Stage::new("app", slim()).copy([source], "/out/"));
+        assert!(image.validate().is_ok(), "{source:?}: {:?}", image.validate());
+    }
+    // From a stage, nothing goes through the context transfer: every name works.
+    let mut image = Image::new();
+    let build = image.stage(Stage::new("build", slim()));
+    image.stage(Stage::new("app", slim()).copy_from(&build, [" lead", "!bang", "a\\b", "[*]"], "/out/"));
+    assert!(image.validate().is_ok(), "{:?}", image.validate());
+}
+
+#[test]
+fn lines_longer_than_buildkit_reads() {
+    let long = "x".repeat(70_000);
+    check(
+        &one(Stage::new("app", slim()).raw("MAINTAINER", &long)),
+        &[(
+            ErrorKind::InvalidRaw,
+            "stage 'app', instruction 1 (MAINTAINER): raw MAINTAINER instruction is 70011 bytes long; BuildKit reads lines \
+             of at most 65535 bytes and a raw instruction is written as it is: use the typed instruction, which dockwright wraps",
+        )],
+    );
+    check(
+        &one(Stage::new("app", slim()).file("/data.txt", &format!("{long}\n"))),
+        &[(
+            ErrorKind::InvalidText,
+            "stage 'app', instruction 1 (COPY): line 1 of the inline file for \"/data.txt\" is 70000 bytes long; BuildKit \
+             reads lines of at most 65535 bytes: put the file in the build context and COPY it",
+        )],
+    );
+    check(
+        &one(Stage::new("app", slim()).comment(&long)),
+        &[(
+            ErrorKind::InvalidComment,
+            "stage 'app', comment: comment line starting \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" is 70000 bytes long; \
+             BuildKit reads lines of at most 65535 bytes: break it into shorter lines",
+        )],
+    );
+    // Values, paths and commands have no such limit: the emitter wraps them (tests/emit_roundtrip.rs).
+    let image = one(Stage::new("app", slim())
+        .env("D", "$".repeat(33_000).as_str())
+        .volume(&long)
+        .cmd([long.as_str(), long.as_str()]));
+    assert!(image.validate().is_ok(), "{:?}", image.validate());
 }
 
 #[test]

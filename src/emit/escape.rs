@@ -4,7 +4,15 @@
 //! back as exactly the input. The rules follow BuildKit's parser, flag parser and shell lexer; the
 //! property tests in `tests/emit_roundtrip.rs` check them against an independent BuildKit-faithful parser.
 
-use crate::model::{Part, Value};
+use crate::model::{MAX_LINE, Part, Value};
+
+/// The width long instructions are wrapped to with line continuations, well under BuildKit's
+/// [`MAX_LINE`]. Only an instruction with a line over `MAX_LINE` is written in the long form at all.
+pub(crate) const WRAP_AT: usize = 16 * 1024;
+
+/// How many literal characters one double-quoted segment holds in the long form: `"…""…"` reads back
+/// as one word, and the boundary between two segments is a place a line can always be broken.
+const SEGMENT: usize = 1024;
 
 /// Characters a literal value may contain and still be written without quotes.
 fn is_bare_char(c: char) -> bool {
@@ -19,7 +27,10 @@ fn is_bare_char(c: char) -> bool {
 /// costs $5 "now"        -> "costs \$5 \"now\""
 /// /opt/venv/bin:${PATH} -> /opt/venv/bin:${PATH}
 /// ```
-pub(crate) fn value(value: &Value, escape: char) -> String {
+///
+/// In the `long` form, quoted text is cut into segments (`"…""…"`) so that [`wrap`] always finds a
+/// place to break the line, whatever the value holds.
+pub(crate) fn value(value: &Value, escape: char, long: bool) -> String {
     let plain = value.parts().iter().all(|part| match part {
         Part::Literal(text) => text.as_str().chars().all(is_bare_char),
         Part::Var(_) => true,
@@ -27,52 +38,104 @@ pub(crate) fn value(value: &Value, escape: char) -> String {
     if plain && !value.parts().is_empty() && !starts_with_dashes(value) {
         return value.to_string();
     }
-    let mut out = String::from("\"");
+    let mut quoted = Quoted::new(escape, long);
     for part in value.parts() {
         match part {
-            Part::Literal(text) => push_double_quoted(&mut out, text.as_str(), escape),
+            Part::Literal(text) => quoted.text(text.as_str()),
             Part::Var(name) => {
-                out.push_str("${");
-                out.push_str(name.as_str());
-                out.push('}');
+                quoted.out.push_str("${");
+                quoted.out.push_str(name.as_str());
+                quoted.out.push('}');
             }
         }
     }
-    out.push('"');
-    out
+    quoted.finish()
 }
 
 fn starts_with_dashes(value: &Value) -> bool {
     matches!(value.parts().first(), Some(Part::Literal(text)) if text.as_str().starts_with('-'))
 }
 
-/// Literal text inside double quotes: escape the escape character, `"` and `$`; nothing else is special.
-fn push_double_quoted(out: &mut String, text: &str, escape: char) {
-    for c in text.chars() {
-        if c == escape || c == '"' || c == '$' {
-            out.push(escape);
+/// A double-quoted word being written: literal text inside double quotes escapes the escape
+/// character, `"` and `$`; nothing else is special. In the long form a new segment starts every
+/// [`SEGMENT`] characters.
+struct Quoted {
+    out: String,
+    escape: char,
+    long: bool,
+    run: usize,
+}
+
+impl Quoted {
+    fn new(escape: char, long: bool) -> Self {
+        Quoted { out: String::from("\""), escape, long, run: 0 }
+    }
+
+    fn text(&mut self, text: &str) {
+        for c in text.chars() {
+            if self.long && self.run == SEGMENT {
+                self.out.push_str("\"\"");
+                self.run = 0;
+            }
+            if c == self.escape || c == '"' || c == '$' {
+                self.out.push(self.escape);
+            }
+            self.out.push(c);
+            self.run += 1;
         }
-        out.push(c);
+    }
+
+    fn finish(mut self) -> String {
+        self.out.push('"');
+        self.out
     }
 }
 
-/// A LABEL key: bare when it is plain (`org.opencontainers.image.title`), otherwise double-quoted.
-pub(crate) fn label_key(key: &str, escape: char) -> String {
+/// A LABEL key: bare when it is plain (`org.opencontainers.image.title`), otherwise double-quoted
+/// (in segments, in the `long` form).
+pub(crate) fn label_key(key: &str, escape: char, long: bool) -> String {
     if key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-')) && !key.starts_with('-') {
         return key.to_string();
     }
-    let mut out = String::from("\"");
-    push_double_quoted(&mut out, key, escape);
-    out.push('"');
-    out
+    let mut quoted = Quoted::new(escape, long);
+    quoted.text(key);
+    quoted.finish()
 }
 
 /// A JSON array of strings, written by a JSON encoder: `["a", "b"]`. Exec-form arguments are never
 /// expanded by BuildKit, so nothing but JSON escaping applies.
-pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let encoded: Vec<String> =
-        items.into_iter().map(|item| serde_json::Value::String(item.to_string()).to_string()).collect();
+///
+/// In the `long` form every character but an ASCII letter or digit is written as a `\uXXXX` escape,
+/// so that [`wrap`] can break the line between any two escapes: no run of spaces, `#` or escape
+/// characters is left where a line must break.
+pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>, long: bool) -> String {
+    let encoded: Vec<String> = items
+        .into_iter()
+        .map(
+            |item| {
+                if long { json_string_escaped(item) } else { serde_json::Value::String(item.to_string()).to_string() }
+            },
+        )
+        .collect();
     format!("[{}]", encoded.join(", "))
+}
+
+/// A JSON string with every character but an ASCII letter or digit as `\uXXXX` (UTF-16 units).
+fn json_string_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 6 + 2);
+    out.push('"');
+    let mut units = [0u16; 2];
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A path for the JSON form of COPY, ADD and VOLUME. BuildKit runs every element through its shell
@@ -94,9 +157,9 @@ pub(crate) fn lexed_path(path: &str, escape: char) -> String {
 }
 
 /// A list of paths in JSON form, each escaped for the lexer.
-pub(crate) fn path_array<'a>(paths: impl IntoIterator<Item = &'a str>, escape: char) -> String {
+pub(crate) fn path_array<'a>(paths: impl IntoIterator<Item = &'a str>, escape: char, long: bool) -> String {
     let lexed: Vec<String> = paths.into_iter().map(|p| lexed_path(p, escape)).collect();
-    json_array(lexed.iter().map(String::as_str))
+    json_array(lexed.iter().map(String::as_str), long)
 }
 
 /// True when `text` can follow `RUN`, `CMD` or `ENTRYPOINT` on one line and reach the shell unchanged:
@@ -118,11 +181,74 @@ pub(crate) fn is_one_line_shell(text: &str, escape: char) -> bool {
         && !text.contains("<<")
 }
 
-/// True when `text` can be the body of a heredoc and reach the shell unchanged (a final newline aside):
-/// no carriage return, which BuildKit trims from line ends, and no `#!` start, which makes BuildKit run
-/// the body as a file instead of through the shell.
+/// True when `text` can be the body of a heredoc and reach the shell unchanged. BuildKit gives the shell
+/// the body with a final newline, so the text must not end with a backslash (the shell would join it to
+/// that newline); no carriage return, which BuildKit trims from line ends; no `#!` start, which makes
+/// BuildKit run the body as a file instead of through the shell; and no line longer than BuildKit reads.
 pub(crate) fn is_heredoc_body(text: &str) -> bool {
-    !text.is_empty() && !text.contains('\r') && !text.starts_with("#!")
+    !text.is_empty()
+        && !text.contains('\r')
+        && !text.starts_with("#!")
+        && !text.ends_with('\\')
+        && text.split('\n').all(|line| line.len() <= MAX_LINE)
+}
+
+/// True when a comment line, written at the top of a file, could be read as a parser directive by some
+/// BuildKit: after `#` and any Unicode spaces, a word of ASCII letters and digits starting with a
+/// letter, Go's `\s*`, then `=`. This is wider than BuildKit's rule (`key = value` with a known key and
+/// a value), so that no comment is ever taken for a directive, whatever keys a frontend knows.
+pub(crate) fn could_be_directive(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('#') else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(char::is_whitespace);
+    if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let after_key = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+    after_key.trim_start_matches(['\t', '\n', '\u{c}', '\r', ' ']).starts_with('=')
+}
+
+/// Breaks the lines of an instruction written in the long form into lines of about [`WRAP_AT`] bytes
+/// with line continuations, which BuildKit joins back byte for byte before reading the instruction.
+/// With `heredoc`, only the first line is the instruction's; the rest is a heredoc body and stays as is.
+///
+/// A line is broken only where BuildKit joins it back exactly: not after the escape character (an
+/// escaped escape does not continue a line), and not before whitespace or `#` (a continuation line
+/// that starts with `#` is dropped as a comment, one that is blank is skipped).
+pub(crate) fn wrap(text: &str, escape: char, heredoc: bool) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / WRAP_AT * 2);
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        if heredoc && index > 0 {
+            out.push_str(line);
+            continue;
+        }
+        let mut rest = line;
+        while rest.len() > WRAP_AT {
+            let Some(at) = break_point(rest, escape) else {
+                break;
+            };
+            out.push_str(&rest[..at]);
+            out.push(escape);
+            out.push('\n');
+            rest = &rest[at..];
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The last place at or before [`WRAP_AT`] where `line` can be broken, else the first one after it.
+fn break_point(line: &str, escape: char) -> Option<usize> {
+    let can_break = |at: usize| {
+        line.is_char_boundary(at)
+            && line[..at].chars().next_back().is_some_and(|before| before != escape)
+            && line[at..].chars().next().is_some_and(|after| !after.is_whitespace() && after != '#')
+    };
+    (1..=WRAP_AT).rev().find(|&at| can_break(at)).or_else(|| (WRAP_AT + 1..line.len()).find(|&at| can_break(at)))
 }
 
 /// A heredoc delimiter that is not a line of `body`: `EOF`, else `EOF_1`, `EOF_2`, ...
@@ -148,42 +274,42 @@ mod tests {
 
     #[test]
     fn values_are_bare_only_when_plain() {
-        assert_eq!(value(&lit("/app"), '\\'), "/app");
-        assert_eq!(value(&lit(""), '\\'), "\"\"");
-        assert_eq!(value(&lit("a b"), '\\'), "\"a b\"");
-        assert_eq!(value(&lit("--x"), '\\'), "\"--x\"");
+        assert_eq!(value(&lit("/app"), '\\', false), "/app");
+        assert_eq!(value(&lit(""), '\\', false), "\"\"");
+        assert_eq!(value(&lit("a b"), '\\', false), "\"a b\"");
+        assert_eq!(value(&lit("--x"), '\\', false), "\"--x\"");
     }
 
     #[test]
     fn e4_double_quoted_escapes_escape_quote_and_dollar() {
-        assert_eq!(value(&lit("back\\slash"), '\\'), "\"back\\\\slash\"");
-        assert_eq!(value(&lit("quote\"d"), '\\'), "\"quote\\\"d\"");
-        assert_eq!(value(&lit("dollar$HOME"), '\\'), "\"dollar\\$HOME\"");
-        assert_eq!(value(&lit("C:\\"), '\\'), "\"C:\\\\\"");
-        assert_eq!(value(&lit("back\\slash"), '`'), "\"back\\slash\"");
-        assert_eq!(value(&lit("quote\"d"), '`'), "\"quote`\"d\"");
-        assert_eq!(value(&lit("a`b"), '`'), "\"a``b\"");
+        assert_eq!(value(&lit("back\\slash"), '\\', false), "\"back\\\\slash\"");
+        assert_eq!(value(&lit("quote\"d"), '\\', false), "\"quote\\\"d\"");
+        assert_eq!(value(&lit("dollar$HOME"), '\\', false), "\"dollar\\$HOME\"");
+        assert_eq!(value(&lit("C:\\"), '\\', false), "\"C:\\\\\"");
+        assert_eq!(value(&lit("back\\slash"), '`', false), "\"back\\slash\"");
+        assert_eq!(value(&lit("quote\"d"), '`', false), "\"quote`\"d\"");
+        assert_eq!(value(&lit("a`b"), '`', false), "\"a``b\"");
     }
 
     #[test]
     fn variables_stay_unescaped_inside_quotes() {
         let v = Value::template("my dir ${HOME}").unwrap();
-        assert_eq!(value(&v, '\\'), "\"my dir ${HOME}\"");
+        assert_eq!(value(&v, '\\', false), "\"my dir ${HOME}\"");
     }
 
     #[test]
     fn e7_exec_form_uses_a_json_encoder() {
-        assert_eq!(json_array(["a\"b", "c\\d", "e\nf", "$HOME"]), r#"["a\"b", "c\\d", "e\nf", "$HOME"]"#);
+        assert_eq!(json_array(["a\"b", "c\\d", "e\nf", "$HOME"], false), r#"["a\"b", "c\\d", "e\nf", "$HOME"]"#);
     }
 
     #[test]
     fn e8_paths_are_lexer_escaped_then_json_encoded() {
         assert_eq!(
-            path_array(["it's.txt", "price$5.txt", "a\\b.txt"], '\\'),
+            path_array(["it's.txt", "price$5.txt", "a\\b.txt"], '\\', false),
             r#"["it\\'s.txt", "price\\$5.txt", "a\\\\b.txt"]"#
         );
-        assert_eq!(path_array(["q\"uote.txt"], '\\'), r#"["q\\\"uote.txt"]"#);
-        assert_eq!(path_array(["a`b"], '`'), r#"["a``b"]"#);
+        assert_eq!(path_array(["q\"uote.txt"], '\\', false), r#"["q\\\"uote.txt"]"#);
+        assert_eq!(path_array(["a`b"], '`', false), r#"["a``b"]"#);
         assert_eq!(lexed_path("\u{feff}x", '\\'), "\\\u{feff}x");
         assert_eq!(lexed_path("<<EOF", '\\'), "\\<<EOF");
         assert_eq!(lexed_path("12<<x", '`'), "`12<<x");

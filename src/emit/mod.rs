@@ -11,8 +11,8 @@ mod escape;
 use std::collections::HashMap;
 
 use crate::model::{
-    Add, BaseImage, Command, Copy, Dockerfile, FromInstruction, FromSource, Healthcheck, Instruction, Mount, Run,
-    ShellScript, Source, Stage,
+    Add, BaseImage, Command, Copy, Dockerfile, FromInstruction, FromSource, Healthcheck, Instruction, MAX_LINE, Mount,
+    Run, ShellScript, Source, Stage,
 };
 
 /// The shell BuildKit uses for shell-form instructions on Linux when no `SHELL` is set.
@@ -44,6 +44,8 @@ pub fn emit(dockerfile: &Dockerfile) -> String {
         escape: dockerfile.directives.escape.char(),
         shells: HashMap::new(),
         shell: DEFAULT_SHELL.iter().map(|s| s.to_string()).collect(),
+        long: false,
+        heredoc: false,
     };
     writer.dockerfile(dockerfile);
     writer.out
@@ -70,6 +72,11 @@ struct Writer {
     shells: HashMap<String, Vec<String>>,
     /// The SHELL in force now.
     shell: Vec<String>,
+    /// Writing the long form of an instruction: one with a line longer than BuildKit reads, so it is
+    /// written in a form that can be wrapped (see [`escape::wrap`]).
+    long: bool,
+    /// The instruction being written ends in a heredoc.
+    heredoc: bool,
 }
 
 impl Writer {
@@ -107,6 +114,12 @@ impl Writer {
             }
             self.stage(stage);
         }
+        // With no directive header, the file may start with the user's comment: if BuildKit could take
+        // its first line for a parser directive, an empty comment line goes first and ends the
+        // directives (BuildKit reads them only up to the first line that is not one).
+        if !header && self.out.lines().next().is_some_and(escape::could_be_directive) {
+            self.out.insert_str(0, "#\n");
+        }
     }
 
     fn stage(&mut self, stage: &Stage) {
@@ -141,14 +154,21 @@ impl Writer {
     }
 
     fn instruction(&mut self, instruction: &Instruction) {
-        let text = self.render(instruction);
+        self.heredoc = false;
+        let mut text = self.render(instruction);
+        if text.split('\n').any(|line| line.len() > MAX_LINE) {
+            self.long = true;
+            self.heredoc = false;
+            text = escape::wrap(&self.render(instruction), self.escape, self.heredoc);
+            self.long = false;
+        }
         self.out.push_str(&text);
         self.out.push('\n');
     }
 
     /// The text of one instruction, without its final newline (it may span several lines).
     fn render(&mut self, instruction: &Instruction) -> String {
-        let e = self.escape;
+        let (e, long) = (self.escape, self.long);
         match instruction {
             Instruction::Run(run) => self.run(run),
             Instruction::Copy(copy) => self.copy(copy),
@@ -157,24 +177,26 @@ impl Writer {
                 let pairs = env
                     .vars
                     .iter()
-                    .map(|(name, value)| format!("{name}={}", escape::value(value, e)))
+                    .map(|(name, value)| format!("{name}={}", escape::value(value, e, long)))
                     .collect::<Vec<_>>();
                 self.continued("ENV ", &pairs, "    ")
             }
             Instruction::Arg(arg) => match &arg.default {
-                Some(default) => format!("ARG {}={}", arg.name, escape::value(default, e)),
+                Some(default) => format!("ARG {}={}", arg.name, escape::value(default, e, long)),
                 None => format!("ARG {}", arg.name),
             },
             Instruction::Label(label) => {
                 let pairs = label
                     .labels
                     .iter()
-                    .map(|(key, value)| format!("{}={}", escape::label_key(key.as_str(), e), escape::value(value, e)))
+                    .map(|(key, value)| {
+                        format!("{}={}", escape::label_key(key.as_str(), e, long), escape::value(value, e, long))
+                    })
                     .collect::<Vec<_>>();
                 self.continued("LABEL ", &pairs, "    ")
             }
             Instruction::User(user) => format!("USER {}", user.user),
-            Instruction::Workdir(workdir) => format!("WORKDIR {}", escape::value(&workdir.path, e)),
+            Instruction::Workdir(workdir) => format!("WORKDIR {}", escape::value(&workdir.path, e, long)),
             Instruction::Expose(expose) => {
                 let ports: Vec<String> = expose
                     .ports
@@ -187,7 +209,7 @@ impl Writer {
                 format!("EXPOSE {}", ports.join(" "))
             }
             Instruction::Volume(volume) => {
-                format!("VOLUME {}", escape::path_array(volume.paths.iter().map(|p| p.as_str()), e))
+                format!("VOLUME {}", escape::path_array(volume.paths.iter().map(|p| p.as_str()), e, long))
             }
             Instruction::Healthcheck(Healthcheck::None) => "HEALTHCHECK NONE".to_string(),
             Instruction::Healthcheck(Healthcheck::Check { options, command }) => {
@@ -214,7 +236,7 @@ impl Writer {
             }
             Instruction::Shell(shell) => {
                 self.shell = shell.argv.iter().map(|a| a.as_str().to_string()).collect();
-                format!("SHELL {}", escape::json_array(shell.argv.iter().map(|a| a.as_str())))
+                format!("SHELL {}", escape::json_array(shell.argv.iter().map(|a| a.as_str()), long))
             }
             Instruction::StopSignal(stop) => format!("STOPSIGNAL {}", stop.signal),
             Instruction::OnBuild(onbuild) => {
@@ -250,9 +272,9 @@ impl Writer {
         }
         let e = self.escape;
         match &run.command {
-            Command::Exec(argv) => head + &escape::json_array(argv.iter().map(|a| a.as_str())),
+            Command::Exec(argv) => head + &escape::json_array(argv.iter().map(|a| a.as_str()), self.long),
             Command::Shell(ShellScript::Steps(steps))
-                if steps.len() > 1 && steps.iter().all(|s| escape::is_one_line_shell(s.as_str(), e)) =>
+                if steps.len() > 1 && steps.iter().all(|s| self.is_one_line_shell(s.as_str())) =>
             {
                 let steps: Vec<&str> = steps.iter().map(|s| s.as_str()).collect();
                 let mut text = head + steps[0];
@@ -263,13 +285,19 @@ impl Writer {
             }
             Command::Shell(script @ ShellScript::Script(_)) => {
                 let body = script.shell_text();
-                if escape::is_heredoc_body(&body) { heredoc_run(head, &body) } else { head + &self.exec_shell(&body) }
+                if escape::is_heredoc_body(&body) {
+                    self.heredoc = true;
+                    heredoc_run(head, &body)
+                } else {
+                    head + &self.exec_shell(&body)
+                }
             }
             Command::Shell(script) => {
                 let text = script.shell_text();
-                if escape::is_one_line_shell(&text, e) {
+                if self.is_one_line_shell(&text) {
                     head + &text
                 } else if escape::is_heredoc_body(&text) {
+                    self.heredoc = true;
                     heredoc_run(head, &text)
                 } else {
                     head + &self.exec_shell(&text)
@@ -282,16 +310,22 @@ impl Writer {
     /// that is exact, otherwise the exec form the shell form would have produced.
     fn single_line_command(&self, command: &Command) -> String {
         match command {
-            Command::Exec(argv) => escape::json_array(argv.iter().map(|a| a.as_str())),
+            Command::Exec(argv) => escape::json_array(argv.iter().map(|a| a.as_str()), self.long),
             Command::Shell(script) => {
                 let text = script.shell_text();
-                if escape::is_one_line_shell(&text, self.escape) { text } else { self.exec_shell(&text) }
+                if self.is_one_line_shell(&text) { text } else { self.exec_shell(&text) }
             }
         }
     }
 
+    /// Whether `text` can follow its keyword on one line; in the long form, also short enough that the
+    /// line needs no wrapping (shell text cannot always be broken exactly, its exec form can).
+    fn is_one_line_shell(&self, text: &str) -> bool {
+        escape::is_one_line_shell(text, self.escape) && (!self.long || text.len() <= escape::WRAP_AT)
+    }
+
     fn exec_shell(&self, text: &str) -> String {
-        escape::json_array(self.shell.iter().map(String::as_str).chain([text]))
+        escape::json_array(self.shell.iter().map(String::as_str).chain([text]), self.long)
     }
 
     fn copy(&mut self, copy: &Copy) -> String {
@@ -348,6 +382,7 @@ impl Writer {
         if let [Source::Inline(content)] = sources {
             let body = content.as_str().strip_suffix('\n').unwrap_or(content.as_str());
             let delimiter = escape::heredoc_delimiter(body);
+            self.heredoc = true;
             let mut text = format!("{head}<<'{delimiter}' {}\n", escape::lexed_path(dest, e));
             if !content.as_str().is_empty() {
                 text.push_str(body);
@@ -363,7 +398,7 @@ impl Writer {
                 Source::Inline(content) => content.as_str(),
             })
             .chain([dest]);
-        head + &escape::path_array(paths, e)
+        head + &escape::path_array(paths, e, self.long)
     }
 
     /// An instruction whose items are written one per line with continuations when there are several.

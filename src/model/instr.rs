@@ -611,21 +611,33 @@ impl Source {
         Line::new(pattern).map(Source::Path)
     }
 
-    /// A path matched literally: wildcard characters are escaped.
+    /// A path matched literally. BuildKit matches a source as a pattern only when it holds `*`, `?` or
+    /// `[`; then each of those is put in brackets and a backslash (the pattern escape) is doubled. A
+    /// source without them is looked up as it is, backslashes included.
+    ///
+    /// Copied from the build context, a name with `*`, `?` or `\` cannot be selected by BuildKit's
+    /// context transfer at all: [`Dockerfile::validate`](crate::model::Dockerfile::validate) refuses it
+    /// there, naming the file. From a stage (`COPY --from`) every name works.
     ///
     /// ```
     /// use dockwright::model::Source;
     ///
     /// assert_eq!(Source::literal("what?*.txt").unwrap(), Source::path("what[?][*].txt").unwrap());
+    /// assert_eq!(Source::literal("data[1]\\x").unwrap(), Source::path("data[[]1]\\\\x").unwrap());
+    /// assert_eq!(Source::literal("back\\slash").unwrap(), Source::path("back\\slash").unwrap());
     /// assert_eq!(Source::literal("plain.txt").unwrap(), Source::path("plain.txt").unwrap());
     /// ```
     pub fn literal(path: &str) -> Result<Self, crate::Error> {
+        if !path.contains(['*', '?', '[']) {
+            return Source::path(path);
+        }
         let mut pattern = String::with_capacity(path.len());
         for c in path.chars() {
             match c {
                 '[' => pattern.push_str("[[]"),
                 '*' => pattern.push_str("[*]"),
                 '?' => pattern.push_str("[?]"),
+                '\\' => pattern.push_str("\\\\"),
                 c => pattern.push(c),
             }
         }

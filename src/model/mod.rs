@@ -6,6 +6,10 @@
 //! so any model can be emitted; [`Dockerfile::validate`] checks the rules that span instructions.
 //! The model serializes to a stable JSON form.
 
+/// The longest physical line BuildKit reads: its scanner stops with "dockerfile line greater than max
+/// allowed size of 65535" on a longer one (the line's `\n` not counted).
+pub(crate) const MAX_LINE: usize = 65_535;
+
 mod instr;
 mod names;
 mod validate;

@@ -274,42 +274,35 @@ string_newtype!(
 
 fn check_comment(value: &str) -> Result<(), Error> {
     check_text(value)?;
-    for line in value.split(['\n', '\r']) {
-        if let Some(key) = directive_key(line) {
-            if matches!(key.to_ascii_lowercase().as_str(), "syntax" | "escape" | "check") {
-                return Err(Error::new(
-                    ErrorKind::InvalidComment,
-                    format!(
-                        "comment line {line:?} would be read by BuildKit as the '{key}' parser directive: \
-                         reword it, or set the directive on the Dockerfile"
-                    ),
-                ));
-            }
-        }
+    // Written as `# ` + the line: BuildKit reads lines of at most MAX_LINE bytes.
+    let max = super::MAX_LINE - 2;
+    if let Some(line) = value.split(['\n', '\r']).find(|line| line.len() > max) {
+        return Err(Error::new(
+            ErrorKind::InvalidComment,
+            format!(
+                "comment line starting {:?} is {} bytes long; BuildKit reads lines of at most {} bytes: \
+                 break it into shorter lines",
+                line.chars().take(40).collect::<String>(),
+                line.len(),
+                super::MAX_LINE
+            ),
+        ));
     }
     Ok(())
 }
 
-/// The key of a line that looks like a parser directive (`key=value`), as BuildKit's regex reads it.
-fn directive_key(line: &str) -> Option<&str> {
-    let line = line.trim_start();
-    let (key, value) = line.split_once('=')?;
-    let key = key.trim_end();
-    let mut chars = key.chars();
-    let is_key = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric());
-    (is_key && !value.trim().is_empty()).then_some(key)
-}
-
 string_newtype!(
-    /// Comment text, one or more lines, written as `# ...` lines. Lines that BuildKit would read as the
-    /// `syntax`, `escape` or `check` directive are rejected.
+    /// Comment text, one or more lines, written as `# ...` lines. Any text is fine: the emitter makes
+    /// sure no comment is ever read as a parser directive (a comment that starts the file and looks like
+    /// one is preceded by an empty `#` line). Only a line longer than BuildKit reads is refused.
     ///
     /// ```
     /// use dockwright::Comment;
     ///
     /// assert!(Comment::new("runtime stage: only what the app needs").is_ok());
     /// assert_eq!(Comment::new("two\nlines").unwrap().as_str(), "two\nlines");
-    /// assert!(Comment::new("syntax=evil.example/frontend").is_err());
+    /// assert!(Comment::new("syntax=docker/dockerfile:1 is not used: air-gapped hosts cannot pull it").is_ok());
+    /// assert!(Comment::new("x".repeat(70_000)).is_err());
     /// ```
     Comment,
     check_comment

@@ -2,11 +2,11 @@
 
 use std::collections::HashSet;
 
-use super::{BaseImage, Command, Dockerfile, FromSource, Healthcheck, Instruction, Mount, Source, Stage};
+use super::{BaseImage, Command, Dockerfile, FromSource, Healthcheck, Instruction, MAX_LINE, Mount, Source, Stage};
 use crate::error::{Error, ErrorKind, Errors};
 
-/// Longest value dockwright lets into one physical line (BuildKit's limit is 65535 bytes per line).
-const MAX_VALUE_LEN: usize = 60_000;
+/// Linux's `PATH_MAX`: no path longer than this can be created in an image.
+const PATH_MAX: usize = 4096;
 
 pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
     let mut errors = Vec::new();
@@ -98,23 +98,19 @@ fn check_instruction(
         Instruction::Copy(copy) => {
             check_from(&copy.from, &mut problem);
             check_sources(&copy.sources, copy.dest.as_str(), &mut problem);
-        }
-        Instruction::Add(add) => check_sources(&add.sources, add.dest.as_str(), &mut problem),
-        Instruction::Env(env) => {
-            if env.vars.is_empty() {
-                problem(ErrorKind::InvalidInstruction, "ENV needs at least one variable".to_string());
-            }
-            for (name, value) in &env.vars {
-                check_len(&value.to_string(), &format!("value of {name}"), &mut problem);
+            if copy.from.is_none() {
+                check_context_sources("COPY", &copy.sources, &mut problem);
             }
         }
-        Instruction::Label(label) => {
-            if label.labels.is_empty() {
-                problem(ErrorKind::InvalidInstruction, "LABEL needs at least one label".to_string());
-            }
-            for (key, value) in &label.labels {
-                check_len(&value.to_string(), &format!("label {key}"), &mut problem);
-            }
+        Instruction::Add(add) => {
+            check_sources(&add.sources, add.dest.as_str(), &mut problem);
+            check_context_sources("ADD", &add.sources, &mut problem);
+        }
+        Instruction::Env(env) if env.vars.is_empty() => {
+            problem(ErrorKind::InvalidInstruction, "ENV needs at least one variable".to_string());
+        }
+        Instruction::Label(label) if label.labels.is_empty() => {
+            problem(ErrorKind::InvalidInstruction, "LABEL needs at least one label".to_string());
         }
         Instruction::Workdir(workdir) if workdir.path.parts().is_empty() => {
             problem(ErrorKind::InvalidInstruction, "WORKDIR needs a path".to_string());
@@ -159,6 +155,7 @@ fn check_instruction(
             }
             trigger => check_instruction(trigger, defined, true, errors, at),
         },
+        Instruction::Raw(raw) => check_raw(raw, in_trigger, &mut problem),
         _ => {}
     }
 }
@@ -168,12 +165,7 @@ fn check_command(command: &Command, needs_argv: bool, problem: &mut dyn FnMut(Er
         Command::Exec(argv) if argv.is_empty() && needs_argv => {
             problem(ErrorKind::InvalidInstruction, "the exec-form command is empty".to_string());
         }
-        Command::Exec(argv) => {
-            for arg in argv {
-                check_len(arg.as_str(), "an argument", problem);
-            }
-        }
-        Command::Shell(script) => check_len(&script.shell_text(), "the command", problem),
+        Command::Exec(_) | Command::Shell(_) => {}
     }
 }
 
@@ -195,7 +187,7 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
             Source::Path(path) if path.as_str().is_empty() => {
                 problem(ErrorKind::InvalidInstruction, "a source path is empty".to_string());
             }
-            Source::Path(path) => check_len(path.as_str(), "a source path", problem),
+            Source::Path(_) => {}
             Source::Inline(content) => {
                 if sources.len() > 1 || dest.ends_with('/') {
                     problem(
@@ -213,6 +205,28 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
                         format!(
                             "inline file destination {dest:?} cannot hold whitespace, quotes, '$', '\\', '`' or '<<': \
                              BuildKit reads heredoc lines as shell words"
+                        ),
+                    );
+                }
+                if dest.len() > PATH_MAX {
+                    problem(
+                        ErrorKind::InvalidInstruction,
+                        format!(
+                            "inline file destination is {} bytes long; Linux paths are at most {PATH_MAX} bytes",
+                            dest.len()
+                        ),
+                    );
+                }
+                if let Some((number, line)) =
+                    content.as_str().split('\n').enumerate().find(|(_, line)| line.len() > MAX_LINE)
+                {
+                    problem(
+                        ErrorKind::InvalidText,
+                        format!(
+                            "line {} of the inline file for {dest:?} is {} bytes long; BuildKit reads lines of at most \
+                             {MAX_LINE} bytes: put the file in the build context and COPY it",
+                            number + 1,
+                            line.len()
                         ),
                     );
                 }
@@ -235,13 +249,90 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
     }
 }
 
-fn check_len(text: &str, what: &str, problem: &mut dyn FnMut(ErrorKind, String)) {
-    if text.len() > MAX_VALUE_LEN {
+/// Sources read from the build context must be names BuildKit's context transfer can select: it sends
+/// only the files COPY and ADD name, picked by its own pattern rules before the instruction runs, and a
+/// name it cannot pick is either "not found" or, worse, silently copies nothing.
+fn check_context_sources(keyword: &str, sources: &[Source], problem: &mut dyn FnMut(ErrorKind, String)) {
+    for source in sources {
+        let Source::Path(path) = source else {
+            continue;
+        };
+        let path = path.as_str();
+        if keyword == "ADD" && is_remote(path) {
+            continue;
+        }
+        if let Some(why) = context_source_problem(path) {
+            problem(
+                ErrorKind::InvalidInstruction,
+                format!(
+                    "{keyword} source {path:?} cannot be selected from the build context: {why}; \
+                     rename the file, or copy its directory or a wildcard pattern that matches it"
+                ),
+            );
+        }
+    }
+}
+
+/// `ADD` sources that are fetched, not read from the context.
+fn is_remote(path: &str) -> bool {
+    ["http://", "https://", "git@", "git://"].iter().any(|scheme| path.starts_with(scheme))
+}
+
+/// Why BuildKit's context transfer cannot select the files `path` names, if it cannot.
+fn context_source_problem(path: &str) -> Option<&'static str> {
+    if path.chars().any(char::is_control) {
+        return Some("it holds a control character, which the transfer's request cannot carry");
+    }
+    if path.starts_with(char::is_whitespace) || path.ends_with(char::is_whitespace) {
+        return Some("it starts or ends with whitespace, which the transfer trims");
+    }
+    if path.starts_with('!') {
+        return Some("a leading '!' makes it an exclusion to the transfer");
+    }
+    if path.contains('\\') {
+        return Some("the transfer does not read '\\' as COPY does (as an escape or a plain character)");
+    }
+    if bracket_classes(path).any(|class| class.contains(['*', '?'])) {
+        return Some(
+            "a '*' or '?' inside brackets (how a literal '*' or '?' is written) matches nothing in the transfer",
+        );
+    }
+    None
+}
+
+/// The contents of the `[...]` classes in a pattern.
+fn bracket_classes(pattern: &str) -> impl Iterator<Item = &str> {
+    let mut rest = pattern;
+    std::iter::from_fn(move || {
+        let open = rest.find('[')?;
+        let inside = &rest[open + 1..];
+        // The first character of a class (after a negation) may be ']' itself.
+        let skip = inside.strip_prefix(['!', '^']).map_or(0, |_| 1);
+        let first = inside[skip..].chars().next().map_or(0, char::len_utf8);
+        match inside[skip + first..].find(']') {
+            Some(close) => {
+                let end = skip + first + close;
+                rest = &inside[end + 1..];
+                Some(&inside[..end])
+            }
+            None => {
+                rest = "";
+                None
+            }
+        }
+    })
+}
+
+fn check_raw(raw: &super::Raw, in_trigger: bool, problem: &mut dyn FnMut(ErrorKind, String)) {
+    let onbuild = if in_trigger { "ONBUILD ".len() } else { 0 };
+    let len = onbuild + raw.keyword.as_str().len() + 1 + raw.args.as_str().len();
+    if len > MAX_LINE {
         problem(
-            ErrorKind::InvalidText,
+            ErrorKind::InvalidRaw,
             format!(
-                "{what} is {} bytes long; BuildKit rejects lines over 65535 bytes: move it into a file",
-                text.len()
+                "raw {} instruction is {len} bytes long; BuildKit reads lines of at most {MAX_LINE} bytes and a raw \
+                 instruction is written as it is: use the typed instruction, which dockwright wraps",
+                raw.keyword
             ),
         );
     }

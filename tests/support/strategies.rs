@@ -71,7 +71,45 @@ fn piece(multiline: bool) -> BoxedStrategy<String> {
 }
 
 fn hostile(multiline: bool, max: usize) -> BoxedStrategy<String> {
-    prop::collection::vec(piece(multiline), 0..max).prop_map(|parts| parts.concat()).boxed()
+    let short = prop::collection::vec(piece(multiline), 0..max).prop_map(|parts| parts.concat());
+    prop_oneof![40 => short, 1 => long(multiline)].boxed()
+}
+
+/// Text longer than the longest line BuildKit reads (65535 bytes): one hostile token repeated, between
+/// hostile pieces, so that the emitter has to wrap it and has few places to break the line.
+fn long(multiline: bool) -> BoxedStrategy<String> {
+    let tokens: Vec<&'static str> =
+        TOKENS.iter().copied().chain(["x", "\\\\", "``", "#", " ", "$", "\u{3000}"]).collect();
+    (piece(multiline), prop::sample::select(tokens), piece(multiline))
+        .prop_map(|(before, token, after)| format!("{before}{}{after}", token.repeat(66_000 / token.len() + 1)))
+        .boxed()
+}
+
+/// Comment text, with lines shaped like parser directives (`escape= `, `syntax=x`, `check = …`) that no
+/// emitted file may ever turn into one.
+pub fn comment() -> BoxedStrategy<Comment> {
+    let directive_like = (
+        prop::sample::select(vec!["escape", "syntax", "check", "ESCAPE", "x1"]),
+        prop::sample::select(vec!["=", " =", "= ", "=\t", " = ", "\t=\u{c}"]),
+        prop::sample::select(vec![
+            " ",
+            "\t",
+            "\u{3000}",
+            "\u{b}",
+            "\u{a0}",
+            "`",
+            "\\",
+            "evil.example/frontend",
+            "skip=all",
+        ]),
+        prop::sample::select(vec!["", " ", "\u{3000}", "\t", "\u{a0}"]),
+        prop::option::of(text()),
+    )
+        .prop_filter_map("comment", |(key, eq, value, lead, more)| {
+            let more = more.map(|t| format!("\n{}", t.as_str())).unwrap_or_default();
+            Comment::new(format!("{lead}{key}{eq}{value}{more}")).ok()
+        });
+    prop_oneof![2 => text().prop_filter_map("comment", |t| Comment::new(t.as_str()).ok()), 1 => directive_like].boxed()
 }
 
 fn line() -> BoxedStrategy<Line> {
@@ -295,9 +333,7 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
             "[1-9][0-9]{0,1}"
         ]
         .prop_map(|s| Instruction::StopSignal(StopSignal { signal: Signal::new(s).unwrap() })),
-        text()
-            .prop_filter_map("comment", |t| Comment::new(t.as_str()).ok())
-            .prop_map(|text| Instruction::Comment(model::CommentLine { text })),
+        comment().prop_map(|text| Instruction::Comment(model::CommentLine { text })),
     ];
     if depth == 0 {
         return leaf.boxed();
@@ -312,8 +348,14 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
 }
 
 pub fn dockerfile() -> impl Strategy<Value = Dockerfile> {
-    (1usize..4, any::<bool>(), prop::collection::vec((var_name(), prop::option::of(value())), 0..2))
-        .prop_flat_map(|(n_stages, backtick, globals)| {
+    (
+        1usize..4,
+        any::<bool>(),
+        prop::collection::vec((var_name(), prop::option::of(value())), 0..2),
+        prop::option::of(comment()),
+        prop::option::of(comment()),
+    )
+        .prop_flat_map(|(n_stages, backtick, globals, file_comment, first_doc)| {
             let stage_strategies: Vec<_> = (0..n_stages)
                 .map(|index| {
                     let earlier: Vec<StageName> =
@@ -342,13 +384,17 @@ pub fn dockerfile() -> impl Strategy<Value = Dockerfile> {
                         })
                 })
                 .collect();
-            (stage_strategies, Just(backtick), Just(globals))
+            (stage_strategies, Just(backtick), Just(globals), Just(file_comment), Just(first_doc))
         })
-        .prop_map(|(stages, backtick, globals)| {
-            let mut dockerfile = Dockerfile::default();
+        .prop_map(|(mut stages, backtick, globals, file_comment, first_doc)| {
+            stages[0].comment = first_doc;
+            let mut dockerfile = Dockerfile {
+                comment: file_comment,
+                args: globals.into_iter().map(|(name, default)| Arg { name, default }).collect(),
+                stages,
+                ..Dockerfile::default()
+            };
             dockerfile.directives.escape = if backtick { Escape::Backtick } else { Escape::Backslash };
-            dockerfile.args = globals.into_iter().map(|(name, default)| Arg { name, default }).collect();
-            dockerfile.stages = stages;
             dockerfile
         })
 }
