@@ -800,12 +800,14 @@ impl<'a> Analyzer<'a> {
                         (StageBase::Image(name.to_string()), ScopeState::default(), image_parent(name.as_str()), vec![])
                     }
                 },
-                BaseImage::Image(image) => {
-                    let image = image.to_string();
+                BaseImage::Image(_) | BaseImage::Template(_) => {
+                    // A template is the image its global ARG defaults give (as written if they give none).
+                    let image = match self.dockerfile.base_image(&stage.from.base) {
+                        Some(Ok(image)) => image.to_string(),
+                        _ => stage.from.base.to_string(),
+                    };
                     (StageBase::Image(image.clone()), ScopeState::default(), image_parent(&image), vec![])
                 }
-                #[allow(unreachable_patterns)]
-                _ => (StageBase::Image(stage.from.base.to_string()), ScopeState::default(), Parent::Scratch, vec![]),
             };
             let mut step_ids = Vec::new();
             for (position, instruction) in stage.instructions.iter().enumerate() {

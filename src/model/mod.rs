@@ -6,6 +6,7 @@
 //! so any model can be emitted; [`Dockerfile::validate`] checks the rules that span instructions.
 //! The model serializes to a stable JSON form.
 
+mod globals;
 mod instr;
 mod names;
 mod validate;
@@ -13,6 +14,7 @@ mod value;
 
 use serde::{Deserialize, Serialize};
 
+pub use globals::PLATFORM_ARGS;
 pub use instr::*;
 pub use names::*;
 pub use value::*;
