@@ -203,3 +203,51 @@ fn a_model_with_templated_bases_survives_json() {
     let err = serde_json::from_value::<dockwright::model::BaseImage>(bad).unwrap_err().to_string();
     assert!(err.starts_with("image reference \"python:${PY} slim\" holds ' '"), "{err}");
 }
+
+#[test]
+fn image_templates_hold_only_reference_characters_and_plain_variables() {
+    use dockwright::ImageTemplate;
+
+    let cases: &[(&str, Result<&str, &str>)] = &[
+        ("$A$B", Ok("${A}${B}")),
+        ("${A}", Ok("${A}")),
+        ("r.io:5000/a_b/c-d:${T}@sha256:${D}", Ok("r.io:5000/a_b/c-d:${T}@sha256:${D}")),
+        ("python:3.12", Err("image reference \"python:3.12\" uses no ${NAME} variable: write it as an ImageRef")),
+        ("a:$", Err("image reference \"a:$\" has a '$' without a variable name after it: write ${NAME}")),
+        ("a:${}", Err("image reference \"a:${}\" has a '$' without a variable name after it: write ${NAME}")),
+        (
+            "a:${1T}",
+            Err("image reference \"a:${1T}\": invalid variable name '1T': use letters, digits and '_', not starting \
+                 with a digit"),
+        ),
+        ("a:${T", Err("image reference \"a:${T\" opens '${' without a closing '}'")),
+        (
+            "a:${T-x}",
+            Err(
+                "image reference \"a:${T-x}\" uses '${T-...}': dockwright expands only plain ${NAME} in FROM; give the \
+                 default to the global ARG instead, with Image::arg(\"T\", Some(default))",
+            ),
+        ),
+        (
+            "a:${T:+x}",
+            Err("image reference \"a:${T:+x}\" uses '${T:+...}': dockwright expands only plain ${NAME} in FROM; give \
+                 the default to the global ARG instead, with Image::arg(\"T\", Some(default))"),
+        ),
+        (
+            "a:\\${T}",
+            Err(
+                "image reference \"a:\\\\${T}\" holds '\\\\', which no image reference has: use letters, digits, '.', \
+                 '_', '-', '/', ':', '@' and ${NAME} variables",
+            ),
+        ),
+        (
+            "\"a\":${T}",
+            Err("image reference \"\\\"a\\\":${T}\" holds '\"', which no image reference has: use letters, digits, \
+                 '.', '_', '-', '/', ':', '@' and ${NAME} variables"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let got = ImageTemplate::parse(text).map(|t| t.to_string()).map_err(|e| e.to_string());
+        assert_eq!(got, expected.map(str::to_string).map_err(str::to_string), "{text}");
+    }
+}

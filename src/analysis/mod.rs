@@ -281,7 +281,8 @@ impl StageInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StageBase {
-    /// An image reference as written (`scratch` included).
+    /// An image reference as written (`scratch` included); for a `FROM` that takes it from global ARGs,
+    /// the image their defaults give ([`Dockerfile::base_image`](crate::model::Dockerfile::base_image)).
     Image(String),
     /// An earlier stage, by index.
     Stage(usize),

@@ -296,6 +296,11 @@ impl ImageTemplate {
                 let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
                 (&rest[..end], end)
             };
+            if name.is_empty() {
+                return Err(bad(format!(
+                    "image reference {text:?} has a '$' without a variable name after it: write ${{NAME}}"
+                )));
+            }
             let name = VarName::new(name).map_err(|err| err.at(format!("image reference {text:?}")))?;
             if !literal.is_empty() {
                 parts.push(Part::Literal(Line::new(std::mem::take(&mut literal))?));
