@@ -68,6 +68,8 @@ pub enum ErrorKind {
     ForeignStage,
     /// A stage is referenced before it is defined.
     StageUsedBeforeDefinition,
+    /// A `FROM` line uses a variable that is not a global `ARG` (one declared before the first `FROM`).
+    UndeclaredArg,
     /// An instruction's parts do not fit together (e.g. several sources to a destination not ending in `/`).
     InvalidInstruction,
     /// A healthcheck needs a probe tool the stage does not have.

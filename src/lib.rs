@@ -53,8 +53,8 @@ pub use dsl::{Add, BudgetCheckError, Copy, Health, Image, IntoCommand, IntoValue
 pub use emit::emit;
 pub use error::{Error, ErrorKind, Errors};
 pub use model::{
-    Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, Keyword, LabelKey, Line, Part, Pattern, Platform, Port,
-    Protocol, Signal, StageName, Text, UserSpec, Value, VarName,
+    Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, ImageTemplate, Keyword, LabelKey, Line, Part, Pattern,
+    Platform, Port, Protocol, Signal, StageName, Text, UserSpec, Value, VarName,
 };
 
 /// The README's example, compiled and run as a doctest.

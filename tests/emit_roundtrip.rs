@@ -304,24 +304,38 @@ fn roundtrip(dockerfile: &Dockerfile) -> Result<(), String> {
         return Err(format!("directives came back as {:?}", parsed.ast.directives));
     }
     let mut nodes = parsed.ast.nodes.iter();
-    let mut decode_next = |what: &str| -> Result<Decoded, String> {
+    let mut decode_next = |what: &str, env: &dyn Fn(&str) -> Option<String>| -> Result<Decoded, String> {
         let node = nodes.next().ok_or_else(|| format!("missing instruction for {what} in\n{text}"))?;
-        import::decode(node, escape, &env).map_err(|e| format!("{what}: {e} in\n{text}"))
+        import::decode(node, escape, env).map_err(|e| format!("{what}: {e} in\n{text}"))
     };
+    // What BuildKit expands FROM lines with: the global ARGs as declared (a later one replaces an earlier
+    // one; no default is empty), then its own platform ARGs (`<NAME>` here).
+    let mut globals: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for arg in &dockerfile.args {
-        let got = decode_next("global ARG")?;
+        let got = decode_next("global ARG", &env)?;
         check_instruction(&Instruction::Arg(arg.clone()), &got, &mut Vec::new()).map_err(|e| format!("{e}\n{text}"))?;
+        if let Decoded::Arg(pairs) = &got {
+            for (key, value) in pairs {
+                globals.insert(key.clone(), value.clone().unwrap_or_default());
+            }
+        }
     }
+    let from_env = |name: &str| globals.get(name).cloned().or_else(|| env(name));
     let mut shells: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     for stage in &dockerfile.stages {
-        let Decoded::From { image, platform, name } = decode_next("FROM")? else {
+        let Decoded::From { image, platform, name } = decode_next("FROM", &from_env)? else {
             return Err(format!("expected FROM in\n{text}"));
         };
         let want_platform = stage.from.platform.as_ref().map(|p| match p {
             Platform::Var(name) => format!("<{name}>"),
             fixed => fixed.to_string(),
         });
-        if image != stage.from.base.to_string() || platform != want_platform || name.as_deref() != stage.name() {
+        // A templated image comes back as the image its global ARG defaults give.
+        let want_image = match dockerfile.base_image(&stage.from.base) {
+            Some(resolved) => resolved.map_err(|e| e.to_string())?.to_string(),
+            None => stage.from.base.to_string(),
+        };
+        if image != want_image || platform != want_platform || name.as_deref() != stage.name() {
             return Err(format!("FROM {:?} came back as {image} {platform:?} {name:?}", stage.from));
         }
         let mut shell = match &stage.from.base {
@@ -333,7 +347,7 @@ fn roundtrip(dockerfile: &Dockerfile) -> Result<(), String> {
             if matches!(instruction, Instruction::Comment(_)) {
                 continue;
             }
-            let got = decode_next(instruction.keyword())?;
+            let got = decode_next(instruction.keyword(), &env)?;
             check_instruction(instruction, &got, &mut shell).map_err(|e| format!("{e}\nin\n{text}"))?;
         }
         if let Some(name) = stage.name() {

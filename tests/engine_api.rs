@@ -454,3 +454,42 @@ fn builds_run_without_a_network_unless_asked() {
     let container = scratch.run(&tag, &RunOptions::new().cmd(["sleep", "infinity"]).network(Network::None));
     assert_eq!(engine.exec(container, &["cat", "/nets"]).unwrap().stdout, "lo\n");
 }
+
+#[test]
+fn builds_bases_chosen_by_global_args() {
+    let Some(engine) = engine() else { return };
+    if let Err(err) = engine.inspect("dockwright/python:3.11-slim") {
+        assert!(std::env::var_os("CI").is_none(), "dockwright/python:3.11-slim is missing: {err}");
+        eprintln!("SKIPPED: base image dockwright/python:3.11-slim is missing ({err}): run scripts/base-images");
+        return;
+    }
+    let mut scratch = Scratch::new(&engine);
+    let nonce = unique("arg-base");
+    // `ARG BASE=dockwright/debian:bookworm-slim` + `FROM ${BASE}`, and a preset whose version is an ARG.
+    let mut image = Image::new().arg("BASE", Some(BASE)).arg("PY", Some("3.11"));
+    let base = image.stage(
+        Stage::new("base", Base::image("${BASE}", dockwright::OsFamily::Debian))
+            .run(format!("echo {nonce} > /marker").as_str()),
+    );
+    image.stage(
+        Stage::new("app", Base::python("${PY}").slim().mirrored("dockwright"))
+            .copy_from(&base, ["/marker"], "/marker")
+            .run("python3 -c \"import sys; print(sys.version_info[:2])\" > /python"),
+    );
+    let tag = unique_tag("arg-base");
+    scratch.images.push(tag.clone());
+    let request = BuildRequest::from_image(&image, ".", &tag).unwrap().progress(Progress::Plain);
+    assert!(
+        request.dockerfile.starts_with(&format!("ARG BASE={BASE}\nARG PY=3.11\n\nFROM ${{BASE}} AS base\n")),
+        "{}",
+        request.dockerfile
+    );
+    assert!(request.dockerfile.contains("\nFROM dockwright/python:${PY}-slim AS app\n"), "{}", request.dockerfile);
+    let report = engine.build(&request).unwrap_or_else(|err| panic!("{err}"));
+    assert!(report.steps.iter().any(|step| step.name.starts_with("[base 2/2] RUN echo")), "{:#?}", report.steps);
+    assert!(report.steps.iter().any(|step| step.name.starts_with("[app 3/3] RUN python3")), "{:#?}", report.steps);
+    assert!(report.log.contains("dockwright/python:3.11-slim"), "{}", report.log);
+
+    let container = scratch.run(&tag, &RunOptions::new().cmd(["sleep", "infinity"]));
+    assert_eq!(engine.exec(container, &["cat", "/marker", "/python"]).unwrap().stdout, format!("{nonce}\n(3, 11)\n"));
+}

@@ -1,6 +1,7 @@
 //! A base-image mapping changes where images are pulled from and nothing else: on random models, the
 //! mapped Dockerfile differs from the original only in the image references of `FROM` lines (the
-//! generated models pull images only there; `COPY --from=<image>` is checked by a unit example).
+//! generated models pull images only there; `COPY --from=<image>` is checked by a unit example). A `FROM`
+//! that takes its image from a global ARG is mapped by the image the ARG's default gives.
 
 #[path = "support/strategies.rs"]
 mod strategies;
@@ -20,13 +21,21 @@ fn check(dockerfile: &Dockerfile) -> Result<(), String> {
     if a.len() != b.len() {
         return Err(format!("line count changed:\n{original}\n---\n{mapped}"));
     }
-    let images = dockerfile.stages.iter().filter(|s| matches!(s.from.base, BaseImage::Image(_))).count();
+    let images = dockerfile
+        .stages
+        .iter()
+        .filter(|s| matches!(s.from.base, BaseImage::Image(_) | BaseImage::Template(_)))
+        .count();
     let mut changed = 0;
     for (before, after) in a.iter().zip(&b) {
         if before == after {
             continue;
         }
-        let expected = before.replace(" debian:bookworm-slim", " dockwright/debian:bookworm-slim");
+        // Every generated image (and every templated one, by its default) is debian:bookworm-slim.
+        let mut expected = before.replace(" debian:bookworm-slim", " dockwright/debian:bookworm-slim");
+        for (_, _, template) in strategies::TEMPLATED_BASES {
+            expected = expected.replace(&format!(" {template} "), " dockwright/debian:bookworm-slim ");
+        }
         if !before.starts_with("FROM ") || *after != expected {
             return Err(format!("unexpected change {before:?} -> {after:?}"));
         }
@@ -74,5 +83,35 @@ fn copy_from_an_image_and_mounts_are_mapped_stage_references_are_not() {
          FROM build AS app\n\
          COPY --from=registry.corp/krallin/tini:0.19 [\"/usr/bin/tini\", \"/tini\"]\n\
          RUN --mount=type=bind,target=/tools,from=registry.corp/busybox:1.36 /tools/bin/true\n"
+    );
+}
+
+#[test]
+fn a_templated_from_is_mapped_by_its_default_or_left_alone() {
+    use dockwright::{Base, Image, OsFamily, Stage};
+
+    let mut image = Image::new().arg("TAG", Some("bookworm-slim")).arg("TOOLS", Some("busybox:1.36"));
+    image.stage(Stage::new("app", Base::debian("${TAG}")));
+    image.stage(Stage::new("tools", Base::image("${TOOLS}", OsFamily::Debian)));
+    let exact = BaseMapping::new().map("debian:bookworm-slim", "dockwright/debian:bookworm-slim").unwrap();
+    assert_eq!(
+        image.emit_mapped(&exact).unwrap(),
+        "ARG TAG=bookworm-slim\nARG TOOLS=busybox:1.36\n\n\
+         FROM dockwright/debian:bookworm-slim AS app\n\nFROM ${TOOLS} AS tools\n"
+    );
+    assert_eq!(
+        image.emit_mapped(&mapping()).unwrap(),
+        "ARG TAG=bookworm-slim\nARG TOOLS=busybox:1.36\n\n\
+         FROM dockwright/debian:bookworm-slim AS app\n\nFROM registry.corp/busybox:1.36 AS tools\n"
+    );
+
+    // A model whose template has no valid default cannot be mapped: the error names the stage.
+    let mut model = image.to_model().unwrap();
+    model.args[0].default = None;
+    assert_eq!(
+        mapping().apply(&model).unwrap_err().to_string(),
+        "stage 'app': FROM debian:${TAG} reads \"debian:\" when the build passes no --build-arg, which is not a \
+         valid image reference (a tag is up to 128 letters, digits, '_', '.' and '-'); ARG TAG is empty unless \
+         --build-arg TAG=... is passed: give it a default with Image::arg(\"TAG\", Some(default))"
     );
 }

@@ -528,3 +528,173 @@ fn zero_healthcheck_retries() {
         )],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// FROM lines with global ARGs.
+
+fn debian_base(reference: &str) -> Base {
+    Base::image(reference, dockwright::OsFamily::Debian)
+}
+
+#[test]
+fn from_arg_that_is_not_declared() {
+    check(
+        &one(Stage::new("app", Base::python("${PY}").slim())),
+        &[(
+            ErrorKind::UndeclaredArg,
+            "stage 'app': FROM python:${PY}-slim uses ARG PY, which is not declared before the first FROM (BuildKit \
+             expands only global ARGs there): declare it with Image::arg(\"PY\", Some(default))",
+        )],
+    );
+}
+
+#[test]
+fn from_arg_declared_only_inside_a_stage() {
+    let mut image = Image::new();
+    image.stage(Stage::new("build", slim()).arg_default("PY", "3.12"));
+    image.stage(Stage::new("app", Base::python("${PY}").slim()));
+    check(
+        &image,
+        &[(
+            ErrorKind::UndeclaredArg,
+            "stage 'app': FROM python:${PY}-slim uses ARG PY, which is declared only inside stage 'build': FROM \
+             lines see only ARGs declared before the first FROM; declare it with Image::arg(\"PY\", Some(default))",
+        )],
+    );
+}
+
+#[test]
+fn from_arg_without_a_default_that_breaks_the_reference() {
+    let mut image = Image::new().arg("TAG", None);
+    image.stage(Stage::new("app", debian_base("busybox:${TAG}")));
+    check(
+        &image,
+        &[(
+            ErrorKind::InvalidImageRef,
+            "stage 'app': FROM busybox:${TAG} reads \"busybox:\" when the build passes no --build-arg, which is not \
+             a valid image reference (a tag is up to 128 letters, digits, '_', '.' and '-'); ARG TAG is empty unless \
+             --build-arg TAG=... is passed: give it a default with Image::arg(\"TAG\", Some(default))",
+        )],
+    );
+}
+
+#[test]
+fn from_arg_without_a_default_is_fine_when_empty_still_reads() {
+    // BuildKit's InvalidDefaultArgInFrom example: an empty VARIANT still names an image.
+    let mut image = Image::new().arg("VARIANT", None);
+    image.stage(Stage::new("app", debian_base("busybox:stable${VARIANT}")));
+    assert_eq!(image.emit().unwrap(), "ARG VARIANT\n\nFROM busybox:stable${VARIANT} AS app\n");
+}
+
+#[test]
+fn from_arg_whose_default_is_not_a_reference() {
+    let mut image = Image::new().arg("PY", Some("3.12 rc"));
+    image.stage(Stage::new("app", Base::python("${PY}").slim()));
+    check(
+        &image,
+        &[(
+            ErrorKind::InvalidImageRef,
+            "stage 'app': FROM python:${PY}-slim reads \"python:3.12 rc-slim\" when the build passes no --build-arg, \
+             which is not a valid image reference (a tag is up to 128 letters, digits, '_', '.' and '-')",
+        )],
+    );
+}
+
+#[test]
+fn from_arg_default_form_is_refused() {
+    let mut image = Image::new().arg("TAG", None);
+    image.stage(Stage::new("app", debian_base("alpine:${TAG:-3.19}")));
+    check(
+        &image,
+        &[(
+            ErrorKind::InvalidImageRef,
+            "stage 'app': image reference \"alpine:${TAG:-3.19}\" uses '${TAG:-...}': dockwright expands only plain \
+             ${NAME} in FROM; give the default to the global ARG instead, with Image::arg(\"TAG\", Some(default))",
+        )],
+    );
+}
+
+#[test]
+fn from_arg_that_names_an_earlier_stage() {
+    let mut image = Image::new().arg("BASE", Some("build"));
+    image.stage(Stage::new("build", slim()));
+    image.stage(Stage::new("app", debian_base("${BASE}")));
+    check(
+        &image,
+        &[(
+            ErrorKind::InvalidImageRef,
+            "stage 'app': FROM ${BASE} reads 'build' when the build passes no --build-arg, which names the earlier \
+             stage 'build': BuildKit would start from that stage, not pull an image; start from the stage's handle \
+             instead",
+        )],
+    );
+}
+
+#[test]
+fn from_arg_set_by_buildkit_per_platform() {
+    check(
+        &one(Stage::new("app", debian_base("registry.corp/app-${TARGETARCH}:1"))),
+        &[(
+            ErrorKind::UndeclaredArg,
+            "stage 'app': FROM registry.corp/app-${TARGETARCH}:1 uses ARG TARGETARCH, which BuildKit sets for each \
+             build, so its value is not known here: an image reference may use only global ARGs with defaults; \
+             declare one of your own with Image::arg(NAME, Some(default))",
+        )],
+    );
+}
+
+#[test]
+fn platform_arg_that_is_not_declared() {
+    check(
+        &one(Stage::new("app", slim()).platform("$PLATFORM")),
+        &[(
+            ErrorKind::UndeclaredArg,
+            "stage 'app': FROM --platform=$PLATFORM uses ARG PLATFORM, which is neither one of BuildKit's platform \
+             ARGs (BUILDPLATFORM, BUILDOS, BUILDARCH, BUILDVARIANT, TARGETPLATFORM, TARGETOS, TARGETARCH, \
+             TARGETVARIANT) nor declared before the first FROM: declare it with Image::arg(\"PLATFORM\", Some(default))",
+        )],
+    );
+}
+
+#[test]
+fn platform_arg_without_a_usable_default() {
+    let mut image = Image::new().arg("PLATFORM", None).arg("ARCH", Some("arm64"));
+    image.stage(Stage::new("one", slim()).platform("$PLATFORM"));
+    image.stage(Stage::new("two", slim()).platform("${ARCH}"));
+    check(
+        &image,
+        &[
+            (
+                ErrorKind::InvalidPlatform,
+                "stage 'one': FROM --platform=$PLATFORM: ARG PLATFORM is empty unless --build-arg PLATFORM=... is \
+                 passed, and BuildKit refuses an empty platform: give it a default with Image::arg(\"PLATFORM\", \
+                 Some(\"linux/amd64\"))",
+            ),
+            (
+                ErrorKind::InvalidPlatform,
+                "stage 'two': FROM --platform=$ARCH reads \"arm64\" when the build passes no --build-arg, which is \
+                 not a platform: give ARG ARCH a default like 'linux/amd64'",
+            ),
+        ],
+    );
+    let mut fine = Image::new().arg("PLATFORM", Some("linux/arm64"));
+    fine.stage(Stage::new("one", slim()).platform("$PLATFORM"));
+    fine.stage(Stage::new("two", slim()).platform("$BUILDPLATFORM"));
+    assert!(fine.validate().is_ok());
+}
+
+#[test]
+fn model_from_template_is_checked_without_the_dsl() {
+    let mut dockerfile = Dockerfile::default();
+    dockerfile.stages.push(model::Stage::new(FromInstruction {
+        platform: None,
+        base: BaseImage::Template(dockwright::ImageTemplate::parse("${IMAGE}").unwrap()),
+        name: None,
+    }));
+    let errors = dockerfile.validate().unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "stage 1: FROM ${IMAGE} uses ARG IMAGE, which is not declared before the first FROM (BuildKit expands only \
+         global ARGs there): declare it with Image::arg(\"IMAGE\", Some(default))"
+    );
+}

@@ -281,7 +281,8 @@ impl StageInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StageBase {
-    /// An image reference as written (`scratch` included).
+    /// An image reference as written (`scratch` included); for a `FROM` that takes it from global ARGs,
+    /// the image their defaults give ([`Dockerfile::base_image`](crate::model::Dockerfile::base_image)).
     Image(String),
     /// An earlier stage, by index.
     Stage(usize),
@@ -800,12 +801,14 @@ impl<'a> Analyzer<'a> {
                         (StageBase::Image(name.to_string()), ScopeState::default(), image_parent(name.as_str()), vec![])
                     }
                 },
-                BaseImage::Image(image) => {
-                    let image = image.to_string();
+                BaseImage::Image(_) | BaseImage::Template(_) => {
+                    // A template is the image its global ARG defaults give (as written if they give none).
+                    let image = match self.dockerfile.base_image(&stage.from.base) {
+                        Some(Ok(image)) => image.to_string(),
+                        _ => stage.from.base.to_string(),
+                    };
                     (StageBase::Image(image.clone()), ScopeState::default(), image_parent(&image), vec![])
                 }
-                #[allow(unreachable_patterns)]
-                _ => (StageBase::Image(stage.from.base.to_string()), ScopeState::default(), Parent::Scratch, vec![]),
             };
             let mut step_ids = Vec::new();
             for (position, instruction) in stage.instructions.iter().enumerate() {

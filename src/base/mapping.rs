@@ -3,6 +3,11 @@
 //! Air-gapped sites mirror `python:3.12-slim` as `registry.corp/python:3.12-slim`; tests map the seeds'
 //! bases onto images built locally. A [`BaseMapping`] rewrites the image references a Dockerfile pulls
 //! (`FROM`, `COPY --from=<image>`, `RUN --mount=from=<image>`) and nothing else.
+//!
+//! A `FROM` whose reference comes from global ARGs (`FROM python:${PY}-slim`) is mapped by the image its
+//! ARG defaults give ([`Dockerfile::base_image`]): when the mapping changes that image, the `FROM` names the
+//! mapped image literally, so that build no longer follows a `--build-arg` for it; when it does not, the
+//! `FROM` keeps its variables.
 
 use std::collections::BTreeMap;
 
@@ -121,11 +126,43 @@ impl BaseMapping {
     /// let mapped = BaseMapping::new().registry("mirror.local:5000").apply(&model).unwrap();
     /// assert_eq!(dockwright::emit(&mapped), "FROM mirror.local:5000/alpine:3.19 AS app\nRUN echo ok\n");
     /// ```
+    ///
+    /// A `FROM` with ARG parts is mapped by its default image, and then names the mapped image:
+    ///
+    /// ```
+    /// use dockwright::base::BaseMapping;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new().arg("PY", Some("3.12"));
+    /// image.stage(Stage::new("app", Base::python("${PY}").slim()));
+    /// image.stage(Stage::new("tools", Base::alpine("${PY}")));
+    /// let model = image.to_model().unwrap();
+    /// let mapping = BaseMapping::new().map("python:3.12-slim", "dockwright/python:3.11-slim").unwrap();
+    /// assert_eq!(
+    ///     dockwright::emit(&mapping.apply(&model).unwrap()),
+    ///     "ARG PY=3.12\n\nFROM dockwright/python:3.11-slim AS app\n\nFROM alpine:${PY} AS tools\n"
+    /// );
+    /// ```
     pub fn apply(&self, dockerfile: &Dockerfile) -> Result<Dockerfile, Error> {
         let mut mapped = dockerfile.clone();
-        for stage in &mut mapped.stages {
-            if let BaseImage::Image(image) = &mut stage.from.base {
-                *image = self.image(image)?;
+        for (index, stage) in mapped.stages.iter_mut().enumerate() {
+            match &mut stage.from.base {
+                BaseImage::Image(image) => *image = self.image(image)?,
+                BaseImage::Template(_) => {
+                    let place = stage
+                        .from
+                        .name
+                        .as_ref()
+                        .map_or_else(|| format!("stage {}", index + 1), |name| format!("stage '{name}'"));
+                    if let Some(default) = dockerfile.base_image(&stage.from.base) {
+                        let default = default.map_err(|err| err.at(place))?;
+                        let to = self.image(&default)?;
+                        if to != default {
+                            stage.from.base = BaseImage::Image(to);
+                        }
+                    }
+                }
+                BaseImage::Stage(_) => {}
             }
             for instruction in &mut stage.instructions {
                 self.map_instruction(instruction)?;

@@ -3,7 +3,8 @@
 //! A [`Base`] is an image reference plus its [`OsFamily`]. From the family follow the package manager and
 //! its hygiene ([`Base::install_script`]), how to add a user ([`Base::user_script`]), whether a shell
 //! exists, and which probe tools a healthcheck can rely on ([`Tool`]). Presets cover the common images;
-//! [`Base::image`] takes any image with a declared family.
+//! [`Base::image`] takes any image with a declared family. A reference may take parts from global build
+//! arguments (`Base::python("${PY}")`): the knowledge stays the same.
 
 mod mapping;
 mod presets;
@@ -16,7 +17,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
-use crate::model::ImageRef;
+use crate::model::{BaseImage, ImageRef, ImageTemplate};
 
 /// The operating-system family of a base image.
 ///
@@ -128,7 +129,9 @@ impl Tool {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Base {
+    /// The reference; for a template, the error saying it has no fixed one.
     image: Result<ImageRef, Error>,
+    template: Option<ImageTemplate>,
     family: OsFamily,
     tools: BTreeSet<Tool>,
 }
@@ -148,8 +151,33 @@ impl Base {
     /// let bad = Base::image("Tools:1.0", OsFamily::Debian);
     /// assert!(bad.reference().unwrap_err().to_string().starts_with("invalid image reference \"Tools:1.0\""));
     /// ```
+    ///
+    /// `${NAME}` (or `$NAME`) in the reference is the value of global ARG `NAME`, declared with
+    /// [`Image::arg`](crate::Image::arg) (a `$` has no other meaning in an image reference). BuildKit
+    /// expands it in the `FROM` line; validation, analysis and the size estimate use the ARG's default.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, OsFamily, Stage};
+    ///
+    /// let base = Base::image("${REGISTRY}/team/app:${TAG}", OsFamily::Debian);
+    /// assert_eq!(base.template().unwrap().to_string(), "${REGISTRY}/team/app:${TAG}");
+    ///
+    /// let mut image = Image::new().arg("REGISTRY", Some("registry.corp")).arg("TAG", Some("2.1"));
+    /// image.stage(Stage::new("app", base).install(["curl"]));
+    /// assert!(image.emit().unwrap().starts_with(
+    ///     "ARG REGISTRY=registry.corp\nARG TAG=2.1\n\nFROM ${REGISTRY}/team/app:${TAG} AS app\nRUN apt-get update"
+    /// ));
+    /// ```
     pub fn image(reference: &str, family: OsFamily) -> Self {
-        Base { image: ImageRef::parse(reference), family, tools: family_tools(family) }
+        let (image, template) = if reference.contains('$') {
+            match ImageTemplate::parse(reference) {
+                Ok(template) => (Err(no_fixed_reference(&template)), Some(template)),
+                Err(err) => (Err(err), None),
+            }
+        } else {
+            (ImageRef::parse(reference), None)
+        };
+        Base { image, template, family, tools: family_tools(family) }
     }
 
     /// `scratch`: the empty image (no shell, no tools, no users).
@@ -161,14 +189,42 @@ impl Base {
         Base::image("scratch", OsFamily::Scratch)
     }
 
-    /// The image reference, or the error that made it invalid.
+    /// The image reference, or the error that made it invalid. A reference taken from build arguments
+    /// has no fixed value: [`Base::template`] gives it.
     ///
     /// ```
-    /// assert_eq!(dockwright::Base::alpine("3.19").reference().unwrap().to_string(), "alpine:3.19");
-    /// assert!(dockwright::Base::alpine("3.19 x").reference().is_err());
+    /// use dockwright::Base;
+    ///
+    /// assert_eq!(Base::alpine("3.19").reference().unwrap().to_string(), "alpine:3.19");
+    /// assert!(Base::alpine("3.19 x").reference().is_err());
+    /// assert_eq!(
+    ///     Base::alpine("${ALPINE}").reference().unwrap_err().to_string(),
+    ///     "alpine:${ALPINE} is expanded from global ARGs when the image is built, so it has no fixed reference: \
+    ///      Base::template gives the template, Dockerfile::base_image the image with the ARG defaults"
+    /// );
     /// ```
     pub fn reference(&self) -> Result<&ImageRef, &Error> {
         self.image.as_ref()
+    }
+
+    /// The reference, when it takes parts from global build arguments (`python:${PY}-slim`).
+    ///
+    /// ```
+    /// use dockwright::Base;
+    ///
+    /// assert_eq!(Base::python("${PY}").slim().template().unwrap().to_string(), "python:${PY}-slim");
+    /// assert!(Base::python("3.12").slim().template().is_none());
+    /// ```
+    pub fn template(&self) -> Option<&ImageTemplate> {
+        self.template.as_ref()
+    }
+
+    /// What a stage's `FROM` starts from, or why the base cannot be one.
+    pub(crate) fn model_base(&self) -> Result<BaseImage, &Error> {
+        match (&self.template, &self.image) {
+            (Some(template), _) => Ok(BaseImage::Template(template.clone())),
+            (None, image) => image.as_ref().map(|image| BaseImage::Image(image.clone())),
+        }
     }
 
     /// The OS family.
@@ -253,10 +309,29 @@ impl Base {
     /// let base = Base::python("3.12").slim().mirrored("registry.corp/mirror");
     /// assert_eq!(base.reference().unwrap().to_string(), "registry.corp/mirror/python:3.12-slim");
     /// assert!(base.tools().contains(&dockwright::Tool::Python));
+    ///
+    /// // A reference with ARG parts keeps them; one whose registry may come from an ARG cannot be mirrored.
+    /// let base = Base::python("${PY}").slim().mirrored("registry.corp/mirror");
+    /// assert_eq!(base.template().unwrap().to_string(), "registry.corp/mirror/python:${PY}-slim");
+    /// let base = Base::image("${IMAGE}", dockwright::OsFamily::Debian).mirrored("registry.corp");
+    /// assert_eq!(
+    ///     base.reference().unwrap_err().to_string(),
+    ///     "cannot mirror ${IMAGE} through registry.corp: the start of the reference comes from an ARG, so its \
+    ///      registry is only known when it is built; make the ARG's default the mirrored image instead"
+    /// );
     /// ```
     #[must_use]
     pub fn mirrored(mut self, registry: &str) -> Self {
-        self.image = self.image.and_then(|image| image.in_registry(registry));
+        match self.template.take() {
+            Some(template) => match mirror_template(&template, registry) {
+                Ok(mirrored) => {
+                    self.image = Err(no_fixed_reference(&mirrored));
+                    self.template = Some(mirrored);
+                }
+                Err(err) => self.image = Err(err),
+            },
+            None => self.image = self.image.and_then(|image| image.in_registry(registry)),
+        }
         self
     }
 
@@ -383,11 +458,44 @@ impl Base {
             OsFamily::Distroless => "distroless",
             OsFamily::Scratch => "scratch",
         };
-        match &self.image {
-            Ok(image) => format!("{image} ({family})"),
-            Err(_) => format!("an invalid image ({family})"),
+        match (&self.template, &self.image) {
+            (Some(template), _) => format!("{template} ({family})"),
+            (None, Ok(image)) => format!("{image} ({family})"),
+            (None, Err(_)) => format!("an invalid image ({family})"),
         }
     }
+}
+
+/// What [`Base::reference`] says of a base whose reference comes from build arguments.
+fn no_fixed_reference(template: &ImageTemplate) -> Error {
+    Error::new(
+        ErrorKind::Unsupported,
+        format!(
+            "{template} is expanded from global ARGs when the image is built, so it has no fixed reference: \
+             Base::template gives the template, Dockerfile::base_image the image with the ARG defaults"
+        ),
+    )
+}
+
+/// `template` pulled through `registry`, as [`ImageRef::in_registry`] does for a fixed reference: a
+/// registry written in the template is replaced, otherwise the registry goes in front.
+fn mirror_template(template: &ImageTemplate, registry: &str) -> Result<ImageTemplate, Error> {
+    let text = template.to_string();
+    let (first, rest) = text.split_once('/').unwrap_or((&text, ""));
+    // The part that may name a registry: the first path component, or the repository of a one-part name.
+    let head = if rest.is_empty() { first.split([':', '@']).next().unwrap_or_default() } else { first };
+    if head.contains('$') {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "cannot mirror {template} through {registry}: the start of the reference comes from an ARG, so its \
+                 registry is only known when it is built; make the ARG's default the mirrored image instead"
+            ),
+        ));
+    }
+    let has_registry = !rest.is_empty() && (first.contains(['.', ':']) || first == "localhost");
+    let path = if has_registry { rest } else { text.as_str() };
+    ImageTemplate::parse(&format!("{}/{path}", registry.trim_end_matches('/')))
 }
 
 /// Probe tools every image of a family has, when nothing more is known.

@@ -125,6 +125,11 @@ impl Base {
     ///
     /// // The version becomes part of the tag, so a bad one shows up in the reference.
     /// assert!(Base::python("3.12 rc").slim().reference().is_err());
+    ///
+    /// // A version from a global ARG (declared with `Image::arg("PY", Some("3.12"))`) keeps the knowledge.
+    /// let base = Base::python("${PY}").slim();
+    /// assert_eq!(base.template().unwrap().to_string(), "python:${PY}-slim");
+    /// assert!(base.tools().contains(&Tool::Python));
     /// ```
     pub fn python(version: &str) -> Official {
         Official { repository: "python", version: version.to_string(), runtime: Some(Tool::Python) }

@@ -205,15 +205,26 @@ impl Image {
         self
     }
 
-    /// A global `ARG` (before the first `FROM`), usable in `FROM` lines; redeclare it in a stage with
-    /// [`Stage::arg`] to use it there.
+    /// A global `ARG` (before the first `FROM`), usable in `FROM` lines as `${NAME}` in a base's reference
+    /// or version, and in [`Stage::platform`]; redeclare it in a stage with [`Stage::arg`] to use it there.
+    ///
+    /// A base that uses it keeps what is known about it (family, shell, tools). Validation, analysis and
+    /// the size estimate take the image its default gives; without a default BuildKit expands it to
+    /// nothing, which validation accepts only where the reference still reads without it. A `--build-arg`
+    /// picks another image when the Dockerfile is built.
     ///
     /// ```
-    /// use dockwright::{Base, Image, Stage};
+    /// use dockwright::{Base, Image, Stage, Tool};
     ///
     /// let mut image = Image::new().arg("PY_VERSION", Some("3.12"));
-    /// image.stage(Stage::new("app", Base::alpine("3.19")));
-    /// assert_eq!(image.emit().unwrap(), "ARG PY_VERSION=3.12\n\nFROM alpine:3.19 AS app\n");
+    /// let app = Stage::new("app", Base::python("${PY_VERSION}").slim());
+    /// assert!(app.base().tools().contains(&Tool::Python));
+    /// image.stage(app);
+    /// assert_eq!(image.emit().unwrap(), "ARG PY_VERSION=3.12\n\nFROM python:${PY_VERSION}-slim AS app\n");
+    ///
+    /// let mut undeclared = Image::new();
+    /// undeclared.stage(Stage::new("app", Base::python("${PY}").slim()));
+    /// assert!(undeclared.validate().unwrap_err().to_string().ends_with("declare it with Image::arg(\"PY\", Some(default))"));
     /// ```
     #[must_use]
     pub fn arg(mut self, name: &str, default: Option<&str>) -> Self {

@@ -112,7 +112,7 @@ impl Stage {
         let mut refs = Vec::new();
         let facts = match &base {
             StageBase::Image(image) => {
-                if let Err(err) = image.reference() {
+                if let Err(err) = image.model_base() {
                     problems.push(err.clone());
                 }
                 Facts::of_base(image)
@@ -283,7 +283,7 @@ impl Stage {
     pub(crate) fn to_model(&self) -> Option<model::Stage> {
         let name = StageName::new(&self.name).ok()?;
         let base = match &self.base {
-            StageBase::Image(base) => BaseImage::Image(base.reference().ok()?.clone()),
+            StageBase::Image(base) => base.model_base().ok()?,
             StageBase::Stage(handle) => BaseImage::Stage(StageName::new(handle.name()).ok()?),
         };
         Some(model::Stage {

@@ -125,7 +125,7 @@ impl Writer {
     fn stage(&mut self, stage: &Stage) {
         self.shell = match &stage.from.base {
             BaseImage::Stage(name) => self.shells.get(name.as_str()).cloned(),
-            BaseImage::Image(_) => None,
+            BaseImage::Image(_) | BaseImage::Template(_) => None,
         }
         .unwrap_or_else(|| DEFAULT_SHELL.iter().map(|s| s.to_string()).collect());
         if let Some(comment) = &stage.comment {
@@ -145,6 +145,8 @@ impl Writer {
         if let Some(platform) = &from.platform {
             line.push_str(&format!("--platform={platform} "));
         }
+        // Written as is: references and templates hold no character BuildKit's lexer treats specially,
+        // except a template's `${NAME}`, which is there to be expanded.
         line.push_str(&from.base.to_string());
         if let Some(name) = &from.name {
             line.push_str(" AS ");

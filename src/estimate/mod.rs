@@ -556,8 +556,12 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
                 Some(p) => (name.to_string(), states[p].clone(), Some(stages[p].total.clone()), Some(p)),
                 None => (name.to_string(), StageState::default(), None, None),
             },
-            BaseImage::Image(image) => {
-                let reference = image.to_string();
+            BaseImage::Image(_) | BaseImage::Template(_) => {
+                // A template is the image its global ARG defaults give (as written if they give none).
+                let reference = match dockerfile.base_image(&stage.from.base) {
+                    Some(Ok(image)) => image.to_string(),
+                    _ => stage.from.base.to_string(),
+                };
                 let base = if reference == "scratch" {
                     Some(Figure::exact(0, "scratch: no layers"))
                 } else {

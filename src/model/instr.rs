@@ -10,7 +10,7 @@ use super::names::{
     Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, Keyword, LabelKey, Line, Pattern, Platform, Port, Signal,
     StageName, Text, UserSpec, VarName,
 };
-use super::value::Value;
+use super::value::{ImageTemplate, Value};
 
 /// One instruction inside a stage (everything but `FROM`, which starts the stage).
 ///
@@ -119,14 +119,16 @@ pub struct FromInstruction {
     pub name: Option<StageName>,
 }
 
-/// What a stage starts from: an image, or an earlier stage.
+/// What a stage starts from: an image, an image named by global ARGs, or an earlier stage.
 ///
 /// ```
 /// use dockwright::model::BaseImage;
-/// use dockwright::StageName;
+/// use dockwright::{ImageTemplate, StageName};
 ///
 /// let base = BaseImage::Stage(StageName::new("builder").unwrap());
 /// assert_eq!(base.to_string(), "builder");
+/// let base = BaseImage::Template(ImageTemplate::parse("python:${PY}-slim").unwrap());
+/// assert_eq!(base.to_string(), "python:${PY}-slim");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -136,6 +138,8 @@ pub enum BaseImage {
     Image(ImageRef),
     /// An earlier stage of the same Dockerfile.
     Stage(StageName),
+    /// An image whose reference BuildKit expands from global ARGs (`FROM python:${PY}-slim`).
+    Template(ImageTemplate),
 }
 
 impl std::fmt::Display for BaseImage {
@@ -143,6 +147,7 @@ impl std::fmt::Display for BaseImage {
         match self {
             BaseImage::Image(image) => image.fmt(f),
             BaseImage::Stage(stage) => stage.fmt(f),
+            BaseImage::Template(template) => template.fmt(f),
         }
     }
 }

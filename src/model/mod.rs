@@ -10,6 +10,7 @@
 /// allowed size of 65535" on a longer one (the line's `\n` not counted).
 pub(crate) const MAX_LINE: usize = 65_535;
 
+mod globals;
 mod instr;
 mod names;
 mod validate;
@@ -17,6 +18,7 @@ mod value;
 
 use serde::{Deserialize, Serialize};
 
+pub use globals::PLATFORM_ARGS;
 pub use instr::*;
 pub use names::*;
 pub use value::*;

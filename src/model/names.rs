@@ -561,15 +561,19 @@ impl ImageRef {
     /// );
     /// ```
     pub fn parse(value: &str) -> Result<Self, Error> {
-        let bad =
-            |why: &str| Error::new(ErrorKind::InvalidImageRef, format!("invalid image reference {value:?}: {why}"));
+        ImageRef::parse_or_why(value)
+            .map_err(|why| Error::new(ErrorKind::InvalidImageRef, format!("invalid image reference {value:?}: {why}")))
+    }
+
+    /// Parses `value`, or says what is wrong with it (the end of [`ImageRef::parse`]'s message).
+    pub(crate) fn parse_or_why(value: &str) -> Result<Self, &'static str> {
         let (rest, digest) = match value.split_once('@') {
             Some((rest, digest)) => {
-                let (algo, hex) = digest.split_once(':').ok_or_else(|| bad("a digest is 'algorithm:hex'"))?;
+                let (algo, hex) = digest.split_once(':').ok_or("a digest is 'algorithm:hex'")?;
                 let algo_ok = !algo.is_empty() && algo.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
                 let hex_ok = hex.len() >= 32 && hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'));
                 if !algo_ok || !hex_ok {
-                    return Err(bad("a digest is 'sha256:' followed by lowercase hex"));
+                    return Err("a digest is 'sha256:' followed by lowercase hex");
                 }
                 (rest, Some(digest.to_string()))
             }
@@ -587,7 +591,7 @@ impl ImageRef {
             let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
             let port_ok = port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
             if !host_ok || !port_ok {
-                return Err(bad("the registry must be 'host[:port]'"));
+                return Err("the registry must be 'host[:port]'");
             }
         }
         let (repository, tag) = match path.rsplit_once(':') {
@@ -600,7 +604,7 @@ impl ImageRef {
                 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
                 && tag.len() <= 128;
             if !ok {
-                return Err(bad("a tag is up to 128 letters, digits, '_', '.' and '-'"));
+                return Err("a tag is up to 128 letters, digits, '_', '.' and '-'");
             }
         }
         let component_ok = |c: &str| {
@@ -610,7 +614,7 @@ impl ImageRef {
                 && c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '_' | '-'))
         };
         if !repository.split('/').all(component_ok) {
-            return Err(bad("repository path components are lowercase letters, digits and '.', '_', '-'"));
+            return Err("repository path components are lowercase letters, digits and '.', '_', '-'");
         }
         Ok(ImageRef {
             registry: registry.map(str::to_string),

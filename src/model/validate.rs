@@ -27,6 +27,7 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
                 );
             }
         }
+        super::globals::check_from(dockerfile, stage, &defined, &place, &mut errors);
         for (position, instruction) in stage.instructions.iter().enumerate() {
             let at = format!("{place}, instruction {} ({})", position + 1, instruction.keyword());
             check_instruction(instruction, &defined, false, &mut errors, &at);

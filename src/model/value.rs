@@ -212,3 +212,193 @@ impl From<Line> for Value {
         if line.as_str().is_empty() { Value(Vec::new()) } else { Value(vec![Part::Literal(line)]) }
     }
 }
+
+/// An image reference with parts that come from global build arguments: `python:${PY}-slim`,
+/// `${REGISTRY}/team/app:${TAG}`. BuildKit expands it in the `FROM` line, with the `ARG`s declared before
+/// the first `FROM` (`--build-arg` values, else their defaults).
+///
+/// The literal parts may hold only the characters of an image reference (letters, digits and
+/// `. _ - / : @`), so the text is written as is and nothing in it but the variables is expanded. Whether
+/// the expansion is a valid reference depends on the defaults: [`Dockerfile::validate`](super::Dockerfile::validate)
+/// checks it, and [`Dockerfile::base_image`](super::Dockerfile::base_image) gives it.
+///
+/// ```
+/// use dockwright::ImageTemplate;
+///
+/// let template = ImageTemplate::parse("python:${PY}-slim").unwrap();
+/// assert_eq!(template.to_string(), "python:${PY}-slim");
+/// assert_eq!(template.vars().map(|v| v.as_str()).collect::<Vec<_>>(), ["PY"]);
+///
+/// // `$NAME` works too, and is written back as `${NAME}`.
+/// assert_eq!(ImageTemplate::parse("$REGISTRY/app:$TAG").unwrap().to_string(), "${REGISTRY}/app:${TAG}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ImageTemplate(Vec<Part>);
+
+impl ImageTemplate {
+    /// Parses a reference in which `${NAME}` (or `$NAME`) stands for the value of global ARG `NAME`.
+    /// It must use at least one variable (without any, it is an [`ImageRef`](super::ImageRef)); BuildKit's
+    /// `${NAME:-default}` forms are refused: give the ARG its default where it is declared instead.
+    ///
+    /// ```
+    /// use dockwright::ImageTemplate;
+    ///
+    /// assert_eq!(
+    ///     ImageTemplate::parse("${TAG:-3.12}").unwrap_err().to_string(),
+    ///     "image reference \"${TAG:-3.12}\" uses '${TAG:-...}': dockwright expands only plain ${NAME} in FROM; \
+    ///      give the default to the global ARG instead, with Image::arg(\"TAG\", Some(default))"
+    /// );
+    /// assert_eq!(
+    ///     ImageTemplate::parse("python:3.12").unwrap_err().to_string(),
+    ///     "image reference \"python:3.12\" uses no ${NAME} variable: write it as an ImageRef"
+    /// );
+    /// assert_eq!(
+    ///     ImageTemplate::parse("python:${PY} slim").unwrap_err().to_string(),
+    ///     "image reference \"python:${PY} slim\" holds ' ', which no image reference has: use letters, digits, \
+    ///      '.', '_', '-', '/', ':', '@' and ${NAME} variables"
+    /// );
+    /// assert!(ImageTemplate::parse("python:${1PY}").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let bad = |message: String| Error::new(ErrorKind::InvalidImageRef, message);
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if c != '$' {
+                if !is_reference_char(c) {
+                    return Err(bad(format!(
+                        "image reference {text:?} holds {c:?}, which no image reference has: use letters, digits, \
+                         '.', '_', '-', '/', ':', '@' and ${{NAME}} variables"
+                    )));
+                }
+                literal.push(c);
+                continue;
+            }
+            let rest = &text[at + 1..];
+            let (name, used) = if let Some(inner) = rest.strip_prefix('{') {
+                let end = inner
+                    .find('}')
+                    .ok_or_else(|| bad(format!("image reference {text:?} opens '${{' without a closing '}}'")))?;
+                let inner = &inner[..end];
+                let plain = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len());
+                let form: String = inner[plain..].chars().take_while(|c| matches!(c, ':' | '-' | '+' | '?')).collect();
+                if plain > 0 && !form.is_empty() {
+                    let name = &inner[..plain];
+                    return Err(bad(format!(
+                        "image reference {text:?} uses '${{{name}{form}...}}': dockwright expands only plain ${{NAME}} in FROM; \
+                         give the default to the global ARG instead, with Image::arg({name:?}, Some(default))"
+                    )));
+                }
+                (inner, inner.len() + 2)
+            } else {
+                let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+                (&rest[..end], end)
+            };
+            if name.is_empty() {
+                return Err(bad(format!(
+                    "image reference {text:?} has a '$' without a variable name after it: write ${{NAME}}"
+                )));
+            }
+            let name = VarName::new(name).map_err(|err| err.at(format!("image reference {text:?}")))?;
+            if !literal.is_empty() {
+                parts.push(Part::Literal(Line::new(std::mem::take(&mut literal))?));
+            }
+            parts.push(Part::Var(name));
+            for _ in 0..used {
+                chars.next();
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(Part::Literal(Line::new(literal)?));
+        }
+        if !parts.iter().any(|part| matches!(part, Part::Var(_))) {
+            return Err(bad(format!("image reference {text:?} uses no ${{NAME}} variable: write it as an ImageRef")));
+        }
+        Ok(ImageTemplate(parts))
+    }
+
+    /// The parts, in order.
+    ///
+    /// ```
+    /// use dockwright::{ImageTemplate, Line, Part, VarName};
+    ///
+    /// let template = ImageTemplate::parse("node:${NODE}").unwrap();
+    /// assert_eq!(
+    ///     template.parts(),
+    ///     [Part::Literal(Line::new("node:").unwrap()), Part::Var(VarName::new("NODE").unwrap())]
+    /// );
+    /// ```
+    pub fn parts(&self) -> &[Part] {
+        &self.0
+    }
+
+    /// The variables it reads, in order.
+    ///
+    /// ```
+    /// use dockwright::ImageTemplate;
+    ///
+    /// let template = ImageTemplate::parse("${REGISTRY}/team/app:${TAG}").unwrap();
+    /// assert_eq!(template.vars().map(|v| v.as_str()).collect::<Vec<_>>(), ["REGISTRY", "TAG"]);
+    /// ```
+    pub fn vars(&self) -> impl Iterator<Item = &VarName> {
+        self.0.iter().filter_map(|part| match part {
+            Part::Var(name) => Some(name),
+            Part::Literal(_) => None,
+        })
+    }
+
+    /// The text with each variable replaced by what `lookup` gives (unset variables become empty, as in
+    /// BuildKit). [`Dockerfile::base_image`](super::Dockerfile::base_image) resolves it with the global
+    /// ARG defaults and checks the result.
+    ///
+    /// ```
+    /// use dockwright::ImageTemplate;
+    ///
+    /// let template = ImageTemplate::parse("python:${PY}-slim").unwrap();
+    /// assert_eq!(template.resolve(|name| (name == "PY").then(|| "3.12".to_string())), "python:3.12-slim");
+    /// assert_eq!(template.resolve(|_| None), "python:-slim");
+    /// ```
+    pub fn resolve(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
+        let mut out = String::new();
+        for part in &self.0 {
+            match part {
+                Part::Literal(text) => out.push_str(text.as_str()),
+                Part::Var(name) => out.push_str(&lookup(name.as_str()).unwrap_or_default()),
+            }
+        }
+        out
+    }
+}
+
+/// A character an image reference can hold (and BuildKit's word lexer leaves alone).
+fn is_reference_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@')
+}
+
+/// Shows the template as written in a `FROM` line: `${NAME}` for each variable.
+impl fmt::Display for ImageTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for part in &self.0 {
+            match part {
+                Part::Literal(text) => f.write_str(text.as_str())?,
+                Part::Var(name) => write!(f, "${{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl TryFrom<String> for ImageTemplate {
+    type Error = Error;
+    fn try_from(value: String) -> Result<Self, Error> {
+        ImageTemplate::parse(&value)
+    }
+}
+
+impl From<ImageTemplate> for String {
+    fn from(value: ImageTemplate) -> String {
+        value.to_string()
+    }
+}

@@ -8,8 +8,8 @@ use dockwright::model::{
     Source, Stage, StopSignal, User, Volume, Workdir,
 };
 use dockwright::{
-    Chmod, Comment, Duration, FlagValue, ImageRef, LabelKey, Line, Part, Pattern, Platform, Port, Signal, StageName,
-    Text, UserSpec, Value, VarName,
+    Chmod, Comment, Duration, FlagValue, ImageRef, ImageTemplate, LabelKey, Line, Part, Pattern, Platform, Port,
+    Signal, StageName, Text, UserSpec, Value, VarName,
 };
 use proptest::prelude::*;
 
@@ -347,15 +347,32 @@ fn instruction(stages: Vec<StageName>, depth: u32) -> BoxedStrategy<Instruction>
     .boxed()
 }
 
+/// Image references taken from a global ARG, as (ARG, its default, the `FROM` template): each reads
+/// `debian:bookworm-slim` by default. A generated model uses one of them (after its other global ARGs)
+/// where it would pull `debian:bookworm-slim`, or none.
+pub const TEMPLATED_BASES: &[(&str, &str, &str)] = &[
+    ("DW_TAG", "bookworm-slim", "debian:${DW_TAG}"),
+    ("DW_IMAGE", "debian:bookworm-slim", "${DW_IMAGE}"),
+    ("DW_SUFFIX", "-slim", "debian:bookworm${DW_SUFFIX}"),
+];
+
 pub fn dockerfile() -> impl Strategy<Value = Dockerfile> {
     (
         1usize..4,
         any::<bool>(),
         prop::collection::vec((var_name(), prop::option::of(value())), 0..2),
+        prop::option::of(prop::sample::select(TEMPLATED_BASES)),
         prop::option::of(comment()),
         prop::option::of(comment()),
     )
-        .prop_flat_map(|(n_stages, backtick, globals, file_comment, first_doc)| {
+        .prop_flat_map(|(n_stages, backtick, mut globals, templated, file_comment, first_doc)| {
+            let pulled = match templated {
+                Some((name, default, template)) => {
+                    globals.push((VarName::new(name).unwrap(), Some(Value::literal(default).unwrap())));
+                    BaseImage::Template(ImageTemplate::parse(template).unwrap())
+                }
+                None => BaseImage::Image(ImageRef::parse("debian:bookworm-slim").unwrap()),
+            };
             let stage_strategies: Vec<_> = (0..n_stages)
                 .map(|index| {
                     let earlier: Vec<StageName> =
@@ -365,6 +382,7 @@ pub fn dockerfile() -> impl Strategy<Value = Dockerfile> {
                     } else {
                         prop::option::of(prop::sample::select(earlier.clone())).boxed()
                     };
+                    let pulled = pulled.clone();
                     (
                         base,
                         prop::option::of(prop_oneof![Just("linux/amd64"), Just("$BUILDPLATFORM")]),
@@ -376,7 +394,7 @@ pub fn dockerfile() -> impl Strategy<Value = Dockerfile> {
                                 platform: platform.map(|p| Platform::parse(p).unwrap()),
                                 base: match base {
                                     Some(stage) => BaseImage::Stage(stage),
-                                    None => BaseImage::Image(ImageRef::parse("debian:bookworm-slim").unwrap()),
+                                    None => pulled.clone(),
                                 },
                                 name: Some(StageName::new(format!("s{index}")).unwrap()),
                             },
