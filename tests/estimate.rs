@@ -3,7 +3,8 @@
 
 use dockwright::assert_size_budget;
 use dockwright::estimate::{
-    Budget, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Options, SizeOracle, estimate, estimate_with,
+    Budget, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Missing, Options, SizeOracle, estimate,
+    estimate_with,
 };
 use dockwright::{Base, Image, OsFamily, PackageManager, Stage};
 
@@ -97,14 +98,24 @@ fn unknown_packages_and_commands_are_named() {
     let mut image = Image::new();
     image.stage(Stage::new("app", Base::alpine("3.19")).install(["nosuchpkg"]).run("make install"));
     let report = estimate(&image.to_model().unwrap(), &catalog());
+    let unknowns = report.unknowns();
     assert_eq!(
-        report.unknowns(),
+        unknowns.iter().map(ToString::to_string).collect::<Vec<_>>(),
         [
             "stage 'app', FROM alpine:3.19: base image size unknown",
             "stage 'app', RUN apk add --no-cache nosuchpkg: apk package nosuchpkg: installed size unknown",
             "stage 'app', RUN make install: command not recognised: make install",
         ]
     );
+    assert_eq!(
+        unknowns.iter().map(|u| u.missing.clone()).collect::<Vec<_>>(),
+        [
+            Missing::BaseImage { image: "alpine:3.19".into() },
+            Missing::Package { manager: PackageManager::Apk, name: "nosuchpkg".into() },
+            Missing::Command { command: "make install".into() },
+        ]
+    );
+    assert!(unknowns[1].help().starts_with("pass the APKINDEX of the image's Alpine release with AlpineIndex::parse"));
 }
 
 /// A handmade index: g++ needs gcc and cpp as gcc does; gcc recommends manpages-dev; libc6 is not
@@ -161,7 +172,7 @@ fn one_apt_install_counts_shared_dependencies_once() {
 fn a_partly_unknown_install_counts_the_known_names_together_and_names_the_others() {
     let oracle = DebianIndex::parse(COMPILERS);
     let layer = run_layer("apt-get install -y --no-install-recommends gcc nosuchpkg g++ nosuchpkg", &oracle);
-    assert_eq!(layer.unknowns, ["apt package nosuchpkg: installed size unknown"]);
+    assert_eq!(layer.unknowns, [Missing::Package { manager: PackageManager::Apt, name: "nosuchpkg".into() }]);
     assert_eq!((layer.size.low, layer.size.high), (140 * 1024, 7140 * 1024));
     assert!(layer.size.source.starts_with("Debian Packages: gcc + g++ "), "{}", layer.size.source);
 }
