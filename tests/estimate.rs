@@ -328,6 +328,92 @@ fn budget_failure_lists_how_far_over_and_the_largest_layers() {
     assert!(panic.downcast_ref::<String>().unwrap().contains("largest layers:"));
 }
 
+/// A digest in `FROM` (64 hex digits, not in any table here).
+fn digest() -> String {
+    format!("sha256:{}", "0123456789abcdef".repeat(4))
+}
+
+/// The estimate of one empty stage on `reference`.
+fn on_base(reference: &str, oracle: &dyn SizeOracle) -> dockwright::estimate::SizeReport {
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::image(reference, OsFamily::Debian)));
+    estimate(&image.to_model().unwrap(), oracle)
+}
+
+#[test]
+fn a_digest_pinned_base_is_found_by_its_tag_when_the_digest_is_not_known() {
+    let catalog = catalog();
+    let by_tag = catalog.base_image("debian:bookworm-slim").unwrap();
+    for reference in
+        [format!("debian:bookworm-slim@{}", digest()), format!("docker.io/library/debian:bookworm-slim@{}", digest())]
+    {
+        let report = on_base(&reference, &catalog);
+        assert!(report.is_complete(), "{reference}: {report}");
+        let base = report.stages[0].base.clone().unwrap();
+        assert_eq!((base.low, base.high), (by_tag.low, by_tag.high), "{reference}");
+        let tag = reference.split('@').next().unwrap();
+        assert_eq!(
+            base.source,
+            format!("{}; by its tag {tag}: no figure for digest {}", by_tag.source, digest()),
+            "{reference}"
+        );
+        assert_eq!(report.check(Budget::mb(100)).unwrap().left_out(), []);
+    }
+    // A digest without a tag has nothing to fall back on: it stays unknown, by its full reference.
+    let bare = on_base(&format!("debian@{}", digest()), &catalog);
+    assert_eq!(bare.unknowns()[0].missing, Missing::BaseImage { image: format!("debian@{}", digest()) });
+}
+
+#[test]
+fn a_digest_the_catalogue_knows_wins_over_the_tag_in_any_oracle() {
+    let pinned = || CatalogOracle::from_tsv(&format!("image\tbytes\ndebian:bookworm-slim@{}\t70000000\n", digest()));
+    let reference = format!("debian:bookworm-slim@{}", digest());
+    // Whichever oracle comes first, the one that knows the digest answers, not the one that knows the tag.
+    for oracle in [Composite::new().with(catalog()).with(pinned()), Composite::new().with(pinned()).with(catalog())] {
+        let base = on_base(&reference, &oracle).stages[0].base.clone().unwrap();
+        assert_eq!(base, Figure::exact(70_000_000, format!("catalogue: debian:bookworm-slim@{} = 70000000", digest())));
+    }
+    // The digest names the image whatever the tag says.
+    let other_tag = on_base(&format!("debian:trixie-slim@{}", digest()), &pinned());
+    assert_eq!(other_tag.total.low, 70_000_000);
+    // Without the digest the pinned row says nothing about the tag.
+    assert!(pinned().base_image("debian:bookworm-slim").is_none());
+}
+
+/// An image that exists on the engine only by its tag (built or imported locally, so without a registry
+/// digest) is found for a digest-pinned reference by that tag, with the engine's exact size.
+#[cfg(feature = "engine")]
+#[test]
+fn the_engine_oracle_finds_a_digest_pinned_base_by_its_local_tag() {
+    use dockwright::engine::Engine;
+    use dockwright::estimate::EngineOracle;
+
+    let engine = match Engine::connect() {
+        Ok(engine) => engine,
+        Err(err) if std::env::var_os("CI").is_none() => return eprintln!("SKIPPED: no Docker engine reachable: {err}"),
+        Err(err) => panic!("CI needs a Docker engine for these tests (scripts/engine-up): {err}"),
+    };
+    let tag = "dockwright/debian:bookworm-slim";
+    let local = match engine.inspect(tag) {
+        Ok(info) => info,
+        Err(err) if std::env::var_os("CI").is_none() => return eprintln!("SKIPPED: {tag} is not on the engine: {err}"),
+        Err(err) => panic!("CI needs {tag} (scripts/base-images): {err}"),
+    };
+    let oracle = EngineOracle::new(&engine);
+    let reference = format!("{tag}@{}", digest());
+    assert!(oracle.base_image(&reference).is_none(), "the engine has no image with that digest");
+    let report = on_base(&reference, &oracle);
+    assert!(report.is_complete(), "{report}");
+    let base = report.stages[0].base.clone().unwrap();
+    assert_eq!((base.low, base.high), (local.size, local.size));
+    assert!(base.source.starts_with(&format!("engine: inspect {tag} (")), "{}", base.source);
+    assert!(
+        base.source.ends_with(&format!("; by its tag {tag}: no figure for digest {}", digest())),
+        "{}",
+        base.source
+    );
+}
+
 #[cfg(all(feature = "engine", feature = "fs"))]
 #[path = "../dsl-examples/emorobcare.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]

@@ -224,7 +224,12 @@ pub struct ContextQuery {
 /// assert!(Fixed.base_image("alpine:3.19").is_none());
 /// ```
 pub trait SizeOracle {
-    /// The on-disk (uncompressed) size of an image, as written in `FROM`.
+    /// The on-disk (uncompressed) size of an image, as written in `FROM` (or as its `ARG` resolves).
+    ///
+    /// Answer for the reference as given: for a digest-pinned one (`name:tag@sha256:...`), the image
+    /// with that digest. When an oracle has no figure for a digest-pinned reference, the estimator asks
+    /// again with its tag alone (`name:tag`) and marks the figure as found by tag, so an oracle need not
+    /// fall back itself.
     fn base_image(&self, _image: &str) -> Option<Figure> {
         None
     }
@@ -701,13 +706,30 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
 }
 
 /// The size of the base image `reference`: the one place a base is looked up, whether the reference is
-/// written in `FROM` or resolved from an `ARG`. `scratch` is empty; otherwise the oracle answers.
+/// written in `FROM` or resolved from an `ARG`.
+///
+/// `scratch` is empty. Otherwise the oracle is asked for the reference as written; a digest-pinned
+/// reference (`name:tag@sha256:...`) it has no figure for is asked again by its tag, and the figure's
+/// source says so (the pinned image may differ from what the tag names now). A digest without a tag
+/// has nothing to fall back on.
 fn base_size(oracle: &dyn SizeOracle, reference: &str) -> Result<Figure, Missing> {
+    let missing = || Missing::BaseImage { image: reference.to_string() };
     let parsed = ImageRef::parse(reference).ok();
     if reference == "scratch" || parsed.as_ref().is_some_and(ImageRef::is_scratch) {
         return Ok(Figure::exact(0, "scratch: no layers"));
     }
-    oracle.base_image(reference).ok_or_else(|| Missing::BaseImage { image: reference.to_string() })
+    if let Some(figure) = oracle.base_image(reference) {
+        return Ok(figure);
+    }
+    let Some(image) = parsed else { return Err(missing()) };
+    let (Some(tag), Some(digest)) = (image.tag(), image.digest()) else { return Err(missing()) };
+    let tagged = match image.registry() {
+        Some(registry) => format!("{registry}/{}:{tag}", image.repository()),
+        None => format!("{}:{tag}", image.repository()),
+    };
+    let mut figure = oracle.base_image(&tagged).ok_or_else(missing)?;
+    figure.source = format!("{}; by its tag {tagged}: no figure for digest {digest}", figure.source);
+    Ok(figure)
 }
 
 /// A file or directory a stage's layers wrote, with its estimated size.
