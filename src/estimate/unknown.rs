@@ -20,7 +20,7 @@ use crate::base::PackageManager;
 /// assert_eq!(
 ///     missing.help(),
 ///     "pass the Debian Packages index of the image's release with DebianIndex::parse \
-///      (BuiltinPackages::debian_bookworm() knows 189 common bookworm packages), or answer SizeOracle::packages"
+///      (BuiltinPackages::debian_bookworm() knows common bookworm packages), or answer SizeOracle::packages"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +139,7 @@ impl Missing {
             ),
             Missing::Package { manager: PackageManager::Apt, .. } => {
                 "pass the Debian Packages index of the image's release with DebianIndex::parse \
-                 (BuiltinPackages::debian_bookworm() knows 189 common bookworm packages), or answer \
+                 (BuiltinPackages::debian_bookworm() knows common bookworm packages), or answer \
                  SizeOracle::packages"
                     .into()
             }
@@ -161,11 +161,11 @@ impl Missing {
                     .into()
             }
             Missing::WheelsNotCopied { dir } => format!(
-                "COPY {dir} from the build context earlier in this stage, so the wheels it holds are known \
+                "copy {dir} from the build context earlier in this stage, so the wheels it holds are known \
                  (recipe::PythonApp does)"
             ),
             Missing::RequirementsNotCopied { file } => format!(
-                "COPY {file} from the build context earlier in this stage, so the distributions it names are known \
+                "copy {file} from the build context earlier in this stage, so the distributions it names are known \
                  (recipe::PythonApp does)"
             ),
             Missing::PipFromIndex { .. } => {
@@ -189,11 +189,11 @@ impl Missing {
                 "no oracle sizes files inside another image: build them in a stage and copy from that stage".into()
             }
             Missing::Remote { .. } => {
-                "download it on the host and COPY it from the build context (an air-gapped build needs that anyway)"
+                "download it on the host and copy it from the build context (an air-gapped build needs that anyway)"
                     .into()
             }
             Missing::Archive { .. } => {
-                "unpack it on the host and COPY the files, or ADD it with --unpack=false to keep it packed".into()
+                "unpack it on the host and copy the files, or ADD it with --unpack=false to keep it packed".into()
             }
             Missing::Instruction { .. } => "no rule sizes instructions dockwright does not model".into(),
             Missing::NoSuchTarget { .. } => {
@@ -320,5 +320,76 @@ pub(crate) fn manager_name(manager: PackageManager) -> &'static str {
         PackageManager::Apk => "apk",
         PackageManager::Dnf => "dnf",
         PackageManager::Microdnf => "microdnf",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each kind.
+    fn every_kind() -> Vec<Missing> {
+        let text = |s: &str| s.to_string();
+        vec![
+            Missing::BaseImage { image: text("example/app:1") },
+            Missing::UndefinedStage { stage: text("build") },
+            Missing::Package { manager: PackageManager::Apt, name: text("curl") },
+            Missing::Package { manager: PackageManager::Apk, name: text("curl") },
+            Missing::Package { manager: PackageManager::Dnf, name: text("curl") },
+            Missing::Package { manager: PackageManager::Microdnf, name: text("curl") },
+            Missing::Context { sources: vec![text("app/")] },
+            Missing::Wheels { dir: text("vendor/wheels") },
+            Missing::WheelsNotCopied { dir: text("/wheels") },
+            Missing::RequirementsNotCopied { file: text("requirements.txt") },
+            Missing::PipFromIndex { command: text("pip install flask") },
+            Missing::Command { command: text("make") },
+            Missing::DnfCache,
+            Missing::StageFiles { stage: text("build"), path: text("/out/app") },
+            Missing::ImageFiles { image: text("busybox:1") },
+            Missing::Remote { url: text("https://example.com/a.tar.gz") },
+            Missing::Archive { sources: vec![text("a.tar.gz")] },
+            Missing::Instruction { keyword: text("ONBUILD") },
+            Missing::NoSuchTarget { target: text("prod") },
+        ]
+    }
+
+    #[test]
+    fn every_message_and_help_is_one_lowercase_line_without_a_trailing_period() {
+        for missing in every_kind() {
+            for text in [missing.to_string(), missing.help()] {
+                let first = text.chars().next().unwrap();
+                assert!(!first.is_ascii_uppercase(), "{missing:?}: {text}");
+                assert!(!text.ends_with('.') && !text.contains('\n'), "{missing:?}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn messages_name_what_is_missing() {
+        for missing in every_kind() {
+            let message = missing.to_string();
+            let named = match &missing {
+                // The location names these: `FROM <image>`, the `RUN`.
+                Missing::BaseImage { .. } | Missing::DnfCache => continue,
+                Missing::UndefinedStage { stage } => stage,
+                Missing::Package { name, .. } => name,
+                Missing::Context { sources } | Missing::Archive { sources } => &sources[0],
+                Missing::Wheels { dir } | Missing::WheelsNotCopied { dir } => dir,
+                Missing::RequirementsNotCopied { file } => file,
+                Missing::PipFromIndex { command } | Missing::Command { command } => command,
+                Missing::StageFiles { path, .. } => path,
+                Missing::ImageFiles { image } => image,
+                Missing::Remote { url } => url,
+                Missing::Instruction { keyword } => keyword,
+                Missing::NoSuchTarget { target } => target,
+            };
+            assert!(message.contains(named.as_str()), "{missing:?}: {message}");
+        }
+        let dnf = Missing::Package { manager: PackageManager::Microdnf, name: "curl".into() };
+        assert_eq!(dnf.to_string(), "microdnf package curl: installed size unknown");
+        assert_eq!(
+            dnf.help(),
+            "answer SizeOracle::packages for microdnf (dockwright reads no dnf repository metadata)"
+        );
     }
 }
