@@ -715,7 +715,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
 fn base_size(oracle: &dyn SizeOracle, reference: &str) -> Result<Figure, Missing> {
     let missing = || Missing::BaseImage { image: reference.to_string() };
     let parsed = ImageRef::parse(reference).ok();
-    if reference == "scratch" || parsed.as_ref().is_some_and(ImageRef::is_scratch) {
+    if parsed.as_ref().is_some_and(ImageRef::is_scratch) {
         return Ok(Figure::exact(0, "scratch: no layers"));
     }
     if let Some(figure) = oracle.base_image(reference) {
