@@ -322,6 +322,10 @@ impl Writer {
     /// assert_eq!(std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), "FROM alpine:3.19 AS app\n");
     /// ```
     pub fn write(&self, image: &Image) -> Result<Report, Error> {
+        self.write_with(image, Vec::new())
+    }
+
+    fn write_with(&self, image: &Image, warnings: Vec<String>) -> Result<Report, Error> {
         let plan = self.plan(image)?;
         // Every changed file is written to its temporary file first and renamed into place only when all of
         // them were written: a failure before the renames leaves every output as it was.
@@ -338,7 +342,7 @@ impl Writer {
             // On failure the temporary file is dropped, which removes it.
             file.persist(&path).map_err(|err| Error::Io { path, source: err.error })?;
         }
-        let report = Report { files, rerun_if_changed: plan.watch };
+        let report = Report { files, rerun_if_changed: plan.watch, warnings };
         if self.print {
             let mut out = io::stdout().lock();
             for line in report.cargo_lines() {
@@ -372,12 +376,15 @@ impl Writer {
             .into_iter()
             .map(|(path, content, existing)| FileReport { outcome: outcome(&content, existing.as_deref()), path })
             .collect();
-        Ok(Report { files, rerun_if_changed: plan.watch })
+        Ok(Report { files, rerun_if_changed: plan.watch, warnings: Vec::new() })
     }
 
     /// [`Writer::write`], only when the image fits the budget declared with [`Image::budget`]
-    /// ([`Image::check_budget`] with `oracle`): over budget, or without a budget, nothing is written
-    /// and the error says by how much and which layers are largest.
+    /// ([`Image::check_budget`] with `oracle`): over budget, without a budget, or with parts of the
+    /// estimate nothing could size, nothing is written and the error says why (by how much and which
+    /// layers are largest; or each unknown and how to supply it). When the image opts in with
+    /// [`Image::allow_unknown_sizes`], each part left out becomes a `cargo:warning=` line
+    /// ([`Report::warnings`]), so the build says what its budget did not count.
     ///
     /// ```
     /// use dockwright::build_script::{Error, Writer};
@@ -395,20 +402,42 @@ impl Writer {
     /// assert!(err.to_string().starts_with("image 'app' may exceed its size budget of 100.0 MB"), "{err}");
     /// assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
     ///
-    /// let mut fits = Image::new().budget("150 MB");
-    /// fits.stage(Stage::new("app", Base::python("3.12").slim()));
-    /// assert_eq!(writer.write_within_budget(&fits, &catalog).unwrap().written().count(), 2);
+    /// // The context copy cannot be sized with this oracle: no silent pass.
+    /// let mut partly = Image::new().budget("150 MB");
+    /// partly.stage(Stage::new("app", Base::python("3.12").slim()).copy(["app.py"], "/app/"));
+    /// let err = writer.write_within_budget(&partly, &catalog).unwrap_err();
+    /// assert!(matches!(&err, Error::Budget(BudgetCheckError::Incomplete(_))));
+    /// assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    ///
+    /// // Opted in: written, with a warning naming what the budget did not count.
+    /// let report = writer.write_within_budget(&partly.allow_unknown_sizes(), &catalog).unwrap();
+    /// assert_eq!(report.written().count(), 2);
+    /// assert_eq!(
+    ///     report.warnings(),
+    ///     ["size budget checked on known parts only, left out: stage 'app', COPY app.py /app/: context files app.py: \
+    ///       size unknown (no oracle answered)"]
+    /// );
     /// ```
     pub fn write_within_budget(
         &self,
         image: &Image,
         oracle: &dyn crate::estimate::SizeOracle,
     ) -> Result<Report, Error> {
-        match image.check_budget(oracle) {
-            Ok(_) => self.write(image),
-            Err(crate::dsl::BudgetCheckError::Invalid(errors)) => Err(Error::Invalid(errors)),
-            Err(err) => Err(Error::Budget(err)),
-        }
+        let fit = match image.check_budget(oracle) {
+            Ok(fit) => fit,
+            Err(crate::dsl::BudgetCheckError::Invalid(errors)) => return Err(Error::Invalid(errors)),
+            Err(err) => return Err(Error::Budget(err)),
+        };
+        let warnings = fit
+            .left_out()
+            .iter()
+            // A cargo line is one line: whitespace (a newline in a command) collapses to a space.
+            .map(|unknown| {
+                let text = unknown.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+                format!("size budget checked on known parts only, left out: {text}")
+            })
+            .collect();
+        self.write_with(image, warnings)
     }
 
     fn plan(&self, image: &Image) -> Result<Plan, Error> {
@@ -468,6 +497,7 @@ struct Plan {
 pub struct Report {
     files: Vec<FileReport>,
     rerun_if_changed: Vec<PathBuf>,
+    warnings: Vec<String>,
 }
 
 impl Report {
@@ -554,7 +584,24 @@ impl Report {
         &self.rerun_if_changed
     }
 
-    /// The lines printed for cargo: one `cargo:rerun-if-changed=<path>` per watched path.
+    /// What cargo is told to show as warnings: from [`Writer::write_within_budget`] with
+    /// [`Image::allow_unknown_sizes`], each part of the estimate the budget left out. Empty otherwise.
+    ///
+    /// ```
+    /// use dockwright::build_script::Writer;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// let dir = tempfile::tempdir().unwrap();
+    /// assert!(Writer::new().dir(dir.path()).check(&image).unwrap().warnings().is_empty());
+    /// ```
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The lines printed for cargo: one `cargo:rerun-if-changed=<path>` per watched path, then one
+    /// `cargo:warning=<text>` per [warning](Report::warnings).
     ///
     /// ```
     /// use dockwright::build_script::Writer;
@@ -568,7 +615,8 @@ impl Report {
     /// assert_eq!(report.cargo_lines(), [line]);
     /// ```
     pub fn cargo_lines(&self) -> Vec<String> {
-        self.rerun_if_changed.iter().map(|path| format!("cargo:rerun-if-changed={}", path.display())).collect()
+        let watch = self.rerun_if_changed.iter().map(|path| format!("cargo:rerun-if-changed={}", path.display()));
+        watch.chain(self.warnings.iter().map(|warning| format!("cargo:warning={warning}"))).collect()
     }
 }
 
@@ -696,7 +744,8 @@ pub enum Error {
         /// What the operating system said.
         source: io::Error,
     },
-    /// [`Writer::write_within_budget`]: the image has no budget or may exceed it.
+    /// [`Writer::write_within_budget`]: the image has no budget, may exceed it, or has parts of its
+    /// estimate nothing could size.
     #[error("{0}")]
     Budget(crate::dsl::BudgetCheckError),
 }

@@ -119,10 +119,15 @@ fn build_rs_writes_dockerfile_and_dockerignore_only_when_they_change() {
     assert_eq!(crate_.read("Dockerfile"), expected_dockerfile);
     assert_eq!(crate_.read(".dockerignore"), expected_ignore);
     let dir = &crate_.dir;
+    // The budget allows unknown parts: the one it left out (the binary cargo builds) is a cargo warning.
     assert_eq!(
         crate_.script_output(),
         format!(
-            "cargo:rerun-if-changed={}\ncargo:rerun-if-changed={}\n",
+            "cargo:rerun-if-changed={}\ncargo:rerun-if-changed={}\n\
+             cargo:warning=size budget checked on known parts only, left out: stage 'runtime', COPY --from=build \
+             /src/target/release/downstream /usr/local/bin/downstream: /src/target/release/downstream from stage \
+             'build': no layer of that stage is known to write it (a RUN there whose outputs are not modelled may \
+             have, or it comes from the stage's base)\n",
             dir.join("Dockerfile").display(),
             dir.join(".dockerignore").display()
         )
@@ -150,10 +155,24 @@ fn build_rs_writes_dockerfile_and_dockerignore_only_when_they_change() {
     assert_eq!(crate_.read(".dockerignore"), expected_ignore);
     assert_eq!(crate_.stamp(".dockerignore"), first[1], "the unchanged .dockerignore was rewritten");
 
-    // A budget the image cannot fit: the build fails naming the budget and the overrun, and nothing is
-    // written.
+    // Without the opt-in, the part nothing sizes fails the build, named with how to supply it, and nothing
+    // is written.
     let before = crate_.read("Dockerfile");
     let stamp = crate_.stamp("Dockerfile");
+    crate_.edit_image(|text| text.replace(".allow_unknown_sizes()", ""));
+    let (success, stderr) = crate_.try_build("unknown parts, no opt-in");
+    assert!(!success, "a build whose estimate has unknown parts passed its budget");
+    assert!(
+        stderr.contains(
+            "image 'runtime' cannot be checked against its size budget of 150.0 MB: 1 part of the estimate is unknown"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: no oracle sizes it: stage 'build' must write it"), "{stderr}");
+    assert_eq!((crate_.read("Dockerfile"), crate_.stamp("Dockerfile")), (before.clone(), stamp));
+
+    // A budget the image cannot fit: the build fails naming the budget and the overrun, and nothing is
+    // written (over on the known parts fails whether or not unknown parts are allowed).
     crate_.edit_image(|text| text.replace(".budget(\"150 MB\")", ".budget(\"50 MB\")"));
     let (success, stderr) = crate_.try_build("over budget");
     assert!(!success, "a build over its size budget succeeded");

@@ -3,7 +3,8 @@
 
 use dockwright::assert_size_budget;
 use dockwright::estimate::{
-    Budget, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Options, SizeOracle, estimate, estimate_with,
+    Budget, CatalogOracle, Composite, ContextQuery, DebianIndex, Figure, Missing, Options, SizeOracle, estimate,
+    estimate_with,
 };
 use dockwright::{Base, Image, OsFamily, PackageManager, Stage};
 
@@ -97,14 +98,24 @@ fn unknown_packages_and_commands_are_named() {
     let mut image = Image::new();
     image.stage(Stage::new("app", Base::alpine("3.19")).install(["nosuchpkg"]).run("make install"));
     let report = estimate(&image.to_model().unwrap(), &catalog());
+    let unknowns = report.unknowns();
     assert_eq!(
-        report.unknowns(),
+        unknowns.iter().map(ToString::to_string).collect::<Vec<_>>(),
         [
             "stage 'app', FROM alpine:3.19: base image size unknown",
             "stage 'app', RUN apk add --no-cache nosuchpkg: apk package nosuchpkg: installed size unknown",
             "stage 'app', RUN make install: command not recognised: make install",
         ]
     );
+    assert_eq!(
+        unknowns.iter().map(|u| u.missing.clone()).collect::<Vec<_>>(),
+        [
+            Missing::BaseImage { image: "alpine:3.19".into() },
+            Missing::Package { manager: PackageManager::Apk, name: "nosuchpkg".into() },
+            Missing::Command { command: "make install".into() },
+        ]
+    );
+    assert!(unknowns[1].help().starts_with("pass the APKINDEX of the image's Alpine release with AlpineIndex::parse"));
 }
 
 /// A handmade index: g++ needs gcc and cpp as gcc does; gcc recommends manpages-dev; libc6 is not
@@ -161,7 +172,7 @@ fn one_apt_install_counts_shared_dependencies_once() {
 fn a_partly_unknown_install_counts_the_known_names_together_and_names_the_others() {
     let oracle = DebianIndex::parse(COMPILERS);
     let layer = run_layer("apt-get install -y --no-install-recommends gcc nosuchpkg g++ nosuchpkg", &oracle);
-    assert_eq!(layer.unknowns, ["apt package nosuchpkg: installed size unknown"]);
+    assert_eq!(layer.unknowns, [Missing::Package { manager: PackageManager::Apt, name: "nosuchpkg".into() }]);
     assert_eq!((layer.size.low, layer.size.high), (140 * 1024, 7140 * 1024));
     assert!(layer.size.source.starts_with("Debian Packages: gcc + g++ "), "{}", layer.size.source);
 }
@@ -315,6 +326,92 @@ fn budget_failure_lists_how_far_over_and_the_largest_layers() {
     );
     let panic = std::panic::catch_unwind(|| assert_size_budget!(report, "100 MB")).unwrap_err();
     assert!(panic.downcast_ref::<String>().unwrap().contains("largest layers:"));
+}
+
+/// A digest in `FROM` (64 hex digits, not in any table here).
+fn digest() -> String {
+    format!("sha256:{}", "0123456789abcdef".repeat(4))
+}
+
+/// The estimate of one empty stage on `reference`.
+fn on_base(reference: &str, oracle: &dyn SizeOracle) -> dockwright::estimate::SizeReport {
+    let mut image = Image::new();
+    image.stage(Stage::new("app", Base::image(reference, OsFamily::Debian)));
+    estimate(&image.to_model().unwrap(), oracle)
+}
+
+#[test]
+fn a_digest_pinned_base_is_found_by_its_tag_when_the_digest_is_not_known() {
+    let catalog = catalog();
+    let by_tag = catalog.base_image("debian:bookworm-slim").unwrap();
+    for reference in
+        [format!("debian:bookworm-slim@{}", digest()), format!("docker.io/library/debian:bookworm-slim@{}", digest())]
+    {
+        let report = on_base(&reference, &catalog);
+        assert!(report.is_complete(), "{reference}: {report}");
+        let base = report.stages[0].base.clone().unwrap();
+        assert_eq!((base.low, base.high), (by_tag.low, by_tag.high), "{reference}");
+        let tag = reference.split('@').next().unwrap();
+        assert_eq!(
+            base.source,
+            format!("{}; by its tag {tag}: no figure for digest {}", by_tag.source, digest()),
+            "{reference}"
+        );
+        assert_eq!(report.check(Budget::mb(100)).unwrap().left_out(), []);
+    }
+    // A digest without a tag has nothing to fall back on: it stays unknown, by its full reference.
+    let bare = on_base(&format!("debian@{}", digest()), &catalog);
+    assert_eq!(bare.unknowns()[0].missing, Missing::BaseImage { image: format!("debian@{}", digest()) });
+}
+
+#[test]
+fn a_digest_the_catalogue_knows_wins_over_the_tag_in_any_oracle() {
+    let pinned = || CatalogOracle::from_tsv(&format!("image\tbytes\ndebian:bookworm-slim@{}\t70000000\n", digest()));
+    let reference = format!("debian:bookworm-slim@{}", digest());
+    // Whichever oracle comes first, the one that knows the digest answers, not the one that knows the tag.
+    for oracle in [Composite::new().with(catalog()).with(pinned()), Composite::new().with(pinned()).with(catalog())] {
+        let base = on_base(&reference, &oracle).stages[0].base.clone().unwrap();
+        assert_eq!(base, Figure::exact(70_000_000, format!("catalogue: debian:bookworm-slim@{} = 70000000", digest())));
+    }
+    // The digest names the image whatever the tag says.
+    let other_tag = on_base(&format!("debian:trixie-slim@{}", digest()), &pinned());
+    assert_eq!(other_tag.total.low, 70_000_000);
+    // Without the digest the pinned row says nothing about the tag.
+    assert!(pinned().base_image("debian:bookworm-slim").is_none());
+}
+
+/// An image that exists on the engine only by its tag (built or imported locally, so without a registry
+/// digest) is found for a digest-pinned reference by that tag, with the engine's exact size.
+#[cfg(feature = "engine")]
+#[test]
+fn the_engine_oracle_finds_a_digest_pinned_base_by_its_local_tag() {
+    use dockwright::engine::Engine;
+    use dockwright::estimate::EngineOracle;
+
+    let engine = match Engine::connect() {
+        Ok(engine) => engine,
+        Err(err) if std::env::var_os("CI").is_none() => return eprintln!("SKIPPED: no Docker engine reachable: {err}"),
+        Err(err) => panic!("CI needs a Docker engine for these tests (scripts/engine-up): {err}"),
+    };
+    let tag = "dockwright/debian:bookworm-slim";
+    let local = match engine.inspect(tag) {
+        Ok(info) => info,
+        Err(err) if std::env::var_os("CI").is_none() => return eprintln!("SKIPPED: {tag} is not on the engine: {err}"),
+        Err(err) => panic!("CI needs {tag} (scripts/base-images): {err}"),
+    };
+    let oracle = EngineOracle::new(&engine);
+    let reference = format!("{tag}@{}", digest());
+    assert!(oracle.base_image(&reference).is_none(), "the engine has no image with that digest");
+    let report = on_base(&reference, &oracle);
+    assert!(report.is_complete(), "{report}");
+    let base = report.stages[0].base.clone().unwrap();
+    assert_eq!((base.low, base.high), (local.size, local.size));
+    assert!(base.source.starts_with(&format!("engine: inspect {tag} (")), "{}", base.source);
+    assert!(
+        base.source.ends_with(&format!("; by its tag {tag}: no figure for digest {}", digest())),
+        "{}",
+        base.source
+    );
 }
 
 #[cfg(all(feature = "engine", feature = "fs"))]

@@ -180,7 +180,7 @@ fn the_estimate_looks_up_the_image_the_defaults_give() {
     let stages: Vec<(&str, &str, Option<u64>)> = report
         .stages
         .iter()
-        .map(|stage| (stage.name.as_str(), stage.from.as_str(), stage.base.as_ref().map(|base| base.high)))
+        .map(|stage| (stage.name.as_str(), stage.from.as_str(), stage.base.as_ref().ok().map(|base| base.high)))
         .collect();
     assert_eq!(
         stages,

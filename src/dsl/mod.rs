@@ -18,7 +18,7 @@ pub use stage::{Stage, StageBase};
 
 use crate::base::{Base, Tool};
 use crate::error::{Error, ErrorKind, Errors};
-use crate::estimate::{Budget, BudgetExceeded, SizeOracle, SizeReport};
+use crate::estimate::{Budget, BudgetExceeded, BudgetFailure, BudgetFit, IncompleteEstimate, SizeOracle};
 use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef};
 
 static NEXT_IMAGE_ID: AtomicU64 = AtomicU64::new(1);
@@ -61,6 +61,7 @@ pub struct Image {
     stages: Vec<Stage>,
     dockerignore: Vec<String>,
     budget: Option<Budget>,
+    allow_unknown_sizes: bool,
     problems: Vec<Error>,
 }
 
@@ -131,6 +132,7 @@ impl Image {
             stages: Vec::new(),
             dockerignore: Vec::new(),
             budget: None,
+            allow_unknown_sizes: false,
             problems: Vec::new(),
         }
     }
@@ -426,7 +428,29 @@ impl Image {
         self
     }
 
-    /// The size budget declared with [`Image::budget`], if a readable one was.
+    /// Opts in to checking the declared budget on the known parts of the estimate only: parts nothing
+    /// could size (a base no oracle knows, a command no rule recognises) are left out and listed by the
+    /// [`BudgetFit`], instead of failing [`Image::check_budget`] with [`BudgetCheckError::Incomplete`].
+    /// It is [`Budget::allow_unknown`] for the budget the image declares.
+    ///
+    /// ```
+    /// use dockwright::estimate::{Budget, CatalogOracle};
+    /// use dockwright::{Base, Image, OsFamily, Stage};
+    ///
+    /// let mut image = Image::new().budget("1 kB").allow_unknown_sizes();
+    /// image.stage(Stage::new("app", Base::image("example/app:1", OsFamily::Debian)));
+    /// assert_eq!(image.declared_budget(), Some(Budget::bytes_exact(1_000).allow_unknown()));
+    /// let fit = image.check_budget(&CatalogOracle::default()).unwrap();
+    /// assert_eq!(fit.left_out()[0].to_string(), "stage 'app', FROM example/app:1: base image size unknown");
+    /// ```
+    #[must_use]
+    pub fn allow_unknown_sizes(mut self) -> Self {
+        self.allow_unknown_sizes = true;
+        self
+    }
+
+    /// The size budget declared with [`Image::budget`], if a readable one was (allowing unknown parts
+    /// after [`Image::allow_unknown_sizes`]).
     ///
     /// ```
     /// use dockwright::estimate::Budget;
@@ -436,18 +460,21 @@ impl Image {
     /// assert_eq!(Image::new().budget("64 MiB").declared_budget(), Some(Budget::mib(64)));
     /// ```
     pub fn declared_budget(&self) -> Option<Budget> {
-        self.budget
+        let budget = self.budget?;
+        Some(if self.allow_unknown_sizes { budget.allow_unknown() } else { budget })
     }
 
     /// Checks the declared budget: validates the image, estimates its final stage (the default target)
     /// with `oracle` and the image's `.dockerignore` patterns, and checks the estimate against the
-    /// budget declared with [`Image::budget`]. Returns the report when it fits.
+    /// budget declared with [`Image::budget`] ([`SizeReport::check`](crate::estimate::SizeReport::check)
+    /// decides). Returns the [`BudgetFit`], which holds the report, when it fits.
     ///
     /// This is where a declared budget is enforced. [`Image::emit`] and [`crate::emit()`] stay pure and
     /// never estimate (an estimate needs an oracle, and emitting must not depend on one); call this from
     /// a test or from the `build.rs` that writes the Dockerfile, so that a build over budget fails
-    /// before the Dockerfile is written. Unknown figures do not fail the check (see
-    /// [`SizeReport::check`]); the report lists them.
+    /// before the Dockerfile is written. An estimate with parts nothing could size fails too
+    /// ([`BudgetCheckError::Incomplete`], naming each one and how to supply it), unless the image opts
+    /// in with [`Image::allow_unknown_sizes`].
     ///
     /// ```
     /// use dockwright::estimate::CatalogOracle;
@@ -457,8 +484,9 @@ impl Image {
     ///
     /// let mut image = Image::new().budget("150 MB");
     /// image.stage(Stage::new("app", Base::python("3.12").slim()));
-    /// let report = image.check_budget(&catalog).unwrap();
-    /// assert_eq!(report.total.high, 119_200_000);
+    /// let fit = image.check_budget(&catalog).unwrap();
+    /// assert_eq!(fit.report().total.high, 119_200_000);
+    /// assert_eq!(fit.to_string(), "image 'app' fits its size budget of 150.0 MB: estimated 119.2 MB, 30.8 MB to spare");
     ///
     /// let mut tight = Image::new().budget("100 MB");
     /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
@@ -469,20 +497,23 @@ impl Image {
     ///     other => panic!("expected Exceeded, got {other:?}"),
     /// }
     ///
+    /// // A base the oracle does not know is not 0 bytes: the check fails, saying how to supply it.
+    /// let mut unknown = Image::new().budget("150 MB");
+    /// unknown.stage(Stage::new("app", Base::python("3.11").slim()));
+    /// let err = unknown.check_budget(&catalog).unwrap_err();
+    /// assert!(matches!(&err, BudgetCheckError::Incomplete(incomplete) if incomplete.unknowns().len() == 1));
+    ///
     /// // No budget declared: nothing to check against, which is an error rather than a silent pass.
     /// let mut none = Image::new();
     /// none.stage(Stage::new("app", Base::python("3.12").slim()));
     /// assert!(matches!(none.check_budget(&catalog), Err(BudgetCheckError::NoBudget)));
     /// ```
-    pub fn check_budget(&self, oracle: &dyn SizeOracle) -> Result<SizeReport, BudgetCheckError> {
+    pub fn check_budget(&self, oracle: &dyn SizeOracle) -> Result<BudgetFit, BudgetCheckError> {
         let dockerfile = self.build().map_err(BudgetCheckError::Invalid)?;
-        let budget = self.budget.ok_or(BudgetCheckError::NoBudget)?;
+        let budget = self.declared_budget().ok_or(BudgetCheckError::NoBudget)?;
         let options = crate::estimate::Options { target: None, dockerignore: self.dockerignore.clone() };
         let report = crate::estimate::estimate_with(&dockerfile, oracle, &options);
-        match report.check(budget) {
-            Ok(()) => Ok(report),
-            Err(exceeded) => Err(BudgetCheckError::Exceeded(exceeded)),
-        }
+        report.check(budget).map_err(BudgetCheckError::from)
     }
 
     /// The Dockerfile text, only when the image fits its declared budget: [`Image::check_budget`] at emit
@@ -501,6 +532,12 @@ impl Image {
     /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
     /// let err = tight.emit_within_budget(&catalog).unwrap_err();
     /// assert!(matches!(&err, BudgetCheckError::Exceeded(e) if e.over() == 19_200_000));
+    ///
+    /// let mut unknown = Image::new().budget("150 MB");
+    /// unknown.stage(Stage::new("app", Base::python("3.11").slim()));
+    /// assert!(matches!(unknown.emit_within_budget(&catalog), Err(BudgetCheckError::Incomplete(_))));
+    /// let unknown = unknown.allow_unknown_sizes();
+    /// assert_eq!(unknown.emit_within_budget(&catalog).unwrap(), "FROM python:3.11-slim AS app\n");
     /// ```
     pub fn emit_within_budget(&self, oracle: &dyn SizeOracle) -> Result<String, BudgetCheckError> {
         self.check_budget(oracle)?;
@@ -599,6 +636,18 @@ pub enum BudgetCheckError {
     NoBudget,
     /// The estimate's upper bound is over the budget: how far, and the largest layers.
     Exceeded(BudgetExceeded),
+    /// Parts of the estimate are unknown and the image does not
+    /// [allow unknown sizes](Image::allow_unknown_sizes): each one, and how to supply it.
+    Incomplete(IncompleteEstimate),
+}
+
+impl From<BudgetFailure> for BudgetCheckError {
+    fn from(failure: BudgetFailure) -> Self {
+        match failure {
+            BudgetFailure::Exceeded(exceeded) => BudgetCheckError::Exceeded(exceeded),
+            BudgetFailure::Incomplete(incomplete) => BudgetCheckError::Incomplete(incomplete),
+        }
+    }
 }
 
 impl std::fmt::Display for BudgetCheckError {
@@ -607,6 +656,7 @@ impl std::fmt::Display for BudgetCheckError {
             BudgetCheckError::Invalid(errors) => write!(f, "{errors}"),
             BudgetCheckError::NoBudget => f.write_str("the image declares no size budget: add one with Image::budget"),
             BudgetCheckError::Exceeded(exceeded) => write!(f, "{exceeded}"),
+            BudgetCheckError::Incomplete(incomplete) => write!(f, "{incomplete}"),
         }
     }
 }

@@ -1,11 +1,18 @@
 //! Size budgets: `Budget`, `SizeReport::check`, and `assert_size_budget!` for tests.
+//!
+//! One place decides whether a report fits a budget: [`SizeReport::check`]. `assert_size_budget!`,
+//! `Image::check_budget`, `Image::emit_within_budget` and `build_script::Writer::write_within_budget`
+//! all call it. An estimate with unknown parts does not fit silently: the check fails naming each
+//! unknown and how to supply it, unless the budget opts in with [`Budget::allow_unknown`].
 
 use std::fmt;
 use std::str::FromStr;
 
-use super::{SizeReport, bytes_text, range_text};
+use super::{SizeReport, Unknown, bytes_text, range_text};
 
-/// A size limit for an image, in bytes. `MB` is 10^6 bytes (as `docker images` prints), `MiB` 2^20.
+/// A size limit for an image, in bytes, and whether the check may leave unknown parts out. `MB` is
+/// 10^6 bytes (as `docker images` prints), `MiB` 2^20. A budget is strict unless
+/// [`Budget::allow_unknown`] says otherwise: an estimate with unknown parts fails its check.
 ///
 /// ```
 /// use dockwright::estimate::Budget;
@@ -17,7 +24,10 @@ use super::{SizeReport, bytes_text, range_text};
 /// assert_eq!("12 parsecs".parse::<Budget>().unwrap_err().to_string(), "invalid size budget \"12 parsecs\": unknown unit \"parsecs\" (use B, kB, MB, GB, KiB, MiB or GiB)");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Budget(u64);
+pub struct Budget {
+    bytes: u64,
+    allow_unknown: bool,
+}
 
 impl Budget {
     /// A budget of `bytes`.
@@ -28,7 +38,7 @@ impl Budget {
     /// assert_eq!(Budget::bytes_exact(1).bytes(), 1);
     /// ```
     pub fn bytes_exact(bytes: u64) -> Self {
-        Budget(bytes)
+        Budget { bytes, allow_unknown: false }
     }
 
     /// A budget of `mb` megabytes (10^6 bytes).
@@ -39,7 +49,7 @@ impl Budget {
     /// assert_eq!(Budget::mb(2).bytes(), 2_000_000);
     /// ```
     pub fn mb(mb: u64) -> Self {
-        Budget(mb * 1_000_000)
+        Budget::bytes_exact(mb * 1_000_000)
     }
 
     /// A budget of `mib` mebibytes (2^20 bytes).
@@ -50,7 +60,7 @@ impl Budget {
     /// assert_eq!(Budget::mib(1).bytes(), 1_048_576);
     /// ```
     pub fn mib(mib: u64) -> Self {
-        Budget(mib * 1024 * 1024)
+        Budget::bytes_exact(mib * 1024 * 1024)
     }
 
     /// The limit in bytes.
@@ -61,7 +71,40 @@ impl Budget {
     /// assert_eq!(Budget::mb(1).bytes(), 1_000_000);
     /// ```
     pub fn bytes(self) -> u64 {
-        self.0
+        self.bytes
+    }
+
+    /// Opts in to checking only what the estimate knows: parts it could not size are left out (taken
+    /// as 0 bytes) and listed by the [`BudgetFit`], instead of failing the check with
+    /// [`BudgetFailure::Incomplete`]. The known figures must still fit.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::{Base, Image, OsFamily, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::image("example/app:1", OsFamily::Debian)));
+    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert!(report.check(Budget::mb(1)).is_err());
+    /// let fit = report.check(Budget::mb(1).allow_unknown()).unwrap();
+    /// assert_eq!(fit.left_out().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn allow_unknown(mut self) -> Self {
+        self.allow_unknown = true;
+        self
+    }
+
+    /// Whether the check leaves unknown parts out ([`Budget::allow_unknown`]) rather than failing.
+    ///
+    /// ```
+    /// use dockwright::estimate::Budget;
+    ///
+    /// assert!(!"500 MB".parse::<Budget>().unwrap().allows_unknown());
+    /// assert!(Budget::mb(500).allow_unknown().allows_unknown());
+    /// ```
+    pub fn allows_unknown(self) -> bool {
+        self.allow_unknown
     }
 }
 
@@ -92,20 +135,21 @@ impl FromStr for Budget {
             "GiB" => 1024.0 * 1024.0 * 1024.0,
             other => return Err(bad(format!("unknown unit {other:?} (use B, kB, MB, GB, KiB, MiB or GiB)"))),
         };
-        Ok(Budget((value * scale).round() as u64))
+        Ok(Budget::bytes_exact((value * scale).round() as u64))
     }
 }
 
 impl fmt::Display for Budget {
-    /// Decimal units.
+    /// The limit, in decimal units.
     ///
     /// ```
     /// use dockwright::estimate::Budget;
     ///
     /// assert_eq!(Budget::mb(500).to_string(), "500.0 MB");
+    /// assert_eq!(Budget::mb(500).allow_unknown().to_string(), "500.0 MB");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&bytes_text(self.0))
+        f.write_str(&bytes_text(self.bytes))
     }
 }
 
@@ -127,18 +171,249 @@ impl fmt::Display for BudgetError {
 
 impl std::error::Error for BudgetError {}
 
-/// The image may not fit its budget: the estimate's upper bound is over it.
+impl SizeReport {
+    /// Checks the image against `budget`. The one place that decides whether an estimate fits:
+    ///
+    /// - over: the estimate's upper bound is over the budget ([`BudgetFailure::Exceeded`], which says
+    ///   by how much and lists the largest layers with their sources);
+    /// - incomplete: some part could not be sized ([`BudgetFailure::Incomplete`], naming each unknown
+    ///   and how to supply it), unless the budget opts in with [`Budget::allow_unknown`], which checks
+    ///   the known figures only;
+    /// - otherwise it fits: the [`BudgetFit`] says by how much, and lists what it left out.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\nalpine:3.19\t7300000\n");
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /data"));
+    /// let report = estimate(&image.to_model().unwrap(), &catalog);
+    /// assert_eq!(
+    ///     report.check(Budget::mb(10)).unwrap().to_string(),
+    ///     "image 'app' fits its size budget of 10.0 MB: estimated 7.3–7.4 MB, 2.6 MB to spare"
+    /// );
+    /// assert!(matches!(report.check("5 MB".parse().unwrap()), Err(BudgetFailure::Exceeded(_))));
+    ///
+    /// // Nothing knows the base: the check fails rather than counting it as 0 bytes.
+    /// let unknown = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert!(matches!(unknown.check(Budget::mb(10)), Err(BudgetFailure::Incomplete(_))));
+    /// assert_eq!(unknown.check(Budget::mb(10).allow_unknown()).unwrap().left_out().len(), 1);
+    /// ```
+    pub fn check(&self, budget: Budget) -> Result<BudgetFit, BudgetFailure> {
+        let report = Box::new(self.clone());
+        if self.total.high > budget.bytes {
+            return Err(BudgetFailure::Exceeded(BudgetExceeded { budget, report }));
+        }
+        let unknowns = self.unknowns();
+        if !unknowns.is_empty() && !budget.allow_unknown {
+            return Err(BudgetFailure::Incomplete(IncompleteEstimate { budget, report, unknowns }));
+        }
+        Ok(BudgetFit { budget, report, left_out: unknowns })
+    }
+}
+
+/// The image fits its budget: [`SizeReport::check`] passed. With [`Budget::allow_unknown`] it lists
+/// the parts it left out (could not size).
 ///
 /// ```
 /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+/// use dockwright::{Base, Image, OsFamily, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::image("example/app:1", OsFamily::Debian)));
+/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// let fit = report.check("1 kB".parse::<Budget>().unwrap().allow_unknown()).unwrap();
+/// assert_eq!(
+///     fit.to_string(),
+///     "image 'app' fits its size budget of 1.0 kB on its known parts: estimated 0 B, 1.0 kB to spare; \
+///      1 unknown part left out:\n  \
+///      stage 'app', FROM example/app:1: base image size unknown"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetFit {
+    budget: Budget,
+    report: Box<SizeReport>,
+    left_out: Vec<Unknown>,
+}
+
+impl BudgetFit {
+    /// The budget.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::scratch()));
+    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert_eq!(report.check(Budget::mb(1)).unwrap().budget(), Budget::mb(1));
+    /// ```
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// The report that fits.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::scratch()));
+    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert_eq!(report.check(Budget::mb(1)).unwrap().report(), &report);
+    /// ```
+    pub fn report(&self) -> &SizeReport {
+        &self.report
+    }
+
+    /// The report, owned.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::scratch()));
+    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert_eq!(report.check(Budget::mb(1)).unwrap().into_report().target, "app");
+    /// ```
+    pub fn into_report(self) -> SizeReport {
+        *self.report
+    }
+
+    /// How many bytes the estimate's upper bound is under the budget.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\nalpine:3.19\t7300000\n");
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /a"));
+    /// let report = estimate(&image.to_model().unwrap(), &catalog);
+    /// assert_eq!(report.check(Budget::mb(10)).unwrap().headroom(), 10_000_000 - 7_300_000 - 65_536);
+    /// ```
+    pub fn headroom(&self) -> u64 {
+        self.budget.bytes.saturating_sub(self.report.total.high)
+    }
+
+    /// The parts the check left out because nothing could size them (empty unless the budget
+    /// [allows unknown parts](Budget::allow_unknown)).
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, CatalogOracle, Missing};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\nalpine:3.19\t7300000\n");
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("make"));
+    /// let report = estimate(&image.to_model().unwrap(), &catalog);
+    /// let fit = report.check(Budget::mb(10).allow_unknown()).unwrap();
+    /// assert_eq!(fit.left_out()[0].missing, Missing::Command { command: "make".into() });
+    /// ```
+    pub fn left_out(&self) -> &[Unknown] {
+        &self.left_out
+    }
+}
+
+impl fmt::Display for BudgetFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let report = &self.report;
+        let known = if self.left_out.is_empty() { "" } else { " on its known parts" };
+        write!(
+            f,
+            "image '{}' fits its size budget of {}{known}: estimated {}, {} to spare",
+            report.target,
+            self.budget,
+            range_text(report.total.low, report.total.high),
+            bytes_text(self.headroom())
+        )?;
+        if !self.left_out.is_empty() {
+            write!(f, "; {} left out:", parts(self.left_out.len(), "unknown part"))?;
+            for unknown in &self.left_out {
+                write!(f, "\n  {unknown}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a report does not pass [`SizeReport::check`].
+///
+/// ```
+/// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")));
+/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// let err = report.check(Budget::mb(1)).unwrap_err();
+/// assert!(matches!(&err, BudgetFailure::Incomplete(incomplete) if incomplete.unknowns().len() == 1));
+/// assert_eq!(err.report().target, "app");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BudgetFailure {
+    /// The estimate's upper bound is over the budget: how far, and the largest layers.
+    Exceeded(BudgetExceeded),
+    /// Some part of the estimate is unknown and the budget does not
+    /// [allow unknown parts](Budget::allow_unknown): each unknown and how to supply it.
+    Incomplete(IncompleteEstimate),
+}
+
+impl BudgetFailure {
+    /// The report that was checked.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// assert_eq!(report.check(Budget::mb(1)).unwrap_err().report(), &report);
+    /// ```
+    pub fn report(&self) -> &SizeReport {
+        match self {
+            BudgetFailure::Exceeded(exceeded) => exceeded.report(),
+            BudgetFailure::Incomplete(incomplete) => incomplete.report(),
+        }
+    }
+}
+
+impl fmt::Display for BudgetFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BudgetFailure::Exceeded(exceeded) => exceeded.fmt(f),
+            BudgetFailure::Incomplete(incomplete) => incomplete.fmt(f),
+        }
+    }
+}
+
+// The message carries the inner error's text, so there is no separate `source`.
+impl std::error::Error for BudgetFailure {}
+
+/// The image may not fit its budget: the estimate's upper bound is over it.
+///
+/// ```
+/// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
 /// image.stage(Stage::new("app", Base::python("3.12").slim()));
 /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
 /// let err = estimate(&image.to_model().unwrap(), &catalog).check(Budget::mb(100)).unwrap_err();
-/// assert_eq!(err.over(), 19_200_000);
-/// assert!(err.to_string().starts_with("image 'app' may exceed its size budget of 100.0 MB by up to 19.2 MB"));
+/// let BudgetFailure::Exceeded(exceeded) = err else { panic!("expected Exceeded, got {err}") };
+/// assert_eq!(exceeded.over(), 19_200_000);
+/// assert_eq!(
+///     exceeded.to_string(),
+///     "image 'app' may exceed its size budget of 100.0 MB by up to 19.2 MB: estimated 119.2 MB\n\
+///      base python:3.12-slim: 119.2 MB (catalogue: python:3.12-slim = 119200000)\n\
+///      largest layers:\n"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BudgetExceeded {
@@ -150,28 +425,32 @@ impl BudgetExceeded {
     /// How many bytes the estimate's upper bound is over the budget.
     ///
     /// ```
-    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
     /// use dockwright::{Base, Image, Stage};
     ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
     /// let mut image = Image::new();
-    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /a"));
-    /// let err = estimate(&image.to_model().unwrap(), &CatalogOracle::default()).check(Budget::bytes_exact(1)).unwrap_err();
-    /// assert_eq!(err.over(), 65_535);
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = estimate(&image.to_model().unwrap(), &catalog).check(Budget::mb(100)).unwrap_err();
+    /// let BudgetFailure::Exceeded(exceeded) = err else { panic!("expected Exceeded, got {err}") };
+    /// assert_eq!(exceeded.over(), 19_200_000);
     /// ```
     pub fn over(&self) -> u64 {
-        self.report.total.high.saturating_sub(self.budget.0)
+        self.report.total.high.saturating_sub(self.budget.bytes)
     }
 
     /// The budget.
     ///
     /// ```
-    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
     /// use dockwright::{Base, Image, Stage};
     ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
     /// let mut image = Image::new();
-    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /a"));
-    /// let err = estimate(&image.to_model().unwrap(), &CatalogOracle::default()).check(Budget::bytes_exact(1)).unwrap_err();
-    /// assert_eq!(err.budget(), Budget::bytes_exact(1));
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = estimate(&image.to_model().unwrap(), &catalog).check(Budget::mb(100)).unwrap_err();
+    /// let BudgetFailure::Exceeded(exceeded) = err else { panic!("expected Exceeded, got {err}") };
+    /// assert_eq!(exceeded.budget(), Budget::mb(100));
     /// ```
     pub fn budget(&self) -> Budget {
         self.budget
@@ -180,13 +459,15 @@ impl BudgetExceeded {
     /// The report that is over.
     ///
     /// ```
-    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
     /// use dockwright::{Base, Image, Stage};
     ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
     /// let mut image = Image::new();
-    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /a"));
-    /// let err = estimate(&image.to_model().unwrap(), &CatalogOracle::default()).check(Budget::bytes_exact(1)).unwrap_err();
-    /// assert_eq!(err.report().target, "app");
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = estimate(&image.to_model().unwrap(), &catalog).check(Budget::mb(100)).unwrap_err();
+    /// let BudgetFailure::Exceeded(exceeded) = err else { panic!("expected Exceeded, got {err}") };
+    /// assert_eq!(exceeded.report().target, "app");
     /// ```
     pub fn report(&self) -> &SizeReport {
         &self.report
@@ -194,6 +475,8 @@ impl BudgetExceeded {
 }
 
 impl fmt::Display for BudgetExceeded {
+    /// How far over, the base, the largest layers with their sources, the waste, and the unknowns
+    /// (which would only add to it).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let report = &self.report;
         writeln!(
@@ -206,8 +489,8 @@ impl fmt::Display for BudgetExceeded {
         )?;
         if let Some(root) = report.stages.iter().find(|s| s.counted) {
             match &root.base {
-                Some(base) => writeln!(f, "base {}: {base}", root.from)?,
-                None => writeln!(f, "base {}: unknown", root.from)?,
+                Ok(base) => writeln!(f, "base {}: {base}", root.from)?,
+                Err(_) => writeln!(f, "base {}: unknown", root.from)?,
             }
         }
         writeln!(f, "largest layers:")?;
@@ -233,43 +516,143 @@ impl fmt::Display for BudgetExceeded {
 
 impl std::error::Error for BudgetExceeded {}
 
-impl SizeReport {
-    /// Checks the image against `budget`: fails when the estimate's upper bound is over it, listing
-    /// how far over and the largest layers with their sources. Unknowns do not fail the check; they
-    /// are listed in the message, and [`SizeReport::is_complete`] says whether there are any.
+/// The estimate has parts nothing could size, so it cannot be checked against the budget: each
+/// unknown, where it is, and how to supply it. [`Budget::allow_unknown`] opts in to checking the
+/// known parts only.
+///
+/// ```
+/// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
+/// use dockwright::{Base, Image, OsFamily, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::image("example/app:1", OsFamily::Debian)));
+/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// let err = report.check("1 kB".parse().unwrap()).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "image 'app' cannot be checked against its size budget of 1.0 kB: 1 part of the estimate is unknown \
+///      (the known parts come to 0 B)\n  \
+///      stage 'app', FROM example/app:1: base image size unknown\n    \
+///      help: give its size: a row for example/app:1 in the table CatalogOracle::from_tsv reads, EngineOracle \
+///      (feature `engine`) with the image on the engine, or an answer to SizeOracle::base_image\n\
+///      to check the known parts only, opt in with Budget::allow_unknown (Image::allow_unknown_sizes for the \
+///      budget an image declares)"
+/// );
+/// let BudgetFailure::Incomplete(incomplete) = err else { panic!("expected Incomplete") };
+/// assert_eq!(incomplete.budget(), Budget::bytes_exact(1_000));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncompleteEstimate {
+    budget: Budget,
+    report: Box<SizeReport>,
+    unknowns: Vec<Unknown>,
+}
+
+impl IncompleteEstimate {
+    /// Every unknown part, in order ([`SizeReport::unknowns`]); each says how to supply it.
     ///
     /// ```
-    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
+    /// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle, Missing};
     /// use dockwright::{Base, Image, Stage};
     ///
     /// let mut image = Image::new();
-    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /data"));
+    /// image.stage(Stage::new("app", Base::scratch()).copy(["app"], "/app"));
     /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
-    /// assert!(report.check(Budget::mb(1)).is_ok());
-    /// assert!(report.check("1 kB".parse().unwrap()).is_err());
+    /// let BudgetFailure::Incomplete(err) = report.check(Budget::mb(1)).unwrap_err() else { panic!() };
+    /// assert_eq!(err.unknowns()[0].missing, Missing::Context { sources: vec!["app".into()] });
     /// ```
-    pub fn check(&self, budget: Budget) -> Result<(), BudgetExceeded> {
-        if self.total.high > budget.0 {
-            return Err(BudgetExceeded { budget, report: Box::new(self.clone()) });
-        }
-        Ok(())
+    pub fn unknowns(&self) -> &[Unknown] {
+        &self.unknowns
+    }
+
+    /// The budget.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\nalpine:3.19\t7300000\n");
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("make"));
+    /// let report = estimate(&image.to_model().unwrap(), &catalog);
+    /// let BudgetFailure::Incomplete(err) = report.check(Budget::mb(10)).unwrap_err() else { panic!() };
+    /// assert_eq!(err.budget(), Budget::mb(10));
+    /// ```
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// The report that was checked.
+    ///
+    /// ```
+    /// use dockwright::estimate::{estimate, Budget, BudgetFailure, CatalogOracle};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\nalpine:3.19\t7300000\n");
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("make"));
+    /// let report = estimate(&image.to_model().unwrap(), &catalog);
+    /// let BudgetFailure::Incomplete(err) = report.check(Budget::mb(10)).unwrap_err() else { panic!() };
+    /// assert_eq!(err.report(), &report);
+    /// ```
+    pub fn report(&self) -> &SizeReport {
+        &self.report
     }
 }
 
+impl fmt::Display for IncompleteEstimate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let report = &self.report;
+        let verb = if self.unknowns.len() == 1 { "is" } else { "are" };
+        write!(
+            f,
+            "image '{}' cannot be checked against its size budget of {}: {} of the estimate {verb} unknown (the \
+             known parts come to {})",
+            report.target,
+            self.budget,
+            parts(self.unknowns.len(), "part"),
+            range_text(report.total.low, report.total.high)
+        )?;
+        for unknown in &self.unknowns {
+            write!(f, "\n  {unknown}\n    help: {}", unknown.help())?;
+        }
+        write!(
+            f,
+            "\nto check the known parts only, opt in with Budget::allow_unknown (Image::allow_unknown_sizes for the \
+             budget an image declares)"
+        )
+    }
+}
+
+impl std::error::Error for IncompleteEstimate {}
+
+/// `1 part`, `2 parts`.
+fn parts(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
 /// Asserts that a [`SizeReport`](crate::estimate::SizeReport) fits a budget (`"500 MB"`, or a
-/// [`Budget`](crate::estimate::Budget)); panics with the report's largest layers otherwise.
+/// [`Budget`](crate::estimate::Budget)): [`SizeReport::check`](crate::estimate::SizeReport::check),
+/// panicking with its message when the estimate may be over, or has unknown parts and the budget does
+/// not [allow them](crate::estimate::Budget::allow_unknown).
 ///
 /// ```
 /// use dockwright::assert_size_budget;
-/// use dockwright::estimate::{estimate, CatalogOracle};
+/// use dockwright::estimate::{estimate, Budget, CatalogOracle};
 /// use dockwright::{Base, Image, Stage};
 ///
+/// let catalog = CatalogOracle::from_tsv("image\tbytes\nalpine:3.19\t7300000\n");
 /// let mut image = Image::new();
 /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /data"));
-/// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
-/// assert_size_budget!(report, "1 MB");
-/// let result = std::panic::catch_unwind(|| assert_size_budget!(report, "1 kB"));
-/// assert!(result.is_err());
+/// let report = estimate(&image.to_model().unwrap(), &catalog);
+/// assert_size_budget!(report, "10 MB");
+/// assert!(std::panic::catch_unwind(|| assert_size_budget!(report, "1 MB")).is_err());
+///
+/// // An unknown base fails, whatever the budget, unless the budget allows unknown parts.
+/// let unknown = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+/// let panic = std::panic::catch_unwind(|| assert_size_budget!(unknown, "10 MB")).unwrap_err();
+/// assert!(panic.downcast_ref::<String>().unwrap().starts_with("image 'app' cannot be checked against its size budget"));
+/// assert_size_budget!(unknown, Budget::mb(10).allow_unknown());
 /// ```
 #[macro_export]
 macro_rules! assert_size_budget {

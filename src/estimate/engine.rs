@@ -7,6 +7,10 @@ use crate::engine::Engine;
 /// present on the engine; `None` for the rest. Map the Dockerfile's bases first
 /// (`BaseMapping::apply`) when the engine holds local stand-ins.
 ///
+/// A digest-pinned reference (`name:tag@sha256:...`) is found when the engine has that digest (it was
+/// pulled by it). An image built or imported locally has no registry digest: the estimator then asks
+/// again with the tag alone (`name:tag`), which finds the local image, and says so in the figure's source.
+///
 /// ```no_run
 /// use dockwright::engine::Engine;
 /// use dockwright::estimate::{EngineOracle, SizeOracle};

@@ -23,7 +23,10 @@
 //! let catalog = CatalogOracle::from_tsv("image\tuncompressed\ndebian:bookworm-slim\t74830000\n");
 //! let report = estimate(&image.to_model().unwrap(), &catalog);
 //! assert_eq!(report.total.low, 74_830_000); // the context is unknown to this oracle
-//! assert_eq!(report.unknowns(), ["stage 'app', COPY app /app/: context size unknown (no oracle answered)"]);
+//! assert_eq!(
+//!     report.unknowns()[0].to_string(),
+//!     "stage 'app', COPY app /app/: context files app: size unknown (no oracle answered)"
+//! );
 //! ```
 
 mod budget;
@@ -34,20 +37,22 @@ mod engine;
 mod fs;
 mod oracle;
 mod rules;
+mod unknown;
 
 use std::fmt;
 
-pub use budget::{Budget, BudgetError, BudgetExceeded, IntoBudget};
+pub use budget::{Budget, BudgetError, BudgetExceeded, BudgetFailure, BudgetFit, IncompleteEstimate, IntoBudget};
 pub use builtin::{BuiltinPackages, PackageSizes, PackageTableError};
 #[cfg(feature = "engine")]
 pub use engine::EngineOracle;
 #[cfg(feature = "fs")]
 pub use fs::{ContextOracle, WheelsOracle};
 pub use oracle::{AlpineIndex, CatalogOracle, Composite, DebianIndex};
+pub use unknown::{Missing, Unknown};
 
 use crate::analysis::{resolve_path as resolve, within};
 use crate::base::PackageManager;
-use crate::model::{BaseImage, Command, Dockerfile, FromSource, Instruction, Source};
+use crate::model::{BaseImage, Command, Dockerfile, FromSource, ImageRef, Instruction, Source};
 
 /// A size in bytes as a range, with where it came from.
 ///
@@ -152,9 +157,12 @@ impl fmt::Display for Figure {
     }
 }
 
-/// Decimal units (kB, MB, GB: powers of 1000, as `docker images` prints them).
+/// Decimal units (kB, MB, GB: powers of 1000, as `docker images` prints them); whole bytes below 1 kB.
 pub(crate) fn bytes_text(bytes: u64) -> String {
     let (value, unit) = unit_for(bytes);
+    if unit == "B" {
+        return format!("{bytes} B");
+    }
     format!("{:.1} {unit}", bytes as f64 / value)
 }
 
@@ -172,6 +180,9 @@ pub(crate) fn range_text(low: u64, high: u64) -> String {
         return bytes_text(low);
     }
     let (value, unit) = unit_for(high);
+    if unit == "B" {
+        return format!("{low}–{high} B");
+    }
     format!("{:.1}–{:.1} {unit}", low as f64 / value, high as f64 / value)
 }
 
@@ -213,7 +224,12 @@ pub struct ContextQuery {
 /// assert!(Fixed.base_image("alpine:3.19").is_none());
 /// ```
 pub trait SizeOracle {
-    /// The on-disk (uncompressed) size of an image, as written in `FROM`.
+    /// The on-disk (uncompressed) size of an image, as written in `FROM` (or as its `ARG` resolves).
+    ///
+    /// Answer for the reference as given: for a digest-pinned one (`name:tag@sha256:...`), the image
+    /// with that digest. When an oracle has no figure for a digest-pinned reference, the estimator asks
+    /// again with its tag alone (`name:tag`) and marks the figure as found by tag, so an oracle need not
+    /// fall back itself.
     fn base_image(&self, _image: &str) -> Option<Figure> {
         None
     }
@@ -341,8 +357,8 @@ pub struct StageReport {
     pub name: String,
     /// What it is built from (an image reference or a stage name).
     pub from: String,
-    /// The base's size (the image's, or the parent stage's total); `None` when unknown.
-    pub base: Option<Figure>,
+    /// The base's size (the image's, or the parent stage's total), or what is missing to know it.
+    pub base: Result<Figure, Missing>,
     /// Its layers (`RUN`, `COPY`, `ADD`; unrecognised instructions too).
     pub layers: Vec<LayerReport>,
     /// Base plus layers (known figures only).
@@ -354,7 +370,7 @@ pub struct StageReport {
 /// One layer: the instruction, its size, and what the estimate could not know.
 ///
 /// ```
-/// use dockwright::estimate::{estimate, CatalogOracle};
+/// use dockwright::estimate::{estimate, CatalogOracle, Missing};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
@@ -362,7 +378,7 @@ pub struct StageReport {
 /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
 /// let layer = &report.stages[0].layers[0];
 /// assert_eq!(layer.instruction, "RUN make");
-/// assert_eq!(layer.unknowns, ["command not recognised: make"]);
+/// assert_eq!(layer.unknowns, [Missing::Command { command: "make".into() }]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerReport {
@@ -375,35 +391,50 @@ pub struct LayerReport {
     /// The parts of the size, each with its source.
     pub parts: Vec<Figure>,
     /// What the layer adds that no rule or oracle could size.
-    pub unknowns: Vec<String>,
+    pub unknowns: Vec<Missing>,
     /// Bytes written by earlier layers that this layer deletes: still stored, reported as waste.
     pub waste: Figure,
 }
 
 impl SizeReport {
-    /// Every unknown of the counted stages, `stage 'name', INSTRUCTION: what`, in order.
+    /// Every unknown of the counted stages, in order: where it is and what is missing (its `Display`
+    /// is `stage 'name', INSTRUCTION: what`; [`Unknown::help`] says how to supply it).
     ///
     /// ```
-    /// use dockwright::estimate::{estimate, CatalogOracle};
+    /// use dockwright::estimate::{estimate, CatalogOracle, Missing};
     /// use dockwright::{Base, Image, Stage};
     ///
     /// let mut image = Image::new();
     /// image.stage(Stage::new("app", Base::alpine("3.19")).run("make"));
     /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
+    /// let unknowns = report.unknowns();
     /// assert_eq!(
-    ///     report.unknowns(),
+    ///     unknowns.iter().map(ToString::to_string).collect::<Vec<_>>(),
     ///     ["stage 'app', FROM alpine:3.19: base image size unknown", "stage 'app', RUN make: command not recognised: make"]
     /// );
+    /// assert_eq!(unknowns[1].missing, Missing::Command { command: "make".into() });
     /// ```
-    pub fn unknowns(&self) -> Vec<String> {
+    pub fn unknowns(&self) -> Vec<Unknown> {
         let mut out = Vec::new();
+        if !self.stages.iter().any(|s| s.counted) {
+            let missing = Missing::NoSuchTarget { target: self.target.clone() };
+            out.push(Unknown { stage: self.target.clone(), instruction: "target".into(), missing });
+        }
         for stage in self.stages.iter().filter(|s| s.counted) {
-            if stage.base.is_none() {
-                out.push(format!("stage '{}', FROM {}: base image size unknown", stage.name, stage.from));
+            if let Err(missing) = &stage.base {
+                out.push(Unknown {
+                    stage: stage.name.clone(),
+                    instruction: format!("FROM {}", stage.from),
+                    missing: missing.clone(),
+                });
             }
             for layer in &stage.layers {
-                for unknown in &layer.unknowns {
-                    out.push(format!("stage '{}', {}: {unknown}", stage.name, layer.instruction));
+                for missing in &layer.unknowns {
+                    out.push(Unknown {
+                        stage: stage.name.clone(),
+                        instruction: layer.instruction.clone(),
+                        missing: missing.clone(),
+                    });
                 }
             }
         }
@@ -476,33 +507,101 @@ impl SizeReport {
 }
 
 impl fmt::Display for SizeReport {
-    /// A table: each counted stage, its base and layers.
+    /// A table: the image's total, then each stage with its base and layers (size column first,
+    /// right-aligned), stages outside the image marked, the waste, and every unknown.
     ///
     /// ```
     /// use dockwright::estimate::{estimate, CatalogOracle};
     /// use dockwright::{Base, Image, Stage};
     ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\ngolang:1.22-alpine\t241350000\nalpine:3.19\t7300000\n");
     /// let mut image = Image::new();
-    /// image.stage(Stage::new("app", Base::alpine("3.19")).run("mkdir /data"));
-    /// let text = estimate(&image.to_model().unwrap(), &CatalogOracle::default()).to_string();
-    /// assert!(text.starts_with("image 'app': 0.0–65.5 kB\n"), "{text}");
+    /// let build = image.stage(Stage::new("build", Base::golang("1.22").alpine()).run("go build -o /out/app ."));
+    /// image.stage(
+    ///     Stage::new("app", Base::alpine("3.19"))
+    ///         .copy_from(&build, ["/out/app"], "/usr/local/bin/app")
+    ///         .run("mkdir /data")
+    ///         .copy(["config.toml"], "/etc/app/"),
+    /// );
+    /// let report = estimate(&image.to_model().unwrap(), &catalog);
+    /// assert_eq!(
+    ///     report.to_string().lines().collect::<Vec<_>>(),
+    ///     [
+    ///         "image 'app': 8.5–32.4 MB, 1 part unknown",
+    ///         "stage 'build' (not in the image)",
+    ///         "     241.3 MB  FROM golang:1.22-alpine (catalogue: golang:1.22-alpine = 241350000)",
+    ///         "  1.2–25.0 MB  RUN go build -o /out/app .",
+    ///         "stage 'app'",
+    ///         "       7.3 MB  FROM alpine:3.19 (catalogue: alpine:3.19 = 7300000)",
+    ///         "  1.2–25.0 MB  COPY --from=build /out/app /usr/local/bin/app",
+    ///         "  0.0–65.5 kB  RUN mkdir /data",
+    ///         "      unknown  COPY config.toml /etc/app/",
+    ///         "unknown, not counted:",
+    ///         "  stage 'app', COPY config.toml /etc/app/: context files config.toml: size unknown (no oracle answered)",
+    ///     ]
+    /// );
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "image '{}': {}", self.target, range_text(self.total.low, self.total.high))?;
-        for stage in self.stages.iter().filter(|s| s.counted) {
+        let unknowns = self.unknowns();
+        write!(f, "image '{}': {}", self.target, range_text(self.total.low, self.total.high))?;
+        match unknowns.len() {
+            0 => writeln!(f)?,
+            1 => writeln!(f, ", 1 part unknown")?,
+            n => writeln!(f, ", {n} parts unknown")?,
+        }
+        let size_of = |figure: &Figure, unknown: bool| match (unknown, figure.high) {
+            (true, 0) => "unknown".to_string(),
+            (true, _) => format!("{} + unknown", range_text(figure.low, figure.high)),
+            (false, _) => range_text(figure.low, figure.high),
+        };
+        let width = self
+            .stages
+            .iter()
+            .flat_map(|stage| {
+                let base = match &stage.base {
+                    Ok(base) => size_of(base, false),
+                    Err(_) => size_of(&Figure::exact(0, ""), true),
+                };
+                let layers = stage.layers.iter().map(|l| size_of(&l.size, !l.unknowns.is_empty()));
+                std::iter::once(base).chain(layers)
+            })
+            .map(|text| text.chars().count())
+            .max()
+            .unwrap_or(0);
+        for stage in &self.stages {
+            let outside = if stage.counted { "" } else { " (not in the image)" };
+            writeln!(f, "stage '{}'{outside}", stage.name)?;
             match &stage.base {
-                Some(base) => writeln!(f, "  stage '{}' FROM {}: {base}", stage.name, stage.from)?,
-                None => writeln!(f, "  stage '{}' FROM {}: unknown", stage.name, stage.from)?,
+                Ok(base) if base.source.is_empty() => {
+                    writeln!(f, "  {:>width$}  FROM {}", size_of(base, false), stage.from)?
+                }
+                Ok(base) => writeln!(f, "  {:>width$}  FROM {} ({})", size_of(base, false), stage.from, base.source)?,
+                Err(_) => writeln!(f, "  {:>width$}  FROM {}", "unknown", stage.from)?,
             }
             for layer in &stage.layers {
-                writeln!(f, "    {}: {}", layer.instruction, range_text(layer.size.low, layer.size.high))?;
+                write!(f, "  {:>width$}  {}", size_of(&layer.size, !layer.unknowns.is_empty()), layer.instruction)?;
+                if layer.waste.high > 0 {
+                    write!(
+                        f,
+                        " (hides {} of earlier layers, still stored)",
+                        range_text(layer.waste.low, layer.waste.high)
+                    )?;
+                }
+                writeln!(f)?;
             }
         }
         if self.waste.high > 0 {
-            writeln!(f, "  waste: {}", self.waste)?;
+            writeln!(
+                f,
+                "waste (deleted in a later layer, still stored): {}",
+                range_text(self.waste.low, self.waste.high)
+            )?;
         }
-        for unknown in self.unknowns() {
-            writeln!(f, "  unknown: {unknown}")?;
+        if !unknowns.is_empty() {
+            writeln!(f, "unknown, not counted:")?;
+            for unknown in &unknowns {
+                writeln!(f, "  {unknown}")?;
+            }
         }
         Ok(())
     }
@@ -553,8 +652,11 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
     for (i, stage) in dockerfile.stages.iter().enumerate() {
         let (from, mut state, base, parent) = match &stage.from.base {
             BaseImage::Stage(name) => match index_of(name.as_str(), i) {
-                Some(p) => (name.to_string(), states[p].clone(), Some(stages[p].total.clone()), Some(p)),
-                None => (name.to_string(), StageState::default(), None, None),
+                Some(p) => (name.to_string(), states[p].clone(), Ok(stages[p].total.clone()), Some(p)),
+                None => {
+                    let missing = Missing::UndefinedStage { stage: name.to_string() };
+                    (name.to_string(), StageState::default(), Err(missing), None)
+                }
             },
             BaseImage::Image(_) | BaseImage::Template(_) => {
                 // A template is the image its global ARG defaults give (as written if they give none).
@@ -562,11 +664,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
                     Some(Ok(image)) => image.to_string(),
                     _ => stage.from.base.to_string(),
                 };
-                let base = if reference == "scratch" {
-                    Some(Figure::exact(0, "scratch: no layers"))
-                } else {
-                    oracle.base_image(&reference)
-                };
+                let base = base_size(oracle, &reference);
                 let state = StageState { image: reference.clone(), ..StageState::default() };
                 (reference, state, base, None)
             }
@@ -579,7 +677,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
                 layers.push(layer);
             }
         }
-        let mut total = base.clone().unwrap_or_else(|| Figure::exact(0, ""));
+        let mut total = base.clone().unwrap_or_else(|_| Figure::exact(0, ""));
         for layer in &layers {
             total.low += layer.size.low;
             total.high += layer.size.high;
@@ -609,6 +707,33 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
     };
     let target = options.target.clone().or_else(|| names.last().cloned()).unwrap_or_default();
     SizeReport { target, stages, total, waste }
+}
+
+/// The size of the base image `reference`: the one place a base is looked up, whether the reference is
+/// written in `FROM` or resolved from an `ARG`.
+///
+/// `scratch` is empty. Otherwise the oracle is asked for the reference as written; a digest-pinned
+/// reference (`name:tag@sha256:...`) it has no figure for is asked again by its tag, and the figure's
+/// source says so (the pinned image may differ from what the tag names now). A digest without a tag
+/// has nothing to fall back on.
+fn base_size(oracle: &dyn SizeOracle, reference: &str) -> Result<Figure, Missing> {
+    let missing = || Missing::BaseImage { image: reference.to_string() };
+    let parsed = ImageRef::parse(reference).ok();
+    if parsed.as_ref().is_some_and(ImageRef::is_scratch) {
+        return Ok(Figure::exact(0, "scratch: no layers"));
+    }
+    if let Some(figure) = oracle.base_image(reference) {
+        return Ok(figure);
+    }
+    let Some(image) = parsed else { return Err(missing()) };
+    let (Some(tag), Some(digest)) = (image.tag(), image.digest()) else { return Err(missing()) };
+    let tagged = match image.registry() {
+        Some(registry) => format!("{registry}/{}:{tag}", image.repository()),
+        None => format!("{}:{tag}", image.repository()),
+    };
+    let mut figure = oracle.base_image(&tagged).ok_or_else(missing)?;
+    figure.source = format!("{}; by its tag {tagged}: no figure for digest {digest}", figure.source);
+    Ok(figure)
 }
 
 /// A file or directory a stage's layers wrote, with its estimated size.
@@ -711,15 +836,12 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                                 state.written.push(Written { path: target, size: size.clone() });
                                 layer.parts.push(size);
                             }
-                            None => layer.unknowns.push(format!(
-                                "{path} from stage '{name}': no layer of that stage is known to write it (a RUN there whose \
-                                 outputs are not modelled may have, or it comes from the stage's base)"
-                            )),
+                            None => layer.unknowns.push(Missing::StageFiles { stage: name.to_string(), path }),
                         }
                     }
                 }
                 Some(FromSource::Image(image)) => {
-                    layer.unknowns.push(format!("files copied from image {image}: their size is unknown"));
+                    layer.unknowns.push(Missing::ImageFiles { image: image.to_string() });
                 }
             }
         }
@@ -728,11 +850,11 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
             let (remote, local): (Vec<String>, Vec<String>) =
                 sources.into_iter().partition(|s| s.contains("://") || s.starts_with("git@"));
             for url in remote {
-                layer.unknowns.push(format!("remote source {url}: its size is unknown"));
+                layer.unknowns.push(Missing::Remote { url });
             }
             if !local.is_empty() {
                 if add.unpack != Some(false) && local.iter().any(|s| is_archive(s)) {
-                    layer.unknowns.push("local archives are unpacked by ADD: their unpacked size is unknown".into());
+                    layer.unknowns.push(Missing::Archive { sources: local });
                 } else {
                     let excludes = add.excludes.iter().map(|p| p.as_str().to_string()).collect();
                     context_copy(ctx, state, local, excludes, add.dest.as_str(), &mut layer);
@@ -740,7 +862,7 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
             }
         }
         Instruction::Raw(raw) => {
-            layer.unknowns.push(format!("instruction {} is not modelled: its size is unknown", raw.keyword.as_str()));
+            layer.unknowns.push(Missing::Instruction { keyword: raw.keyword.as_str().to_string() });
         }
         _ => return None,
     }
@@ -797,7 +919,7 @@ fn context_copy(
             state.written.push(Written { path: dest_path, size: size.clone() });
             layer.parts.push(size);
         }
-        None => layer.unknowns.push("context size unknown (no oracle answered)".into()),
+        None => layer.unknowns.push(Missing::Context { sources: query.sources }),
     }
 }
 

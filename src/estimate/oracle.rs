@@ -12,6 +12,10 @@ use crate::base::PackageManager;
 /// it: 10^6 bytes, rounded to the last digit shown; `356MB`; `"around 2 MiB"`, taken as ±50%).
 /// Rows without a size are skipped. The crate ships no table: tests load `shared/data/sizes/base-images.tsv`.
 ///
+/// A digest names one image whatever its tag: a row `name@sha256:...` (or `name:tag@sha256:...`)
+/// answers any reference to `name` with that digest. A digest-pinned reference whose digest has no row
+/// is not answered here; the estimator then asks again by its tag (see [`SizeOracle::base_image`]).
+///
 /// ```
 /// use dockwright::estimate::{CatalogOracle, SizeOracle};
 ///
@@ -21,6 +25,12 @@ use crate::base::PackageManager;
 /// assert_eq!(python.source, "catalogue: python:3.12-slim = ~119.2 Mb");
 /// assert_eq!(catalog.base_image("docker.io/library/scratch").unwrap().high, 0);
 /// assert!(catalog.base_image("alpine:3.19").is_none());
+///
+/// let digest = format!("sha256:{}", "a".repeat(64));
+/// let pinned = CatalogOracle::from_tsv(&format!("image\tbytes\nalpine:3.19@{digest}\t7300000\n"));
+/// assert_eq!(pinned.base_image(&format!("alpine@{digest}")).unwrap().low, 7_300_000);
+/// assert_eq!(pinned.base_image(&format!("docker.io/library/alpine:3.20@{digest}")).unwrap().low, 7_300_000);
+/// assert!(pinned.base_image("alpine:3.19").is_none());
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct CatalogOracle {
@@ -83,10 +93,22 @@ impl SizeOracle for CatalogOracle {
     }
 }
 
-/// `docker.io/library/x` and `x` are the same image.
+/// `docker.io/library/x` and `x` are the same image; with a digest, the tag names nothing more
+/// (`x:1@sha256:..` is `x@sha256:..`).
 fn normalise(image: &str) -> String {
     let image = image.strip_prefix("docker.io/").unwrap_or(image);
-    image.strip_prefix("library/").unwrap_or(image).to_string()
+    let image = image.strip_prefix("library/").unwrap_or(image);
+    match image.split_once('@') {
+        Some((name, digest)) => {
+            // A ':' after the last '/' starts a tag; one before it is a registry's port.
+            let repository = match name.rsplit_once(':') {
+                Some((repository, tag)) if !tag.contains('/') => repository,
+                _ => name,
+            };
+            format!("{repository}@{digest}")
+        }
+        None => image.to_string(),
+    }
 }
 
 /// A size cell: bytes, or number + unit; the range covers the rounding of the last digit shown.

@@ -11,7 +11,7 @@
 //! do unless `--setopt=install_weak_deps=False` (or `0`) is; apk has none. The last setting on the
 //! command line wins; configuration files the `RUN` does not show are not read.
 
-use super::{Figure, LayerReport, SizeOracle, StageState, Written, resolve};
+use super::{Figure, LayerReport, Missing, SizeOracle, StageState, Written, resolve};
 use crate::base::PackageManager;
 
 const KB: u64 = 1000;
@@ -105,9 +105,7 @@ pub(super) fn run(oracle: &dyn SizeOracle, state: &mut StageState, text: &str, e
         run.step(&step);
     }
     if run.dnf_cache {
-        run.layer
-            .unknowns
-            .push("dnf/microdnf metadata cache left in the layer (no `clean all` in this RUN): size unknown".into());
+        run.layer.unknowns.push(Missing::DnfCache);
     }
     if run.small {
         run.layer.parts.push(small());
@@ -132,8 +130,12 @@ impl RunState<'_, '_> {
         self.pending.push(Written { path: resolve(&self.state.workdir, path), size });
     }
 
-    fn unknown(&mut self, what: String) {
+    fn unknown(&mut self, what: Missing) {
         self.layer.unknowns.push(what);
+    }
+
+    fn unrecognised(&mut self, step: &str) {
+        self.unknown(Missing::Command { command: step.trim().to_string() });
     }
 
     /// Deletes `path` (a trailing `/*` deletes the contents): files of this RUN vanish, files of
@@ -198,7 +200,7 @@ impl RunState<'_, '_> {
                 }
             }
             _ if SMALL_COMMANDS.contains(&name) => self.small = true,
-            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+            _ => self.unrecognised(step),
         }
     }
 
@@ -222,7 +224,7 @@ impl RunState<'_, '_> {
         for name in wanted {
             match self.oracle.packages(manager, &[name], recommends) {
                 Some(size) => known.push((name, size)),
-                None => self.unknown(format!("{} package {name}: installed size unknown", manager_name(manager))),
+                None => self.unknown(Missing::Package { manager, name: name.to_string() }),
             }
         }
         let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
@@ -283,7 +285,7 @@ impl RunState<'_, '_> {
                 self.delete("/var/cache/apt/archives");
                 self.delete("/var/lib/apt/lists");
             }
-            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+            _ => self.unrecognised(step),
         }
     }
 
@@ -308,7 +310,7 @@ impl RunState<'_, '_> {
                 }
             }
             Some("update") => self.write("/var/cache/apk", apk_index()),
-            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+            _ => self.unrecognised(step),
         }
     }
 
@@ -346,7 +348,7 @@ impl RunState<'_, '_> {
                 self.delete("/var/cache/dnf");
                 self.delete("/var/cache/yum");
             }
-            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+            _ => self.unrecognised(step),
         }
     }
 
@@ -361,11 +363,11 @@ impl RunState<'_, '_> {
                         let size = venv(&self.state.image);
                         self.write(dir, size)
                     }
-                    None => self.unknown(format!("command not recognised: {}", step.trim())),
+                    None => self.unrecognised(step),
                 }
             }
             [m, module, rest @ ..] if m == "-m" && module == "pip" => self.pip(program, rest, step),
-            _ => self.unknown(format!("command not recognised: {}", step.trim())),
+            _ => self.unrecognised(step),
         }
     }
 
@@ -373,7 +375,7 @@ impl RunState<'_, '_> {
     /// `/opt/venv`), else the system site-packages.
     fn pip(&mut self, program: &str, args: &[String], step: &str) {
         if args.first().map(String::as_str) != Some("install") {
-            return self.unknown(format!("command not recognised: {}", step.trim()));
+            return self.unrecognised(step);
         }
         let (mut links, mut requirements, mut named, mut no_index) = (None, Vec::new(), Vec::new(), false);
         let mut iter = args[1..].iter();
@@ -397,21 +399,18 @@ impl RunState<'_, '_> {
             _ => "/usr/local/lib/python3/site-packages".to_string(),
         };
         let Some(links) = links.filter(|_| no_index && named.is_empty() && !requirements.is_empty()) else {
-            return self.unknown(format!(
-                "pip install from a package index (not --no-index --find-links with -r): size unknown: {}",
-                step.trim()
-            ));
+            return self.unknown(Missing::PipFromIndex { command: step.trim().to_string() });
         };
         let workdir = self.state.workdir.clone();
         let Some(wheels) = self.state.origin_of(&resolve(&workdir, &links)).map(str::to_string) else {
-            return self.unknown(format!("pip install: the wheels in {links} were not copied from the context"));
+            return self.unknown(Missing::WheelsNotCopied { dir: links });
         };
         let mut files = Vec::new();
         for requirement in &requirements {
             match self.state.origin_of(&resolve(&workdir, requirement)) {
                 Some(origin) => files.push(origin.to_string()),
                 None => {
-                    return self.unknown(format!("pip install: {requirement} was not copied from the context"));
+                    return self.unknown(Missing::RequirementsNotCopied { file: requirement.clone() });
                 }
             }
         }
@@ -426,7 +425,7 @@ impl RunState<'_, '_> {
                     None => self.state.installed.push((target, files)),
                 }
             }
-            None => self.unknown(format!("pip install: size of the wheels in {wheels} unknown (no oracle answered)")),
+            None => self.unknown(Missing::Wheels { dir: wheels }),
         }
     }
 
@@ -468,15 +467,6 @@ fn setting(option: &str, key: &str) -> Option<bool> {
         "1" | "yes" | "true" | "on" | "with" | "enable" => Some(true),
         "0" | "no" | "false" | "off" | "without" | "disable" => Some(false),
         _ => None,
-    }
-}
-
-fn manager_name(manager: PackageManager) -> &'static str {
-    match manager {
-        PackageManager::Apt => "apt",
-        PackageManager::Apk => "apk",
-        PackageManager::Dnf => "dnf",
-        PackageManager::Microdnf => "microdnf",
     }
 }
 
