@@ -38,6 +38,14 @@ pub struct ImageInfo {
     pub exposed_ports: Vec<String>,
     /// Its working directory (empty means `/`).
     pub working_dir: String,
+    /// Its labels, sorted by key.
+    pub labels: Vec<(String, String)>,
+    /// Its volumes (`VOLUME` paths), sorted.
+    pub volumes: Vec<String>,
+    /// Its `SHELL` (empty when unset).
+    pub shell: Vec<String>,
+    /// Its `STOPSIGNAL` (empty when unset).
+    pub stop_signal: String,
 }
 
 /// One entry of an image's history.
@@ -102,6 +110,10 @@ impl Engine {
         let config = inspected.config.unwrap_or_default();
         let mut exposed_ports = config.exposed_ports.unwrap_or_default();
         exposed_ports.sort();
+        let mut labels: Vec<(String, String)> = config.labels.unwrap_or_default().into_iter().collect();
+        labels.sort();
+        let mut volumes = config.volumes.unwrap_or_default();
+        volumes.sort();
         Ok(ImageInfo {
             id: inspected.id.unwrap_or_default(),
             tags: inspected.repo_tags.unwrap_or_default(),
@@ -118,6 +130,10 @@ impl Engine {
             entrypoint: config.entrypoint.unwrap_or_default(),
             exposed_ports,
             working_dir: config.working_dir.unwrap_or_default(),
+            labels,
+            volumes,
+            shell: config.shell.unwrap_or_default(),
+            stop_signal: config.stop_signal.unwrap_or_default(),
         })
     }
 

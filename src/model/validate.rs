@@ -41,7 +41,76 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
             }
         }
     }
+    check_definition_size(dockerfile, &mut errors);
     if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// The limit under which dockwright keeps its estimate of the build definition: BuildKit's frontend
+/// sends the whole definition to the solver in one gRPC message of at most 4 MiB ("grpc: received
+/// message larger than max"), and the estimate leaves room for what it does not count.
+const MAX_DEFINITION: usize = 4 * 1024 * 1024 - 256 * 1024;
+
+/// What a step costs in the definition besides its values: digests, platform, metadata (measured on
+/// BuildKit 0.13: about 660 bytes a RUN).
+const STEP_OVERHEAD: usize = 1024;
+
+/// Refuses a description whose build definition BuildKit would refuse. Every RUN carries the whole
+/// environment in scope (ENV and ARG values) and its command twice (its arguments and its step name);
+/// the Dockerfile's text and the image configuration ride along once each. Values are counted by their
+/// JSON form, which is never shorter than how they are written.
+fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
+    let mut total = json_len(&dockerfile.args) * 3;
+    let mut largest_env = 0;
+    let mut stage_envs: std::collections::HashMap<&str, std::collections::HashMap<&str, usize>> =
+        std::collections::HashMap::new();
+    for stage in &dockerfile.stages {
+        let mut env = match &stage.from.base {
+            BaseImage::Stage(parent) => stage_envs.get(parent.as_str()).cloned().unwrap_or_default(),
+            _ => std::collections::HashMap::new(),
+        };
+        for instruction in &stage.instructions {
+            let text = json_len(instruction);
+            // The Dockerfile's text (source information) and the image configuration.
+            total += 3 * text + STEP_OVERHEAD;
+            match instruction {
+                Instruction::Env(set) => {
+                    for (name, value) in &set.vars {
+                        env.insert(name.as_str(), name.as_str().len() + 1 + json_len(value));
+                    }
+                }
+                Instruction::Arg(arg) => {
+                    let value = arg.default.as_ref().map_or(0, json_len);
+                    env.insert(arg.name.as_str(), arg.name.as_str().len() + 1 + value);
+                }
+                Instruction::Run(_) => {
+                    let in_scope: usize = env.values().sum();
+                    largest_env = largest_env.max(in_scope);
+                    total += in_scope + 2 * text;
+                }
+                _ => {}
+            }
+        }
+        if let Some(name) = &stage.from.name {
+            stage_envs.insert(name.as_str(), env);
+        }
+    }
+    if total > MAX_DEFINITION {
+        errors.push(Error::new(
+            ErrorKind::InvalidInstruction,
+            format!(
+                "the build definition BuildKit would make is about {} KiB (every RUN carries the environment in \
+                 scope, up to {} KiB here), and BuildKit refuses one over 4 MiB: put large values in files copied \
+                 into the image, or set them after the last RUN",
+                total / 1024,
+                largest_env / 1024
+            ),
+        ));
+    }
+}
+
+/// The length of a model value's JSON form.
+fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
+    serde_json::to_string(value).map_or(0, |text| text.len())
 }
 
 fn stage_place(stage: &Stage, index: usize) -> String {
