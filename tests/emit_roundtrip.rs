@@ -414,7 +414,7 @@ fn known_hostile_cases_mean_what_they_say() {
             "cmd" => base.cmd([long_arg.as_str(), long_arg.as_str()]),
             "volume" => base.volume(&format!("/{long_dollars}")),
             "entrypoint" => base.entrypoint(long_arg.as_str()),
-            "workdir" => base.workdir(format!("/{}", "# ".repeat(35_000)).as_str()),
+            "arg" => base.arg_default("A", &"# ".repeat(35_000)),
             _ => base,
         };
         image.stage(stage);
@@ -424,7 +424,7 @@ fn known_hostile_cases_mean_what_they_say() {
     for (index, (what, image)) in cases.into_iter().enumerate() {
         all.push((what.to_string(), stage(image, "", index == 7)));
     }
-    for name in ["run", "env", "label", "cmd", "volume", "entrypoint", "workdir"] {
+    for name in ["run", "env", "label", "cmd", "volume", "entrypoint", "arg"] {
         for escape in [Escape::Backslash, Escape::Backtick] {
             all.push((format!("{name} with escape {escape:?}"), stage(Image::new().escape(escape), name, false)));
         }

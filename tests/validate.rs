@@ -718,3 +718,32 @@ fn build_definition_over_buildkits_message_limit() {
     let after = runs(Stage::new("app", slim())).env("X1", big.as_str()).env("X2", big.as_str());
     assert!(one(after).validate().is_ok());
 }
+
+#[test]
+fn paths_the_build_creates_fit_linux_limits() {
+    let name = "n".repeat(300);
+    check(
+        &one(Stage::new("app", slim()).workdir(format!("/srv/{name}").as_str()).copy(["a"], &format!("/x/{name}"))),
+        &[
+            (
+                ErrorKind::InvalidInstruction,
+                "stage 'app', instruction 1 (WORKDIR): WORKDIR has a name \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"... \
+                 of 300 bytes; Linux file names are at most 255 bytes",
+            ),
+            (
+                ErrorKind::InvalidInstruction,
+                "stage 'app', instruction 2 (COPY): COPY destination has a name \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"... \
+                 of 300 bytes; Linux file names are at most 255 bytes",
+            ),
+        ],
+    );
+    let deep = "/d".repeat(2_100);
+    check(
+        &one(Stage::new("app", slim()).workdir(deep.as_str())),
+        &[(
+            ErrorKind::InvalidInstruction,
+            "stage 'app', instruction 1 (WORKDIR): WORKDIR \"/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d\"... is 4200 bytes long; \
+             Linux paths are at most 4096 bytes",
+        )],
+    );
+}

@@ -166,6 +166,7 @@ fn check_instruction(
             check_command(&run.command, true, &mut problem);
         }
         Instruction::Copy(copy) => {
+            check_path_limits("COPY destination", copy.dest.as_str(), &mut problem);
             check_from(&copy.from, &mut problem);
             check_sources(&copy.sources, copy.dest.as_str(), &mut problem);
             if copy.from.is_none() {
@@ -173,6 +174,7 @@ fn check_instruction(
             }
         }
         Instruction::Add(add) => {
+            check_path_limits("ADD destination", add.dest.as_str(), &mut problem);
             check_sources(&add.sources, add.dest.as_str(), &mut problem);
             check_context_sources("ADD", &add.sources, &mut problem);
         }
@@ -184,6 +186,11 @@ fn check_instruction(
         }
         Instruction::Workdir(workdir) if workdir.path.parts().is_empty() => {
             problem(ErrorKind::InvalidInstruction, "WORKDIR needs a path".to_string());
+        }
+        Instruction::Workdir(workdir) => {
+            if let Some(path) = workdir.path.as_literal() {
+                check_path_limits("WORKDIR", &path, &mut problem);
+            }
         }
         Instruction::Expose(expose) if expose.ports.is_empty() => {
             problem(ErrorKind::InvalidInstruction, "EXPOSE needs at least one port".to_string());
@@ -316,6 +323,33 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
                 }
             }
         }
+    }
+}
+
+/// Linux's `NAME_MAX`: no file name in an image can be longer.
+const NAME_MAX: usize = 255;
+
+/// A path the build creates must fit Linux's limits, or the build fails on it.
+fn check_path_limits(what: &str, path: &str, problem: &mut dyn FnMut(ErrorKind, String)) {
+    let short = |text: &str| text.chars().take(40).collect::<String>();
+    if path.len() > PATH_MAX {
+        problem(
+            ErrorKind::InvalidInstruction,
+            format!(
+                "{what} {:?}... is {} bytes long; Linux paths are at most {PATH_MAX} bytes",
+                short(path),
+                path.len()
+            ),
+        );
+    } else if let Some(name) = path.split('/').find(|name| name.len() > NAME_MAX) {
+        problem(
+            ErrorKind::InvalidInstruction,
+            format!(
+                "{what} has a name {:?}... of {} bytes; Linux file names are at most {NAME_MAX} bytes",
+                short(name),
+                name.len()
+            ),
+        );
     }
 }
 
