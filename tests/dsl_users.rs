@@ -84,8 +84,12 @@ fn root_steps_back_to_back_share_one_switch() {
 #[test]
 fn a_user_right_after_root_steps_replaces_the_switch_back() {
     check(
-        vec![debian("app").user("10001").install(["curl"]).user("10002")],
-        &format!("FROM debian:bookworm-slim AS app\nUSER 10001\nUSER 0\n{}USER 10002\n", apt("curl")),
+        vec![debian("app").user("10001").install(["curl"]).user("10002").install(["jq"])],
+        &format!(
+            "FROM debian:bookworm-slim AS app\nUSER 10001\nUSER 0\n{}USER 10002\nUSER 0\n{}USER 10002\n",
+            apt("curl"),
+            apt("jq")
+        ),
     );
 }
 
@@ -130,6 +134,18 @@ fn users_set_through_the_escape_hatches_count() {
             "FROM debian:bookworm-slim AS raw\nUSER app\nUSER 0\n{curl}USER app\n\n\
              FROM debian:bookworm-slim AS model\nUSER 10001\nUSER 0\n{curl}USER 10001\n",
             curl = apt("curl")
+        ),
+    );
+}
+
+#[test]
+fn a_user_the_dsl_cannot_read_is_switched_back_to_as_written() {
+    check(
+        vec![debian("app").raw("USER", "${APP_UID}").install(["curl"]).raw("USER", "app").install(["jq"])],
+        &format!(
+            "FROM debian:bookworm-slim AS app\nUSER ${{APP_UID}}\nUSER 0\n{}USER app\nUSER 0\n{}USER app\n",
+            apt("curl"),
+            apt("jq")
         ),
     );
 }

@@ -20,7 +20,7 @@ pub use stage::{Stage, StageBase};
 use crate::base::{Base, Tool};
 use crate::error::{Error, ErrorKind, Errors};
 use crate::estimate::{Budget, BudgetExceeded, SizeOracle, SizeReport};
-use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef, UserSpec};
+use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef, Instruction, User, UserSpec};
 
 static NEXT_IMAGE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -106,8 +106,9 @@ pub(crate) struct Facts {
     pub(crate) base: Base,
     /// Probe tools the stage has for certain: the base's, installed, or declared.
     pub(crate) tools: BTreeSet<Tool>,
-    /// The user later steps run as; `None` for root.
-    pub(crate) user: Option<UserSpec>,
+    /// The `USER` instruction in force (a model `User`, or a raw `USER` the DSL cannot read), which
+    /// switches back to it after steps that need root; `None` for root.
+    pub(crate) user: Option<Instruction>,
     /// Probe tools a RUN named or a COPY/ADD source or destination is named after: the stage may have
     /// them (a RUN that installs or calls curl, a copied static probe), so a healthcheck that calls
     /// one is not refused. Never used to pick a probe.
@@ -619,7 +620,7 @@ impl Facts {
     fn of_base(base: &Base) -> Facts {
         let user = match base.user() {
             0 => None,
-            uid => UserSpec::new(uid.to_string()).ok(),
+            uid => UserSpec::new(uid.to_string()).ok().map(|user| Instruction::User(User { user })),
         };
         Facts {
             base: base.clone(),

@@ -273,9 +273,10 @@ impl Stage {
     fn push(mut self, what: &str, instruction: Result<Instruction, Error>) -> Self {
         match instruction {
             Ok(instruction) => {
-                if matches!(instruction, Instruction::User(_)) && self.trailing_restore() {
+                if is_user(&instruction) && self.trailing_restore() {
                     // A switch back that nothing ran under: the new USER replaces it.
                     self.instructions.pop();
+                    self.restore = None;
                 }
                 self.observe(&instruction);
                 self.instructions.push(instruction);
@@ -289,13 +290,15 @@ impl Stage {
     /// a RUN names or a COPY/ADD brings.
     fn observe(&mut self, instruction: &Instruction) {
         match instruction {
-            Instruction::User(user) => self.set_user(user.user.clone()),
+            Instruction::User(user) => {
+                let root = user.user.is_root();
+                self.set_user(instruction, root);
+            }
             Instruction::Raw(raw) if raw.keyword.as_str().eq_ignore_ascii_case("USER") => {
-                match UserSpec::new(raw.args.as_str().trim()) {
-                    Ok(user) => self.set_user(user),
-                    // A user the DSL cannot read: not root, as far as anyone can tell.
-                    Err(_) => self.set_user_unknown(raw.args.as_str()),
-                }
+                // A user the DSL cannot read (`${APP_UID}`) counts as not root: a switch too many is
+                // harmless, a missing one fails the build.
+                let root = UserSpec::new(raw.args.as_str().trim()).is_ok_and(|user| user.is_root());
+                self.set_user(instruction, root);
             }
             Instruction::Run(run) => match &run.command {
                 Command::Shell(script) => self.saw_words(&script.shell_text()),
@@ -310,15 +313,9 @@ impl Stage {
         }
     }
 
-    fn set_user(&mut self, user: UserSpec) {
+    fn set_user(&mut self, instruction: &Instruction, root: bool) {
         self.user_changes += 1;
-        self.facts.user = if user.is_root() { None } else { Some(user) };
-    }
-
-    fn set_user_unknown(&mut self, text: &str) {
-        self.user_changes += 1;
-        let fallback = UserSpec::new("nobody").expect("a plain user name is valid");
-        self.facts.user = Some(UserSpec::new(text.trim()).unwrap_or(fallback));
+        self.facts.user = if root { None } else { Some(instruction.clone()) };
     }
 
     /// Notes the probe tools `text` names (as a command or as a package to install).
@@ -1063,7 +1060,7 @@ impl Stage {
         let changes = self.user_changes;
         let mut stage = steps(self);
         if stage.user_changes == changes {
-            stage = stage.push("USER", Ok(Instruction::User(User { user })));
+            stage = stage.push("USER", Ok(user));
             stage.restore = Some(stage.instructions.len() - 1);
         }
         stage
@@ -1130,6 +1127,15 @@ impl Stage {
     /// ```
     pub fn tools(&self) -> &std::collections::BTreeSet<Tool> {
         &self.facts.tools
+    }
+}
+
+/// Whether `instruction` sets the user: a `USER`, modelled or raw.
+fn is_user(instruction: &Instruction) -> bool {
+    match instruction {
+        Instruction::User(_) => true,
+        Instruction::Raw(raw) => raw.keyword.as_str().eq_ignore_ascii_case("USER"),
+        _ => false,
     }
 }
 
