@@ -28,9 +28,11 @@ fn install_after_non_root_user_runs_as_root_and_the_user_stays() {
     let mut image = Image::new();
     image.stage(
         debian("app")
+            // A nonce first, so the install really runs (no cached layer from an earlier run).
+            .env("NONCE", unique("install").as_str())
             .non_root_user("app", 10001)
             .install(["bash"])
-            .run(format!("id -u > /tmp/uid # {}", unique("install")).as_str())
+            .run("id -u > /tmp/uid")
             .cmd(["sleep", "infinity"]),
     );
     let (tag, _) = scratch.build(&image);
@@ -46,13 +48,8 @@ fn install_in_a_stage_made_from_a_non_root_stage() {
     let Some(engine) = engine() else { return };
     let mut scratch = Scratch::new(&engine);
     let mut image = Image::new();
-    let base = image.stage(debian("base").non_root_user("app", 10001));
-    image.stage(
-        Stage::new("child", &base)
-            .install(["bash"])
-            .run(format!("id -un > /tmp/user # {}", unique("child")).as_str())
-            .cmd(["sleep", "infinity"]),
-    );
+    let base = image.stage(debian("base").env("NONCE", unique("child").as_str()).non_root_user("app", 10001));
+    image.stage(Stage::new("child", &base).install(["bash"]).run("id -un > /tmp/user").cmd(["sleep", "infinity"]));
     let (tag, _) = scratch.build(&image);
     assert_eq!(engine.inspect(&tag).unwrap().user, "10001:10001");
     let container = scratch.run(&tag, &RunOptions::new());

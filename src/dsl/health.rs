@@ -355,3 +355,38 @@ const KEYWORDS: &[&str] = &[
 const WRAPPERS: &[&str] = &[
     "exec", "command", "env", "nice", "nohup", "timeout", "sudo", "su", "doas", "xargs", "busybox", "chroot", "stdbuf",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::first_words;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn first_words_of_simple_commands() {
+        let cases: &[(&str, Option<&[&str]>)] = &[
+            ("curl -f http://x/ || exit 1", Some(&["curl", "exit"])),
+            ("python3 -c \"import a; a.b() || c\" && wget -q x", Some(&["python3", "wget"])),
+            ("A=1 B='x y' node check.js; true", Some(&["node", "true"])),
+            ("curl -f x 2>&1 | grep -q ok", Some(&["curl", "1", "grep"])),
+            ("curl \\\n  -f x", Some(&["curl"])),
+            ("# a comment\nwget -q x # trailing", Some(&["wget"])),
+            ("exec curl -f x", Some(&[])),
+            ("/usr/bin/curl -f x", Some(&["/usr/bin/curl"])),
+            ("$(which curl) -f x", None),
+            ("`which curl` -f x", None),
+            ("\"curl\" -f x", None),
+            ("${CURL} -f x", None),
+            ("if curl -f x; then exit 0; fi", None),
+            ("(curl -f x)", None),
+            ("{ curl -f x; }", None),
+            (">/dev/null curl -f x", None),
+            ("cu\\rl -f x", None),
+            ("curl 'unterminated", None),
+            ("echo \"$(curl x)\"", None),
+        ];
+        for (script, expected) in cases {
+            let expected = expected.map(|words| words.iter().map(|w| w.to_string()).collect::<Vec<_>>());
+            assert_eq!(first_words(script), expected, "{script:?}");
+        }
+    }
+}
