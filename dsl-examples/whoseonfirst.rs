@@ -25,17 +25,23 @@
 //! `cargo run --example whoseonfirst -- slim` prints the slim Dockerfile.
 
 use dockwright::recipe::PythonApp;
-use dockwright::{Base, Image, Run};
+use dockwright::{Base, Image, OsFamily, Run, Tool};
 
 #[path = "support/mod.rs"]
 mod support;
 
 /// The `slim` and `ubi` variants.
 pub fn images() -> Vec<(&'static str, Image)> {
-    vec![
-        ("slim", whoseonfirst("slim", Base::python("3.11").slim())),
-        ("ubi", whoseonfirst("ubi", Base::ubi9_python("3.11"))),
-    ]
+    vec![("slim", whoseonfirst("slim", Base::python("3.11").slim())), ("ubi", whoseonfirst("ubi", ubi9_python_311()))]
+}
+
+/// Red Hat's `ubi9/python-311`, pinned to a build tag (`Base::ubi9_python` follows `:latest`, which
+/// changes under the same name): what the preset knows about the image (dnf, curl, python3, runs as
+/// uid 1001), declared for the pinned reference. Move the pin forward deliberately, to take updates.
+fn ubi9_python_311() -> Base {
+    Base::image("registry.access.redhat.com/ubi9/python-311:1-77", OsFamily::Rhel)
+        .with_tool(Tool::Python)
+        .with_user(1001)
 }
 
 const USER: &str = "whoseonfirst";

@@ -145,19 +145,21 @@ impl Writer {
     }
 
     /// The directory the files go into, instead of `CARGO_MANIFEST_DIR` (which cargo sets for build scripts
-    /// and for `cargo test` and `cargo run`). It must exist.
+    /// and for `cargo test` and `cargo run`). [`Writer::write`] creates it (and any directory a file name
+    /// puts the files in) when it is missing, before writing anything; [`Writer::check`] creates nothing.
     ///
     /// ```
-    /// use dockwright::build_script::Writer;
+    /// use dockwright::build_script::{Outcome, Writer};
     /// use dockwright::{Base, Image, Stage};
     ///
     /// let mut image = Image::new();
     /// image.stage(Stage::new("app", Base::alpine("3.19")));
     /// let dir = tempfile::tempdir().unwrap();
-    /// Writer::new().dir(dir.path().join("docker")).write(&image).unwrap_err();
-    /// std::fs::create_dir(dir.path().join("docker")).unwrap();
-    /// Writer::new().dir(dir.path().join("docker")).write(&image).unwrap();
-    /// assert!(dir.path().join("docker/Dockerfile").is_file());
+    /// let writer = Writer::new().dir(dir.path().join("docker/app")).print_cargo_lines(false);
+    /// assert_eq!(writer.check(&image).unwrap().outcomes(), [Outcome::Created, Outcome::Created]);
+    /// assert!(!dir.path().join("docker").exists());
+    /// writer.write(&image).unwrap();
+    /// assert!(dir.path().join("docker/app/Dockerfile").is_file());
     /// ```
     pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.dir = Some(dir.into());
@@ -331,6 +333,12 @@ impl Writer {
         // them were written: a failure before the renames leaves every output as it was.
         let mut staged = Vec::new();
         let mut files = Vec::new();
+        // Directories first: a file that cannot get its directory stops everything before any write.
+        for (path, content, existing) in &plan.files {
+            if outcome(content, existing.as_deref()) != Outcome::Unchanged {
+                create_parent(path)?;
+            }
+        }
         for (path, content, existing) in plan.files {
             let outcome = outcome(&content, existing.as_deref());
             if outcome != Outcome::Unchanged {
@@ -768,6 +776,16 @@ fn outcome(content: &str, existing: Option<&[u8]>) -> Outcome {
     }
 }
 
+/// Creates `path`'s directory and its missing parents.
+fn create_parent(path: &Path) -> Result<(), Error> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            fs::create_dir_all(parent).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Writes `content` to a temporary file in `path`'s directory, ready to be renamed onto `path` (so a reader
 /// sees the old file or the new one, never a part). An existing file's permissions are kept; a new one gets
 /// the mode `fs::write` would give it.
@@ -900,25 +918,40 @@ mod tests {
     }
 
     #[test]
-    fn missing_directory_is_an_error_naming_the_path() {
+    fn missing_directories_are_created() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("missing");
-        let err = quiet(&missing).write(&image()).unwrap_err();
-        let message = err.to_string();
-        assert!(message.starts_with(&format!("cannot write {}: ", missing.join("Dockerfile").display())), "{message}");
-        assert!(matches!(err, Error::Io { .. }));
-        assert_eq!(entries(dir.path()), Vec::<String>::new());
+        let missing = dir.path().join("missing/deeper");
+        let report = quiet(&missing).dockerignore("ignore/.dockerignore").write(&image()).unwrap();
+        assert_eq!(report.outcomes(), [Outcome::Created, Outcome::Created]);
+        assert_eq!(fs::read_to_string(missing.join("Dockerfile")).unwrap(), image().emit().unwrap());
+        assert_eq!(fs::read_to_string(missing.join("ignore/.dockerignore")).unwrap(), image().dockerignore_text());
+        assert_eq!(entries(&missing), ["Dockerfile", "ignore"]);
     }
 
+    #[test]
+    fn a_directory_that_cannot_be_made_is_an_error_naming_the_path_and_nothing_is_written() {
+        // The Dockerfile's directory can be made but the ignore file's cannot (a file is in the way):
+        // the error comes before any file is written.
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("blocker"), "").unwrap();
+        let err = quiet(&dir.path().join("out")).dockerignore("../blocker/.dockerignore").write(&image()).unwrap_err();
+        let message = err.to_string();
+        let path = dir.path().join("out/../blocker/.dockerignore");
+        assert!(message.starts_with(&format!("cannot write {}: ", path.display())), "{message}");
+        assert!(matches!(err, Error::Io { .. }));
+        assert_eq!(entries(&dir.path().join("out")), Vec::<String>::new());
+    }
+
+    // Files cannot be created in /proc, even by root.
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_failed_write_changes_no_file() {
         // The Dockerfile can be written but the ignore file cannot: neither is replaced, no temporary file stays.
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("Dockerfile"), "FROM old\n").unwrap();
-        let err = quiet(dir.path()).dockerignore("missing/.dockerignore").write(&image()).unwrap_err();
+        let err = quiet(dir.path()).dockerignore("/proc/.dockerignore").write(&image()).unwrap_err();
         let message = err.to_string();
-        let path = dir.path().join("missing/.dockerignore");
-        assert!(message.starts_with(&format!("cannot write {}: ", path.display())), "{message}");
+        assert!(message.starts_with("cannot write /proc/.dockerignore: "), "{message}");
         assert_eq!(entries(dir.path()), ["Dockerfile"]);
         assert_eq!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), "FROM old\n");
     }

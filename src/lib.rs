@@ -48,7 +48,7 @@ pub mod model;
 pub mod passes;
 pub mod recipe;
 
-pub use base::{Base, Official, OsFamily, PackageManager, Tool};
+pub use base::{Base, NonRootUser, Official, OsFamily, PackageManager, Tool};
 pub use dsl::{Add, BudgetCheckError, Copy, Health, Image, IntoCommand, IntoValue, Run, Stage, StageBase, StageHandle};
 pub use emit::emit;
 pub use error::{Error, ErrorKind, Errors};

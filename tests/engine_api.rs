@@ -8,106 +8,15 @@
 #![cfg(feature = "engine")]
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use dockwright::base::BaseMapping;
-use dockwright::engine::{
-    BuildReport, BuildRequest, Container, Engine, EngineErrorKind, Network, Progress, RunOptions, SUMS_FILE,
-};
+use dockwright::engine::{BuildRequest, Engine, EngineErrorKind, Network, Progress, RunOptions, SUMS_FILE};
 use dockwright::{Base, Health, Image, Stage};
 
-/// The local base image every test builds on.
-const BASE: &str = "dockwright/debian:bookworm-slim";
+#[path = "support/scratch.rs"]
+mod scratch;
 
-/// The engine, or `None` (after saying why) when there is none and this is not CI.
-fn engine() -> Option<Engine> {
-    let skip = |why: String| {
-        if std::env::var_os("CI").is_some() {
-            panic!("{why}");
-        }
-        eprintln!("SKIPPED: {why}");
-        None
-    };
-    match Engine::connect() {
-        Err(err) => skip(format!("no Docker engine reachable: {err}")),
-        Ok(engine) => match engine.inspect(BASE) {
-            Err(err) => skip(format!("base image {BASE} is missing ({err}): run scripts/base-images")),
-            Ok(_) => Some(engine),
-        },
-    }
-}
-
-/// A name no other test (or earlier run) uses: `<what>-<pid>-<time>-<n>`.
-fn unique(what: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{what}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
-}
-
-/// A unique image tag.
-fn unique_tag(what: &str) -> String {
-    format!("dockwright-test/{}:t", unique(what))
-}
-
-/// Maps the DSL's `debian:bookworm-slim` onto the local base image.
-fn local_bases() -> BaseMapping {
-    BaseMapping::new().map("debian:bookworm-slim", BASE).unwrap()
-}
-
-/// A stage on the (mapped) Debian base.
-fn debian(name: &str) -> Stage {
-    Stage::new(name, Base::debian("bookworm-slim"))
-}
-
-/// What a test made; removed when the test ends, however it ends.
-struct Scratch<'a> {
-    engine: &'a Engine,
-    containers: Vec<Container>,
-    images: Vec<String>,
-}
-
-impl<'a> Scratch<'a> {
-    fn new(engine: &'a Engine) -> Self {
-        Scratch { engine, containers: Vec::new(), images: Vec::new() }
-    }
-
-    /// Builds `image` in `context` (plain progress, local bases) under a unique tag.
-    fn build_in(&mut self, image: &Image, context: &Path) -> (String, BuildReport) {
-        let tag = unique_tag("image");
-        let request = BuildRequest::from_image(image, context, &tag)
-            .unwrap()
-            .mapped(&local_bases())
-            .unwrap()
-            .progress(Progress::Plain);
-        self.images.push(tag.clone());
-        let report = self.engine.build(&request).unwrap_or_else(|err| panic!("{err}"));
-        (tag, report)
-    }
-
-    /// Builds `image` with an empty context.
-    fn build(&mut self, image: &Image) -> (String, BuildReport) {
-        let context = tempfile::tempdir().unwrap();
-        self.build_in(image, context.path())
-    }
-
-    fn run(&mut self, image: &str, options: &RunOptions) -> &Container {
-        let container = self.engine.run(image, options).unwrap_or_else(|err| panic!("{err}"));
-        self.containers.push(container);
-        self.containers.last().unwrap()
-    }
-}
-
-impl Drop for Scratch<'_> {
-    fn drop(&mut self) {
-        for container in self.containers.drain(..) {
-            let _ = self.engine.remove(container);
-        }
-        for image in &self.images {
-            let _ = self.engine.remove_image(image);
-        }
-    }
-}
+use scratch::{BASE, Scratch, debian, engine, local_bases, unique, unique_tag};
 
 #[test]
 fn connect_to_a_missing_socket_is_unreachable() {

@@ -747,3 +747,153 @@ fn paths_the_build_creates_fit_linux_limits() {
         )],
     );
 }
+
+#[test]
+fn raw_instruction_with_an_unknown_keyword_suggests_the_closest() {
+    check(
+        &one(Stage::new("app", slim()).raw("RUNN", "make").raw("ENTRYPIONT", "app").raw("XYZZY", "x")),
+        &[
+            (
+                ErrorKind::InvalidRaw,
+                "stage 'app', raw instruction: unknown instruction keyword 'RUNN': BuildKit has no such instruction; did you mean RUN?",
+            ),
+            (
+                ErrorKind::InvalidRaw,
+                "stage 'app', raw instruction: unknown instruction keyword 'ENTRYPIONT': BuildKit has no such instruction; did you mean ENTRYPOINT?",
+            ),
+            (
+                ErrorKind::InvalidRaw,
+                "stage 'app', raw instruction: unknown instruction keyword 'XYZZY': BuildKit has no such instruction; use one of \
+                 ADD, ARG, CMD, COPY, ENTRYPOINT, ENV, EXPOSE, FROM, HEALTHCHECK, LABEL, MAINTAINER, ONBUILD, RUN, SHELL, \
+                 STOPSIGNAL, USER, VOLUME, WORKDIR",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn raw_instruction_takes_every_keyword_buildkit_knows_in_any_case() {
+    for keyword in dockwright::import::INSTRUCTIONS.iter().filter(|k| !matches!(**k, "FROM" | "ONBUILD")) {
+        for written in [keyword.to_string(), keyword.to_ascii_lowercase()] {
+            let image = one(Stage::new("app", slim()).raw(&written, "x"));
+            // Other checks may refuse the arguments ("x" is no HEALTHCHECK), never the keyword.
+            if let Err(errors) = image.validate() {
+                assert!(!errors.to_string().contains("unknown instruction keyword"), "{written}: {errors}");
+            }
+        }
+    }
+    assert!(one(Stage::new("app", slim()).raw("maintainer", "ops@example.com")).validate().is_ok());
+}
+
+#[test]
+fn supplementary_groups_need_a_shell_and_valid_names() {
+    use dockwright::NonRootUser;
+    check(
+        &one(Stage::new("app", Base::distroless_static())
+            .non_root_user_with(NonRootUser::new("app", 10001).groups(["audio"]))),
+        &[(
+            ErrorKind::Unsupported,
+            "stage 'app', non_root_user: cannot add user \"app\" to groups audio: gcr.io/distroless/static-debian12 \
+             (distroless) has no shell to edit /etc/group with; add the groups in a builder stage and copy /etc/passwd \
+             and /etc/group, or use a base with a shell",
+        )],
+    );
+    check(
+        &one(Stage::new("app", slim()).non_root_user_with(NonRootUser::new("app", 10001).groups(["audio;id"]))),
+        &[(
+            ErrorKind::InvalidUser,
+            "stage 'app', non_root_user: invalid group name \"audio;id\": use lowercase letters, digits, '_' and '-', starting with a letter",
+        )],
+    );
+}
+
+#[test]
+fn healthcheck_calling_a_tool_the_stage_lacks_names_tool_stage_and_fix() {
+    use dockwright::Health;
+    let python = Base::python("3.11").slim();
+    let mut image = Image::new();
+    image.stage(Stage::new("api", python).healthcheck(Health::new("curl -fsS http://127.0.0.1:8000/health || exit 1")));
+    image.stage(Stage::new("static", Base::distroless_static()).healthcheck(Health::new([
+        "/usr/bin/wget",
+        "-q",
+        "http://x/",
+    ])));
+    image.stage(Stage::new("both", slim()).healthcheck(Health::new([
+        "sh",
+        "-c",
+        "curl -f http://127.0.0.1/ && wget -q -O- http://127.0.0.1/",
+    ])));
+    check(
+        &image,
+        &[
+            (
+                ErrorKind::MissingProbe,
+                "stage 'api', HEALTHCHECK: the probe runs curl, which python:3.11-slim (debian) does not have: install it \
+                 with .install([\"curl\"]), or use Stage::healthcheck_http, which picks a probe the stage has (python3)",
+            ),
+            (
+                ErrorKind::MissingProbe,
+                "stage 'static', HEALTHCHECK: the probe runs wget, which gcr.io/distroless/static-debian12 (distroless) \
+                 does not have: copy it into the stage and declare it with Stage::provides(Tool::Wget)",
+            ),
+            (
+                ErrorKind::MissingProbe,
+                "stage 'both', HEALTHCHECK: the probe runs curl, which debian:bookworm-slim (debian) does not have: \
+                 install it with .install([\"curl\"])",
+            ),
+            (
+                ErrorKind::MissingProbe,
+                "stage 'both', HEALTHCHECK: the probe runs wget, which debian:bookworm-slim (debian) does not have: \
+                 install it with .install([\"wget\"])",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn healthchecks_the_stage_can_run_or_that_cannot_be_read_are_accepted() {
+    use dockwright::{Health, OsFamily, Tool};
+    let python = || Stage::new("app", Base::python("3.11").slim());
+    let distroless = || Stage::new("app", Base::distroless_static());
+    let cases: Vec<(&str, Stage, Health)> = vec![
+        ("python3 is there", python(), Health::new("python3 -c \"import urllib.request; print(1)\" || exit 1")),
+        ("python too", python(), Health::new(["python", "-c", "pass"])),
+        ("test and [ are not probe tools", python(), Health::new("test -f /tmp/ok && [ -s /tmp/ok ]")),
+        ("builtins", python(), Health::new("kill -0 1 || exit 1")),
+        ("installed", python().install(["curl"]), Health::new(["curl", "-f", "http://x/"])),
+        ("declared", python().provides(Tool::Curl), Health::new(["curl", "-f", "http://x/"])),
+        (
+            "installed by a RUN",
+            python().run("apt-get update && apt-get install -y --no-install-recommends curl"),
+            Health::new("curl -f http://x/"),
+        ),
+        ("installed later in the stage", python(), Health::new("wget -q http://x/")),
+        (
+            "copied to the path the probe runs",
+            distroless().copy(["probe/"], "/usr/local/bin/"),
+            Health::new(["/usr/local/bin/curl", "-f", "http://x/"]),
+        ),
+        (
+            "copied under its own name",
+            distroless().copy(["vendor/static-curl/curl"], "/bin/"),
+            Health::new(["curl", "-f", "http://x/"]),
+        ),
+        ("hidden behind a wrapper", python(), Health::new("exec curl -f http://x/")),
+        ("command substitution", python(), Health::new("$(command -v curl) -f http://x/")),
+        ("a compound command", python(), Health::new("if curl -f http://x/; then exit 0; fi; exit 1")),
+        ("a variable as the program", python(), Health::new("$PROBE http://x/")),
+        (
+            "an image whose tools are a guess",
+            Stage::new("app", Base::image("registry.corp/debian-tools:12", OsFamily::Debian)),
+            Health::new(["curl", "-f", "http://x/"]),
+        ),
+        ("not a probe tool", distroless(), Health::new(["/app", "--health"])),
+    ];
+    for (what, stage, health) in cases {
+        let stage = stage.healthcheck(health);
+        // "installed later in the stage": the tool arrives after the HEALTHCHECK line.
+        let stage = if what == "installed later in the stage" { stage.install(["wget"]) } else { stage };
+        let image = one(stage);
+        assert!(image.validate().is_ok(), "{what}: {}", image.validate().unwrap_err());
+    }
+}

@@ -113,6 +113,154 @@ impl Tool {
             _ => None,
         }
     }
+
+    /// The tool a command name runs, if it is one of the probe tools: the file name of a path,
+    /// `python`/`python3`/`python3.12` for python3, `node`/`nodejs` for node.
+    ///
+    /// ```
+    /// use dockwright::Tool;
+    ///
+    /// assert_eq!(Tool::from_command("curl"), Some(Tool::Curl));
+    /// assert_eq!(Tool::from_command("/usr/bin/wget"), Some(Tool::Wget));
+    /// assert_eq!(Tool::from_command("python3.12"), Some(Tool::Python));
+    /// assert_eq!(Tool::from_command("python"), Some(Tool::Python));
+    /// assert_eq!(Tool::from_command("nodejs"), Some(Tool::Node));
+    /// assert_eq!(Tool::from_command("pythonista"), None);
+    /// assert_eq!(Tool::from_command("test"), None);
+    /// ```
+    pub fn from_command(command: &str) -> Option<Tool> {
+        let name = command.rsplit('/').next().unwrap_or(command);
+        match name {
+            "curl" => Some(Tool::Curl),
+            "wget" => Some(Tool::Wget),
+            "node" | "nodejs" => Some(Tool::Node),
+            _ => name
+                .strip_prefix("python")
+                .filter(|version| version.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                .filter(|version| version.is_empty() || version.starts_with('3'))
+                .map(|_| Tool::Python),
+        }
+    }
+
+    /// The command that runs the tool.
+    ///
+    /// ```
+    /// use dockwright::Tool;
+    ///
+    /// assert_eq!(Tool::Python.command(), "python3");
+    /// assert_eq!(Tool::Node.command(), "node");
+    /// ```
+    pub fn command(self) -> &'static str {
+        match self {
+            Tool::Curl => "curl",
+            Tool::Wget => "wget",
+            Tool::Python => "python3",
+            Tool::Node => "node",
+        }
+    }
+
+    /// The package that installs the tool (the same name for apt, apk and dnf).
+    ///
+    /// ```
+    /// use dockwright::Tool;
+    ///
+    /// assert_eq!(Tool::Curl.package(), "curl");
+    /// assert_eq!(Tool::Node.package(), "nodejs");
+    /// ```
+    pub fn package(self) -> &'static str {
+        match self {
+            Tool::Curl => "curl",
+            Tool::Wget => "wget",
+            Tool::Python => "python3",
+            Tool::Node => "nodejs",
+        }
+    }
+}
+
+/// A non-root system account for [`Base::create_user_script`] and [`Stage::non_root_user_with`]: a
+/// name, a uid (also the gid of its own primary group) and supplementary groups.
+///
+/// [`Stage::non_root_user_with`]: crate::Stage::non_root_user_with
+///
+/// ```
+/// use dockwright::NonRootUser;
+///
+/// let user = NonRootUser::new("app", 10001).groups(["audio"]).groups(["video", "audio"]);
+/// assert_eq!(user.name(), "app");
+/// assert_eq!(user.uid(), 10001);
+/// assert_eq!(user.supplementary_groups(), ["audio", "video"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct NonRootUser {
+    name: String,
+    uid: u32,
+    groups: Vec<String>,
+}
+
+impl NonRootUser {
+    /// The user `name` with uid and gid `uid`, in no other group. The name is checked when the
+    /// commands are made (lowercase letters, digits, `_` and `-`, starting with a letter or `_`).
+    ///
+    /// ```
+    /// use dockwright::NonRootUser;
+    ///
+    /// assert!(NonRootUser::new("app", 10001).supplementary_groups().is_empty());
+    /// ```
+    pub fn new(name: &str, uid: u32) -> Self {
+        NonRootUser { name: name.to_string(), uid, groups: Vec::new() }
+    }
+
+    /// Adds supplementary groups (each once, in order), which must exist in the image: `audio`,
+    /// `video`, `dialout`...
+    ///
+    /// ```
+    /// use dockwright::NonRootUser;
+    ///
+    /// let user = NonRootUser::new("app", 10001).groups(["dialout"]);
+    /// assert_eq!(user.supplementary_groups(), ["dialout"]);
+    /// ```
+    pub fn groups<I, S>(mut self, groups: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for group in groups {
+            let group = group.into();
+            if !self.groups.contains(&group) {
+                self.groups.push(group);
+            }
+        }
+        self
+    }
+
+    /// The user name.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::NonRootUser::new("app", 1).name(), "app");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The uid, also the gid of the user's own group.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::NonRootUser::new("app", 10001).uid(), 10001);
+    /// ```
+    pub fn uid(&self) -> u32 {
+        self.uid
+    }
+
+    /// The supplementary groups, in the order given.
+    ///
+    /// ```
+    /// let user = dockwright::NonRootUser::new("app", 10001).groups(["audio", "video"]);
+    /// assert_eq!(user.supplementary_groups(), ["audio", "video"]);
+    /// ```
+    pub fn supplementary_groups(&self) -> &[String] {
+        &self.groups
+    }
 }
 
 /// A base image and what is known about it.
@@ -134,6 +282,8 @@ pub struct Base {
     template: Option<ImageTemplate>,
     family: OsFamily,
     tools: BTreeSet<Tool>,
+    tools_known: bool,
+    user: u32,
 }
 
 impl Base {
@@ -177,7 +327,7 @@ impl Base {
         } else {
             (ImageRef::parse(reference), None)
         };
-        Base { image, template, family, tools: family_tools(family) }
+        Base { image, template, family, tools: family_tools(family), tools_known: false, user: 0 }
     }
 
     /// `scratch`: the empty image (no shell, no tools, no users).
@@ -186,7 +336,13 @@ impl Base {
     /// assert!(!dockwright::Base::scratch().has_shell());
     /// ```
     pub fn scratch() -> Self {
-        Base::image("scratch", OsFamily::Scratch)
+        Base::image("scratch", OsFamily::Scratch).known()
+    }
+
+    /// A preset: its tool list is what the image ships, not a guess from the family.
+    pub(crate) fn known(mut self) -> Self {
+        self.tools_known = true;
+        self
     }
 
     /// The image reference, or the error that made it invalid. A reference taken from build arguments
@@ -286,6 +442,21 @@ impl Base {
         &self.tools
     }
 
+    /// True when [`Base::tools`] is what the image is known to ship (the presets: `Base::python(..)`,
+    /// `Base::alpine(..)`, distroless...); false for [`Base::image`], whose tools are assumed from its
+    /// family. Explicit healthchecks are checked against the tools only where they are known.
+    ///
+    /// ```
+    /// use dockwright::{Base, OsFamily};
+    ///
+    /// assert!(Base::python("3.12").slim().tools_known());
+    /// assert!(Base::distroless_static().tools_known());
+    /// assert!(!Base::image("registry.corp/tools:1.0", OsFamily::Debian).tools_known());
+    /// ```
+    pub fn tools_known(&self) -> bool {
+        self.tools_known
+    }
+
     /// The same base, also declaring that `tool` is present (for images this crate cannot know).
     ///
     /// ```
@@ -297,6 +468,44 @@ impl Base {
     #[must_use]
     pub fn with_tool(mut self, tool: Tool) -> Self {
         self.tools.insert(tool);
+        self
+    }
+
+    /// The uid the image runs as when no `USER` says otherwise: 0 (root) unless declared with
+    /// [`Base::with_user`].
+    ///
+    /// ```
+    /// use dockwright::Base;
+    ///
+    /// assert_eq!(Base::debian("bookworm-slim").user(), 0);
+    /// assert_eq!(Base::ubi9_python("3.11").user(), 1001);
+    /// ```
+    pub fn user(&self) -> u32 {
+        self.user
+    }
+
+    /// The same base, declaring that the image runs as `uid` (its own `USER`), as Red Hat's language
+    /// images (1001) or `nginxinc/nginx-unprivileged` (101) do. Steps that need root
+    /// ([`Stage::install`], [`Stage::non_root_user`]) then switch to root and back.
+    ///
+    /// [`Stage::install`]: crate::Stage::install
+    /// [`Stage::non_root_user`]: crate::Stage::non_root_user
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, OsFamily, Stage};
+    ///
+    /// let nginx = Base::image("nginxinc/nginx-unprivileged:1.27-alpine", OsFamily::Alpine).with_user(101);
+    /// assert_eq!(nginx.user(), 101);
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("web", nginx).install(["tzdata"]));
+    /// assert_eq!(
+    ///     image.emit().unwrap(),
+    ///     "FROM nginxinc/nginx-unprivileged:1.27-alpine AS web\nUSER 0\nRUN apk add --no-cache tzdata\nUSER 101\n"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn with_user(mut self, uid: u32) -> Self {
+        self.user = uid;
         self
     }
 
@@ -391,7 +600,8 @@ impl Base {
     }
 
     /// The commands that create a system user `name` with uid and gid `uid`, a home directory and no
-    /// login shell; empty for images without a shell (use the numeric `USER uid:uid` there).
+    /// login shell; empty for images without a shell (use the numeric `USER uid:uid` there). Same as
+    /// [`Base::create_user_script`] with `NonRootUser::new(name, uid)`.
     ///
     /// ```
     /// use dockwright::Base;
@@ -404,44 +614,126 @@ impl Base {
     /// assert!(Base::alpine("3.19").user_script("App User", 10001).is_err());
     /// ```
     pub fn user_script(&self, name: &str, uid: u32) -> Result<Vec<String>, Error> {
-        let mut chars = name.chars();
-        let valid = matches!(chars.next(), Some('a'..='z' | '_'))
-            && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '-'))
-            && name.len() <= 32;
-        if !valid {
-            return Err(Error::new(
-                ErrorKind::InvalidUser,
-                format!(
-                    "invalid user name {name:?}: use lowercase letters, digits, '_' and '-', starting with a letter"
-                ),
-            ));
-        }
+        self.create_user_script(&NonRootUser::new(name, uid))
+    }
+
+    /// The commands that create `user` the way this base's family does it: `useradd` (with
+    /// `--groups`/`-G` for supplementary groups) on Debian and UBI, busybox `addgroup`/`adduser` on
+    /// Alpine (`addgroup <user> <group>` for each supplementary group), direct `/etc/passwd` and
+    /// `/etc/group` entries on UBI minimal, which has no shadow-utils. Supplementary groups must exist
+    /// in the image; the commands fail the build when one does not. Images without a shell get no
+    /// commands, and cannot take supplementary groups (an error).
+    ///
+    /// ```
+    /// use dockwright::{Base, NonRootUser};
+    ///
+    /// let user = NonRootUser::new("app", 10001).groups(["audio", "video"]);
+    /// assert_eq!(
+    ///     Base::debian("bookworm-slim").create_user_script(&user).unwrap(),
+    ///     [
+    ///         "groupadd --system --gid 10001 app",
+    ///         "useradd --system --no-log-init --uid 10001 --gid app --groups audio,video --create-home --home-dir /home/app --shell /usr/sbin/nologin app",
+    ///     ]
+    /// );
+    /// assert_eq!(
+    ///     Base::alpine("3.19").create_user_script(&user).unwrap(),
+    ///     [
+    ///         "addgroup -S -g 10001 app",
+    ///         "adduser -S -D -u 10001 -G app -h /home/app -s /sbin/nologin app",
+    ///         "addgroup app audio",
+    ///         "addgroup app video",
+    ///     ]
+    /// );
+    /// assert_eq!(
+    ///     Base::ubi9().create_user_script(&user).unwrap(),
+    ///     [
+    ///         "groupadd -r -g 10001 app",
+    ///         "useradd -r -l -u 10001 -g app -G audio,video -m -d /home/app -s /sbin/nologin app",
+    ///     ]
+    /// );
+    /// assert_eq!(
+    ///     Base::ubi9_minimal().create_user_script(&NonRootUser::new("app", 10001).groups(["audio"])).unwrap(),
+    ///     [
+    ///         "echo 'app:x:10001:10001::/home/app:/sbin/nologin' >> /etc/passwd",
+    ///         "echo 'app:x:10001:' >> /etc/group",
+    ///         "mkdir -p /home/app",
+    ///         "chown 10001:10001 /home/app",
+    ///         "grep -q '^audio:' /etc/group",
+    ///         "sed -i -e '/^audio:/s/$/,app/' -e '/^audio:/s/:,/:/' /etc/group",
+    ///     ]
+    /// );
+    /// assert_eq!(
+    ///     Base::distroless_static().create_user_script(&user).unwrap_err().to_string(),
+    ///     "cannot add user \"app\" to groups audio, video: gcr.io/distroless/static-debian12 (distroless) has no \
+    ///      shell to edit /etc/group with; add the groups in a builder stage and copy /etc/passwd and /etc/group, \
+    ///      or use a base with a shell"
+    /// );
+    /// ```
+    pub fn create_user_script(&self, user: &NonRootUser) -> Result<Vec<String>, Error> {
+        let (name, uid) = (user.name.as_str(), user.uid);
+        check_account_name("user", name)?;
         if uid == 0 {
             return Err(Error::new(ErrorKind::InvalidUser, format!("user {name:?} cannot have uid 0: that is root")));
         }
-        Ok(match self.family {
-            OsFamily::Debian => vec![
-                format!("groupadd --system --gid {uid} {name}"),
-                format!(
-                    "useradd --system --no-log-init --uid {uid} --gid {name} --create-home --home-dir /home/{name} --shell /usr/sbin/nologin {name}"
-                ),
-            ],
+        for group in &user.groups {
+            check_account_name("group", group)?;
+        }
+        let groups: Vec<&str> = user.groups.iter().map(String::as_str).filter(|group| *group != name).collect();
+        let list = groups.join(",");
+        let mut script = match self.family {
+            OsFamily::Debian => {
+                let groups = if groups.is_empty() { String::new() } else { format!(" --groups {list}") };
+                vec![
+                    format!("groupadd --system --gid {uid} {name}"),
+                    format!(
+                        "useradd --system --no-log-init --uid {uid} --gid {name}{groups} --create-home --home-dir /home/{name} --shell /usr/sbin/nologin {name}"
+                    ),
+                ]
+            }
             OsFamily::Alpine => vec![
                 format!("addgroup -S -g {uid} {name}"),
                 format!("adduser -S -D -u {uid} -G {name} -h /home/{name} -s /sbin/nologin {name}"),
             ],
-            OsFamily::Rhel => vec![
-                format!("groupadd -r -g {uid} {name}"),
-                format!("useradd -r -l -u {uid} -g {name} -m -d /home/{name} -s /sbin/nologin {name}"),
-            ],
+            OsFamily::Rhel => {
+                let groups = if groups.is_empty() { String::new() } else { format!(" -G {list}") };
+                vec![
+                    format!("groupadd -r -g {uid} {name}"),
+                    format!("useradd -r -l -u {uid} -g {name}{groups} -m -d /home/{name} -s /sbin/nologin {name}"),
+                ]
+            }
             OsFamily::RhelMinimal => vec![
                 format!("echo '{name}:x:{uid}:{uid}::/home/{name}:/sbin/nologin' >> /etc/passwd"),
                 format!("echo '{name}:x:{uid}:' >> /etc/group"),
                 format!("mkdir -p /home/{name}"),
                 format!("chown {uid}:{uid} /home/{name}"),
             ],
-            OsFamily::Distroless | OsFamily::Scratch => Vec::new(),
-        })
+            OsFamily::Distroless | OsFamily::Scratch => {
+                if !groups.is_empty() {
+                    return Err(Error::new(
+                        ErrorKind::Unsupported,
+                        format!(
+                            "cannot add user {name:?} to groups {}: {} has no shell to edit /etc/group with; add the \
+                             groups in a builder stage and copy /etc/passwd and /etc/group, or use a base with a shell",
+                            groups.join(", "),
+                            self.describe()
+                        ),
+                    ));
+                }
+                Vec::new()
+            }
+        };
+        match self.family {
+            OsFamily::Alpine => script.extend(groups.iter().map(|group| format!("addgroup {name} {group}"))),
+            OsFamily::RhelMinimal => {
+                for group in &groups {
+                    // Appends the user to the member list; the second expression fixes an empty list.
+                    script.push(format!("grep -q '^{group}:' /etc/group"));
+                    script.push(format!("sed -i -e '/^{group}:/s/$/,{name}/' -e '/^{group}:/s/:,/:/' /etc/group"));
+                }
+            }
+            _ => {}
+        }
+        Ok(script)
     }
 
     /// A short description for messages: the image and its family.
@@ -504,6 +796,22 @@ fn family_tools(family: OsFamily) -> BTreeSet<Tool> {
         OsFamily::Alpine => BTreeSet::from([Tool::Wget]),
         OsFamily::Rhel | OsFamily::RhelMinimal => BTreeSet::from([Tool::Curl]),
         OsFamily::Debian | OsFamily::Distroless | OsFamily::Scratch => BTreeSet::new(),
+    }
+}
+
+/// A user or group name the account tools accept and a shell reads as one plain word.
+fn check_account_name(what: &str, name: &str) -> Result<(), Error> {
+    let mut chars = name.chars();
+    let valid = matches!(chars.next(), Some('a'..='z' | '_'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '-'))
+        && name.len() <= 32;
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidUser,
+            format!("invalid {what} name {name:?}: use lowercase letters, digits, '_' and '-', starting with a letter"),
+        ))
     }
 }
 

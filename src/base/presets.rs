@@ -100,7 +100,7 @@ impl Official {
     }
 
     fn variant(&self, suffix: &str, family: OsFamily, tools: &[Tool]) -> Base {
-        let mut base = Base::image(&format!("{}:{}{suffix}", self.repository, self.version), family);
+        let mut base = Base::image(&format!("{}:{}{suffix}", self.repository, self.version), family).known();
         base.tools = tools.iter().copied().chain(self.runtime).collect::<BTreeSet<_>>();
         base
     }
@@ -161,7 +161,7 @@ impl Base {
     /// assert_eq!(dockwright::Base::debian("bookworm-slim").reference().unwrap().to_string(), "debian:bookworm-slim");
     /// ```
     pub fn debian(tag: &str) -> Base {
-        Base::image(&format!("debian:{tag}"), OsFamily::Debian)
+        Base::image(&format!("debian:{tag}"), OsFamily::Debian).known()
     }
 
     /// `ubuntu:<tag>`, e.g. `Base::ubuntu("24.04")`: no curl or wget.
@@ -170,7 +170,7 @@ impl Base {
     /// assert_eq!(dockwright::Base::ubuntu("24.04").family(), dockwright::OsFamily::Debian);
     /// ```
     pub fn ubuntu(tag: &str) -> Base {
-        Base::image(&format!("ubuntu:{tag}"), OsFamily::Debian)
+        Base::image(&format!("ubuntu:{tag}"), OsFamily::Debian).known()
     }
 
     /// `alpine:<version>`: busybox `wget`.
@@ -179,7 +179,7 @@ impl Base {
     /// assert_eq!(dockwright::Base::alpine("3.19").reference().unwrap().to_string(), "alpine:3.19");
     /// ```
     pub fn alpine(version: &str) -> Base {
-        Base::image(&format!("alpine:{version}"), OsFamily::Alpine)
+        Base::image(&format!("alpine:{version}"), OsFamily::Alpine).known()
     }
 
     /// Red Hat UBI 9 (`ubi9/ubi`): dnf, shadow-utils, curl.
@@ -188,7 +188,7 @@ impl Base {
     /// assert_eq!(dockwright::Base::ubi9().reference().unwrap().to_string(), "registry.access.redhat.com/ubi9/ubi:latest");
     /// ```
     pub fn ubi9() -> Base {
-        Base::image("registry.access.redhat.com/ubi9/ubi:latest", OsFamily::Rhel)
+        Base::image("registry.access.redhat.com/ubi9/ubi:latest", OsFamily::Rhel).known()
     }
 
     /// Red Hat UBI 9 minimal (`ubi9/ubi-minimal`): microdnf, curl, no shadow-utils.
@@ -197,20 +197,24 @@ impl Base {
     /// assert_eq!(dockwright::Base::ubi9_minimal().family(), dockwright::OsFamily::RhelMinimal);
     /// ```
     pub fn ubi9_minimal() -> Base {
-        Base::image("registry.access.redhat.com/ubi9/ubi-minimal:latest", OsFamily::RhelMinimal)
+        Base::image("registry.access.redhat.com/ubi9/ubi-minimal:latest", OsFamily::RhelMinimal).known()
     }
 
-    /// Red Hat UBI 9 with Python (`ubi9/python-311` for `"3.11"`): dnf, curl, python3.
+    /// Red Hat UBI 9 with Python (`ubi9/python-311` for `"3.11"`): dnf, curl, python3; runs as uid 1001,
+    /// so steps that need root switch to it and back (see [`Base::with_user`]).
     ///
     /// ```
     /// let base = dockwright::Base::ubi9_python("3.11");
     /// assert_eq!(base.reference().unwrap().to_string(), "registry.access.redhat.com/ubi9/python-311:latest");
     /// assert!(base.tools().contains(&dockwright::Tool::Python));
+    /// assert_eq!(base.user(), 1001);
     /// ```
     pub fn ubi9_python(version: &str) -> Base {
         let compact: String = version.chars().filter(|c| *c != '.').collect();
         Base::image(&format!("registry.access.redhat.com/ubi9/python-{compact}:latest"), OsFamily::Rhel)
+            .known()
             .with_tool(Tool::Python)
+            .with_user(1001)
     }
 
     /// `gcr.io/distroless/static-debian12`: no shell, no libc; for static binaries.
@@ -219,7 +223,7 @@ impl Base {
     /// assert!(dockwright::Base::distroless_static().tools().is_empty());
     /// ```
     pub fn distroless_static() -> Base {
-        Base::image("gcr.io/distroless/static-debian12", OsFamily::Distroless)
+        Base::image("gcr.io/distroless/static-debian12", OsFamily::Distroless).known()
     }
 
     /// `gcr.io/distroless/cc-debian12`: glibc and libstdc++, no shell; for dynamically linked binaries.
@@ -228,7 +232,7 @@ impl Base {
     /// assert!(!dockwright::Base::distroless_cc().has_shell());
     /// ```
     pub fn distroless_cc() -> Base {
-        Base::image("gcr.io/distroless/cc-debian12", OsFamily::Distroless)
+        Base::image("gcr.io/distroless/cc-debian12", OsFamily::Distroless).known()
     }
 
     /// `gcr.io/distroless/python3-debian12`: python3, no shell.
@@ -237,6 +241,6 @@ impl Base {
     /// assert!(dockwright::Base::distroless_python().tools().contains(&dockwright::Tool::Python));
     /// ```
     pub fn distroless_python() -> Base {
-        Base::image("gcr.io/distroless/python3-debian12", OsFamily::Distroless).with_tool(Tool::Python)
+        Base::image("gcr.io/distroless/python3-debian12", OsFamily::Distroless).known().with_tool(Tool::Python)
     }
 }

@@ -174,3 +174,219 @@ pub(crate) fn http_probe(facts: &Facts, port: u16, path: &str) -> Result<Health,
     };
     Ok(Health::new(probe).interval("30s").timeout("5s").start_period("10s").retries(3))
 }
+
+/// The errors for a healthcheck `command` that runs a probe tool the stage does not have, one per
+/// tool; nothing when the base's tools are not known ([`Base::tools_known`]).
+///
+/// [`Base::tools_known`]: crate::Base::tools_known
+pub(crate) fn missing_tools(facts: &Facts, command: &Command) -> Vec<Error> {
+    if !facts.base.tools_known() {
+        return Vec::new();
+    }
+    let mut missing: Vec<Tool> = Vec::new();
+    for program in programs(command) {
+        let Some(tool) = Tool::from_command(&program) else { continue };
+        let may_have = facts.tools.contains(&tool)
+            || facts.maybe_tools.contains(&tool)
+            || (program.starts_with('/') && copied_there(facts, &program));
+        if !may_have && !missing.contains(&tool) {
+            missing.push(tool);
+        }
+    }
+    missing.into_iter().map(|tool| missing_tool(facts, tool)).collect()
+}
+
+fn missing_tool(facts: &Facts, tool: Tool) -> Error {
+    let fix = if facts.base.package_manager().is_some() {
+        format!("install it with .install([\"{}\"])", tool.package())
+    } else {
+        format!("copy it into the stage and declare it with Stage::provides(Tool::{tool:?})")
+    };
+    let probes: Vec<&str> = facts.tools.iter().map(|tool| tool.command()).collect();
+    let alternative = if probes.is_empty() {
+        String::new()
+    } else {
+        format!(", or use Stage::healthcheck_http, which picks a probe the stage has ({})", probes.join(", "))
+    };
+    Error::new(
+        ErrorKind::MissingProbe,
+        format!("the probe runs {}, which {} does not have: {fix}{alternative}", tool.command(), facts.base.describe()),
+    )
+    .at("HEALTHCHECK")
+}
+
+/// Whether a COPY or ADD may have put a file at the absolute path `program`.
+fn copied_there(facts: &Facts, program: &str) -> bool {
+    let Some(copied) = &facts.copied_to else { return true };
+    let path = crate::analysis::resolve_path("/", program);
+    copied.iter().any(|dest| crate::analysis::within(&path, dest))
+}
+
+/// The programs a healthcheck command runs, as far as they can be read safely: the exec form's
+/// program (and the script of `sh -c <script>`), or the first word of each simple command of a shell
+/// form. Text that cannot be read safely gives nothing.
+fn programs(command: &Command) -> Vec<String> {
+    match command {
+        Command::Exec(argv) => {
+            let argv: Vec<&str> = argv.iter().map(|arg| arg.as_str()).collect();
+            match argv.as_slice() {
+                [shell, "-c", script, ..] if is_shell(shell) => first_words(script).unwrap_or_default(),
+                [program, ..] => vec![program.to_string()],
+                [] => Vec::new(),
+            }
+        }
+        Command::Shell(script) => first_words(&script.shell_text()).unwrap_or_default(),
+    }
+}
+
+fn is_shell(program: &str) -> bool {
+    matches!(program.rsplit('/').next(), Some("sh" | "bash" | "dash" | "ash" | "zsh" | "ksh"))
+}
+
+/// The first word of each simple command in `script`, split at unquoted `;`, `&`, `|` and newlines.
+/// `None` when the script holds anything this reading cannot follow: command substitution, grouping
+/// or subshells, heredocs and other redirections in front of a command, a first word with quotes,
+/// variables, escapes or globs, or a shell keyword. Wrappers that run another command (`exec`,
+/// `env`, `timeout`...) hide their command, so that simple command is skipped.
+fn first_words(script: &str) -> Option<Vec<String>> {
+    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = script.chars().peekable();
+    let mut in_word = false;
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            word.push(c);
+            match c {
+                '\\' if q == '"' => word.extend(chars.next()),
+                '`' if q == '"' => return None,
+                '$' if q == '"' && chars.peek() == Some(&'(') => return None,
+                _ if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                quote = Some(c);
+                word.push(c);
+                in_word = true;
+            }
+            '\\' => {
+                word.push(c);
+                // A backslash-newline joins lines; anything else stays in the word (and makes it opaque).
+                match chars.next() {
+                    Some('\n') => {
+                        word.pop();
+                    }
+                    Some(next) => word.push(next),
+                    None => {}
+                }
+                in_word = !word.is_empty();
+            }
+            '`' | '(' | ')' | '{' | '}' => return None,
+            '$' if chars.peek() == Some(&'(') => return None,
+            '#' if !in_word => {
+                // A comment runs to the end of the line.
+                for next in chars.by_ref() {
+                    if next == '\n' {
+                        break;
+                    }
+                }
+                finish(&mut commands, &mut word, &mut in_word);
+                commands.push(Vec::new());
+            }
+            ';' | '&' | '|' | '\n' => {
+                finish(&mut commands, &mut word, &mut in_word);
+                commands.push(Vec::new());
+            }
+            ' ' | '\t' => finish(&mut commands, &mut word, &mut in_word),
+            _ => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    finish(&mut commands, &mut word, &mut in_word);
+    let mut programs = Vec::new();
+    for words in commands.iter().filter(|words| !words.is_empty()) {
+        let Some(first) = words.iter().find(|word| !is_assignment(word)) else { continue };
+        if first.starts_with(['<', '>']) || first.contains(['\'', '"', '$', '\\', '*', '?', '[', '<', '>', '~', '=']) {
+            return None;
+        }
+        if KEYWORDS.contains(&first.as_str()) {
+            return None;
+        }
+        if !WRAPPERS.contains(&first.as_str()) {
+            programs.push(first.clone());
+        }
+    }
+    Some(programs)
+}
+
+/// Ends the current word, adding it to the current simple command.
+fn finish(commands: &mut [Vec<String>], word: &mut String, in_word: &mut bool) {
+    if *in_word || !word.is_empty() {
+        if let Some(command) = commands.last_mut() {
+            command.push(std::mem::take(word));
+        }
+    }
+    *in_word = false;
+}
+
+/// `NAME=value` before a command sets its environment.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// Shell reserved words: a command that starts with one is a compound command this reading skips.
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in", "function",
+    "select", "time", "!", "[[", "]]",
+];
+
+/// Commands that run the command after their own arguments.
+const WRAPPERS: &[&str] = &[
+    "exec", "command", "env", "nice", "nohup", "timeout", "sudo", "su", "doas", "xargs", "busybox", "chroot", "stdbuf",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::first_words;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn first_words_of_simple_commands() {
+        let cases: &[(&str, Option<&[&str]>)] = &[
+            ("curl -f http://x/ || exit 1", Some(&["curl", "exit"])),
+            ("python3 -c \"import a; a.b() || c\" && wget -q x", Some(&["python3", "wget"])),
+            ("A=1 B='x y' node check.js; true", Some(&["node", "true"])),
+            ("curl -f x 2>&1 | grep -q ok", Some(&["curl", "1", "grep"])),
+            ("curl \\\n  -f x", Some(&["curl"])),
+            ("# a comment\nwget -q x # trailing", Some(&["wget"])),
+            ("exec curl -f x", Some(&[])),
+            ("/usr/bin/curl -f x", Some(&["/usr/bin/curl"])),
+            ("$(which curl) -f x", None),
+            ("`which curl` -f x", None),
+            ("\"curl\" -f x", None),
+            ("${CURL} -f x", None),
+            ("if curl -f x; then exit 0; fi", None),
+            ("(curl -f x)", None),
+            ("{ curl -f x; }", None),
+            (">/dev/null curl -f x", None),
+            ("cu\\rl -f x", None),
+            ("curl 'unterminated", None),
+            ("echo \"$(curl x)\"", None),
+        ];
+        for (script, expected) in cases {
+            let expected = expected.map(|words| words.iter().map(|w| w.to_string()).collect::<Vec<_>>());
+            assert_eq!(first_words(script), expected, "{script:?}");
+        }
+    }
+}

@@ -9,6 +9,7 @@ mod convert;
 mod health;
 mod stage;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,7 +20,7 @@ pub use stage::{Stage, StageBase};
 use crate::base::{Base, Tool};
 use crate::error::{Error, ErrorKind, Errors};
 use crate::estimate::{Budget, BudgetExceeded, BudgetFailure, BudgetFit, IncompleteEstimate, SizeOracle};
-use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef};
+use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef, Instruction, User, UserSpec};
 
 static NEXT_IMAGE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -99,12 +100,23 @@ impl StageHandle {
     }
 }
 
-/// What a stage is known to have: its base family, shell and probe tools (inherited through
-/// `FROM <stage>`).
+/// What a stage is known to have: its base family, shell and probe tools, the user its steps run as,
+/// and hints of tools it may have (inherited through `FROM <stage>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Facts {
     pub(crate) base: Base,
-    pub(crate) tools: std::collections::BTreeSet<Tool>,
+    /// Probe tools the stage has for certain: the base's, installed, or declared.
+    pub(crate) tools: BTreeSet<Tool>,
+    /// The `USER` instruction in force (a model `User`, or a raw `USER` the DSL cannot read), which
+    /// switches back to it after steps that need root; `None` for root.
+    pub(crate) user: Option<Instruction>,
+    /// Probe tools a RUN named or a COPY/ADD source or destination is named after: the stage may have
+    /// them (a RUN that installs or calls curl, a copied static probe), so a healthcheck that calls
+    /// one is not refused. Never used to pick a probe.
+    pub(crate) maybe_tools: BTreeSet<Tool>,
+    /// Where COPY and ADD put files: cleaned absolute destinations, or `None` once a relative one
+    /// (resolved against a WORKDIR this does not track) was seen, which may be anywhere.
+    pub(crate) copied_to: Option<Vec<String>>,
 }
 
 impl Default for Image {
@@ -553,6 +565,7 @@ impl Image {
         for (index, stage) in self.stages.iter().enumerate() {
             let place = format!("stage '{}'", stage.name);
             errors.extend(stage.problems.iter().cloned().map(|err| err.at(place.clone())));
+            errors.extend(stage.health_problems().into_iter().map(|err| err.at(place.clone())));
             for handle in &stage.refs {
                 if handle.image != self.id {
                     errors.push(
@@ -666,6 +679,16 @@ impl std::error::Error for BudgetCheckError {}
 
 impl Facts {
     fn of_base(base: &Base) -> Facts {
-        Facts { base: base.clone(), tools: base.tools().clone() }
+        let user = match base.user() {
+            0 => None,
+            uid => UserSpec::new(uid.to_string()).ok().map(|user| Instruction::User(User { user })),
+        };
+        Facts {
+            base: base.clone(),
+            tools: base.tools().clone(),
+            user,
+            maybe_tools: BTreeSet::new(),
+            copied_to: Some(Vec::new()),
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! [`Stage`]: one build stage, made from a base, with chainable instruction and intent methods.
 
-use crate::base::{Base, Official, Tool};
+use crate::base::{Base, NonRootUser, Official, Tool};
 use crate::error::{Error, ErrorKind};
 use crate::model::{
     self, BaseImage, Cmd, Command, CommentLine, Entrypoint, Env, Expose, FromInstruction, Healthcheck, Instruction,
@@ -48,6 +48,15 @@ pub struct Stage {
     pub(crate) refs: Vec<StageHandle>,
     pub(crate) problems: Vec<Error>,
     pub(crate) facts: Facts,
+    /// The index of a `USER` that [`Stage::as_root`] wrote to switch back: while it is the last
+    /// instruction, a switch to another user or back to root replaces it instead of following it.
+    restore: Option<usize>,
+    /// How many `USER` instructions the stage has: tells [`Stage::as_root`] whether its steps chose a
+    /// user themselves.
+    user_changes: usize,
+    /// The stage's last HEALTHCHECK command (`None` after `HEALTHCHECK NONE`), checked against the
+    /// tools the stage has once it is complete.
+    health: Option<Command>,
 }
 
 /// What a stage starts from: a base image, or an earlier stage of the same image.
@@ -131,6 +140,9 @@ impl Stage {
             refs,
             problems,
             facts,
+            restore: None,
+            user_changes: 0,
+            health: None,
         }
     }
 
@@ -260,10 +272,92 @@ impl Stage {
 
     fn push(mut self, what: &str, instruction: Result<Instruction, Error>) -> Self {
         match instruction {
-            Ok(instruction) => self.instructions.push(instruction),
+            Ok(instruction) => {
+                if is_user(&instruction) && self.trailing_restore() {
+                    // A switch back that nothing ran under: the new USER replaces it.
+                    self.instructions.pop();
+                    self.restore = None;
+                }
+                self.observe(&instruction);
+                self.instructions.push(instruction);
+            }
             Err(err) => self.problems.push(err.at(what.to_string())),
         }
         self
+    }
+
+    /// Updates what the stage is known to have after `instruction`: the user in force, and the tools
+    /// a RUN names or a COPY/ADD brings.
+    fn observe(&mut self, instruction: &Instruction) {
+        match instruction {
+            Instruction::User(user) => {
+                let root = user.user.is_root();
+                self.set_user(instruction, root);
+            }
+            Instruction::Raw(raw) if raw.keyword.as_str().eq_ignore_ascii_case("USER") => {
+                // A user the DSL cannot read (`${APP_UID}`) counts as not root: a switch too many is
+                // harmless, a missing one fails the build.
+                let root = UserSpec::new(raw.args.as_str().trim()).is_ok_and(|user| user.is_root());
+                self.set_user(instruction, root);
+            }
+            Instruction::Run(run) => match &run.command {
+                Command::Shell(script) => self.saw_words(&script.shell_text()),
+                Command::Exec(argv) => argv.iter().for_each(|arg| self.saw_words(arg.as_str())),
+            },
+            Instruction::Raw(raw) if raw.keyword.as_str().eq_ignore_ascii_case("RUN") => {
+                self.saw_words(raw.args.as_str());
+            }
+            Instruction::Copy(copy) => self.saw_copy(&copy.sources, copy.dest.as_str()),
+            Instruction::Add(add) => self.saw_copy(&add.sources, add.dest.as_str()),
+            _ => {}
+        }
+    }
+
+    fn set_user(&mut self, instruction: &Instruction, root: bool) {
+        self.user_changes += 1;
+        self.facts.user = if root { None } else { Some(instruction.clone()) };
+    }
+
+    /// Notes the probe tools `text` names (as a command or as a package to install).
+    fn saw_words(&mut self, text: &str) {
+        let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || "._+-/".contains(c)));
+        for word in words.filter(|word| !word.is_empty()) {
+            let name = word.rsplit('/').next().unwrap_or(word);
+            if let Some(tool) = Tool::from_command(name).or_else(|| Tool::from_package(name)) {
+                self.facts.maybe_tools.insert(tool);
+            }
+        }
+    }
+
+    /// Notes where a COPY or ADD puts files, and the tools its sources or destination are named after.
+    fn saw_copy(&mut self, sources: &[model::Source], dest: &str) {
+        for source in sources {
+            if let model::Source::Path(path) = source {
+                self.saw_words(path.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or_default());
+            }
+        }
+        self.saw_words(dest.trim_end_matches('/').rsplit('/').next().unwrap_or_default());
+        if dest.starts_with('/') {
+            let cleaned = crate::analysis::resolve_path("/", dest);
+            if let Some(copied) = &mut self.facts.copied_to {
+                copied.push(cleaned);
+            }
+        } else {
+            self.facts.copied_to = None;
+        }
+    }
+
+    fn trailing_restore(&self) -> bool {
+        self.restore.is_some_and(|index| index + 1 == self.instructions.len())
+    }
+
+    /// The problems only the complete stage shows: a HEALTHCHECK that calls a probe tool the stage
+    /// does not have.
+    pub(crate) fn health_problems(&self) -> Vec<Error> {
+        match &self.health {
+            Some(command) => super::health::missing_tools(&self.facts, command),
+            None => Vec::new(),
+        }
     }
 
     fn needs_shell(&mut self, what: &str, command: &Result<Command, Error>) {
@@ -629,16 +723,34 @@ impl Stage {
 
     /// `HEALTHCHECK` with options: see [`Health`].
     ///
+    /// Once the stage is complete, [`Image::validate`](crate::Image::validate) checks the probe the
+    /// way [`Stage::healthcheck_http`] picks one: a command that runs curl, wget, python3 or node (the
+    /// exec form's program, or the first word of each simple command a shell form runs, where that
+    /// can be read safely) must be a tool the stage has: the base's, installed with
+    /// [`Stage::install`], declared with [`Stage::provides`], or named by a RUN or a copied file.
+    /// Bases made with [`Base::image`] are not checked: their tools are a guess.
+    ///
     /// ```
-    /// use dockwright::{Base, Health, Image, Stage};
+    /// use dockwright::{Base, ErrorKind, Health, Image, Stage};
     ///
     /// let mut image = Image::new();
     /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["/app/check"]).interval("10s")));
     /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK --interval=10s CMD [\"/app/check\"]\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::python("3.12").slim()).healthcheck(Health::new("curl -f http://127.0.0.1:8000/ || exit 1")));
+    /// let errors = bad.validate().unwrap_err();
+    /// assert_eq!(errors.iter().next().unwrap().kind(), ErrorKind::MissingProbe);
+    /// assert_eq!(
+    ///     errors.to_string(),
+    ///     "stage 'app', HEALTHCHECK: the probe runs curl, which python:3.12-slim (debian) does not have: install it \
+    ///      with .install([\"curl\"]), or use Stage::healthcheck_http, which picks a probe the stage has (python3)"
+    /// );
     /// ```
     pub fn healthcheck(mut self, health: Health) -> Self {
         self.needs_shell("HEALTHCHECK", &health.command);
         self.problems.extend(health.problems.into_iter().map(|err| err.at("HEALTHCHECK")));
+        self.health = health.command.as_ref().ok().cloned();
         let check = health
             .command
             .map(|command| Instruction::Healthcheck(Healthcheck::Check { options: health.options, command }));
@@ -654,7 +766,8 @@ impl Stage {
     /// image.stage(Stage::new("app", Base::alpine("3.19")).no_healthcheck());
     /// assert!(image.emit().unwrap().ends_with("HEALTHCHECK NONE\n"));
     /// ```
-    pub fn no_healthcheck(self) -> Self {
+    pub fn no_healthcheck(mut self) -> Self {
+        self.health = None;
         self.push("HEALTHCHECK", Ok(Instruction::Healthcheck(Healthcheck::None)))
     }
 
@@ -758,17 +871,30 @@ impl Stage {
     }
 
     /// The escape hatch: an instruction dockwright does not model, written as `KEYWORD args`. The
-    /// arguments must be one line that cannot run into the next (see [`Raw`]).
+    /// arguments must be one line that cannot run into the next (see [`Raw`]). The keyword must be one
+    /// BuildKit knows ([`INSTRUCTIONS`](crate::import::INSTRUCTIONS), in any case): a misspelled one
+    /// is a validation error that suggests the closest.
     ///
     /// ```
-    /// use dockwright::{Base, Image, Stage};
+    /// use dockwright::{Base, ErrorKind, Image, Stage};
     ///
     /// let mut image = Image::new();
     /// image.stage(Stage::new("app", Base::alpine("3.19")).raw("RUN", "--device=nvidia.com/gpu=all nvidia-smi"));
     /// assert!(image.emit().unwrap().ends_with("RUN --device=nvidia.com/gpu=all nvidia-smi\n"));
+    ///
+    /// let mut typo = Image::new();
+    /// typo.stage(Stage::new("app", Base::alpine("3.19")).raw("RUNN", "make"));
+    /// let errors = typo.validate().unwrap_err();
+    /// assert_eq!(errors.iter().next().unwrap().kind(), ErrorKind::InvalidRaw);
+    /// assert_eq!(
+    ///     errors.to_string(),
+    ///     "stage 'app', raw instruction: unknown instruction keyword 'RUNN': BuildKit has no such instruction; \
+    ///      did you mean RUN?"
+    /// );
     /// ```
     pub fn raw(self, keyword: &str, args: &str) -> Self {
-        self.push("raw instruction", Raw::new(keyword, args).map(Instruction::Raw))
+        let raw = Raw::new(keyword, args).and_then(|raw| known_keyword(keyword).map(|()| raw));
+        self.push("raw instruction", raw.map(Instruction::Raw))
     }
 }
 
@@ -777,6 +903,10 @@ impl Stage {
     /// Installs `packages` with the base's package manager, in one clean layer (apt with
     /// `--no-install-recommends` and list cleanup; apk `--no-cache`; dnf/microdnf `--nodocs` and
     /// `clean all`). Probe tools among the packages (curl, wget, python3) become known to the stage.
+    /// Installing needs root: when another user is in force (after [`Stage::non_root_user`], on a
+    /// stage made from one that ends as another user, or on a base declared with
+    /// [`Base::with_user`]), the install runs between `USER 0` and a switch back (see
+    /// [`Stage::as_root`]).
     ///
     /// ```
     /// use dockwright::{Base, Image, Stage};
@@ -801,7 +931,7 @@ impl Stage {
         match self.facts.base.install_script(&names) {
             Ok(script) => {
                 self.facts.tools.extend(names.iter().filter_map(|name| Tool::from_package(name)));
-                self.run(Run::steps(script))
+                self.as_root(|stage| stage.run(Run::steps(script)))
             }
             Err(err) => {
                 self.problems.push(err.at("install"));
@@ -813,7 +943,8 @@ impl Stage {
     /// Creates a non-root system user `name` with uid and gid `uid` (the way the base's family does it:
     /// `useradd`, busybox `adduser -D`, or direct `/etc/passwd` entries on UBI minimal, which has no
     /// shadow-utils) and switches to it with a numeric `USER uid:uid`. On images without a shell
-    /// (distroless, scratch) only the numeric `USER` is written.
+    /// (distroless, scratch) only the numeric `USER` is written. Creating the user needs root, which
+    /// the stage gets when another user is in force (see [`Stage::as_root`]).
     ///
     /// ```
     /// use dockwright::{Base, Image, Stage};
@@ -828,19 +959,111 @@ impl Stage {
     ///      USER 10001:10001\n"
     /// );
     /// ```
-    pub fn non_root_user(mut self, name: &str, uid: u32) -> Self {
-        match self.facts.base.user_script(name, uid) {
+    pub fn non_root_user(self, name: &str, uid: u32) -> Self {
+        self.non_root_user_with(NonRootUser::new(name, uid))
+    }
+
+    /// [`Stage::non_root_user`] for a [`NonRootUser`]: with supplementary groups, which must exist in
+    /// the image (see [`Base::create_user_script`] for each family's commands). With groups, the switch
+    /// is `USER uid` without a group: the engine only adds a user's supplementary groups when the
+    /// `USER` names no group (the primary group then comes from the new passwd entry).
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, NonRootUser, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(
+    ///     Stage::new("app", Base::alpine("3.19")).non_root_user_with(NonRootUser::new("app", 10001).groups(["audio"])),
+    /// );
+    /// assert_eq!(
+    ///     image.emit().unwrap(),
+    ///     "FROM alpine:3.19 AS app\n\
+    ///      RUN addgroup -S -g 10001 app \\\n \
+    ///      && adduser -S -D -u 10001 -G app -h /home/app -s /sbin/nologin app \\\n \
+    ///      && addgroup app audio\n\
+    ///      USER 10001\n"
+    /// );
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).non_root_user_with(NonRootUser::new("app", 10001).groups(["Audio"])));
+    /// assert_eq!(
+    ///     bad.validate().unwrap_err().to_string(),
+    ///     "stage 'app', non_root_user: invalid group name \"Audio\": use lowercase letters, digits, '_' and '-', starting with a letter"
+    /// );
+    /// ```
+    pub fn non_root_user_with(mut self, user: NonRootUser) -> Self {
+        match self.facts.base.create_user_script(&user) {
             Ok(script) => {
                 if !script.is_empty() {
-                    self = self.run(Run::steps(script));
+                    self = self.as_root(|stage| stage.run(Run::steps(script)));
                 }
-                self.user(&format!("{uid}:{uid}"))
+                let uid = user.uid();
+                if user.supplementary_groups().is_empty() {
+                    self.user(&format!("{uid}:{uid}"))
+                } else {
+                    // The engine looks supplementary groups up only for a USER without a group; the
+                    // primary group then comes from the passwd entry just made.
+                    self.user(&uid.to_string())
+                }
             }
             Err(err) => {
                 self.problems.push(err.at("non_root_user"));
                 self
             }
         }
+    }
+
+    /// Runs the steps `steps` adds as root: when another user is in force, writes `USER 0` before them
+    /// and switches back to that user after them (unless the steps chose a user themselves). Back to
+    /// back, the switches merge: a second `as_root`, or a `USER` right after, replaces the switch
+    /// back. When root is in force already, the steps are added as they are.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(
+    ///     Stage::new("app", Base::debian("bookworm-slim"))
+    ///         .non_root_user("app", 10001)
+    ///         .as_root(|stage| stage.run("mkdir -p /srv/data"))
+    ///         .install(["ca-certificates"])
+    ///         .run("id -u"),
+    /// );
+    /// assert_eq!(
+    ///     image.emit().unwrap(),
+    ///     "FROM debian:bookworm-slim AS app\n\
+    ///      RUN groupadd --system --gid 10001 app \\\n \
+    ///      && useradd --system --no-log-init --uid 10001 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app\n\
+    ///      USER 10001:10001\n\
+    ///      USER 0\n\
+    ///      RUN mkdir -p /srv/data\n\
+    ///      RUN apt-get update \\\n \
+    ///      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates \\\n \
+    ///      && rm -rf /var/lib/apt/lists/*\n\
+    ///      USER 10001:10001\n\
+    ///      RUN id -u\n"
+    /// );
+    /// ```
+    pub fn as_root(mut self, steps: impl FnOnce(Stage) -> Stage) -> Self {
+        let Some(user) = self.facts.user.clone() else {
+            return steps(self);
+        };
+        if self.trailing_restore() {
+            // Root is what was in force just before the switch back: drop it.
+            self.instructions.pop();
+            self.restore = None;
+            self.facts.user = None;
+        } else {
+            let root = UserSpec::new("0").expect("0 is a valid user");
+            self = self.push("USER", Ok(Instruction::User(User { user: root })));
+        }
+        let changes = self.user_changes;
+        let mut stage = steps(self);
+        if stage.user_changes == changes {
+            stage = stage.push("USER", Ok(user));
+            stage.restore = Some(stage.instructions.len() - 1);
+        }
+        stage
     }
 
     /// A healthcheck that GETs `http://127.0.0.1:<port><path>` with a probe this stage has: curl, then
@@ -905,4 +1128,52 @@ impl Stage {
     pub fn tools(&self) -> &std::collections::BTreeSet<Tool> {
         &self.facts.tools
     }
+}
+
+/// Whether `instruction` sets the user: a `USER`, modelled or raw.
+fn is_user(instruction: &Instruction) -> bool {
+    match instruction {
+        Instruction::User(_) => true,
+        Instruction::Raw(raw) => raw.keyword.as_str().eq_ignore_ascii_case("USER"),
+        _ => false,
+    }
+}
+
+/// Accepts a keyword BuildKit knows; otherwise the error names it and suggests the closest one.
+fn known_keyword(keyword: &str) -> Result<(), Error> {
+    use crate::import::INSTRUCTIONS;
+    let upper = keyword.to_ascii_uppercase();
+    if INSTRUCTIONS.contains(&upper.as_str()) {
+        return Ok(());
+    }
+    let (distance, closest) = INSTRUCTIONS
+        .iter()
+        .map(|known| (edit_distance(&upper, known), *known))
+        .min()
+        .expect("BuildKit knows some instructions");
+    let advice = if distance <= 2 || distance * 3 <= upper.len() {
+        format!("did you mean {closest}?")
+    } else {
+        format!("use one of {}", INSTRUCTIONS.join(", "))
+    };
+    Err(Error::new(
+        ErrorKind::InvalidRaw,
+        format!("unknown instruction keyword '{keyword}': BuildKit has no such instruction; {advice}"),
+    ))
+}
+
+/// Levenshtein distance between two ASCII words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }

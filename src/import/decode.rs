@@ -457,6 +457,37 @@ impl std::error::Error for DecodeError {
     }
 }
 
+/// Every instruction keyword BuildKit's Dockerfile front end knows, in upper case (it reads them in
+/// any case); [`decode`] reports any other as [`DecodeErrorKind::UnknownInstruction`].
+///
+/// ```
+/// use dockwright::import::INSTRUCTIONS;
+///
+/// assert_eq!(INSTRUCTIONS.len(), 18);
+/// assert!(INSTRUCTIONS.contains(&"HEALTHCHECK"));
+/// assert!(!INSTRUCTIONS.contains(&"RUNN"));
+/// ```
+pub const INSTRUCTIONS: &[&str] = &[
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
 /// Decodes one parsed instruction the way BuildKit's `instructions.ParseInstruction` and
 /// its dispatcher would, with `escape` the file's escape character and `env` the variables
 /// in force before the instruction (`None` = unset).
@@ -1601,6 +1632,30 @@ fn time_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instructions_are_exactly_what_decode_knows() {
+        let unknown = |keyword: &str| {
+            let args = match keyword.to_ascii_uppercase().as_str() {
+                "HEALTHCHECK" => "NONE",
+                "ONBUILD" => "RUN x",
+                _ => "a=b",
+            };
+            let parsed = crate::import::parse(&format!("{keyword} {args}\n"));
+            assert_eq!(parsed.ast.nodes.len(), 1, "{keyword} {args}: {:?}", parsed.errors);
+            matches!(
+                decode(&parsed.ast.nodes[0], '\\', &|_| None),
+                Err(err) if err.kind() == DecodeErrorKind::UnknownInstruction
+            )
+        };
+        for keyword in INSTRUCTIONS {
+            assert!(!unknown(keyword), "{keyword}");
+            assert!(!unknown(&keyword.to_ascii_lowercase()), "{keyword}");
+        }
+        for keyword in ["RUNN", "COPYY", "ENTRY", "IMPORT", "INCLUDE"] {
+            assert!(unknown(keyword), "{keyword}");
+        }
+    }
 
     #[test]
     fn durations_follow_go() {

@@ -10,7 +10,8 @@ pub use lex::{LexError, LexErrorKind, Lexer};
 
 pub mod decode;
 pub use decode::{
-    Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, InlineFile, Mount, Run, ShellOrExec, decode,
+    Command, CopyAdd, DecodeError, DecodeErrorKind, Healthcheck, INSTRUCTIONS, InlineFile, Mount, Run, ShellOrExec,
+    decode,
 };
 
 pub mod ast;

@@ -10,7 +10,7 @@ use crate::base::{Base, OsFamily};
 use crate::dsl::{Image, Run, Stage, StageHandle};
 use crate::error::{Error, ErrorKind};
 
-use super::{Libc, as_root, checked, create_user, healthcheck, join, with_problems};
+use super::{Libc, checked, create_user, healthcheck, join, with_problems};
 
 /// Where the source is copied in the build stage.
 const SRC_DIR: &str = "/src";
@@ -420,19 +420,22 @@ impl GoBinary {
         let binary = self.binary_name(&mut Vec::new());
         let installed = format!("/usr/local/bin/{binary}");
         let (user, uid) = (&self.user.0, self.user.1);
-        let mut runtime = as_root(Stage::new(&prefix, runtime_base.clone()));
+        let mut runtime = Stage::new(&prefix, runtime_base.clone());
         if self.cgo {
             if let Some(err) = self.libc_problem(&runtime_base) {
                 runtime = runtime.problem(err);
             }
         }
-        runtime = create_user(runtime, user, uid).copy_from(&build, [format!("/out/{binary}")], &installed);
-        if let Some(port) = self.port {
-            runtime = runtime.expose(port);
-        }
-        if let Some(path) = &self.health_path {
-            runtime = healthcheck(runtime, self.port, path);
-        }
+        runtime = runtime.as_root(|runtime| {
+            let mut runtime = create_user(runtime, user, uid).copy_from(&build, [format!("/out/{binary}")], &installed);
+            if let Some(port) = self.port {
+                runtime = runtime.expose(port);
+            }
+            if let Some(path) = &self.health_path {
+                runtime = healthcheck(runtime, self.port, path);
+            }
+            runtime
+        });
         runtime = runtime.user(&format!("{uid}:{uid}")).entrypoint(vec![installed]);
         if !self.cmd_args.is_empty() {
             runtime = runtime.cmd(self.cmd_args.clone());
@@ -445,7 +448,13 @@ impl GoBinary {
         let mut problems = Vec::new();
         let binary = self.binary_name(&mut problems);
         let package = checked(&mut problems, "package", &self.package, ".");
-        let mut stage = as_root(Stage::new(name, self.base.clone()));
+        let stage = Stage::new(name, self.base.clone());
+        // As root (a Red Hat language image runs as uid 1001), switching back at the end.
+        let stage = stage.as_root(|stage| self.build_steps(stage, &binary, &package));
+        with_problems(stage, problems)
+    }
+
+    fn build_steps(&self, mut stage: Stage, binary: &str, package: &str) -> Stage {
         if self.cgo {
             let toolchain: &[&str] = match self.base.family() {
                 OsFamily::Alpine => &["build-base"],
@@ -476,7 +485,7 @@ impl GoBinary {
         if self.vendored {
             run = run.network_none();
         }
-        with_problems(stage.run(run), problems)
+        stage.run(run)
     }
 
     /// The binary's name, checked: one plain path segment.

@@ -144,27 +144,17 @@ fn join(base: &str, name: &str) -> String {
     }
 }
 
-/// Red Hat's language images (`ubi9/python-311`, `ubi9/nodejs-20`) run as uid 1001; a recipe installs
-/// packages and creates its user first, so on that family it switches to root (the final `USER` is the
-/// app's non-root user).
-fn as_root(stage: Stage) -> Stage {
-    match stage.base().family() {
-        OsFamily::Rhel | OsFamily::RhelMinimal => stage.user("root"),
-        _ => stage,
-    }
-}
-
 /// Records every problem on the stage.
 fn with_problems(stage: Stage, problems: Vec<Error>) -> Stage {
     problems.into_iter().fold(stage, Stage::problem)
 }
 
-/// Adds a system user on the stage's base (nothing on images without a shell), without switching to
-/// it: the recipe writes the numeric `USER` last, so its own steps run as root.
+/// Adds a system user on the stage's base (nothing on images without a shell), as root, without
+/// switching to it: the recipe writes the numeric `USER` last.
 fn create_user(stage: Stage, name: &str, uid: u32) -> Stage {
     match stage.base().user_script(name, uid) {
         Ok(script) if script.is_empty() => stage,
-        Ok(script) => stage.run(crate::dsl::Run::steps(script)),
+        Ok(script) => stage.as_root(|stage| stage.run(crate::dsl::Run::steps(script))),
         Err(err) => stage.problem(err.at("user")),
     }
 }

@@ -4,7 +4,7 @@
 use crate::base::Base;
 use crate::dsl::{Image, Run, Stage, StageHandle};
 
-use super::{as_root, checked, join, relative_path, with_problems};
+use super::{checked, join, relative_path, with_problems};
 
 /// Where the build runs, and where its output ends up (`/build/dist`).
 const BUILD_DIR: &str = "/build";
@@ -196,12 +196,15 @@ impl NodeBuild {
                 "mv /tmp/dist dist".to_string(),
             ])
         };
-        let stage = as_root(Stage::new(&self.name, self.base))
-            .workdir(BUILD_DIR)
-            .copy([join(&self.dir, "package.json"), join(&self.dir, "package-lock.json")], "./")
-            .run(Run::sh("npm ci").cache(NPM_CACHE))
-            .copy([self.dir.as_str()], "./")
-            .run(build);
+        // As root (a Red Hat language image runs as uid 1001), switching back at the end.
+        let stage = Stage::new(&self.name, self.base).as_root(|stage| {
+            stage
+                .workdir(BUILD_DIR)
+                .copy([join(&self.dir, "package.json"), join(&self.dir, "package-lock.json")], "./")
+                .run(Run::sh("npm ci").cache(NPM_CACHE))
+                .copy([self.dir.as_str()], "./")
+                .run(build)
+        });
         image.stage(with_problems(stage, problems))
     }
 }

@@ -21,7 +21,7 @@ use crate::dsl::{Copy, Image, IntoCommand, IntoValue, Run, Stage, StageHandle};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Command, Value};
 
-use super::{Libc, as_root, checked, create_user, healthcheck, with_problems};
+use super::{Libc, checked, create_user, healthcheck, with_problems};
 
 /// Where the builder stage works: the requirements file and the wheels are copied here.
 const BUILD_DIR: &str = "/build";
@@ -128,7 +128,7 @@ impl<'a> PythonApp<'a> {
     /// let dockerfile = image.emit().unwrap();
     /// // Red Hat's python images run as uid 1001: the recipe installs as root, runs as its own user.
     /// assert!(dockerfile.starts_with(
-    ///     "FROM registry.access.redhat.com/ubi9/python-311:latest AS builder\nUSER root\nRUN python3 -m venv /opt/venv\n"
+    ///     "FROM registry.access.redhat.com/ubi9/python-311:latest AS builder\nUSER 0\nRUN python3 -m venv /opt/venv\n"
     /// ));
     /// assert!(dockerfile.ends_with("USER 10001:10001\n"));
     /// ```
@@ -535,58 +535,67 @@ impl<'a> PythonApp<'a> {
         PythonStages { builder, runtime }
     }
 
-    /// Build packages, the venv, the requirements file and the wheels, then the install.
+    /// Build packages, the venv, the requirements file and the wheels, then the install: as root (Red
+    /// Hat's python images run as uid 1001; the stage switches back to it at the end).
     fn builder(&self, name: &str, venv: &str, problems: &mut Vec<Error>) -> Stage {
         let file_name = self.requirements.rsplit('/').next().unwrap_or_default();
         let requirements = checked(problems, "requirements file name", file_name, "requirements.txt");
-        let mut stage = as_root(Stage::new(name, self.base.clone()));
-        if !self.build_packages.is_empty() {
-            stage = stage.install(&self.build_packages);
-        }
-        stage =
-            stage.run(format!("python3 -m venv {venv}")).workdir(BUILD_DIR).copy([self.requirements.as_str()], "./");
-        let pip = format!("{venv}/bin/pip install --no-cache-dir");
-        if self.online {
-            return stage.run(format!("{pip} -r {requirements}"));
-        }
-        let install = format!("{pip} --no-index --find-links={BUILD_DIR}/wheels -r {requirements}");
-        stage.copy([self.wheels.as_str()], "./wheels/").run(Run::sh(install).network_none())
+        Stage::new(name, self.base.clone()).as_root(|mut stage| {
+            if !self.build_packages.is_empty() {
+                stage = stage.install(&self.build_packages);
+            }
+            stage = stage
+                .run(format!("python3 -m venv {venv}"))
+                .workdir(BUILD_DIR)
+                .copy([self.requirements.as_str()], "./");
+            let pip = format!("{venv}/bin/pip install --no-cache-dir");
+            if self.online {
+                return stage.run(format!("{pip} -r {requirements}"));
+            }
+            let install = format!("{pip} --no-index --find-links={BUILD_DIR}/wheels -r {requirements}");
+            stage.copy([self.wheels.as_str()], "./wheels/").run(Run::sh(install).network_none())
+        })
     }
 
-    /// Runtime packages and the user (as root), the venv, the sources, then the app's settings, with
-    /// the numeric `USER` just before `CMD`.
+    /// Runtime packages and the user, the venv, the sources, then the app's settings (all as root),
+    /// with the numeric `USER` just before `CMD`.
     fn runtime_stage(self, name: &str, builder: &StageHandle, venv: &str) -> Stage {
         let base = self.runtime_base.unwrap_or_else(|| self.base.clone());
         let (user, uid) = (&self.user.0, self.user.1);
         let owner = format!("{uid}:{uid}");
-        let mut stage = as_root(Stage::new(name, base.clone()));
+        let mut stage = Stage::new(name, base.clone());
         if let Some(err) = mismatch(&self.base, &base) {
             stage = stage.problem(err);
         }
-        if !self.runtime_packages.is_empty() {
-            stage = stage.install(&self.runtime_packages);
-        }
-        stage = create_user(stage, user, uid)
-            .copy_from(builder, [venv], venv)
-            .env("PATH", Value::template(&format!("{venv}/bin:${{PATH}}")))
-            .env("PYTHONDONTWRITEBYTECODE", "1")
-            .env("PYTHONUNBUFFERED", "1")
-            .workdir(self.workdir.as_str());
-        for (sources, dest) in self.copies {
-            stage = stage.copy_with(Copy::new(sources, &dest).chown(&owner));
-        }
-        for (key, value) in self.env {
-            stage = stage.env(&key, value);
-        }
-        for step in self.steps {
-            stage = step(stage);
-        }
-        if let Some(port) = self.port {
-            stage = stage.expose(port);
-        }
-        if let Some(path) = &self.health_path {
-            stage = healthcheck(stage, self.port, path);
-        }
+        let (runtime_packages, copies, env, steps) = (self.runtime_packages, self.copies, self.env, self.steps);
+        let (workdir, port, health_path) = (self.workdir, self.port, self.health_path);
+        stage = stage.as_root(|mut stage| {
+            if !runtime_packages.is_empty() {
+                stage = stage.install(&runtime_packages);
+            }
+            stage = create_user(stage, user, uid)
+                .copy_from(builder, [venv], venv)
+                .env("PATH", Value::template(&format!("{venv}/bin:${{PATH}}")))
+                .env("PYTHONDONTWRITEBYTECODE", "1")
+                .env("PYTHONUNBUFFERED", "1")
+                .workdir(workdir.as_str());
+            for (sources, dest) in copies {
+                stage = stage.copy_with(Copy::new(sources, &dest).chown(&owner));
+            }
+            for (key, value) in env {
+                stage = stage.env(&key, value);
+            }
+            for step in steps {
+                stage = step(stage);
+            }
+            if let Some(port) = port {
+                stage = stage.expose(port);
+            }
+            if let Some(path) = &health_path {
+                stage = healthcheck(stage, port, path);
+            }
+            stage
+        });
         stage = stage.user(&owner);
         match self.cmd {
             Some(Ok(command)) => stage.cmd(command),
@@ -850,12 +859,35 @@ mod tests {
     }
 
     #[test]
-    fn ubi_python_switches_to_root_first() {
-        let text = emit(PythonApp::new(Base::ubi9_python("3.11")).runtime_packages(["libpq"]));
-        assert!(text.contains("AS builder\nUSER root\n"));
-        assert!(text.contains("AS runtime\nUSER root\nRUN dnf install -y --nodocs"));
-        assert!(text.contains("useradd -r -l -u 10001"));
-        assert!(text.ends_with("USER 10001:10001\n"));
+    fn ubi_python_switches_to_root_and_back() {
+        // The image runs as uid 1001: the builder works as root and hands back uid 1001 (a stage built
+        // on it, or a `--target builder` run, gets the image's own user); the runtime ends as the app's.
+        let text = emit(PythonApp::new(Base::ubi9_python("3.11")).runtime_packages(["libpq"]).cmd(["app"]));
+        assert_eq!(
+            text,
+            "FROM registry.access.redhat.com/ubi9/python-311:latest AS builder\n\
+             USER 0\n\
+             RUN python3 -m venv /opt/venv\n\
+             WORKDIR /build\n\
+             COPY [\"requirements.txt\", \"./\"]\n\
+             COPY [\"vendor/wheels\", \"./wheels/\"]\n\
+             RUN --network=none /opt/venv/bin/pip install --no-cache-dir --no-index --find-links=/build/wheels -r requirements.txt\n\
+             USER 1001\n\
+             \n\
+             FROM registry.access.redhat.com/ubi9/python-311:latest AS runtime\n\
+             USER 0\n\
+             RUN dnf install -y --nodocs --setopt=install_weak_deps=False libpq \\\n \
+             && dnf clean all\n\
+             RUN groupadd -r -g 10001 app \\\n \
+             && useradd -r -l -u 10001 -g app -m -d /home/app -s /sbin/nologin app\n\
+             COPY --from=builder [\"/opt/venv\", \"/opt/venv\"]\n\
+             ENV PATH=/opt/venv/bin:${PATH} \\\n    \
+             PYTHONDONTWRITEBYTECODE=1 \\\n    \
+             PYTHONUNBUFFERED=1\n\
+             WORKDIR /app\n\
+             USER 10001:10001\n\
+             CMD [\"app\"]\n"
+        );
     }
 
     #[test]
