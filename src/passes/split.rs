@@ -10,8 +10,9 @@
 //!   system directory (`/usr`, `/etc`, `/var`, `/lib*`, `/bin`, `/sbin`, `/opt`, `/root`, `/go`, `/tmp`,
 //!   `/home`, `/run`, `/dev`, `/proc`, `/sys`), where package managers write.
 //! - The instructions moved before the rest of the copy are the ones right after it, up to and including
-//!   the last RUN that passes these checks; they are RUNs without mounts other than cache and tmpfs, `ENV`, `ARG`, `LABEL`,
-//!   `EXPOSE` or comments. Each RUN is shell form with the default shell, has a known working directory,
+//!   the last RUN that passes these checks; they are RUNs without mounts other than cache and tmpfs, `ENV`, `ARG`,
+//!   comments, or steps that only set image metadata (`EXPOSE`, `LABEL`, `CMD`, `ENTRYPOINT`,
+//!   `HEALTHCHECK`, `STOPSIGNAL`, `ONBUILD`: `Step::metadata_only`). Each RUN is shell form with the default shell, has a known working directory,
 //!   and is a list of simple commands (see `shell.rs`) from a known set of tools whose implicit reads are
 //!   manifests: package managers installing named packages (`apt-get`, `apk`, `dnf`, `microdnf`, `yum`),
 //!   `pip install` without `-e`, `python -m venv|pip`, `npm ci`, `yarn install --frozen-lockfile|--immutable`,
@@ -69,16 +70,25 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Con
             let Some(plan) = plan(dockerfile, analysis, info.steps.as_slice(), stage_index, index, copy, config) else {
                 continue;
             };
-            let reason = format!(
-                "copy {} before {} so that a source edit does not rerun {}",
-                if plan.manifests.is_empty() { "nothing".to_string() } else { plan.manifests.join(", ") },
-                if plan.moved_installs == 1 {
-                    "the install".to_string()
-                } else {
-                    format!("{} installs", plan.moved_installs)
-                },
-                if plan.moved_installs == 1 { "it" } else { "them" },
-            );
+            let runs: Vec<String> = (index + 1..=index + plan.moved)
+                .filter_map(|i| analysis.step_at(at(stage_index, i)))
+                .filter(|step| step.kind == crate::analysis::StepKind::Run)
+                .map(|step| format!("`{}`", step.label.instruction))
+                .collect();
+            let (runs, them) = (super::listed(&runs), if runs.len() == 1 { "it" } else { "them" });
+            let reason = if plan.manifests.is_empty() {
+                format!(
+                    "moved {runs} before the copy, which writes nothing {} read{}, so a source edit does not rerun \
+                     {them}",
+                    if them == "it" { "it" } else { "they" },
+                    if them == "it" { "s" } else { "" }
+                )
+            } else {
+                format!(
+                    "{} copied first, then {runs} before the full copy, so a source edit does not rerun {them}",
+                    plan.manifests.join(", ")
+                )
+            };
             let stage = &mut dockerfile.stages[stage_index];
             let full = stage.instructions.remove(index);
             let moved: Vec<Instruction> = stage.instructions.drain(index..index + plan.moved).collect();
@@ -87,7 +97,7 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Con
             replacement.extend_from_slice(&moved[plan.first_reader..]);
             replacement.push(full);
             stage.instructions.splice(index..index, replacement);
-            return vec![Change { pass: Pass::SplitContextCopy, location: at(stage_index, index), reason }];
+            return vec![Change::new(Pass::SplitContextCopy, analysis, at(stage_index, index), reason)];
         }
     }
     Vec::new()
@@ -100,7 +110,6 @@ struct Plan {
     manifests: Vec<String>,
     /// How many instructions after the COPY move before it.
     moved: usize,
-    moved_installs: usize,
     /// Where among the moved instructions the manifest copies go.
     first_reader: usize,
 }
@@ -156,12 +165,14 @@ fn plan(
     let mut first_reader: Option<usize> = None;
     let instructions = &dockerfile.stages[stage_index].instructions;
     for (offset, instruction) in instructions[index + 1..].iter().enumerate() {
+        let position = index + 1 + offset;
         match instruction {
-            Instruction::Env(_)
-            | Instruction::Arg(_)
-            | Instruction::Label(_)
-            | Instruction::Expose(_)
-            | Instruction::Comment(_) => {
+            Instruction::Env(_) | Instruction::Arg(_) | Instruction::Comment(_) => {
+                pending += 1;
+                continue;
+            }
+            // Metadata (EXPOSE, LABEL, CMD, ...) is read by no step, so it may go before the copy too.
+            _ if step_of(position).is_some_and(crate::analysis::Step::metadata_only) => {
                 pending += 1;
                 continue;
             }
@@ -169,7 +180,7 @@ fn plan(
             Instruction::Run(run)
                 if run.mounts.iter().all(|m| matches!(m, Mount::Cache { from: None, .. } | Mount::Tmpfs { .. })) =>
             {
-                let step = step_of(index + 1 + offset)?;
+                let step = step_of(position)?;
                 let default_shell = step.key.as_ref()?.command.as_deref()?.starts_with(r#"["/bin/sh","-c","#);
                 let workdir = step.reads.workdir.clone().filter(|w| !w.contains('$'));
                 let (Some(commands), true, Some(workdir)) = (shell::commands(run), default_shell, workdir) else {
@@ -249,7 +260,7 @@ fn plan(
     }
     copies.extend(dirs);
     let manifests = files.iter().map(|file| in_context(file)).collect();
-    Some(Plan { copies, manifests, moved, moved_installs, first_reader: first_reader.unwrap_or(0) })
+    Some(Plan { copies, manifests, moved, first_reader: first_reader.unwrap_or(0) })
 }
 
 fn manifest_copy(template: &Copy, sources: Vec<String>, dest: &str) -> Option<Instruction> {
