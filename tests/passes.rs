@@ -316,6 +316,32 @@ fn split_a_copied_subdirectory_of_a_monorepo() {
     }
 }
 
+/// What `declined` says about each refusal of `split_refuses_what_it_cannot_prove`.
+fn split_refusals() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("pip install .", "`.` is the copied directory itself, so the RUN reads every file of it"),
+        ("pip install -e .", "`pip install -e` installs the project itself, which reads every source"),
+        ("pip install -r missing.txt", "a RUN names missing.txt, which is not among the context files"),
+        ("pip install -r requirements.txt && python setup.py build", "`python` may read any file of the project"),
+        (
+            "pip install -r requirements.txt > /dev/null",
+            "the RUN is not a list of simple commands (it has quotes, variables, pipes or redirections)",
+        ),
+        (
+            "pip install -r \"$REQS\"",
+            "the RUN is not a list of simple commands (it has quotes, variables, pipes or redirections)",
+        ),
+        ("npm ci", "`npm` writes node_modules/, which the context also holds, so the full copy would replace it"),
+        ("npm install", "`npm install` may read files other than dependency manifests"),
+        ("npm ci left-pad", "`npm` with package names edits the manifests"),
+        ("cargo fetch", "`cargo fetch` may read files other than dependency manifests"),
+        (
+            "pip install -r requirements.txt --target ./deps",
+            "`./deps` is inside the copied directory but is not a dependency manifest",
+        ),
+    ]
+}
+
 #[test]
 fn split_refuses_what_it_cannot_prove() {
     let cases: Vec<(&str, Vec<&str>)> = vec![
@@ -347,6 +373,12 @@ fn split_refuses_what_it_cannot_prove() {
         let changes = optimize(&mut after, &config(&files));
         assert_eq!(changes, [], "{command}");
         assert_eq!(after, before, "{command}");
+        // `declined` says which step stays after the copy, and why.
+        let kept: Vec<(String, String)> =
+            declined(&before, &config(&files)).iter().map(|d| (d.step.instruction.clone(), d.reason.clone())).collect();
+        let why = split_refusals().into_iter().find(|(c, _)| *c == command).map(|(_, why)| why).unwrap();
+        let step = if command.contains("missing") { "COPY . ./".to_string() } else { format!("RUN {command}") };
+        assert_eq!(kept, [(step, why.to_string())], "{command}");
     }
     // A system directory as destination, and an unknown working directory.
     for (workdir, dest) in [("/usr/src/app", "./"), ("/app", "/opt/app/")] {

@@ -462,9 +462,10 @@ fn instruction_label(dockerfile: &Dockerfile, analysis: &Analysis, location: Loc
     }
 }
 
-/// What each enabled pass declines to do on `dockerfile` as it is, with the reason: a move a step
-/// cannot make because of the step above it, or stages kept because the build targets cannot be
-/// resolved. On an optimized model (where no pass changes anything) this is why each remaining step
+/// What each enabled pass declines to do on `dockerfile` as it is, with the reason: a RUN that
+/// [`Pass::MoveEarlier`] cannot move past the step above it, a step [`Pass::SplitContextCopy`] cannot
+/// move before a context COPY that a dependency install follows, or stages kept because a reference
+/// cannot be followed or a build target is not a stage. On an optimized model (where no pass changes anything) this is why each remaining step
 /// stays where it is. Steps that no pass would move anyway (a RUN that installs packages, a step with
 /// nothing above it to pass) are not listed.
 ///
@@ -493,6 +494,7 @@ pub fn declined(dockerfile: &Dockerfile, config: &Config) -> Vec<Declined> {
             continue;
         }
         match pass {
+            Pass::SplitContextCopy => out.extend(split::declined(dockerfile, &analysis, config)),
             Pass::DropUnreachableStages => out.extend(unreachable::declined(dockerfile, &analysis, config)),
             Pass::MoveEarlier => out.extend(reorder::declined(dockerfile, &analysis)),
             _ => {}
