@@ -7,7 +7,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use dockwright::analysis::{Analysis, ChangeModel, ChangeSet, analyze, cache_impact, expected_rebuild_cost};
+use dockwright::analysis::{Analysis, ChangeModel, ChangeSet, Target, analyze, cache_impact, expected_rebuild_cost};
 use dockwright::model::Dockerfile;
 
 /// Each image's model with its `.dockerignore` lines.
@@ -43,7 +43,10 @@ fn cache_impact_source_edit(bencher: divan::Bencher, case: &str) {
     let prepared: Vec<(Analysis, ChangeSet)> =
         models(case).iter().map(|(model, ignore)| (analyze(model), source_edit(ignore))).collect();
     bencher.bench(|| {
-        prepared.iter().map(|(analysis, changes)| cache_impact(analysis, changes).missed().count()).sum::<usize>()
+        prepared
+            .iter()
+            .map(|(analysis, changes)| cache_impact(analysis, Target::Default, changes).unwrap().missed().count())
+            .sum::<usize>()
     });
 }
 
@@ -54,7 +57,10 @@ fn expected_rebuild_cost_default_model(bencher: divan::Bencher, case: &str) {
         .map(|(model, ignore)| (analyze(model), ChangeModel::default().with_dockerignore(ignore.iter().cloned())))
         .collect();
     bencher.bench(|| {
-        prepared.iter().map(|(analysis, model)| expected_rebuild_cost(analysis, model).expected).sum::<f64>()
+        prepared
+            .iter()
+            .map(|(analysis, model)| expected_rebuild_cost(analysis, Target::Default, model).unwrap().expected)
+            .sum::<f64>()
     });
 }
 
@@ -73,8 +79,8 @@ fn all_three(bencher: divan::Bencher, case: &str) {
             .iter()
             .map(|(model, changes, change_model)| {
                 let analysis = analyze(model);
-                let missed = cache_impact(&analysis, changes).missed().count();
-                missed as f64 + expected_rebuild_cost(&analysis, change_model).expected
+                let missed = cache_impact(&analysis, Target::Default, changes).unwrap().missed().count();
+                missed as f64 + expected_rebuild_cost(&analysis, Target::Default, change_model).unwrap().expected
             })
             .sum::<f64>()
     });

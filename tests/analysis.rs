@@ -9,7 +9,7 @@
 mod seeds;
 
 use dockwright::analysis::{
-    Analysis, ChangeModel, ChangeSet, DependencyKind, MissReason, StageBase, StageDependency, VarKind, analyze,
+    Analysis, ChangeModel, ChangeSet, DependencyKind, MissReason, StageBase, StageDependency, Target, VarKind, analyze,
     cache_impact, expected_rebuild_cost,
 };
 use dockwright::model::{self, BaseImage, Dockerfile, FromInstruction, Instruction, Mount};
@@ -26,7 +26,8 @@ fn model(image: &Image) -> Dockerfile {
 
 /// The steps that miss after `changes`, as `stage:index KEYWORD reason; reason`.
 fn misses(analysis: &Analysis, changes: &ChangeSet) -> Vec<String> {
-    cache_impact(analysis, changes)
+    cache_impact(analysis, Target::Default, changes)
+        .unwrap()
         .missed()
         .map(|step| {
             let reasons: Vec<String> = step.reasons.iter().map(|reason| reason.to_string()).collect();
@@ -119,7 +120,7 @@ fn stage_graph_follows_copy_from_and_mount_from() {
     assert_eq!(analysis.reachable_from(4), [0, 1, 3, 4]);
     assert_eq!(analysis.steps()[analysis.stages()[3].steps[1]].reads.images, ["alpine:3.19"]);
     // The unused stage is not built, so it is not in the report.
-    let report = cache_impact(&analysis, &ChangeSet::default());
+    let report = cache_impact(&analysis, Target::Default, &ChangeSet::default()).unwrap();
     let stages: Vec<usize> = report.steps.iter().map(|s| s.location.stage).collect();
     assert_eq!(stages, [0, 1, 3, 3, 4]);
 }
@@ -232,8 +233,8 @@ fn build_arg_changes_miss_at_first_use_and_only_where_declared() {
         &changed("VERSION"),
         &[
             "0:3 RUN build arg VERSION changed",
-            "1:0 RUN parent step 3 missed; build arg VERSION changed",
-            "1:1 COPY parent step 4 missed",
+            "1:0 RUN builds on `base: RUN echo $VERSION`, which missed; build arg VERSION changed",
+            "1:1 COPY builds on `child: RUN echo inherited`, which missed",
         ],
     );
     // Undeclared args (the predefined proxy args included) change no key.
@@ -261,7 +262,7 @@ fn naive_copy_everything_reruns_the_install_on_a_source_edit() {
     check_misses(
         &naive_python(),
         &paths(&["app.py"]),
-        &["0:1 COPY reads changed path app.py (via .)", "0:2 RUN parent step 1 missed"],
+        &["0:1 COPY reads changed path app.py (via .)", "0:2 RUN builds on `app: COPY . ./`, which missed"],
     );
 }
 
@@ -274,7 +275,7 @@ fn examples_never_rerun_dependency_installs_on_a_source_edit() {
         for edit in SOURCE_EDITS {
             let changes =
                 ChangeSet { paths: vec![edit.to_string()], dockerignore: dockerignore.clone(), ..ChangeSet::default() };
-            for step in cache_impact(&analysis, &changes).missed() {
+            for step in cache_impact(&analysis, Target::Default, &changes).unwrap().missed() {
                 let command =
                     analysis.steps()[step.step].key.as_ref().and_then(|k| k.command.clone()).unwrap_or_default();
                 assert!(
@@ -293,18 +294,21 @@ fn spec_editor_source_edit_reruns_only_its_copies() {
     check_misses(
         &image,
         &paths(&["app.py"]),
-        &["1:4 COPY reads changed path app.py (via app.py)", "1:5 COPY parent step 9 missed"],
+        &[
+            "1:4 COPY reads changed path app.py (via app.py)",
+            "1:5 COPY builds on `runtime: COPY app.py ./`, which missed",
+        ],
     );
     check_misses(
         &image,
         &paths(&["requirements.txt"]),
         &[
             "0:2 COPY reads changed path requirements.txt (via requirements.txt)",
-            "0:3 COPY parent step 2 missed",
-            "0:4 RUN parent step 3 missed",
-            "1:1 COPY source stage 0 rebuilt (step 4)",
-            "1:4 COPY parent step 6 missed",
-            "1:5 COPY parent step 9 missed",
+            "0:3 COPY builds on `builder: COPY requirements.txt ./`, which missed",
+            "0:4 RUN builds on `builder: COPY vendor/wheels ./wheels/`, which missed",
+            "1:1 COPY copies from a stage that was rebuilt: `builder: RUN /opt/venv/bin/pip install --no-cache-dir --no-index ...` missed",
+            "1:4 COPY builds on `runtime: COPY --from=builder /opt/venv /opt/venv`, which missed",
+            "1:5 COPY builds on `runtime: COPY app.py ./`, which missed",
         ],
     );
     // A template edit reruns only the last COPY; an ignored file reruns nothing.
@@ -333,11 +337,21 @@ fn copy_link_does_not_depend_on_its_parent() {
             .run("true"),
     );
     let base = ChangeSet { bases: vec!["alpine".into()], ..ChangeSet::default() };
-    check_misses(&image, &base, &["0:0 RUN base image alpine:3.19 changed", "0:3 RUN parent step 0 missed"]);
+    check_misses(
+        &image,
+        &base,
+        &[
+            "0:0 RUN base image alpine:3.19 changed",
+            "0:3 RUN builds on `app: RUN apk add --no-cache curl`, which missed",
+        ],
+    );
     check_misses(
         &image,
         &paths(&["app.py"]),
-        &["0:1 COPY reads changed path app.py (via app.py)", "0:3 RUN parent step 1 missed"],
+        &[
+            "0:1 COPY reads changed path app.py (via app.py)",
+            "0:3 RUN builds on `app: COPY app.py /app/`, which missed",
+        ],
     );
     let key = analyze(&model(&image)).steps()[1].key.clone().unwrap();
     assert!(!key.chains_parent);
@@ -361,9 +375,9 @@ fn separate_stages_only_depend_on_what_they_copy() {
         &paths(&["web/index.ts"]),
         &[
             "0:0 COPY reads changed path web/index.ts (via web/)",
-            "0:1 RUN parent step 0 missed",
-            "0:2 RUN parent step 1 missed",
-            "2:1 COPY source stage 0 rebuilt (step 2)",
+            "0:1 RUN builds on `web: COPY web/ /web/`, which missed",
+            "0:2 RUN builds on `web: RUN npm ci`, which missed",
+            "2:1 COPY copies from a stage that was rebuilt: `web: RUN npm run build` missed",
         ],
     );
     check_misses(
@@ -371,9 +385,9 @@ fn separate_stages_only_depend_on_what_they_copy() {
         &paths(&["api/main.go"]),
         &[
             "1:0 COPY reads changed path api/main.go (via api/)",
-            "1:1 RUN parent step 3 missed",
-            "2:0 COPY source stage 1 rebuilt (step 4)",
-            "2:1 COPY parent step 5 missed",
+            "1:1 RUN builds on `api: COPY api/ /api/`, which missed",
+            "2:0 COPY copies from a stage that was rebuilt: `api: RUN go build -o /out/api ./api` missed",
+            "2:1 COPY builds on `app: COPY --from=api /out/api /api`, which missed",
         ],
     );
 }
@@ -392,42 +406,60 @@ fn every_miss_reason() {
             .copy_from(&builder, ["/out"], "/out"),
     );
     let analysis = analyze(&model(&image));
-    let reasons = |changes: ChangeSet| -> Vec<MissReason> {
-        cache_impact(&analysis, &changes).missed().flat_map(|step| step.reasons.clone()).collect()
+    let impact = |changes: &ChangeSet| cache_impact(&analysis, Target::Default, changes).unwrap();
+    let reasons = |changes: ChangeSet| -> Vec<String> {
+        impact(&changes)
+            .missed()
+            .flat_map(|step| step.reasons.iter().map(|r| r.to_string()).collect::<Vec<_>>())
+            .collect()
     };
     assert_eq!(
         reasons(paths(&["main.py"])),
         [
-            MissReason::ReadsChangedPath { path: "main.py".into(), source: "*.py".into() },
-            MissReason::ParentMissed { step: 2 },
-            MissReason::ParentMissed { step: 3 },
+            "reads changed path main.py (via *.py)",
+            "builds on `app: COPY *.py /app/`, which missed",
+            "builds on `app: COPY --from=busybox:1.36 /bin/busybox /bin/`, which missed",
         ]
+    );
+    // The reasons hold the steps they cite, by index and for a reader.
+    let copy = &analysis.steps()[2];
+    assert_eq!(
+        impact(&paths(&["main.py"])).missed().nth(1).unwrap().reasons,
+        [MissReason::ParentMissed { step: 2, label: copy.label.clone() }]
     );
     assert_eq!(
         reasons(ChangeSet { args: vec![("V".into(), None)], ..ChangeSet::default() }),
-        [MissReason::BuildArgChanged { name: "V".into() }, MissReason::SourceStageMissed { stage: 0, step: 1 }]
+        ["build arg V changed", "copies from a stage that was rebuilt: `builder: RUN echo $V > /out` missed"]
+    );
+    let run = &analysis.steps()[1];
+    assert_eq!(
+        impact(&ChangeSet { args: vec![("V".into(), None)], ..ChangeSet::default() }).missed().nth(1).unwrap().reasons,
+        [MissReason::SourceStageMissed { stage: 0, step: 1, label: run.label.clone() }]
     );
     assert_eq!(
         reasons(ChangeSet { bases: vec!["debian:12-slim".into()], ..ChangeSet::default() }),
         [
-            MissReason::BaseImageChanged { image: "debian:12-slim".into() },
-            MissReason::ParentMissed { step: 2 },
-            MissReason::ParentMissed { step: 3 },
+            "base image debian:12-slim changed",
+            "builds on `app: COPY *.py /app/`, which missed",
+            "builds on `app: COPY --from=busybox:1.36 /bin/busybox /bin/`, which missed",
         ]
     );
     assert_eq!(
         reasons(ChangeSet { bases: vec!["busybox:1.36".into()], ..ChangeSet::default() }),
-        [MissReason::SourceImageChanged { image: "busybox:1.36".into() }, MissReason::ParentMissed { step: 3 }]
+        [
+            "source image busybox:1.36 changed",
+            "builds on `app: COPY --from=busybox:1.36 /bin/busybox /bin/`, which missed"
+        ]
     );
     assert_eq!(
         reasons(ChangeSet { bases: vec!["alpine:3.19".into()], ..ChangeSet::default() }),
         [
-            MissReason::BaseImageChanged { image: "alpine:3.19".into() },
-            MissReason::SourceStageMissed { stage: 0, step: 1 },
+            "base image alpine:3.19 changed",
+            "copies from a stage that was rebuilt: `builder: RUN echo $V > /out` missed"
         ]
     );
     // A nested .py file is not matched by `*.py` (no `/` crossing); a README is not read at all.
-    assert_eq!(reasons(paths(&["pkg/mod.py", "README.md"])), []);
+    assert_eq!(reasons(paths(&["pkg/mod.py", "README.md"])), Vec::<String>::new());
 }
 
 #[test]
@@ -452,14 +484,14 @@ fn excludes_dockerignore_and_context_mounts() {
     check_misses(
         &image,
         &ignoring(&["keep.log"]),
-        &["0:0 COPY reads changed path keep.log (via .)", "0:1 RUN parent step 0 missed"],
+        &["0:0 COPY reads changed path keep.log (via .)", "0:1 RUN builds on `app: COPY . /app/`, which missed"],
     );
     check_misses(
         &image,
         &ignoring(&["requirements.txt"]),
         &[
             "0:0 COPY reads changed path requirements.txt (via .)",
-            "0:1 RUN parent step 0 missed; reads changed path requirements.txt (via requirements.txt)",
+            "0:1 RUN builds on `app: COPY . /app/`, which missed; reads changed path requirements.txt (via requirements.txt)",
         ],
     );
 }
@@ -501,16 +533,17 @@ fn examples_cost_less_to_rebuild_than_their_naive_variants() {
     for (example, service, image) in images() {
         let dockerfile = model(&image);
         let model = ChangeModel::default().with_dockerignore(image.dockerignore_text().lines());
-        let optimized = expected_rebuild_cost(&analyze(&dockerfile), &model);
+        let optimized = expected_rebuild_cost(&analyze(&dockerfile), Target::Default, &model).unwrap();
         let naive_variant = seed_naive(example, service);
-        let naive = expected_rebuild_cost(&analyze(&naive_variant(&dockerfile)), &model);
+        let naive = expected_rebuild_cost(&analyze(&naive_variant(&dockerfile)), Target::Default, &model).unwrap();
         let edit = ChangeSet {
             paths: SOURCE_EDITS.iter().map(|p| p.to_string()).collect(),
             dockerignore: model.dockerignore.clone(),
             ..ChangeSet::default()
         };
         let rerun = |dockerfile: &Dockerfile| -> Vec<String> {
-            cache_impact(&analyze(dockerfile), &edit)
+            cache_impact(&analyze(dockerfile), Target::Default, &edit)
+                .unwrap()
                 .missed()
                 .map(|s| format!("{}:{} {}", s.location.stage, s.location.instruction, s.keyword))
                 .collect()
@@ -529,7 +562,7 @@ fn examples_cost_less_to_rebuild_than_their_naive_variants() {
             naive.expected
         );
         // Deterministic: the same input gives the same number.
-        assert_eq!(expected_rebuild_cost(&analyze(&dockerfile), &model), optimized);
+        assert_eq!(expected_rebuild_cost(&analyze(&dockerfile), Target::Default, &model).unwrap(), optimized);
     }
     eprintln!("{}", table.join("\n"));
 }
@@ -538,8 +571,8 @@ fn examples_cost_less_to_rebuild_than_their_naive_variants() {
 fn spec_editor_against_the_hand_written_naive_dockerfile() {
     let (_, image) = spec_editor::images().remove(0);
     let model_ = ChangeModel::default().with_dockerignore(image.dockerignore_text().lines());
-    let optimized = expected_rebuild_cost(&analyze(&model(&image)), &model_);
-    let naive = expected_rebuild_cost(&analyze(&model(&naive_python())), &model_);
+    let optimized = expected_rebuild_cost(&analyze(&model(&image)), Target::Default, &model_).unwrap();
+    let naive = expected_rebuild_cost(&analyze(&model(&naive_python())), Target::Default, &model_).unwrap();
     assert!(optimized.expected < naive.expected, "{} vs {}", optimized.expected, naive.expected);
     // The optimized install only reruns when requirements, wheels or the base change.
     let install = optimized.per_step.iter().find(|s| s.weight == 10.0).unwrap();
@@ -554,9 +587,9 @@ fn build_arg_likelihoods_enter_the_cost() {
     let mut image = Image::new();
     image.stage(Stage::new("app", Base::alpine("3.19")).arg("V").run("apk add --no-cache curl"));
     let analysis = analyze(&model(&image));
-    let quiet = expected_rebuild_cost(&analysis, &ChangeModel::default()).expected;
+    let quiet = expected_rebuild_cost(&analysis, Target::Default, &ChangeModel::default()).unwrap().expected;
     let mut model = ChangeModel::default();
     model.args.push(("V".into(), 0.5));
-    let noisy = expected_rebuild_cost(&analysis, &model).expected;
+    let noisy = expected_rebuild_cost(&analysis, Target::Default, &model).unwrap().expected;
     assert!((quiet - 0.1).abs() < 1e-12 && (noisy - 10.0 * (1.0 - 0.99 * 0.5)).abs() < 1e-12, "{quiet} {noisy}");
 }

@@ -22,7 +22,7 @@ mod seeds;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use dockwright::analysis::{ChangeSet, analyze, cache_impact};
+use dockwright::analysis::{ChangeSet, Target, analyze, cache_impact};
 use dockwright::engine::{BuildReport, BuildRequest, Engine, Progress, RunOptions};
 use dockwright::model::Dockerfile;
 use dockwright::passes::{Config, Pass, optimize};
@@ -206,7 +206,8 @@ fn observed_reruns(report: &BuildReport) -> Vec<(String, bool)> {
 fn predicted_reruns(model: &Dockerfile, edit: &str) -> Vec<(String, bool)> {
     let analysis = analyze(model);
     let changes = ChangeSet { paths: vec![edit.to_string()], ..ChangeSet::default() };
-    cache_impact(&analysis, &changes)
+    cache_impact(&analysis, Target::Default, &changes)
+        .unwrap()
         .missed()
         .filter(|impact| analysis.steps()[impact.step].layer)
         .map(|impact| {

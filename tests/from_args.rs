@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use dockwright::analysis::{ChangeSet, MissReason, StageBase, analyze, cache_impact};
+use dockwright::analysis::{ChangeSet, StageBase, Target, analyze, cache_impact};
 use dockwright::estimate::{CatalogOracle, estimate};
 use dockwright::import::{self, Command as Decoded};
 use dockwright::model::{Dockerfile, Escape};
@@ -158,15 +158,18 @@ fn analysis_takes_the_image_the_defaults_give() {
     );
     // An update of the default image misses the steps built on it, named as the default image.
     let changes = ChangeSet { bases: vec!["python:3.12-slim".into()], ..ChangeSet::default() };
-    let report = cache_impact(&analysis, &changes);
-    let missed: Vec<(usize, String, Vec<MissReason>)> =
-        report.missed().map(|step| (step.location.stage, step.keyword.clone(), step.reasons.clone())).collect();
+    let report = cache_impact(&analysis, Target::Default, &changes).unwrap();
+    let missed: Vec<(usize, String, Vec<String>)> = report
+        .missed()
+        .map(|step| (step.location.stage, step.keyword.clone(), step.reasons.iter().map(ToString::to_string).collect()))
+        .collect();
+    let reason = |stage: usize, keyword: &str, why: &str| (stage, keyword.to_string(), vec![why.to_string()]);
     assert_eq!(
         missed,
         [
-            (0, "RUN".to_string(), vec![MissReason::BaseImageChanged { image: "python:3.12-slim".into() }]),
-            (2, "COPY".to_string(), vec![MissReason::SourceStageMissed { stage: 0, step: 0 }]),
-            (2, "RUN".to_string(), vec![MissReason::ParentMissed { step: 2 }]),
+            reason(0, "RUN", "base image python:3.12-slim changed"),
+            reason(2, "COPY", "copies from a stage that was rebuilt: `build: RUN python3 -m venv /venv` missed"),
+            reason(2, "RUN", "builds on `app: COPY --from=build /venv /venv`, which missed"),
         ]
     );
 }

@@ -16,9 +16,9 @@ mod seeds;
 
 use std::collections::BTreeMap;
 
-use dockwright::analysis::{ChangeModel, ChangeSet, ContextRead, analyze, cache_impact, expected_rebuild_cost};
+use dockwright::analysis::{ChangeModel, ChangeSet, ContextRead, Target, analyze, cache_impact, expected_rebuild_cost};
 use dockwright::model::{self, Command, Dockerfile, FromInstruction, Instruction, Mount, Source};
-use dockwright::passes::{Config, Pass, dockerignore_allowlist, optimize};
+use dockwright::passes::{Config, Pass, declined, dockerignore_allowlist, optimize};
 use dockwright::{Base, Copy, Image, Run, Stage, Value};
 use pretty_assertions::assert_eq;
 use proptest::prelude::*;
@@ -65,7 +65,8 @@ fn properties(before: &Dockerfile, config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-/// The symbolic effects of the stages the target needs, by stage name.
+/// The symbolic effects of the stages the build targets need, by stage name (a stage without a name by
+/// its rank among them, which dropping other stages does not change).
 #[derive(Debug, PartialEq)]
 struct StageEffects {
     /// Final file map: destination → source content id, for COPY/ADD writes.
@@ -80,13 +81,20 @@ struct StageEffects {
 
 fn effects(dockerfile: &Dockerfile, config: &Config, context: &[String]) -> BTreeMap<String, StageEffects> {
     let analysis = analyze(dockerfile);
-    let Some(target) = config.target.as_deref().and_then(|t| analysis.stage_index(t)).or(analysis.target()) else {
-        return BTreeMap::new();
+    let mut targets: Vec<Target> = if config.targets.is_empty() {
+        analysis.targets()
+    } else {
+        config.targets.iter().map(|name| Target::stage(name.as_str())).collect()
     };
+    targets.push(Target::Default);
+    let mut needed: Vec<usize> =
+        targets.iter().filter_map(|t| analysis.resolve(t).ok()).flat_map(|t| analysis.reachable_from(t)).collect();
+    needed.sort_unstable();
+    needed.dedup();
     let mut out = BTreeMap::new();
-    for stage in analysis.reachable_from(target) {
+    for (rank, &stage) in needed.iter().enumerate() {
         let info = &analysis.stages()[stage];
-        let name = info.name.clone().unwrap_or_else(|| format!("#{stage}"));
+        let name = info.name.clone().unwrap_or_else(|| format!("#{rank}"));
         let mut fx =
             StageEffects { files: BTreeMap::new(), runs: Vec::new(), accounts: Vec::new(), config: Vec::new() };
         for &index in &info.steps {
@@ -137,6 +145,9 @@ fn effects(dockerfile: &Dockerfile, config: &Config, context: &[String]) -> BTre
                         .filter(|v| !only_setup || sensitive(&v.name))
                         .map(|v| format!("{}={:?}", v.name, v.value))
                         .collect();
+                    // The shell the script runs in: the argv before the script.
+                    let argv = step.key.as_ref().and_then(|k| k.command.clone()).unwrap_or_default();
+                    let shell = argv.rsplit_once("\",\"").map_or("", |(prefix, _)| prefix);
                     for command in text.split("&&") {
                         let command: Vec<&str> =
                             command.split_whitespace().filter(|w| *w != "--no-cache-dir").collect();
@@ -144,7 +155,7 @@ fn effects(dockerfile: &Dockerfile, config: &Config, context: &[String]) -> BTre
                         // Accounts are their own effect (the user database), independent of package
                         // installs into a virtual environment and of files copied elsewhere.
                         if ["groupadd ", "useradd ", "addgroup ", "adduser "].iter().any(|t| command.starts_with(t)) {
-                            fx.accounts.push(command);
+                            fx.accounts.push(format!("{command} | user={:?}", step.reads.user));
                             continue;
                         }
                         // Package indexes are not behaviour: their refresh and cleanup are left out.
@@ -152,7 +163,7 @@ fn effects(dockerfile: &Dockerfile, config: &Config, context: &[String]) -> BTre
                             continue;
                         }
                         fx.runs.push(format!(
-                            "{command} | mounts={:?} net={:?} sec={:?} user={:?} cwd={:?} env={env:?}",
+                            "{command} | shell={shell} mounts={:?} net={:?} sec={:?} user={:?} cwd={:?} env={env:?}",
                             run.mounts, run.network, run.security, step.reads.user, step.reads.workdir
                         ));
                     }
@@ -310,6 +321,32 @@ fn split_a_copied_subdirectory_of_a_monorepo() {
     }
 }
 
+/// What `declined` says about each refusal of `split_refuses_what_it_cannot_prove`.
+fn split_refusals() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("pip install .", "`.` is the copied directory itself, so the RUN reads every file of it"),
+        ("pip install -e .", "`pip install -e` installs the project itself, which reads every source"),
+        ("pip install -r missing.txt", "a RUN names missing.txt, which is not among the context files"),
+        ("pip install -r requirements.txt && python setup.py build", "`python` may read any file of the project"),
+        (
+            "pip install -r requirements.txt > /dev/null",
+            "the RUN is not a list of simple commands (it has quotes, variables, pipes or redirections)",
+        ),
+        (
+            "pip install -r \"$REQS\"",
+            "the RUN is not a list of simple commands (it has quotes, variables, pipes or redirections)",
+        ),
+        ("npm ci", "`npm` writes node_modules/, which the context also holds, so the full copy would replace it"),
+        ("npm install", "`npm install` may read files other than dependency manifests"),
+        ("npm ci left-pad", "`npm` with package names edits the manifests"),
+        ("cargo fetch", "`cargo fetch` may read files other than dependency manifests"),
+        (
+            "pip install -r requirements.txt --target ./deps",
+            "`./deps` is inside the copied directory but is not a dependency manifest",
+        ),
+    ]
+}
+
 #[test]
 fn split_refuses_what_it_cannot_prove() {
     let cases: Vec<(&str, Vec<&str>)> = vec![
@@ -341,6 +378,12 @@ fn split_refuses_what_it_cannot_prove() {
         let changes = optimize(&mut after, &config(&files));
         assert_eq!(changes, [], "{command}");
         assert_eq!(after, before, "{command}");
+        // `declined` says which step stays after the copy, and why.
+        let kept: Vec<(String, String)> =
+            declined(&before, &config(&files)).iter().map(|d| (d.step.instruction.clone(), d.reason.clone())).collect();
+        let why = split_refusals().into_iter().find(|(c, _)| *c == command).map(|(_, why)| why).unwrap();
+        let step = if command.contains("missing") { "COPY . ./".to_string() } else { format!("RUN {command}") };
+        assert_eq!(kept, [(step, why.to_string())], "{command}");
     }
     // A system directory as destination, and an unknown working directory.
     for (workdir, dest) in [("/usr/src/app", "./"), ("/app", "/opt/app/")] {
@@ -413,22 +456,72 @@ fn drop_unreachable_stages() {
     let app = image.stage(Stage::new("app", &deps).cmd(["curl"]));
     image.stage(Stage::new("test", &app).run("true"));
     let dockerfile = model(&image);
+    // Every named stage may be built with --target: nothing goes unless the targets are given.
+    assert_eq!(optimize(&mut dockerfile.clone(), &Config::default()), []);
+    // The last stage is the default target: it stays whatever the targets say.
     check(
         &dockerfile,
-        &Config::default(),
+        &Config::default().targets(["app"]),
         "FROM alpine:3.19 AS deps\nRUN apk add --no-cache curl\n\nFROM deps AS app\nCMD [\"curl\"]\n\n\
          FROM app AS test\nRUN true\n",
         &[Pass::DropUnreachableStages],
     );
+    let mut after = dockerfile.clone();
+    let changes = optimize(&mut after, &Config::default().targets(["app"]));
+    assert_eq!(
+        changes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["drop-unreachable-stages at `docs: FROM alpine:3.19`: no build target (app, test) needs the stage, so it \
+          was removed"]
+    );
+    // An unknown target changes nothing, and says why.
+    let config = Config::default().targets(["nope"]);
+    let mut after = dockerfile.clone();
+    assert_eq!(optimize(&mut after, &config), []);
+    assert_eq!(
+        declined(&dockerfile, &config).iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["drop-unreachable-stages left `test: FROM app` as it is: build target 'nope' is not a stage: use one of \
+          'deps', 'docs', 'app', 'test', so every stage is kept"]
+    );
+}
+
+/// Regression: `optimize` removed the stages of build targets other than the last (`dev` in a file whose
+/// default target is `prod`, as personal-assistant's dev/stage/prod file).
+#[test]
+fn build_targets_keep_their_stages() {
+    let mut dockerfile = model(&{
+        let mut image = Image::new();
+        let runtime = image.stage(Stage::new("runtime", Base::python("3.12").slim()).copy(["app.py"], "/app/"));
+        let tools = image.stage(Stage::new("dev-tools", Base::python("3.12").slim()).run("python -m venv /opt/dev"));
+        image.stage(Stage::new("dev", &runtime).copy_from(&tools, ["/opt/dev"], "/opt/dev"));
+        image.stage(Stage::new("prod", &runtime).env("MODE", "prod"));
+        image
+    });
+    // A stage with no name that no target needs: `--target` cannot select it.
+    let orphan = dockwright::model::Stage::new(FromInstruction {
+        platform: None,
+        base: model::BaseImage::Image(dockwright::ImageRef::parse("alpine:3.19").unwrap()),
+        name: None,
+    });
+    dockerfile.stages.insert(1, orphan);
+    let kept = "FROM python:3.12-slim AS runtime\nCOPY [\"app.py\", \"/app/\"]\n\n\
+                FROM python:3.12-slim AS dev-tools\nRUN python -m venv /opt/dev\n\n\
+                FROM runtime AS dev\nCOPY --from=dev-tools [\"/opt/dev\", \"/opt/dev\"]\n\n\
+                FROM runtime AS prod\nENV MODE=prod\n";
+    check(&dockerfile, &Config::default(), kept, &[Pass::DropUnreachableStages]);
+    check(&dockerfile, &Config::default().targets(["dev", "prod"]), kept, &[Pass::DropUnreachableStages]);
+    // With only prod declared, dev and what only dev needs go; prod is the default target anyway.
     check(
         &dockerfile,
-        &Config::default().target("app"),
-        "FROM alpine:3.19 AS deps\nRUN apk add --no-cache curl\n\nFROM deps AS app\nCMD [\"curl\"]\n",
-        &[Pass::DropUnreachableStages, Pass::DropUnreachableStages],
+        &Config::default().targets(["prod"]),
+        "FROM python:3.12-slim AS runtime\nCOPY [\"app.py\", \"/app/\"]\n\nFROM runtime AS prod\nENV MODE=prod\n",
+        &[Pass::DropUnreachableStages, Pass::DropUnreachableStages, Pass::DropUnreachableStages],
     );
-    // An unknown target changes nothing.
-    let mut after = dockerfile.clone();
-    assert_eq!(optimize(&mut after, &Config::default().target("nope").disable(Pass::SplitContextCopy)), []);
+    // The seed itself: optimizing personal-assistant keeps all three targets.
+    let (_, image) = seeds::personal_assistant::images().remove(0);
+    let mut optimized = model(&image);
+    optimize(&mut optimized, &Config::default());
+    let names: Vec<_> = optimized.stages.iter().filter_map(|s| s.name()).collect();
+    assert_eq!(names, ["builder", "runtime", "dev-deps", "dev", "stage", "prod"]);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -560,6 +653,119 @@ fn move_mkdir_before_source_copies() {
     assert_eq!(optimize(&mut after, &Config::default()), []);
 }
 
+/// Regression: an `EXPOSE` (or any step that only sets image metadata) between a COPY and the account
+/// setup below it stopped the account setup from moving before the COPY.
+#[test]
+fn metadata_steps_do_not_block_moves() {
+    let python = || Stage::new("app", Base::python("3.12").slim()).workdir("/app");
+    let account = "groupadd --system app  && useradd --system --gid app app";
+    let image = |stage: Stage| {
+        let mut image = Image::new();
+        image.stage(stage);
+        model(&image)
+    };
+    check(
+        &image(python().copy(["src/"], "./src/").expose(8000).label("a", "b").run(account).cmd(["app"])),
+        &Config::default(),
+        "FROM python:3.12-slim AS app\n\
+         WORKDIR /app\n\
+         RUN groupadd --system app  && useradd --system --gid app app\n\
+         COPY [\"src/\", \"./src/\"]\n\
+         EXPOSE 8000\n\
+         LABEL a=b\n\
+         CMD [\"app\"]\n",
+        &[Pass::MoveEarlier],
+    );
+    // Directory setup too; the metadata stays where it was, above or below.
+    check(
+        &image(
+            python()
+                .stop_signal("SIGINT")
+                .copy(["src/"], "./src/")
+                .entrypoint(["tini", "--"])
+                .run("mkdir -p /app/data"),
+        ),
+        &Config::default(),
+        "FROM python:3.12-slim AS app\n\
+         WORKDIR /app\n\
+         STOPSIGNAL SIGINT\n\
+         RUN mkdir -p /app/data\n\
+         COPY [\"src/\", \"./src/\"]\n\
+         ENTRYPOINT [\"tini\", \"--\"]\n",
+        &[Pass::MoveEarlier],
+    );
+    // Passing metadata alone gains nothing: no move.
+    let before = image(python().user("10001").expose(8000).run("mkdir -p /app/data"));
+    assert_eq!(optimize(&mut before.clone(), &Config::default()), []);
+    // Steps that do matter still block, and `declined` says why.
+    for (stage, blocker, reason) in [
+        (
+            python().copy(["src/"], "./src/").volume("/data").run(account),
+            "VOLUME /data",
+            "the classic builder discards what a RUN writes under a VOLUME declared before it",
+        ),
+        (
+            python().copy(["src/"], "./src/").user("10001").run("mkdir -p /app/data"),
+            "USER 10001",
+            "USER changes the user the RUN runs as",
+        ),
+        (
+            python().copy(["src/"], "./src/").arg("V").run(account),
+            "ARG V",
+            "ARG changes the environment the RUN runs with",
+        ),
+        (
+            python().copy(["src/"], "./src/").env("PATH", "/opt/bin:/bin").run("mkdir -p /app/data"),
+            "ENV PATH=/opt/bin:/bin",
+            "ENV sets PATH, which changes what the RUN's tools do",
+        ),
+        (
+            python().copy(["src/"], "./src/").comment("accounts").run(account),
+            "# accounts",
+            "a comment sits between them and may be about either",
+        ),
+        (
+            python().copy(["conf/"], "/etc/app/").expose(8000).run(account),
+            "COPY conf/ /etc/app/",
+            "the copy writes /etc/app, which account setup may also write (it owns /etc)",
+        ),
+        (
+            python().copy_with(Copy::new(["src/"], "./src/").chown("app")).run(account),
+            "COPY src/ ./src/",
+            "the copy's --chown names a user, and account setup must not change whether it exists",
+        ),
+        (
+            python().copy(["."], "./").run("mkdir -p /app/data"),
+            "COPY . ./",
+            "the copy writes /app, which holds /app/data that the RUN touches",
+        ),
+        (
+            python().copy(["conf/"], "/srv/conf/").run("mkdir -p /srv/data"),
+            "COPY conf/ /srv/conf/",
+            "both may create /srv, and which goes first decides its owner and mode",
+        ),
+        (
+            python().run("pip install flask").run("mkdir -p /app/data"),
+            "RUN pip install flask",
+            "directory setup only moves past context COPYs and ENV",
+        ),
+        (
+            python().run("pip install flask").run(account),
+            "RUN pip install flask",
+            "account setup only moves past COPYs and virtual-environment installs",
+        ),
+    ] {
+        let before = image(stage);
+        let mut after = before.clone();
+        assert_eq!(optimize(&mut after, &Config::default()), [], "{}", dockwright::emit(&before));
+        let kept = declined(&before, &Config::default());
+        let got: Vec<(String, String)> =
+            kept.iter().map(|d| (d.blocker.clone().unwrap().instruction, d.reason.clone())).collect();
+        assert_eq!(got, [(blocker.to_string(), reason.to_string())], "{}", dockwright::emit(&before));
+        assert!(kept[0].to_string().starts_with("move-earlier kept `app: RUN "), "{}", kept[0]);
+    }
+}
+
 #[test]
 fn link_where_the_destination_is_new_under_plain_directories() {
     let mut image = Image::new();
@@ -659,13 +865,59 @@ fn dockerignore_from_what_is_read() {
 // ------------------------------------------------------------------------------------------------
 // Properties.
 
+fn run(text: &str) -> Instruction {
+    Instruction::Run(model::Run::new(Command::shell(text).unwrap()))
+}
+
+fn copy(src: &str, dest: &str) -> Instruction {
+    Instruction::Copy(model::Copy::new(vec![Source::path(src).unwrap()], dockwright::Line::new(dest).unwrap()))
+}
+
+/// Config steps to put between the steps a pass moves.
+fn config_steps() -> Vec<Instruction> {
+    vec![
+        // Metadata only: a RUN may pass them ...
+        Instruction::Expose(model::Expose { ports: vec![dockwright::Port::tcp(8000)] }),
+        Instruction::Label({
+            let mut label = model::Label::default();
+            label.labels.insert(
+                dockwright::LabelKey::new("org.opencontainers.image.title").unwrap(),
+                Value::literal("app").unwrap(),
+            );
+            label
+        }),
+        Instruction::Healthcheck(model::Healthcheck::Check {
+            options: model::HealthOptions::default(),
+            command: Command::exec(["python", "-c", "print(1)"]).unwrap(),
+        }),
+        Instruction::Entrypoint(model::Entrypoint { command: Command::exec(["tini", "--"]).unwrap() }),
+        Instruction::StopSignal(model::StopSignal { signal: dockwright::Signal::new("SIGINT").unwrap() }),
+        // ... and steps a RUN must not pass: they change its environment, shell or what it writes.
+        Instruction::Volume(model::Volume { paths: vec![dockwright::Line::new("/app/data").unwrap()] }),
+        Instruction::Arg(model::Arg { name: dockwright::VarName::new("V").unwrap(), default: None }),
+        Instruction::Env({
+            let mut env = model::Env::default();
+            env.vars
+                .insert(dockwright::VarName::new("PATH").unwrap(), Value::literal("/opt/bin:/usr/bin:/bin").unwrap());
+            env
+        }),
+        Instruction::Shell(model::Shell {
+            argv: vec![dockwright::Text::new("/bin/bash").unwrap(), dockwright::Text::new("-c").unwrap()],
+        }),
+        Instruction::User(model::User { user: dockwright::UserSpec::new("10001").unwrap() }),
+        Instruction::Env({
+            let mut env = model::Env::default();
+            env.vars.insert(dockwright::VarName::new("A").unwrap(), Value::literal("1").unwrap());
+            env
+        }),
+        Instruction::Cmd(model::Cmd { command: Command::exec(["python", "app.py"]).unwrap() }),
+        Instruction::Comment(model::CommentLine { text: dockwright::Comment::new("setup").unwrap() }),
+    ]
+}
+
 /// Realistic instructions, so the passes fire often.
 fn realistic_instruction() -> impl Strategy<Value = Instruction> {
-    let run = |text: &'static str| Instruction::Run(model::Run::new(Command::shell(text).unwrap()));
-    let copy = |src: &'static str, dest: &'static str| {
-        Instruction::Copy(model::Copy::new(vec![Source::path(src).unwrap()], dockwright::Line::new(dest).unwrap()))
-    };
-    prop::sample::select(vec![
+    let layers = vec![
         Instruction::Workdir(model::Workdir { path: Value::literal("/app").unwrap() }),
         Instruction::Workdir(model::Workdir { path: Value::literal("/srv").unwrap() }),
         copy(".", "./"),
@@ -688,14 +940,72 @@ fn realistic_instruction() -> impl Strategy<Value = Instruction> {
         run("mkdir -p /app/src/x"),
         run("mkdir -p data"),
         run("python app.py"),
-        Instruction::User(model::User { user: dockwright::UserSpec::new("10001").unwrap() }),
-        Instruction::Env({
-            let mut env = model::Env::default();
-            env.vars.insert(dockwright::VarName::new("A").unwrap(), Value::literal("1").unwrap());
-            env
+        // Account setup, and COPYs whose writes do or do not meet its footprint.
+        run("groupadd --system app  && useradd --system --gid app app"),
+        run("useradd --create-home --home-dir /app/home app"),
+        copy("conf/", "/etc/app/"),
+        Instruction::Copy({
+            let mut copy =
+                model::Copy::new(vec![Source::path("src/").unwrap()], dockwright::Line::new("./src/").unwrap());
+            copy.chown = Some(dockwright::UserSpec::new("app").unwrap());
+            copy
         }),
-        Instruction::Cmd(model::Cmd { command: Command::exec(["python", "app.py"]).unwrap() }),
-    ])
+    ];
+    prop::sample::select([layers, config_steps()].concat())
+}
+
+/// Stages made for [`Pass::MoveEarlier`]: a working directory, then layer steps it may move (account
+/// and directory setup) or move past (COPYs, venv installs), each followed by up to two config steps,
+/// metadata or not; the targets are one stage, all of them, or the default.
+fn movable() -> impl Strategy<Value = (Dockerfile, Config)> {
+    let layer = prop::sample::select(vec![
+        copy("src/", "./src/"),
+        copy(".", "./"),
+        copy("conf/", "/etc/app/"),
+        copy("conf/", "/srv/conf/"),
+        copy("requirements.txt", "./"),
+        Instruction::Copy({
+            let mut copy =
+                model::Copy::new(vec![Source::path("src/").unwrap()], dockwright::Line::new("./src/").unwrap());
+            copy.chown = Some(dockwright::UserSpec::new("app").unwrap());
+            copy
+        }),
+        run("groupadd --system app  && useradd --system --gid app app"),
+        run("useradd --create-home --home-dir /app/home app"),
+        run("mkdir -p /app/data  && chown 10001:10001 /app/data"),
+        run("mkdir -p /srv/data"),
+        run("mkdir -p /app/src/x"),
+        run("python -m venv /opt/venv"),
+        run("/opt/venv/bin/pip install -r requirements.txt"),
+        run("pip install flask"),
+    ]);
+    let config = prop::sample::select(config_steps());
+    let chunk = (layer, prop::collection::vec(config, 0..3));
+    let stages = prop::collection::vec(prop::collection::vec(chunk, 1..8), 1..3);
+    (stages, 0..3usize).prop_map(|(stages, targets)| {
+        let mut dockerfile = Dockerfile::default();
+        for (index, chunks) in stages.into_iter().enumerate() {
+            let mut stage = model::Stage::new(FromInstruction {
+                platform: None,
+                base: model::BaseImage::Image(dockwright::ImageRef::parse("python:3.12-slim").unwrap()),
+                name: Some(dockwright::StageName::new(format!("s{index}")).unwrap()),
+            });
+            stage.instructions.push(Instruction::Workdir(model::Workdir { path: Value::literal("/app").unwrap() }));
+            for (layer, configs) in chunks {
+                stage.instructions.push(layer);
+                stage.instructions.extend(configs);
+            }
+            dockerfile.stages.push(stage);
+        }
+        let config = Config::default().context_files(["app.py", "requirements.txt", "src/main.py", "conf/app.ini"]);
+        let config = match targets {
+            0 => config,
+            1 => config.targets(["s0"]),
+            _ => config
+                .targets(dockerfile.stages.iter().filter_map(|s| s.name().map(str::to_string)).collect::<Vec<_>>()),
+        };
+        (dockerfile, config)
+    })
 }
 
 fn realistic() -> impl Strategy<Value = (Dockerfile, Config)> {
@@ -726,6 +1036,13 @@ proptest! {
 
     #[test]
     fn realistic_models_keep_behaviour_and_are_idempotent((dockerfile, config) in realistic()) {
+        if let Err(message) = properties(&dockerfile, &config) {
+            prop_assert!(false, "{}", message);
+        }
+    }
+
+    #[test]
+    fn movable_models_keep_behaviour_and_are_idempotent((dockerfile, config) in movable()) {
         if let Err(message) = properties(&dockerfile, &config) {
             prop_assert!(false, "{}", message);
         }
@@ -773,7 +1090,7 @@ fn naive_variants_optimized_match_the_hand_written_examples() {
         let mut optimized = naive.clone();
         let changes = optimize(&mut optimized, &config);
         properties(&naive, &config).unwrap_or_else(|e| panic!("{example}/{label}: {e}"));
-        let cost = |d: &Dockerfile| expected_rebuild_cost(&analyze(d), &costs).expected;
+        let cost = |d: &Dockerfile| expected_rebuild_cost(&analyze(d), Target::Default, &costs).unwrap().expected;
         let (hand_cost, naive_cost, optimized_cost) = (cost(&hand), cost(&naive), cost(&optimized));
         let mut hand_optimized = hand.clone();
         let hand_config = Config::default().context_files(context_files(example, service, &ignore));
@@ -793,7 +1110,7 @@ fn naive_variants_optimized_match_the_hand_written_examples() {
         for edit in SOURCE_EDITS {
             let changes =
                 ChangeSet { paths: vec![edit.to_string()], dockerignore: ignore.clone(), ..ChangeSet::default() };
-            for step in cache_impact(&analysis, &changes).missed() {
+            for step in cache_impact(&analysis, Target::Default, &changes).unwrap().missed() {
                 let command =
                     analysis.steps()[step.step].key.as_ref().and_then(|k| k.command.clone()).unwrap_or_default();
                 if is_dependency_install(&command) {
@@ -823,7 +1140,7 @@ fn hand_written_examples_are_already_optimal_or_improve() {
         let costs = ChangeModel::default().with_dockerignore(ignore.iter());
         let mut optimized = dockerfile.clone();
         optimize(&mut optimized, &config);
-        let cost = |d: &Dockerfile| expected_rebuild_cost(&analyze(d), &costs).expected;
+        let cost = |d: &Dockerfile| expected_rebuild_cost(&analyze(d), Target::Default, &costs).unwrap().expected;
         assert!(cost(&optimized) <= cost(&dockerfile) + 1e-9, "{example}/{service}");
     }
 }

@@ -28,9 +28,11 @@
 //! cheap, config steps free. Everything is deterministic: no randomness, fixed iteration orders.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use super::glob;
-use super::{Analysis, ContentInput, ContextRead, Location, Parent, Step, StepKind};
+use super::{Analysis, ContentInput, ContextRead, Location, Parent, Step, StepKind, StepLabel, Target};
+use crate::error::Error;
 
 /// A change likelihood for context paths matching any of some patterns: one rule is one event,
 /// "some file it matches changed since the last build".
@@ -378,16 +380,17 @@ enum Event {
 /// One step's share of the expected rebuild cost.
 ///
 /// ```
-/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel};
+/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel, Target};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
 /// image.stage(Stage::new("app", Base::alpine("3.19")).run("apk add --no-cache curl"));
-/// let cost = expected_rebuild_cost(&analyze(&image.to_model().unwrap()), &ChangeModel::default());
+/// let cost = expected_rebuild_cost(&analyze(&image.to_model().unwrap()), Target::Default, &ChangeModel::default()).unwrap();
 /// let step = &cost.per_step[0];
 /// // Only the base image can change: P = 1 − (1 − 0.01).
 /// assert!((step.miss_probability - 0.01).abs() < 1e-12 && (step.expected - 0.1).abs() < 1e-12);
 /// assert_eq!((step.keyword.as_str(), step.weight), ("RUN", 10.0));
+/// assert_eq!(step.to_string(), "app: RUN apk add --no-cache curl: 0.100 (miss 1.0% x weight 10)");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -398,6 +401,8 @@ pub struct StepCost {
     pub location: Location,
     /// Its keyword.
     pub keyword: String,
+    /// Its stage and instruction, for a reader.
+    pub label: StepLabel,
     /// The probability that it misses the cache.
     pub miss_probability: f64,
     /// What rebuilding it costs.
@@ -406,32 +411,70 @@ pub struct StepCost {
     pub expected: f64,
 }
 
-/// The expected cost of rebuilding the target after one edit, and each step's share.
+impl fmt::Display for StepCost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {:.3} (miss {:.1}% x weight {})",
+            self.label,
+            self.expected,
+            self.miss_probability * 100.0,
+            self.weight
+        )
+    }
+}
+
+/// The expected cost of rebuilding a target after one edit, and each step's share.
+///
+/// Its `Display` names the target and lists the steps that cost something, dearest first (ties in
+/// build order):
 ///
 /// ```
-/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel};
+/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel, Target};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
 /// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["app.py"], "/app/").env("A", "1"));
-/// let cost = expected_rebuild_cost(&analyze(&image.to_model().unwrap()), &ChangeModel::default());
+/// let cost = expected_rebuild_cost(&analyze(&image.to_model().unwrap()), Target::Default, &ChangeModel::default()).unwrap();
 /// // COPY app.py: 1 − (1 − 0.01 base) × (1 − 0.8 *.py) = 0.802, weight 1.
 /// assert!((cost.expected - 0.802).abs() < 1e-12);
 /// assert_eq!(cost.per_step.len(), 2);
+/// assert_eq!(
+///     cost.to_string(),
+///     "target app: expected rebuild cost 0.802\n- app: COPY app.py /app/: 0.802 (miss 80.2% x weight 1)\n"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RebuildCost {
+    /// The target stage, by index.
+    pub target: usize,
+    /// The target stage's name (`stage <index>` when it has none).
+    pub target_name: String,
     /// The sum of the steps' expected costs.
     pub expected: f64,
     /// Every step of the target's stages, in build order.
     pub per_step: Vec<StepCost>,
 }
 
-/// The expected rebuild cost of the final target under `model` (formula in the module docs).
+impl fmt::Display for RebuildCost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "target {}: expected rebuild cost {:.3}", self.target_name, self.expected)?;
+        let mut steps: Vec<&StepCost> = self.per_step.iter().filter(|step| step.expected > 0.0).collect();
+        steps.sort_by(|a, b| b.expected.total_cmp(&a.expected));
+        for step in steps {
+            writeln!(f, "- {step}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The expected rebuild cost of `target` under `model` (formula in the module docs): only the stages
+/// the target needs count. `target` is [`Target::Default`] (the last stage) or a stage name; an
+/// unknown name is an error that lists the stages ([`Analysis::resolve`]).
 ///
 /// ```
-/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel};
+/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel, Target};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let naive = {
@@ -450,12 +493,38 @@ pub struct RebuildCost {
 ///     image.to_model().unwrap()
 /// };
 /// let model = ChangeModel::default();
-/// let naive = expected_rebuild_cost(&analyze(&naive), &model).expected;
-/// let ordered = expected_rebuild_cost(&analyze(&ordered), &model).expected;
+/// let naive = expected_rebuild_cost(&analyze(&naive), Target::Default, &model).unwrap().expected;
+/// let ordered = expected_rebuild_cost(&analyze(&ordered), Target::Default, &model).unwrap().expected;
 /// assert!(ordered < naive / 3.0, "{ordered} vs {naive}");
 /// ```
-pub fn expected_rebuild_cost(analysis: &Analysis, model: &ChangeModel) -> RebuildCost {
-    let Some(target) = analysis.target() else { return RebuildCost::default() };
+///
+/// Every target of a multi-target file, each with its own cost:
+///
+/// ```
+/// use dockwright::analysis::{analyze, expected_rebuild_cost, ChangeModel};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// let runtime = image.stage(Stage::new("runtime", Base::alpine("3.19")).copy(["app.py"], "/app/"));
+/// image.stage(Stage::new("dev", &runtime).run("apk add --no-cache gdb"));
+/// image.stage(Stage::new("prod", &runtime).env("MODE", "prod"));
+/// let analysis = analyze(&image.to_model().unwrap());
+/// let costs: Vec<String> = analysis
+///     .targets()
+///     .iter()
+///     .map(|target| {
+///         let cost = expected_rebuild_cost(&analysis, target, &ChangeModel::default()).unwrap();
+///         format!("{}: {:.3}", cost.target_name, cost.expected)
+///     })
+///     .collect();
+/// assert_eq!(costs, ["runtime: 0.802", "dev: 8.822", "prod: 0.802"]);
+/// ```
+pub fn expected_rebuild_cost(
+    analysis: &Analysis,
+    target: impl Into<Target>,
+    model: &ChangeModel,
+) -> Result<RebuildCost, Error> {
+    let target = analysis.resolve(&target.into())?;
     // Events the state after each step has seen.
     let mut state: Vec<BTreeSet<Event>> = vec![BTreeSet::new(); analysis.steps.len()];
     let parent_events = |state: &[BTreeSet<Event>], parent: &Parent| match parent {
@@ -463,7 +532,7 @@ pub fn expected_rebuild_cost(analysis: &Analysis, model: &ChangeModel) -> Rebuil
         Parent::Image(image) => BTreeSet::from([Event::Image(image.clone())]),
         _ => BTreeSet::new(),
     };
-    let mut cost = RebuildCost::default();
+    let mut cost = RebuildCost { target, target_name: analysis.stage_name(target), ..RebuildCost::default() };
     for stage in analysis.reachable_from(target) {
         for &index in &analysis.stages[stage].steps {
             let step = &analysis.steps[index];
@@ -496,13 +565,14 @@ pub fn expected_rebuild_cost(analysis: &Analysis, model: &ChangeModel) -> Rebuil
                 step: index,
                 location: step.location,
                 keyword: step.keyword.clone(),
+                label: step.label.clone(),
                 miss_probability: probability,
                 weight,
                 expected,
             });
         }
     }
-    cost
+    Ok(cost)
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Cache impact: which steps of the build target miss the cache after a change, and why.
+//! Cache impact: which steps of a build target miss the cache after a change, and why.
 
-use super::{Analysis, ContentInput, Location, Parent};
+use std::fmt;
+
+use super::{Analysis, ContentInput, Location, Parent, StepLabel, Target};
+use crate::error::Error;
 
 /// What changed since the last build.
 ///
@@ -27,13 +30,21 @@ pub struct ChangeSet {
     pub dockerignore: Vec<String>,
 }
 
-/// Why a step misses the cache.
+/// Why a step misses the cache. Steps it cites are named by their stage and instruction.
 ///
 /// ```
-/// use dockwright::analysis::MissReason;
+/// use dockwright::analysis::{analyze, cache_impact, ChangeSet, MissReason, Target};
+/// use dockwright::{Base, Image, Stage};
 ///
 /// let reason = MissReason::BuildArgChanged { name: "VERSION".into() };
 /// assert_eq!(reason.to_string(), "build arg VERSION changed");
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["app.py"], "/app/").run("python -m compileall /app"));
+/// let changes = ChangeSet { paths: vec!["app.py".into()], ..ChangeSet::default() };
+/// let report = cache_impact(&analyze(&image.to_model().unwrap()), Target::Default, &changes).unwrap();
+/// let reasons: Vec<String> = report.missed().map(|step| step.reasons[0].to_string()).collect();
+/// assert_eq!(reasons, ["reads changed path app.py (via app.py)", "builds on `app: COPY app.py /app/`, which missed"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -50,10 +61,12 @@ pub enum MissReason {
         /// The arg.
         name: String,
     },
-    /// The chain it builds on changed: this earlier step (index into [`Analysis::steps`]) missed.
+    /// The chain it builds on changed: this earlier step missed.
     ParentMissed {
-        /// The nearest earlier step of the chain that missed.
+        /// The nearest earlier step of the chain that missed: an index into [`Analysis::steps`].
         step: usize,
+        /// That step, for a reader.
+        label: StepLabel,
     },
     /// The base image its chain starts from was updated.
     BaseImageChanged {
@@ -64,8 +77,10 @@ pub enum MissReason {
     SourceStageMissed {
         /// The source stage.
         stage: usize,
-        /// The step of that stage's chain that missed.
+        /// The step of that stage's chain that missed: an index into [`Analysis::steps`].
         step: usize,
+        /// That step, for a reader (its stage is the source stage, or the stage it is built on).
+        label: StepLabel,
     },
     /// It copies or mounts from an image that was updated.
     SourceImageChanged {
@@ -74,14 +89,16 @@ pub enum MissReason {
     },
 }
 
-impl std::fmt::Display for MissReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for MissReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MissReason::ReadsChangedPath { path, source } => write!(f, "reads changed path {path} (via {source})"),
             MissReason::BuildArgChanged { name } => write!(f, "build arg {name} changed"),
-            MissReason::ParentMissed { step } => write!(f, "parent step {step} missed"),
+            MissReason::ParentMissed { label, .. } => write!(f, "builds on `{label}`, which missed"),
             MissReason::BaseImageChanged { image } => write!(f, "base image {image} changed"),
-            MissReason::SourceStageMissed { stage, step } => write!(f, "source stage {stage} rebuilt (step {step})"),
+            MissReason::SourceStageMissed { label, .. } => {
+                write!(f, "copies from a stage that was rebuilt: `{label}` missed")
+            }
             MissReason::SourceImageChanged { image } => write!(f, "source image {image} changed"),
         }
     }
@@ -90,13 +107,18 @@ impl std::fmt::Display for MissReason {
 /// One step's fate in a [`CacheReport`].
 ///
 /// ```
-/// use dockwright::analysis::{analyze, cache_impact, ChangeSet};
+/// use dockwright::analysis::{analyze, cache_impact, ChangeSet, Target};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
-/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["a.txt"], "/a.txt"));
-/// let report = cache_impact(&analyze(&image.to_model().unwrap()), &ChangeSet::default());
+/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["a.txt"], "/a.txt").run("cat /a.txt"));
+/// let analysis = analyze(&image.to_model().unwrap());
+/// let report = cache_impact(&analysis, Target::Default, &ChangeSet::default()).unwrap();
 /// assert!(!report.steps[0].miss && report.steps[0].reasons.is_empty());
+/// assert_eq!(report.steps[0].to_string(), "app: COPY a.txt /a.txt: cached");
+/// let changes = ChangeSet { paths: vec!["a.txt".into()], ..ChangeSet::default() };
+/// let report = cache_impact(&analysis, Target::Default, &changes).unwrap();
+/// assert_eq!(report.steps[1].to_string(), "app: RUN cat /a.txt: misses: builds on `app: COPY a.txt /a.txt`, which missed");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -107,32 +129,56 @@ pub struct StepImpact {
     pub location: Location,
     /// Its keyword.
     pub keyword: String,
+    /// Its stage and instruction, for a reader.
+    pub label: StepLabel,
     /// Whether it misses the cache (config steps never do: they have no key of their own).
     pub miss: bool,
     /// Why, in a fixed order: chain, own inputs, args.
     pub reasons: Vec<MissReason>,
 }
 
-/// Every step of the stages the target needs, in build order, with whether it misses and why.
+impl fmt::Display for StepImpact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.miss {
+            return write!(f, "{}: cached", self.label);
+        }
+        let reasons: Vec<String> = self.reasons.iter().map(ToString::to_string).collect();
+        write!(f, "{}: misses: {}", self.label, reasons.join("; "))
+    }
+}
+
+/// Every step of the stages a build target needs, in build order, with whether it misses and why.
+///
+/// Its `Display` names the target and lists the steps that miss, one per line:
 ///
 /// ```
-/// use dockwright::analysis::{analyze, cache_impact, ChangeSet};
+/// use dockwright::analysis::{analyze, cache_impact, ChangeSet, Target};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
-/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["a.txt"], "/a.txt").run("true"));
+/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["a.txt"], "/a.txt").run("true").env("A", "1"));
 /// let changes = ChangeSet { paths: vec!["a.txt".into()], ..ChangeSet::default() };
-/// let report = cache_impact(&analyze(&image.to_model().unwrap()), &changes);
-/// assert_eq!(report.target, Some(0));
+/// let report = cache_impact(&analyze(&image.to_model().unwrap()), Target::Default, &changes).unwrap();
+/// assert_eq!((report.target, report.target_name.as_str()), (0, "app"));
 /// assert_eq!(report.missed().count(), 2);
+/// assert_eq!(
+///     report.to_string(),
+///     "target app: 2 of 2 layer steps miss the cache\n\
+///      - app: COPY a.txt /a.txt: misses: reads changed path a.txt (via a.txt)\n\
+///      - app: RUN true: misses: builds on `app: COPY a.txt /a.txt`, which missed\n"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CacheReport {
-    /// The target stage (the last one).
-    pub target: Option<usize>,
+    /// The target stage, by index.
+    pub target: usize,
+    /// The target stage's name (`stage <index>` when it has none).
+    pub target_name: String,
     /// The steps, stage by stage in index order.
     pub steps: Vec<StepImpact>,
+    /// How many of the steps make a layer (the rest are config steps, which never miss).
+    pub layer_steps: usize,
 }
 
 impl CacheReport {
@@ -150,17 +196,29 @@ impl CacheReport {
     /// The impact for the step at `location`, if the target builds it.
     ///
     /// ```
-    /// use dockwright::analysis::{analyze, cache_impact, ChangeSet, Location};
+    /// use dockwright::analysis::{analyze, cache_impact, ChangeSet, Location, Target};
     /// use dockwright::{Base, Image, Stage};
     ///
     /// let mut image = Image::new();
     /// image.stage(Stage::new("app", Base::alpine("3.19")).run("true"));
-    /// let report = cache_impact(&analyze(&image.to_model().unwrap()), &ChangeSet::default());
+    /// let report = cache_impact(&analyze(&image.to_model().unwrap()), Target::Default, &ChangeSet::default()).unwrap();
     /// assert!(!report.at(Location { stage: 0, instruction: 0 }).unwrap().miss);
     /// assert!(report.at(Location { stage: 1, instruction: 0 }).is_none());
     /// ```
     pub fn at(&self, location: Location) -> Option<&StepImpact> {
         self.steps.iter().find(|step| step.location == location)
+    }
+}
+
+impl fmt::Display for CacheReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let missed = self.missed().count();
+        let plural = if self.layer_steps == 1 { "" } else { "s" };
+        writeln!(f, "target {}: {missed} of {} layer step{plural} miss the cache", self.target_name, self.layer_steps)?;
+        for step in self.missed() {
+            writeln!(f, "- {step}")?;
+        }
+        Ok(())
     }
 }
 
@@ -172,30 +230,45 @@ enum Cause {
 }
 
 impl Cause {
-    fn as_parent_reason(&self) -> MissReason {
+    fn as_parent_reason(&self, analysis: &Analysis) -> MissReason {
         match self {
-            Cause::Step(step) => MissReason::ParentMissed { step: *step },
+            Cause::Step(step) => MissReason::ParentMissed { step: *step, label: analysis.steps[*step].label.clone() },
             Cause::Image(image) => MissReason::BaseImageChanged { image: image.clone() },
         }
     }
 }
 
-/// Which steps of the final target's stages miss the cache after `changes`, and why (see the module
-/// docs of [`crate::analysis`] for the rules). Deterministic; no IO.
+/// Which steps of the stages `target` needs miss the cache after `changes`, and why (see the module
+/// docs of [`crate::analysis`] for the rules). `target` is [`Target::Default`] (the last stage) or a
+/// stage name; an unknown name is an error that lists the stages ([`Analysis::resolve`]).
+/// Deterministic; no IO.
 ///
 /// ```
-/// use dockwright::analysis::{analyze, cache_impact, ChangeSet, MissReason};
+/// use dockwright::analysis::{analyze, cache_impact, ChangeSet, Target};
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
-/// image.stage(Stage::new("app", Base::alpine("3.19")).arg("V").run("echo $V").run("true"));
+/// let runtime = image.stage(Stage::new("runtime", Base::alpine("3.19")).arg("V").run("echo $V").run("true"));
+/// image.stage(Stage::new("dev", &runtime).copy(["requirements-dev.txt"], "/tmp/"));
+/// image.stage(Stage::new("prod", &runtime).env("MODE", "prod"));
+/// let analysis = analyze(&image.to_model().unwrap());
+///
 /// let changes = ChangeSet { args: vec![("V".into(), Some("2".into()))], ..ChangeSet::default() };
-/// let report = cache_impact(&analyze(&image.to_model().unwrap()), &changes);
-/// let reasons: Vec<_> = report.missed().map(|step| step.reasons[0].clone()).collect();
-/// assert_eq!(reasons, [MissReason::BuildArgChanged { name: "V".into() }, MissReason::ParentMissed { step: 1 }]);
+/// let report = cache_impact(&analysis, Target::Default, &changes).unwrap();
+/// let reasons: Vec<_> = report.missed().map(|step| step.reasons[0].to_string()).collect();
+/// assert_eq!(reasons, ["build arg V changed", "builds on `runtime: RUN echo $V`, which missed"]);
+///
+/// // Each target has its own report: a dev-only file does not touch prod.
+/// let changes = ChangeSet { paths: vec!["requirements-dev.txt".into()], ..ChangeSet::default() };
+/// assert_eq!(cache_impact(&analysis, "dev", &changes).unwrap().missed().count(), 1);
+/// assert_eq!(cache_impact(&analysis, "prod", &changes).unwrap().missed().count(), 0);
+/// assert_eq!(
+///     cache_impact(&analysis, "test", &changes).unwrap_err().to_string(),
+///     "build target 'test' is not a stage: use one of 'runtime', 'dev', 'prod'"
+/// );
 /// ```
-pub fn cache_impact(analysis: &Analysis, changes: &ChangeSet) -> CacheReport {
-    let Some(target) = analysis.target() else { return CacheReport::default() };
+pub fn cache_impact(analysis: &Analysis, target: impl Into<Target>, changes: &ChangeSet) -> Result<CacheReport, Error> {
+    let target = analysis.resolve(&target.into())?;
     let base_changed = |image: &str| {
         changes.bases.iter().any(|base| {
             image == base || image.strip_prefix(base.as_str()).is_some_and(|rest| rest.starts_with([':', '@']))
@@ -208,7 +281,8 @@ pub fn cache_impact(analysis: &Analysis, changes: &ChangeSet) -> CacheReport {
         Parent::Image(image) if base_changed(image) => Some(Cause::Image(image.clone())),
         _ => None,
     };
-    let mut report = CacheReport { target: Some(target), steps: Vec::new() };
+    let mut report =
+        CacheReport { target, target_name: analysis.stage_name(target), steps: Vec::new(), layer_steps: 0 };
     for stage in analysis.reachable_from(target) {
         for &index in &analysis.stages[stage].steps {
             let step = &analysis.steps[index];
@@ -216,7 +290,7 @@ pub fn cache_impact(analysis: &Analysis, changes: &ChangeSet) -> CacheReport {
             if let Some(key) = &step.key {
                 let from_parent = parent_state(&state, &key.parent);
                 if key.chains_parent {
-                    reasons.extend(from_parent.as_ref().map(Cause::as_parent_reason));
+                    reasons.extend(from_parent.as_ref().map(|cause| cause.as_parent_reason(analysis)));
                 }
                 for input in &key.content {
                     match input {
@@ -233,9 +307,11 @@ pub fn cache_impact(analysis: &Analysis, changes: &ChangeSet) -> CacheReport {
                         ContentInput::Stage(read) => {
                             let tip = &analysis.stages[read.stage].tip;
                             match parent_state(&state, tip) {
-                                Some(Cause::Step(missed)) => {
-                                    reasons.push(MissReason::SourceStageMissed { stage: read.stage, step: missed })
-                                }
+                                Some(Cause::Step(missed)) => reasons.push(MissReason::SourceStageMissed {
+                                    stage: read.stage,
+                                    step: missed,
+                                    label: analysis.steps[missed].label.clone(),
+                                }),
                                 Some(Cause::Image(image)) => reasons.push(MissReason::BaseImageChanged { image }),
                                 None => {}
                             }
@@ -253,14 +329,16 @@ pub fn cache_impact(analysis: &Analysis, changes: &ChangeSet) -> CacheReport {
                 }
                 state[index] = if reasons.is_empty() { from_parent } else { Some(Cause::Step(index)) };
             }
+            report.layer_steps += usize::from(step.layer);
             report.steps.push(StepImpact {
                 step: index,
                 location: step.location,
                 keyword: step.keyword.clone(),
+                label: step.label.clone(),
                 miss: !reasons.is_empty(),
                 reasons,
             });
         }
     }
-    report
+    Ok(report)
 }

@@ -1,7 +1,7 @@
 //! Read-only facts about a [`Dockerfile`], computed once by [`analyze`] and shared by the optimizer
 //! passes, the lints and the size estimator: the stage graph, one [`Step`] per instruction (what it
 //! reads, what it writes, whether it makes a layer) and each step's cache-key inputs. On top of it,
-//! [`cache_impact`] says which steps of the build target miss the cache after a [`ChangeSet`] and why,
+//! [`cache_impact`] says which steps of a build target ([`Target`]) miss the cache after a [`ChangeSet`] and why,
 //! and [`expected_rebuild_cost`] turns a [`ChangeModel`] into the number the passes minimise.
 //!
 //! # Cache-key rules (BuildKit), with their sources
@@ -46,7 +46,7 @@
 //! The analysis does no IO: context contents come in as path patterns ([`ChangeSet`], [`ChangeModel`]).
 //!
 //! ```
-//! use dockwright::analysis::{analyze, cache_impact, ChangeSet, MissReason};
+//! use dockwright::analysis::{analyze, cache_impact, ChangeSet, MissReason, Target};
 //! use dockwright::{Base, Image, Stage};
 //!
 //! let mut image = Image::new();
@@ -58,7 +58,8 @@
 //!         .copy(["."], "./"),
 //! );
 //! let analysis = analyze(&image.to_model().unwrap());
-//! let report = cache_impact(&analysis, &ChangeSet { paths: vec!["app.py".into()], ..ChangeSet::default() });
+//! let changes = ChangeSet { paths: vec!["app.py".into()], ..ChangeSet::default() };
+//! let report = cache_impact(&analysis, Target::Default, &changes).unwrap();
 //! let missed: Vec<&str> = report.missed().map(|step| step.keyword.as_str()).collect();
 //! assert_eq!(missed, ["COPY"]);
 //! assert_eq!(
@@ -70,15 +71,18 @@
 mod cost;
 pub(crate) mod glob;
 mod impact;
+mod label;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::error::{Error, ErrorKind};
 use crate::model::{
     Add, BaseImage, Command, Copy, Dockerfile, FromSource, Instruction, Mount, Part, Run, Source, Value,
 };
 
 pub use cost::{ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost, expected_rebuild_cost};
 pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
+pub use label::StepLabel;
 
 /// Everything [`analyze`] found: the stage graph and one [`Step`] per instruction (comments aside).
 ///
@@ -149,7 +153,8 @@ impl Analysis {
         &self.steps
     }
 
-    /// The default build target: the last stage (`None` for a Dockerfile without stages).
+    /// The default build target, what `docker build` builds without `--target`: the last stage (`None`
+    /// for a Dockerfile without stages).
     ///
     /// ```
     /// use dockwright::analysis::analyze;
@@ -158,6 +163,106 @@ impl Analysis {
     /// ```
     pub fn target(&self) -> Option<usize> {
         self.stages.len().checked_sub(1)
+    }
+
+    /// Every build target the Dockerfile offers, in stage order: each named stage (`--target <name>`
+    /// can select any of them), and [`Target::Default`] last when the last stage has no name (a stage
+    /// without a name cannot be selected, but it is what `docker build` builds by default).
+    ///
+    /// ```
+    /// use dockwright::analysis::{analyze, Target};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let runtime = image.stage(Stage::new("runtime", Base::alpine("3.19")));
+    /// image.stage(Stage::new("dev", &runtime).env("MODE", "dev"));
+    /// image.stage(Stage::new("prod", &runtime).env("MODE", "prod"));
+    /// let analysis = analyze(&image.to_model().unwrap());
+    /// assert_eq!(analysis.targets(), [Target::stage("runtime"), Target::stage("dev"), Target::stage("prod")]);
+    /// ```
+    pub fn targets(&self) -> Vec<Target> {
+        let mut targets: Vec<Target> =
+            self.stages.iter().filter_map(|stage| stage.name.clone().map(Target::Stage)).collect();
+        if self.stages.last().is_some_and(|last| last.name.is_none()) {
+            targets.push(Target::Default);
+        }
+        targets
+    }
+
+    /// The stage index of a build target, or an error naming the target and the stages that can be
+    /// built (stage names are matched as BuildKit matches `--target`: ignoring ASCII case).
+    ///
+    /// ```
+    /// use dockwright::analysis::{analyze, Target};
+    /// use dockwright::{Base, ErrorKind, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("dev", Base::alpine("3.19")));
+    /// image.stage(Stage::new("prod", Base::alpine("3.19")));
+    /// let analysis = analyze(&image.to_model().unwrap());
+    /// assert_eq!(analysis.resolve(&Target::Default).unwrap(), 1);
+    /// assert_eq!(analysis.resolve(&Target::stage("dev")).unwrap(), 0);
+    /// let err = analysis.resolve(&Target::stage("devel")).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::NoStage);
+    /// assert_eq!(err.to_string(), "build target 'devel' is not a stage: use one of 'dev', 'prod'");
+    /// ```
+    pub fn resolve(&self, target: &Target) -> Result<usize, Error> {
+        match target {
+            Target::Default => self.target().ok_or_else(|| {
+                Error::new(ErrorKind::NoStage, "the Dockerfile has no stages, so it has no build target: add a stage")
+            }),
+            Target::Stage(name) => self
+                .stages
+                .iter()
+                .position(|stage| stage.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+                .ok_or_else(|| {
+                    let names: Vec<String> =
+                        self.stages.iter().filter_map(|s| s.name.as_ref()).map(|n| format!("'{n}'")).collect();
+                    let help = if names.is_empty() {
+                        "no stage has a name: name the stage to build with `AS <name>`".to_string()
+                    } else {
+                        format!("use one of {}", names.join(", "))
+                    };
+                    Error::new(ErrorKind::NoStage, format!("build target '{name}' is not a stage: {help}"))
+                }),
+        }
+    }
+
+    /// The name reports use for a stage: its `AS` name, or `stage <index>` when it has none.
+    ///
+    /// ```
+    /// use dockwright::analysis::analyze;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// let analysis = analyze(&image.to_model().unwrap());
+    /// assert_eq!((analysis.stage_name(0), analysis.stage_name(3)), ("app".to_string(), "stage 3".to_string()));
+    /// ```
+    pub fn stage_name(&self, stage: usize) -> String {
+        label::stage_name(self.stages.get(stage).and_then(|s| s.name.as_deref()), stage)
+    }
+
+    /// A label for a stage's `FROM` line, for reports about whole stages.
+    ///
+    /// ```
+    /// use dockwright::analysis::analyze;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let base = image.stage(Stage::new("base", Base::alpine("3.19")));
+    /// image.stage(Stage::new("app", &base));
+    /// let analysis = analyze(&image.to_model().unwrap());
+    /// assert_eq!(analysis.stage_label(0).to_string(), "base: FROM alpine:3.19");
+    /// assert_eq!(analysis.stage_label(1).to_string(), "app: FROM base");
+    /// ```
+    pub fn stage_label(&self, stage: usize) -> StepLabel {
+        let base = match self.stages.get(stage).map(|s| &s.base) {
+            Some(StageBase::Image(image)) => image.clone(),
+            Some(StageBase::Stage(base)) => self.stage_name(*base),
+            None => String::new(),
+        };
+        StepLabel::from_line(self.stage_name(stage), &base)
     }
 
     /// The index of the stage named `name`.
@@ -173,6 +278,23 @@ impl Analysis {
     /// ```
     pub fn stage_index(&self, name: &str) -> Option<usize> {
         self.stages.iter().position(|stage| stage.name.as_deref() == Some(name))
+    }
+
+    /// The step at `location`, if that instruction is one (comments are not).
+    ///
+    /// ```
+    /// use dockwright::analysis::{analyze, Location};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).comment("setup").run("true"));
+    /// let analysis = analyze(&image.to_model().unwrap());
+    /// assert_eq!(analysis.step_at(Location { stage: 0, instruction: 1 }).unwrap().keyword, "RUN");
+    /// assert!(analysis.step_at(Location { stage: 0, instruction: 0 }).is_none());
+    /// ```
+    pub fn step_at(&self, location: Location) -> Option<&Step> {
+        let stage = self.stages.get(location.stage)?;
+        stage.steps.iter().map(|&step| &self.steps[step]).find(|step| step.location == location)
     }
 
     /// The stages building `target` needs, itself included, in index order: its base stage and every
@@ -220,6 +342,66 @@ impl Analysis {
         match self.stages.get(stage)?.tip {
             Parent::Step(step) => Some(step),
             _ => None,
+        }
+    }
+}
+
+/// A build target: the stage `docker build` builds, by name (`--target <name>`) or the default (the
+/// last stage). Reports and the optimizer take one; `&str` and `String` convert into
+/// [`Target::Stage`].
+///
+/// ```
+/// use dockwright::analysis::Target;
+///
+/// assert_eq!(Target::from("dev"), Target::stage("dev"));
+/// assert_eq!(Target::default(), Target::Default);
+/// assert_eq!(Target::stage("dev").to_string(), "target 'dev'");
+/// assert_eq!(Target::Default.to_string(), "the default target");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum Target {
+    /// The last stage: what `docker build` builds without `--target`.
+    #[default]
+    Default,
+    /// The stage `--target <name>` selects.
+    Stage(String),
+}
+
+impl Target {
+    /// The stage called `name`.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::analysis::Target::stage("prod"), dockwright::analysis::Target::Stage("prod".into()));
+    /// ```
+    pub fn stage(name: impl Into<String>) -> Self {
+        Target::Stage(name.into())
+    }
+}
+
+impl From<&str> for Target {
+    fn from(name: &str) -> Self {
+        Target::stage(name)
+    }
+}
+
+impl From<String> for Target {
+    fn from(name: String) -> Self {
+        Target::Stage(name)
+    }
+}
+
+impl From<&Target> for Target {
+    fn from(target: &Target) -> Self {
+        target.clone()
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Default => f.write_str("the default target"),
+            Target::Stage(name) => write!(f, "target '{name}'"),
         }
     }
 }
@@ -389,6 +571,8 @@ pub struct Step {
     pub location: Location,
     /// The instruction keyword (`RUN`, `COPY`, ...).
     pub keyword: String,
+    /// Its stage and instruction for a reader (`runtime: RUN pip install ...`).
+    pub label: StepLabel,
     /// What kind of step.
     pub kind: StepKind,
     /// Whether it makes a filesystem layer (RUN, COPY, ADD).
@@ -401,6 +585,45 @@ pub struct Step {
     pub scope: Vec<ScopedVar>,
     /// Its cache-key inputs; `None` for config steps, which have no key of their own.
     pub key: Option<CacheKey>,
+}
+
+impl Step {
+    /// Whether the step only sets image metadata that no `RUN`, `COPY` or `ADD` of the build reads:
+    /// `EXPOSE`, `LABEL`, `CMD`, `ENTRYPOINT`, `HEALTHCHECK`, `STOPSIGNAL`, `ONBUILD` (its trigger runs
+    /// in a later build, wherever it was declared). Such a step can trade places with a build step
+    /// without changing what either does. `ENV`, `ARG`, `USER`, `WORKDIR` and `SHELL` are read by later
+    /// steps (environment, user, working directory, shell), and `VOLUME` is too: the classic builder
+    /// discards what later steps write under a volume. Unmodelled instructions are assumed to matter.
+    ///
+    /// ```
+    /// use dockwright::analysis::analyze;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).expose(80).label("a", "b").volume("/data").user("1").run("true"));
+    /// let only: Vec<bool> = analyze(&image.to_model().unwrap()).steps().iter().map(|s| s.metadata_only()).collect();
+    /// assert_eq!(only, [true, true, false, false, false]);
+    /// ```
+    pub fn metadata_only(&self) -> bool {
+        self.kind == StepKind::Config
+            && self.writes.paths.is_empty()
+            && !self.writes.any_path
+            && self.writes.env.is_empty()
+            && self.writes.args.is_empty()
+            && self.writes.config.iter().all(|key| {
+                matches!(
+                    key,
+                    ConfigKey::Label(_)
+                        | ConfigKey::ExposedPorts
+                        | ConfigKey::Cmd
+                        | ConfigKey::Entrypoint
+                        | ConfigKey::Healthcheck
+                        | ConfigKey::StopSignal
+                        | ConfigKey::OnBuild
+                )
+            })
+            && !self.writes.config.is_empty()
+    }
 }
 
 /// What a step reads.
@@ -789,26 +1012,14 @@ impl<'a> Analyzer<'a> {
 
     fn run(mut self) -> Analysis {
         for (index, stage) in self.dockerfile.stages.iter().enumerate() {
-            let (base, mut scope, mut parent, mut depends_on) = match &stage.from.base {
-                BaseImage::Stage(name) => match self.lookup(name.as_str(), index) {
-                    Some(base) => (
-                        StageBase::Stage(base),
-                        self.finals[base].clone(),
-                        self.stages[base].tip.clone(),
-                        vec![StageDependency { stage: base, kind: DependencyKind::Base, paths: Vec::new() }],
-                    ),
-                    None => {
-                        (StageBase::Image(name.to_string()), ScopeState::default(), image_parent(name.as_str()), vec![])
-                    }
-                },
-                BaseImage::Image(_) | BaseImage::Template(_) => {
-                    // A template is the image its global ARG defaults give (as written if they give none).
-                    let image = match self.dockerfile.base_image(&stage.from.base) {
-                        Some(Ok(image)) => image.to_string(),
-                        _ => stage.from.base.to_string(),
-                    };
-                    (StageBase::Image(image.clone()), ScopeState::default(), image_parent(&image), vec![])
-                }
+            let base = self.base(index, &stage.from.base);
+            let (mut scope, mut parent, mut depends_on) = match &base {
+                StageBase::Stage(base) => (
+                    self.finals[*base].clone(),
+                    self.stages[*base].tip.clone(),
+                    vec![StageDependency { stage: *base, kind: DependencyKind::Base, paths: Vec::new() }],
+                ),
+                StageBase::Image(image) => (ScopeState::default(), image_parent(image), vec![]),
             };
             let mut step_ids = Vec::new();
             for (position, instruction) in stage.instructions.iter().enumerate() {
@@ -834,6 +1045,25 @@ impl<'a> Analyzer<'a> {
             self.finals.push(scope);
         }
         Analysis { stages: self.stages, steps: self.steps }
+    }
+
+    /// What the stage at `index` starts from: an earlier stage of that name, else the image as written.
+    /// The one place a `FROM` is resolved; everything about a stage's start (scope, parent, graph
+    /// edge, labels) follows from its result.
+    fn base(&self, index: usize, base: &BaseImage) -> StageBase {
+        match base {
+            BaseImage::Stage(name) => match self.lookup(name.as_str(), index) {
+                Some(stage) => StageBase::Stage(stage),
+                None => StageBase::Image(name.to_string()),
+            },
+            BaseImage::Image(_) | BaseImage::Template(_) => {
+                // A template is the image its global ARG defaults give (as written if they give none).
+                match self.dockerfile.base_image(base) {
+                    Some(Ok(image)) => StageBase::Image(image.to_string()),
+                    _ => StageBase::Image(base.to_string()),
+                }
+            }
+        }
     }
 
     fn stage_read(&self, from: &FromSource, before: usize, paths: Vec<String>) -> Result<StageRead, String> {
@@ -970,9 +1200,11 @@ impl<'a> Analyzer<'a> {
         };
         reads.vars.sort();
         reads.vars.dedup();
+        let stage_name = label::stage_name(self.dockerfile.stages[location.stage].name(), location.stage);
         Step {
             location,
             keyword: instruction.keyword().to_string(),
+            label: StepLabel::new(stage_name, instruction),
             kind,
             layer: kind != StepKind::Config,
             reads,

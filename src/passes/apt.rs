@@ -55,9 +55,11 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
                     steps.push(APT_CLEANUP.to_string());
                 }
                 merged = steps;
-                reason = "apt-get update in its own layer goes stale in the cache and its lists stay in the \
-                          image; merged with the install and cleaned up in the same RUN"
-                    .to_string();
+                reason = format!(
+                    "merged with `{}` below it, the package lists removed in the same RUN: an update in its own \
+                     layer goes stale in the cache and leaves its lists in the image",
+                    super::label(analysis, at(stage_index, index + 1)).instruction
+                );
             } else if u.tool == "apk" && u.args == ["update"] && i.tool == "apk" && sub(i) == "add" {
                 let mut steps = install.clone();
                 if !i.args.iter().any(|a| a == "--no-cache") {
@@ -65,9 +67,11 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
                     steps[0] = format!("apk add --no-cache{rest}");
                 }
                 merged = steps;
-                reason = "apk update in its own layer goes stale in the cache and its index stays in the image; \
-                          apk add --no-cache fetches the index and keeps none"
-                    .to_string();
+                reason = format!(
+                    "merged into `{}` below it as `apk add --no-cache`, which fetches the index and keeps none: an \
+                     update in its own layer goes stale in the cache and leaves its index in the image",
+                    super::label(analysis, at(stage_index, index + 1)).instruction
+                );
             } else {
                 continue;
             }
@@ -84,7 +88,7 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
             let stage = &mut dockerfile.stages[stage_index];
             stage.instructions[index] = Instruction::Run(Run::new(Command::Shell(script)));
             stage.instructions.remove(index + 1);
-            return vec![Change { pass: Pass::MergeAptUpdate, location: at(stage_index, index), reason }];
+            return vec![Change::new(Pass::MergeAptUpdate, analysis, at(stage_index, index), reason)];
         }
     }
     Vec::new()

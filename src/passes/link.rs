@@ -306,14 +306,15 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Con
                 continue;
             }
             let dest = destination(&workdir, copy.dest.as_str()).unwrap_or_default();
-            changes.push(Change {
-                pass: Pass::Link,
-                location: at(stage_index, index),
-                reason: format!(
+            changes.push(Change::new(
+                Pass::Link,
+                analysis,
+                at(stage_index, index),
+                format!(
                     "{dest} does not exist yet and every directory above it is absent or a plain 0755 root \
                      directory, so the copy can be built apart from the layers before it"
                 ),
-            });
+            ));
         }
     }
     for change in &changes {

@@ -8,16 +8,21 @@
 //!
 //! 1. [`Pass::SplitContextCopy`]: `COPY . <dir>` followed by dependency installs becomes a COPY of the
 //!    dependency manifests, the installs, then `COPY . <dir>` (the exact rule is on [`Pass::SplitContextCopy`]).
-//! 2. [`Pass::DropUnreachableStages`]: stages the target does not need are removed.
+//! 2. [`Pass::DropUnreachableStages`]: stages no build target needs are removed ([`Config::targets`]).
 //! 3. [`Pass::MergeAptUpdate`]: a RUN that only runs `apt-get update` joins the `apt-get install` RUN
 //!    right after it, with list cleanup; `apk update` followed by `apk add` becomes `apk add --no-cache`.
 //! 4. [`Pass::CacheMounts`] (only with [`Config::buildkit`]): package-manager caches become cache mounts.
 //! 5. [`Pass::MoveEarlier`]: a RUN that only makes directories or sets permissions moves before
-//!    the context COPYs just before it, when their paths are disjoint.
+//!    the context COPYs just before it, when their paths are disjoint; a RUN that only creates accounts
+//!    moves before COPYs and virtual-environment installs that leave the user database alone. Steps
+//!    that only set image metadata (`EXPOSE`, `LABEL`, `CMD`, ...) never stand in the way.
 //! 6. [`Pass::Link`] (only with [`Config::link`]): a COPY whose destination does not exist yet, under
 //!    directories known to be plain, becomes `COPY --link`.
 //!
-//! "Behaviour" is the final filesystem and image config of the target, and whether the build succeeds,
+//! Every [`Change`] names the step it is about (`app: RUN mkdir -p /app/data`) and says why; when a
+//! pass leaves a step where it is, [`declined`] says what stood in the way.
+//!
+//! "Behaviour" is the final filesystem and image config of every build target, and whether the build succeeds,
 //! with one stated exception: package-manager caches and indexes (`/var/lib/apt/lists`, the apk index,
 //! pip's, npm's and Go's build caches) are not behaviour, since removing them is the point of passes 3
 //! and 4 and no program in the image reads them.
@@ -55,7 +60,7 @@ mod unreachable;
 
 use std::fmt;
 
-use crate::analysis::{Analysis, Location, analyze};
+use crate::analysis::{Analysis, Location, StepLabel, Target, analyze};
 use crate::model::Dockerfile;
 
 /// What the passes may do, and the facts they need that the model does not hold.
@@ -64,7 +69,7 @@ use crate::model::Dockerfile;
 /// use dockwright::passes::Config;
 ///
 /// let config = Config::default();
-/// assert!(!config.buildkit && !config.link && config.target.is_none());
+/// assert!(!config.buildkit && !config.link && config.targets.is_empty());
 /// assert!(config.manifests.iter().any(|m| m == "requirements*.txt"));
 /// assert!(config.context_files.is_empty());
 /// ```
@@ -76,8 +81,11 @@ pub struct Config {
     /// `COPY --link` is allowed (BuildKit with Dockerfile frontend 1.4 or later): [`Pass::Link`] adds it
     /// where it provably builds the same files.
     pub link: bool,
-    /// The stage being built, by name; `None`: the last stage.
-    pub target: Option<String>,
+    /// The build targets, by stage name: the stages the file is built with `--target` for. Every
+    /// stage one of them needs is kept, and so is the last stage (what `docker build` builds without
+    /// `--target`), whatever this says. Empty (the default): every named stage may be a target, so
+    /// only stages without a name that the last stage does not need can go.
+    pub targets: Vec<String>,
     /// Patterns (COPY source syntax, relative to the copied directory) of dependency manifests that
     /// [`Pass::SplitContextCopy`] copies before the installs; a pattern ending in `/` names a directory.
     pub manifests: Vec<String>,
@@ -99,7 +107,7 @@ impl Default for Config {
         Config {
             buildkit: false,
             link: false,
-            target: None,
+            targets: Vec::new(),
             manifests: DEFAULT_MANIFESTS.iter().map(|m| m.to_string()).collect(),
             context_files: Vec::new(),
             manifests_self_contained: true,
@@ -181,17 +189,35 @@ impl Config {
         self
     }
 
-    /// Sets the target stage.
+    /// Sets the build targets ([`Config::targets`]).
     ///
     /// ```
     /// use dockwright::passes::Config;
     ///
-    /// assert_eq!(Config::default().target("runtime").target.as_deref(), Some("runtime"));
+    /// assert_eq!(Config::default().targets(["dev", "prod"]).targets, ["dev", "prod"]);
     /// ```
     #[must_use]
-    pub fn target(mut self, stage: impl Into<String>) -> Self {
-        self.target = Some(stage.into());
+    pub fn targets<I, S>(mut self, stages: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.targets = stages.into_iter().map(Into::into).collect();
         self
+    }
+
+    /// The build targets the passes keep: [`Config::targets`] (or every stage `--target` can name when
+    /// it is empty), then the default target.
+    fn build_targets(&self, analysis: &Analysis) -> Vec<Target> {
+        let mut targets: Vec<Target> = if self.targets.is_empty() {
+            analysis.targets()
+        } else {
+            self.targets.iter().map(|name| Target::stage(name.as_str())).collect()
+        };
+        if !targets.contains(&Target::Default) {
+            targets.push(Target::Default);
+        }
+        targets
     }
 
     /// Skips a pass.
@@ -238,7 +264,7 @@ pub enum Pass {
     /// up to the last RUN that passes these checks, and at least one is a dependency install: RUNs without
     /// context or stage mounts (shell form, default shell, known working
     /// directory, simple commands only: no quotes, expansions, pipes or redirections), `ENV`, `ARG`,
-    /// `LABEL`, `EXPOSE`, comments. Each command's tool is on a list whose implicit reads are manifests:
+    /// comments, and steps that only set image metadata (`EXPOSE`, `LABEL`, `CMD`, ...). Each command's tool is on a list whose implicit reads are manifests:
     /// `apt-get`/`apk`/`dnf`/`microdnf`/`yum` package operations, `pip install` (no `-e`),
     /// `python -m venv|pip`, `npm ci`, `yarn install --frozen-lockfile`, `pnpm install --frozen-lockfile`,
     /// `go mod download`, `poetry install --no-root`, `uv sync --no-install-project`, and `mkdir`,
@@ -249,7 +275,7 @@ pub enum Pass {
     /// is absent from the context. The full copy then writes the same files last, so the final
     /// filesystem is unchanged.
     SplitContextCopy,
-    /// Drop stages the target does not need.
+    /// Drop stages that no build target needs ([`Config::targets`]; the last stage always stays).
     DropUnreachableStages,
     /// Merge `apt-get update` with its install and cleanup.
     MergeAptUpdate,
@@ -326,33 +352,155 @@ impl fmt::Display for Pass {
 }
 
 /// One change a pass made: which pass, where (stage and instruction index in the model as it was just
-/// before the change), and why, in words a user can read.
+/// before the change), the step it is about, and why, in words a user can read.
 ///
 /// ```
-/// use dockwright::analysis::Location;
-/// use dockwright::passes::{Change, Pass};
+/// use dockwright::passes::{optimize, Config};
+/// use dockwright::{Base, Image, Stage};
 ///
-/// let change = Change { pass: Pass::MoveEarlier, location: Location { stage: 1, instruction: 2 }, reason: "r".into() };
-/// assert_eq!(change.to_string(), "stage 1, instruction 2: move-earlier: r");
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")).run("apk update").run("apk add curl"));
+/// let mut dockerfile = image.to_model().unwrap();
+/// let changes = optimize(&mut dockerfile, &Config::default());
+/// assert_eq!(changes[0].step.to_string(), "app: RUN apk update");
+/// assert_eq!(
+///     changes[0].to_string(),
+///     "merge-apt-update at `app: RUN apk update`: merged into `RUN apk add curl` below it as `apk add \
+///      --no-cache`, which fetches the index and keeps none: an update in its own layer goes stale in the cache \
+///      and leaves its index in the image"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Change {
     /// The pass.
     pub pass: Pass,
     /// Where.
     pub location: Location,
+    /// The step (or, for a whole stage, its `FROM` line) as it was before the change.
+    pub step: StepLabel,
     /// Why, for a user.
     pub reason: String,
 }
 
+impl Change {
+    /// A change to the instruction at `location` of the model `analysis` describes.
+    fn new(pass: Pass, analysis: &Analysis, location: Location, reason: String) -> Self {
+        Change { pass, location, step: label(analysis, location), reason }
+    }
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "stage {}, instruction {}: {}: {}",
-            self.location.stage, self.location.instruction, self.pass, self.reason
-        )
+        write!(f, "{} at `{}`: {}", self.pass, self.step, self.reason)
     }
+}
+
+/// A rewrite a pass considered and did not make, and what stood in the way: the answer to "why is this
+/// step still here?". [`declined`] lists them.
+///
+/// ```
+/// use dockwright::passes::{declined, Config, Pass};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(
+///     Stage::new("app", Base::python("3.12").slim())
+///         .workdir("/app")
+///         .copy(["."], "./")
+///         .run("mkdir -p /app/data"),
+/// );
+/// let kept = declined(&image.to_model().unwrap(), &Config::default());
+/// assert_eq!(kept[0].pass, Pass::MoveEarlier);
+/// assert_eq!(kept[0].blocker.as_ref().unwrap().instruction, "COPY . ./");
+/// assert_eq!(
+///     kept[0].to_string(),
+///     "move-earlier kept `app: RUN mkdir -p /app/data` after `COPY . ./`: the copy writes /app, which holds \
+///      /app/data that the RUN touches"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Declined {
+    /// The pass.
+    pub pass: Pass,
+    /// Where the step is.
+    pub location: Location,
+    /// The step the pass would have rewritten or moved (for a whole stage, its `FROM` line).
+    pub step: StepLabel,
+    /// The step that stood in the way, if one did.
+    pub blocker: Option<StepLabel>,
+    /// Why, for a user.
+    pub reason: String,
+}
+
+impl fmt::Display for Declined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.blocker {
+            Some(blocker) => {
+                write!(f, "{} kept `{}` after `{}`: {}", self.pass, self.step, blocker.instruction, self.reason)
+            }
+            None => write!(f, "{} left `{}` as it is: {}", self.pass, self.step, self.reason),
+        }
+    }
+}
+
+/// The label of the step at `location`, or of the stage's `FROM` line when there is none.
+fn label(analysis: &Analysis, location: Location) -> StepLabel {
+    match analysis.step_at(location) {
+        Some(step) => step.label.clone(),
+        None => analysis.stage_label(location.stage),
+    }
+}
+
+/// The label of the instruction at `location` of the model `analysis` describes, comments included.
+fn instruction_label(dockerfile: &Dockerfile, analysis: &Analysis, location: Location) -> StepLabel {
+    let instruction = dockerfile.stages.get(location.stage).and_then(|s| s.instructions.get(location.instruction));
+    match (analysis.step_at(location), instruction) {
+        (None, Some(instruction)) => StepLabel::new(analysis.stage_name(location.stage), instruction),
+        _ => label(analysis, location),
+    }
+}
+
+/// What each enabled pass declines to do on `dockerfile` as it is, with the reason: a RUN that
+/// [`Pass::MoveEarlier`] cannot move past the step above it, a step [`Pass::SplitContextCopy`] cannot
+/// move before a context COPY that a dependency install follows, or stages kept because a reference
+/// cannot be followed or a build target is not a stage. On an optimized model (where no pass changes anything) this is why each remaining step
+/// stays where it is. Steps that no pass would move anyway (a RUN that installs packages, a step with
+/// nothing above it to pass) are not listed.
+///
+/// ```
+/// use dockwright::passes::{declined, optimize, Config};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(
+///     Stage::new("app", Base::python("3.12").slim())
+///         .workdir("/app")
+///         .copy(["conf/"], "/etc/app/")
+///         .expose(8000)
+///         .run("useradd --system app"),
+/// );
+/// let mut dockerfile = image.to_model().unwrap();
+/// let reasons: Vec<String> = declined(&dockerfile, &Config::default()).iter().map(|d| d.reason.clone()).collect();
+/// assert_eq!(reasons, ["the copy writes /etc/app, which account setup may also write (it owns /etc)"]);
+/// assert!(optimize(&mut dockerfile, &Config::default()).is_empty());
+/// ```
+pub fn declined(dockerfile: &Dockerfile, config: &Config) -> Vec<Declined> {
+    let analysis = analyze(dockerfile);
+    let mut out = Vec::new();
+    for pass in Pass::ALL {
+        if !config.enabled(pass) {
+            continue;
+        }
+        match pass {
+            Pass::SplitContextCopy => out.extend(split::declined(dockerfile, &analysis, config)),
+            Pass::DropUnreachableStages => out.extend(unreachable::declined(dockerfile, &analysis, config)),
+            Pass::MoveEarlier => out.extend(reorder::declined(dockerfile, &analysis)),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Runs every enabled pass, in [`Pass::ALL`] order, until none changes anything; returns the changes in
@@ -366,11 +514,12 @@ impl fmt::Display for Change {
 /// image.stage(Stage::new("unused", Base::alpine("3.19")).run("true"));
 /// image.stage(Stage::new("app", Base::alpine("3.19")).run("apk update").run("apk add curl"));
 /// let mut dockerfile = image.to_model().unwrap();
-/// let changes = optimize(&mut dockerfile, &Config::default());
+/// let config = Config::default().targets(["app"]);
+/// let changes = optimize(&mut dockerfile, &config);
 /// assert_eq!(changes.len(), 2);
 /// assert_eq!(dockwright::emit(&dockerfile), "FROM alpine:3.19 AS app\nRUN apk add --no-cache curl\n");
 /// let again = dockerfile.clone();
-/// assert!(optimize(&mut dockerfile, &Config::default()).is_empty());
+/// assert!(optimize(&mut dockerfile, &config).is_empty());
 /// assert_eq!(dockerfile, again);
 /// ```
 pub fn optimize(dockerfile: &mut Dockerfile, config: &Config) -> Vec<Change> {
@@ -405,10 +554,11 @@ fn run_pass(pass: Pass, dockerfile: &mut Dockerfile, analysis: &Analysis, config
     }
 }
 
-/// A `.dockerignore` that sends only what the build reads: `*`, then `!<path>` for every context path a
-/// COPY, ADD or bind mount of a stage the default target needs reads, in order, without duplicates.
-/// When some step reads the whole context (`COPY . ...`), nothing can be ignored and the list is empty;
-/// when nothing is read, it is just `*`.
+/// A `.dockerignore` that sends only what the builds read: `*`, then `!<path>` for every context path a
+/// COPY, ADD or bind mount of a stage some build target needs reads (every stage `--target` can name,
+/// and the last; one context serves them all), in order, without duplicates. When some step reads the
+/// whole context (`COPY . ...`), nothing can be ignored and the list is empty; when nothing is read, it
+/// is just `*`.
 ///
 /// ```
 /// use dockwright::analysis::analyze;
@@ -416,13 +566,19 @@ fn run_pass(pass: Pass, dockerfile: &mut Dockerfile, analysis: &Analysis, config
 /// use dockwright::{Base, Image, Stage};
 ///
 /// let mut image = Image::new();
-/// image.stage(Stage::new("app", Base::alpine("3.19")).copy(["./app.py"], "/app/").copy(["templates/"], "/app/templates/"));
+/// let app = image.stage(Stage::new("app", Base::alpine("3.19")).copy(["./app.py"], "/app/").copy(["templates/"], "/app/templates/"));
+/// image.stage(Stage::new("dev", &app).copy(["requirements-dev.txt"], "/tmp/"));
+/// image.stage(Stage::new("prod", &app));
 /// let lines = dockerignore_allowlist(&analyze(&image.to_model().unwrap()));
-/// assert_eq!(lines, ["*", "!app.py", "!templates"]);
+/// assert_eq!(lines, ["*", "!app.py", "!templates", "!requirements-dev.txt"]);
 /// ```
 pub fn dockerignore_allowlist(analysis: &Analysis) -> Vec<String> {
-    let Some(target) = analysis.target() else { return Vec::new() };
-    let stages = analysis.reachable_from(target);
+    let mut stages = Vec::new();
+    for target in Config::default().build_targets(analysis) {
+        if let Ok(target) = analysis.resolve(&target) {
+            stages.extend(analysis.reachable_from(target));
+        }
+    }
     let mut lines = vec!["*".to_string()];
     for step in analysis.steps().iter().filter(|step| stages.contains(&step.location.stage)) {
         for read in &step.reads.context {
@@ -437,6 +593,16 @@ pub fn dockerignore_allowlist(analysis: &Analysis) -> Vec<String> {
         }
     }
     lines
+}
+
+/// `a`, `a and b`, `a, b and c`, `a, b, c and 2 more steps`.
+pub(crate) fn listed(items: &[String]) -> String {
+    match items {
+        [] => "nothing".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] if items.len() <= 3 => format!("{} and {last}", init.join(", ")),
+        _ => format!("{} and {} more steps", items[..3].join(", "), items.len() - 3),
+    }
 }
 
 /// The location of a change, for passes.

@@ -73,15 +73,16 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
         if added.contains(&"/root/.cache/pip") {
             drop_no_cache_dir(&mut run.command);
         }
-        changes.push(Change {
-            pass: Pass::CacheMounts,
-            location: at(location.stage, location.instruction),
-            reason: format!(
+        changes.push(Change::new(
+            Pass::CacheMounts,
+            analysis,
+            at(location.stage, location.instruction),
+            format!(
                 "the package manager's cache now lives in a cache mount at {}: later builds reuse it and the \
                  image does not carry it",
                 added.join(", ")
             ),
-        });
+        ));
     }
     changes
 }

@@ -10,8 +10,9 @@
 //!   system directory (`/usr`, `/etc`, `/var`, `/lib*`, `/bin`, `/sbin`, `/opt`, `/root`, `/go`, `/tmp`,
 //!   `/home`, `/run`, `/dev`, `/proc`, `/sys`), where package managers write.
 //! - The instructions moved before the rest of the copy are the ones right after it, up to and including
-//!   the last RUN that passes these checks; they are RUNs without mounts other than cache and tmpfs, `ENV`, `ARG`, `LABEL`,
-//!   `EXPOSE` or comments. Each RUN is shell form with the default shell, has a known working directory,
+//!   the last RUN that passes these checks; they are RUNs without mounts other than cache and tmpfs, `ENV`, `ARG`,
+//!   comments, or steps that only set image metadata (`EXPOSE`, `LABEL`, `CMD`, `ENTRYPOINT`,
+//!   `HEALTHCHECK`, `STOPSIGNAL`, `ONBUILD`: `Step::metadata_only`). Each RUN is shell form with the default shell, has a known working directory,
 //!   and is a list of simple commands (see `shell.rs`) from a known set of tools whose implicit reads are
 //!   manifests: package managers installing named packages (`apt-get`, `apk`, `dnf`, `microdnf`, `yum`),
 //!   `pip install` without `-e`, `python -m venv|pip`, `npm ci`, `yarn install --frozen-lockfile|--immutable`,
@@ -44,8 +45,8 @@
 use std::collections::BTreeMap;
 
 use super::shell::{self, Simple};
-use super::{Change, Config, Pass, at};
-use crate::analysis::{Analysis, ContextRead};
+use super::{Change, Config, Declined, Pass, at};
+use crate::analysis::{Analysis, ContextRead, CostWeights, StepKind};
 use crate::model::{Copy, Dockerfile, Instruction, Line, Mount, Source};
 
 const SYSTEM: &[&str] = &[
@@ -66,19 +67,28 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Con
         let stage = &dockerfile.stages[stage_index];
         for (index, instruction) in stage.instructions.iter().enumerate() {
             let Instruction::Copy(copy) = instruction else { continue };
-            let Some(plan) = plan(dockerfile, analysis, info.steps.as_slice(), stage_index, index, copy, config) else {
+            let Ok(plan) = plan(dockerfile, analysis, info.steps.as_slice(), stage_index, index, copy, config) else {
                 continue;
             };
-            let reason = format!(
-                "copy {} before {} so that a source edit does not rerun {}",
-                if plan.manifests.is_empty() { "nothing".to_string() } else { plan.manifests.join(", ") },
-                if plan.moved_installs == 1 {
-                    "the install".to_string()
-                } else {
-                    format!("{} installs", plan.moved_installs)
-                },
-                if plan.moved_installs == 1 { "it" } else { "them" },
-            );
+            let runs: Vec<String> = (index + 1..=index + plan.moved)
+                .filter_map(|i| analysis.step_at(at(stage_index, i)))
+                .filter(|step| step.kind == crate::analysis::StepKind::Run)
+                .map(|step| format!("`{}`", step.label.instruction))
+                .collect();
+            let (runs, them) = (super::listed(&runs), if runs.len() == 1 { "it" } else { "them" });
+            let reason = if plan.manifests.is_empty() {
+                format!(
+                    "moved {runs} before the copy, which writes nothing {} read{}, so a source edit does not rerun \
+                     {them}",
+                    if them == "it" { "it" } else { "they" },
+                    if them == "it" { "s" } else { "" }
+                )
+            } else {
+                format!(
+                    "{} copied first, then {runs} before the full copy, so a source edit does not rerun {them}",
+                    plan.manifests.join(", ")
+                )
+            };
             let stage = &mut dockerfile.stages[stage_index];
             let full = stage.instructions.remove(index);
             let moved: Vec<Instruction> = stage.instructions.drain(index..index + plan.moved).collect();
@@ -87,10 +97,56 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis, config: &Con
             replacement.extend_from_slice(&moved[plan.first_reader..]);
             replacement.push(full);
             stage.instructions.splice(index..index, replacement);
-            return vec![Change { pass: Pass::SplitContextCopy, location: at(stage_index, index), reason }];
+            return vec![Change::new(Pass::SplitContextCopy, analysis, at(stage_index, index), reason)];
         }
     }
     Vec::new()
+}
+
+/// The context COPYs followed by a dependency install that the pass does not split, and why: the step
+/// that cannot move before the copy (kept after it), or the copy itself when no single step is to blame.
+pub(crate) fn declined(dockerfile: &Dockerfile, analysis: &Analysis, config: &Config) -> Vec<Declined> {
+    let weights = CostWeights::default();
+    let mut out = Vec::new();
+    for (stage_index, info) in analysis.stages().iter().enumerate() {
+        for (index, instruction) in dockerfile.stages[stage_index].instructions.iter().enumerate() {
+            let Instruction::Copy(copy) = instruction else { continue };
+            let installs_after = info.steps.iter().map(|&s| &analysis.steps()[s]).any(|step| {
+                step.location.instruction > index
+                    && step.kind == StepKind::Run
+                    && weights.weight(step) == weights.install
+            });
+            if !installs_after {
+                continue;
+            }
+            let Err(Refusal::Declined { blocker, reason }) =
+                plan(dockerfile, analysis, info.steps.as_slice(), stage_index, index, copy, config)
+            else {
+                continue;
+            };
+            // A step that cannot move before the copy is kept after it; otherwise the copy stays whole.
+            let copy_at = at(stage_index, index);
+            let (location, blocker) = match blocker {
+                Some(step) => (at(stage_index, step), Some(super::label(analysis, copy_at))),
+                None => (copy_at, None),
+            };
+            let step = super::instruction_label(dockerfile, analysis, location);
+            out.push(Declined { pass: Pass::SplitContextCopy, location, step, blocker, reason });
+        }
+    }
+    out
+}
+
+/// Why a COPY is not split.
+enum Refusal {
+    /// It is not a copy the pass splits, or no install follows it: nothing to report.
+    NotCandidate,
+    /// It is, and this stopped it.
+    Declined {
+        /// The instruction that cannot move before the copy, if one.
+        blocker: Option<usize>,
+        reason: String,
+    },
 }
 
 struct Plan {
@@ -100,7 +156,6 @@ struct Plan {
     manifests: Vec<String>,
     /// How many instructions after the COPY move before it.
     moved: usize,
-    moved_installs: usize,
     /// Where among the moved instructions the manifest copies go.
     first_reader: usize,
 }
@@ -113,36 +168,36 @@ fn plan(
     index: usize,
     copy: &Copy,
     config: &Config,
-) -> Option<Plan> {
+) -> Result<Plan, Refusal> {
     if copy.from.is_some() || !copy.excludes.is_empty() || copy.parents || copy.sources.len() != 1 {
-        return None;
+        return Err(Refusal::NotCandidate);
     }
     // The copied directory: the context root, or a directory of the context (its contents are copied).
-    let Source::Path(source) = &copy.sources[0] else { return None };
+    let Source::Path(source) = &copy.sources[0] else { return Err(Refusal::NotCandidate) };
     let prefix = shell::clean(source.as_str());
     // A pattern or an escape names directories by match, not by this text.
     if prefix.contains(['*', '?', '[', '\\', '$']) {
-        return None;
+        return Err(Refusal::NotCandidate);
     }
     let all: Vec<String> = config.context_files.iter().map(|f| shell::clean(f)).collect();
     let context: Vec<String> = if prefix.is_empty() {
         all
     } else {
         if all.contains(&prefix) {
-            return None;
+            return Err(Refusal::NotCandidate);
         }
         all.iter().filter_map(|f| f.strip_prefix(&format!("{prefix}/")).map(str::to_string)).collect()
     };
     if !prefix.is_empty() && context.is_empty() {
-        return None;
+        return Err(Refusal::NotCandidate);
     }
     let step_of = |instruction: usize| {
         steps.iter().map(|&s| &analysis.steps()[s]).find(|s| s.location.instruction == instruction)
     };
-    let copy_step = step_of(index)?;
-    let dest = copy_step.writes.paths.first()?.clone();
+    let copy_step = step_of(index).ok_or(Refusal::NotCandidate)?;
+    let dest = copy_step.writes.paths.first().ok_or(Refusal::NotCandidate)?.clone();
     if dest.contains('$') || dest == "/" || SYSTEM.iter().any(|system| shell::overlaps(&dest, system)) {
-        return None;
+        return Err(Refusal::NotCandidate);
     }
     let root = ContextRead { pattern: ".".into(), excludes: Vec::new() };
     let mut needed: Vec<String> = Vec::new();
@@ -154,14 +209,18 @@ fn plan(
     let mut pending = 0;
     // The first moved instruction that reads a manifest: the manifest copies go right before it.
     let mut first_reader: Option<usize> = None;
+    // The instruction that ended the scan, and why it cannot move before the copy.
+    let mut stopped: Option<(usize, String)> = None;
     let instructions = &dockerfile.stages[stage_index].instructions;
     for (offset, instruction) in instructions[index + 1..].iter().enumerate() {
+        let position = index + 1 + offset;
         match instruction {
-            Instruction::Env(_)
-            | Instruction::Arg(_)
-            | Instruction::Label(_)
-            | Instruction::Expose(_)
-            | Instruction::Comment(_) => {
+            Instruction::Env(_) | Instruction::Arg(_) | Instruction::Comment(_) => {
+                pending += 1;
+                continue;
+            }
+            // Metadata (EXPOSE, LABEL, CMD, ...) is read by no step, so it may go before the copy too.
+            _ if step_of(position).is_some_and(crate::analysis::Step::metadata_only) => {
                 pending += 1;
                 continue;
             }
@@ -169,13 +228,30 @@ fn plan(
             Instruction::Run(run)
                 if run.mounts.iter().all(|m| matches!(m, Mount::Cache { from: None, .. } | Mount::Tmpfs { .. })) =>
             {
-                let step = step_of(index + 1 + offset)?;
-                let default_shell = step.key.as_ref()?.command.as_deref()?.starts_with(r#"["/bin/sh","-c","#);
+                let step = step_of(position).ok_or(Refusal::NotCandidate)?;
+                let default_shell = step
+                    .key
+                    .as_ref()
+                    .and_then(|key| key.command.as_deref())
+                    .is_some_and(|command| command.starts_with(r#"["/bin/sh","-c","#));
                 let workdir = step.reads.workdir.clone().filter(|w| !w.contains('$'));
-                let (Some(commands), true, Some(workdir)) = (shell::commands(run), default_shell, workdir) else {
-                    break;
+                let verdict = match (shell::commands(run), default_shell, workdir) {
+                    (_, false, _) => Err("the RUN uses another shell".to_string()),
+                    (_, _, None) => Err("the RUN's working directory is not known".to_string()),
+                    (None, ..) => Err("the RUN is not a list of simple commands (it has quotes, variables, pipes \
+                                       or redirections)"
+                        .to_string()),
+                    (Some(commands), true, Some(workdir)) => {
+                        classify(&commands, &workdir, &dest, &context, config).map(|verdict| (verdict, commands))
+                    }
                 };
-                let Some(verdict) = classify(&commands, &workdir, &dest, &context, config) else { break };
+                let (verdict, commands) = match verdict {
+                    Ok(found) => found,
+                    Err(reason) => {
+                        stopped = Some((position, reason));
+                        break;
+                    }
+                };
                 creates_accounts |=
                     commands.iter().any(|c| matches!(c.tool.as_str(), "useradd" | "adduser" | "groupadd" | "addgroup"));
                 if verdict.reads_manifest && first_reader.is_none() {
@@ -188,17 +264,37 @@ fn plan(
                 moved = pending;
                 moved_installs += usize::from(verdict.install);
             }
-            _ => break,
+            Instruction::Run(_) => {
+                stopped = Some((position, "the RUN mounts files from the context or another stage".to_string()));
+                break;
+            }
+            // Another copy: the installs after it belong to that copy's split, if any.
+            Instruction::Copy(_) | Instruction::Add(_) => break,
+            other => {
+                let reason = format!("{} may change what the RUNs after it do", other.keyword());
+                stopped = Some((position, reason));
+                break;
+            }
         }
     }
-    if moved_installs == 0 || (reads_manifest && !config.manifests_self_contained) {
-        return None;
+    if moved_installs == 0 {
+        return Err(match stopped {
+            Some((blocker, reason)) => Refusal::Declined { blocker: Some(blocker), reason },
+            None => Refusal::NotCandidate,
+        });
+    }
+    if reads_manifest && !config.manifests_self_contained {
+        let reason = "the installs read dependency manifests, which may name other files \
+                      (Config::manifests_self_contained is off)";
+        return Err(Refusal::Declined { blocker: None, reason: reason.to_string() });
     }
     // `--chown` by name needs the user to exist: do not move account creation before the copy.
     let named_owner =
         copy.chown.as_ref().is_some_and(|c| c.as_str().split(':').any(|p| !p.bytes().all(|b| b.is_ascii_digit())));
     if named_owner && creates_accounts {
-        return None;
+        let reason = "the copy's --chown names a user and a RUN to move creates accounts: moving it first could \
+                      make a failing build succeed";
+        return Err(Refusal::Declined { blocker: None, reason: reason.to_string() });
     }
     // Every explicitly named file must exist; then add every manifest present at the copied root.
     let mut files: Vec<String> = Vec::new();
@@ -206,7 +302,8 @@ fn plan(
         let present: Vec<&String> =
             context.iter().filter(|f| *f == name || f.starts_with(&format!("{name}/"))).collect();
         if present.is_empty() {
-            return None;
+            let reason = format!("a RUN names {name}, which is not among the context files");
+            return Err(Refusal::Declined { blocker: None, reason });
         }
         files.push(name.clone());
     }
@@ -236,7 +333,10 @@ fn plan(
     let in_context = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
     for file in &files {
         if is_dir(file) {
-            dirs.push(manifest_copy(copy, vec![format!("{}/", in_context(file))], &format!("{base}{file}/"))?);
+            dirs.push(
+                manifest_copy(copy, vec![format!("{}/", in_context(file))], &format!("{base}{file}/"))
+                    .ok_or(Refusal::NotCandidate)?,
+            );
         } else {
             let parent = file.rsplit_once('/').map_or(String::new(), |(parent, _)| parent.to_string());
             groups.entry(parent).or_default().push(in_context(file));
@@ -245,11 +345,11 @@ fn plan(
     let mut copies = Vec::new();
     for (parent, names) in groups {
         let dest = if parent.is_empty() { base.clone() } else { format!("{base}{parent}/") };
-        copies.push(manifest_copy(copy, names, &dest)?);
+        copies.push(manifest_copy(copy, names, &dest).ok_or(Refusal::NotCandidate)?);
     }
     copies.extend(dirs);
     let manifests = files.iter().map(|file| in_context(file)).collect();
-    Some(Plan { copies, manifests, moved, moved_installs, first_reader: first_reader.unwrap_or(0) })
+    Ok(Plan { copies, manifests, moved, first_reader: first_reader.unwrap_or(0) })
 }
 
 fn manifest_copy(template: &Copy, sources: Vec<String>, dest: &str) -> Option<Instruction> {
@@ -268,8 +368,14 @@ struct Verdict {
     needs: Vec<String>,
 }
 
-/// Whether a RUN's simple commands may run before the full copy; `None` when not provably.
-fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], config: &Config) -> Option<Verdict> {
+/// Whether a RUN's simple commands may run before the full copy; why not when not provably.
+fn classify(
+    commands: &[Simple],
+    workdir: &str,
+    dest: &str,
+    context: &[String],
+    config: &Config,
+) -> Result<Verdict, String> {
     let mut verdict = Verdict { install: false, ecosystems: Vec::new(), reads_manifest: false, needs: Vec::new() };
     let in_context = |relative: &str| context.iter().any(|f| f == relative || f.starts_with(&format!("{relative}/")));
     for command in commands {
@@ -293,19 +399,23 @@ fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], 
                 match sub {
                     "update" | "install" | "upgrade" | "dist-upgrade" | "clean" | "autoremove" | "remove" | "purge"
                     | "makecache" => {}
-                    _ => return None,
+                    _ => return Err(format!("`{} {sub}` is not a package operation the split knows", command.tool)),
                 }
                 (matches!(sub, "install" | "upgrade" | "dist-upgrade"), false, &[])
             }
             "apk" => {
                 if !matches!(sub, "add" | "update" | "upgrade" | "del") {
-                    return None;
+                    return Err(format!("`apk {sub}` is not a package operation the split knows"));
                 }
                 (matches!(sub, "add" | "upgrade"), false, &[])
             }
             tool if shell::is_pip(tool) => {
                 if sub != "install" || has("-e") || has("--editable") {
-                    return None;
+                    return Err(if sub == "install" {
+                        "`pip install -e` installs the project itself, which reads every source".to_string()
+                    } else {
+                        format!("`pip {sub}` is not an install the split knows")
+                    });
                 }
                 (true, false, &[])
             }
@@ -316,7 +426,7 @@ fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], 
                 {
                     (true, false, &[])
                 }
-                _ => return None,
+                _ => return Err(format!("`{}` may read any file of the project", command.tool)),
             },
             "npm" if sub == "ci" => (true, true, &["node_modules"]),
             "yarn" if sub == "install" && (has("--frozen-lockfile") || has("--immutable")) => {
@@ -328,21 +438,30 @@ fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], 
             "uv" if sub == "sync" && has("--no-install-project") => (true, true, &[".venv"]),
             "mkdir" | "chown" | "chmod" | "ln" | "rm" | "touch" | "useradd" | "groupadd" | "adduser" | "addgroup"
             | "true" | "set" => (false, false, &[]),
-            _ => return None,
+            _ => {
+                let words = format!("{} {sub}", command.tool);
+                return Err(format!("`{}` may read files other than dependency manifests", words.trim_end()));
+            }
         };
         // Package managers and npm-like tools with positional packages would edit the manifests.
         if implicit && args.iter().filter(|a| !a.starts_with('-')).count() > 1 + usize::from(command.tool == "go") {
-            return None;
+            return Err(format!("`{}` with package names edits the manifests", command.tool));
         }
         if implicit {
             if workdir != dest {
-                return None;
+                return Err(format!(
+                    "`{}` reads its manifests from {workdir}, not from the copied directory {dest}",
+                    command.tool
+                ));
             }
             verdict.reads_manifest = true;
         }
         for written in writes {
             if in_context(written) {
-                return None;
+                return Err(format!(
+                    "`{}` writes {written}/, which the context also holds, so the full copy would replace it",
+                    command.tool
+                ));
             }
         }
         verdict.install |= install;
@@ -368,17 +487,24 @@ fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], 
             }
             match relative_to_dest {
                 None if word.starts_with('/') => {}
-                None => return None,
+                None => return Err(format!("`{word}` is a relative path outside the copied directory")),
                 Some(relative) => {
-                    if relative.is_empty() || relative.contains(['*', '?', '[']) {
-                        return None;
+                    if relative.is_empty() {
+                        return Err(format!(
+                            "`{word}` is the copied directory itself, so the RUN reads every file of it"
+                        ));
+                    }
+                    if relative.contains(['*', '?', '[']) {
+                        return Err(format!("`{word}` is a pattern, which may match any file of the copied directory"));
                     }
                     let manifest = config
                         .manifests
                         .iter()
                         .any(|m| ContextRead { pattern: m.clone(), excludes: Vec::new() }.covers(&relative, &[]));
                     if !manifest && !is_manifest_argument(&args, arg) {
-                        return None;
+                        return Err(format!(
+                            "`{word}` is inside the copied directory but is not a dependency manifest"
+                        ));
                     }
                     verdict.reads_manifest = true;
                     verdict.needs.push(relative);
@@ -386,7 +512,7 @@ fn classify(commands: &[Simple], workdir: &str, dest: &str, context: &[String], 
             }
         }
     }
-    Some(verdict)
+    Ok(verdict)
 }
 
 /// Whether `arg` is the value of a pip option that names a requirements, constraints or wheel location.
