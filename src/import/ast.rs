@@ -50,6 +50,14 @@ pub struct Directives {
     /// assert_eq!(parsed.ast.directives.frontend.as_deref(), Some("docker/dockerfile:1"));
     /// ```
     pub frontend: Option<String>,
+    /// Each line read as a directive: the directive's name (`syntax`, `escape` or `check`) and the
+    /// line's bytes (line break excluded), in order.
+    ///
+    /// ```
+    /// let parsed = dockwright::import::parse("# escape=`\n#CHECK=error=true\nFROM x\n");
+    /// assert_eq!(parsed.ast.directives.lines, [("escape", 0..10), ("check", 11..28)]);
+    /// ```
+    pub lines: Vec<(&'static str, std::ops::Range<usize>)>,
 }
 
 impl Default for Directives {
@@ -60,7 +68,7 @@ impl Default for Directives {
     /// assert_eq!((d.escape, d.syntax, d.check), ('\\', None, None));
     /// ```
     fn default() -> Self {
-        Directives { escape: '\\', syntax: None, check: None, frontend: None }
+        Directives { escape: '\\', syntax: None, check: None, frontend: None, lines: Vec::new() }
     }
 }
 
@@ -227,6 +235,22 @@ impl LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
         LineIndex { starts, len: text.len() }
+    }
+
+    /// The bytes of 1-based line `line`, its line break excluded.
+    ///
+    /// ```
+    /// let index = dockwright::import::LineIndex::new("ab\ncd\n");
+    /// assert_eq!(index.line(1), Some(0..2));
+    /// assert_eq!(index.line(2), Some(3..5));
+    /// assert_eq!(index.line(3), Some(6..6));
+    /// assert_eq!(index.line(4), None);
+    /// ```
+    #[must_use]
+    pub fn line(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(self.len, |next| next - 1);
+        Some(start..end)
     }
 
     /// The line and column of byte `offset` (an offset past the end is the end).

@@ -17,3 +17,6 @@ pub mod ast;
 pub mod parser;
 pub use ast::{Ast, CommentLine, Directives, Heredoc, LineIndex, Node, ParseError, Parsed, Position, Segment, Warning};
 pub use parser::parse;
+
+pub mod lower;
+pub use lower::{Diagnostic, DiagnosticKind, Lowered, Origin, Severity, SourceMap, Span, StageOrigin, lower};

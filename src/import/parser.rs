@@ -88,6 +88,12 @@ pub fn parse(text: &str) -> Parsed {
         match directives.parse_line(token) {
             Ok(Some((name, value))) => {
                 directive = true;
+                let key = match name {
+                    DirectiveName::Escape => "escape",
+                    DirectiveName::Syntax => "syntax",
+                    DirectiveName::Check => "check",
+                };
+                info.lines.push((key, read_at..read_at + untrimmed.len()));
                 match name {
                     DirectiveName::Escape => {
                         // Valid by construction (parse_line checked it).
