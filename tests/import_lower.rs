@@ -34,6 +34,9 @@ fn scope_follows_buildkit() {
         matches!(&lowered.dockerfile.stages[0].from.base, BaseImage::Template(t) if t.to_string() == "${BASE_IMAGE}")
     );
     assert_eq!(lowered.dockerfile.validate(), Ok(()));
+    // Every FROM sees the global scope, not the stage before it.
+    let lowered = lower(&parse("ARG B=busybox\nFROM alpine\nENV B=x\nFROM --platform=$BUILDPLATFORM ${B}\n"));
+    assert_eq!(lowered.diagnostics, []);
     let lowered = lower(&parse("FROM --platform=${TARGETPLATFORM} alpine\n"));
     assert_eq!(lowered.dockerfile.stages[0].from.platform, Some(Platform::parse("$TARGETPLATFORM").unwrap()));
 
@@ -104,6 +107,13 @@ fn comments_are_kept() {
             "11:1: note: a comment inside the continued RUN instruction is kept before it (BuildKit drops comment lines \
              inside an instruction)",
         ],
+    );
+    // A comment before an instruction and one inside its continuation lines are one comment.
+    check(
+        "FROM a\n# one\nENV A=1 \\\n# two\n  B=2\n",
+        "FROM a\n# one\n# two\nENV A=1 \\\n    B=2\n",
+        &["4:1: note: a comment inside the continued ENV instruction is kept before it (BuildKit drops comment lines \
+         inside an instruction)"],
     );
     let lowered = lower(&parse("#\n#   indented\n#x\nFROM a\n"));
     assert_eq!(lowered.dockerfile.stages[0].comment.as_ref().map(|c| c.as_str()), Some("\n  indented\nx"));
@@ -250,6 +260,8 @@ fn copy_and_add() {
             "6:1: note: COPY with heredoc sources is kept as 2 COPY instructions, one per inline file",
         ],
     );
+    // A trigger's heredoc is the trigger's file (the parser attaches it to the ONBUILD node).
+    check("FROM a\nONBUILD COPY <<'EOF' /f\nhi\nEOF\n", "FROM a\nONBUILD COPY <<'EOF' /f\nhi\nEOF\n", &[]);
     let lowered = lower(&parse("FROM a\nCOPY <<EOF /etc/\nhi $N\nEOF\n"));
     assert_eq!(
         lowered.diagnostics[0].help.as_deref(),

@@ -506,6 +506,19 @@ impl<'a> Lowerer<'a> {
                 if texts.is_empty() {
                     return;
                 }
+                // Comment lines with no instruction between them are one comment, as they are written.
+                let last = self.dockerfile.stages.get_mut(stage).and_then(|stage| stage.instructions.last_mut());
+                if let Some(Instruction::Comment(before)) = last {
+                    if let Ok(text) = Comment::new(format!("{}\n{}", before.text.as_str(), texts.join("\n"))) {
+                        before.text = text;
+                        if let Some(origin) = self.map.stages.get_mut(stage).and_then(|s| s.instructions.last_mut()) {
+                            let mut lines = origin.args.clone();
+                            lines.extend(spans);
+                            *origin = Origin::comment(&lines);
+                        }
+                        return;
+                    }
+                }
                 let Ok(text) = Comment::new(texts.join("\n")) else {
                     return;
                 };
@@ -595,7 +608,7 @@ impl<'a> Lowerer<'a> {
         }
         let span = self.span(node.span.clone());
         let origin = self.origin(node, Place { outer: node, base: 0, heredocs: &[], trigger: false });
-        let lookup = |name: &str| self.scope.lookup(name);
+        let lookup = |name: &str| self.scope.global(name);
         let decoded = decode(node, self.escape, &lookup);
         let (image, platform) = match &decoded {
             Ok(Decoded::From { image, platform, .. }) => (Some(image.clone()), platform.clone()),
@@ -1014,6 +1027,9 @@ impl<'a> Lowerer<'a> {
                 ports.push(Port::parse(port).map_err(|err| NotModelled(err.to_string()))?);
             }
         }
+        if ports.is_empty() {
+            return not_modelled("EXPOSE names no port once its words are read");
+        }
         Ok(Expose { ports })
     }
 
@@ -1294,12 +1310,11 @@ impl<'a> Lowerer<'a> {
                 None => not_modelled(format!("--from={value} names no stage")),
             };
         }
+        // In a trigger the name is resolved in the child's build; either reading writes the same text, so a
+        // name of this file's stages reads as a stage, anything else as an image when it is one.
         let lower = value.to_lowercase();
-        let is_stage = if trigger {
-            StageName::new(lower.as_str()).is_ok() && ImageRef::parse(value).is_err()
-        } else {
-            self.stage_names.iter().flatten().any(|name| *name == lower)
-        };
+        let is_stage = self.stage_names.iter().flatten().any(|name| *name == lower)
+            || (trigger && ImageRef::parse(value).is_err());
         if is_stage {
             if let Ok(name) = StageName::new(lower) {
                 return Ok(FromSource::Stage(name));
@@ -1420,6 +1435,16 @@ impl<'a> Lowerer<'a> {
         };
         let base = suffix_offset(&node.original, &inner.original).unwrap_or(0);
         let place = Place { outer: node, base, heredocs: &node.heredocs, trigger: true };
+        // The parser gives a trigger's heredocs to the ONBUILD node; the trigger reads them.
+        let with_heredocs;
+        let inner = if inner.heredocs.is_empty() && !node.heredocs.is_empty() {
+            let mut copy = inner.clone();
+            copy.heredocs = node.heredocs.clone();
+            with_heredocs = copy;
+            &with_heredocs
+        } else {
+            inner
+        };
         let trigger = match decode(inner, self.escape, &|_| None) {
             Ok(decoded) => match self.typed(inner, &decoded, place, origin) {
                 Ok(mut instructions) if instructions.len() == 1 => instructions.pop().map(|(i, _)| i),

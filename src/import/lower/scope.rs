@@ -47,7 +47,8 @@ impl Scope {
         self.args.iter().rev().find(|(n, _)| n == name).and_then(|(_, value)| value.clone())
     }
 
-    fn global(&self, name: &str) -> Option<String> {
+    /// What `name` reads in a `FROM` line: global ARGs and BuildKit's platform ARGs only.
+    pub(super) fn global(&self, name: &str) -> Option<String> {
         match self.globals.iter().rev().find(|(n, _)| n == name) {
             Some((_, value)) => value.clone(),
             None => PLATFORM_ARGS.contains(&name).then(|| platform_value(name).to_string()),
