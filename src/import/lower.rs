@@ -4,7 +4,7 @@
 //! Lowering never fails and never panics. It keeps what the text means, exactly:
 //!
 //! - Variable references stay references: `ENV PATH=/opt/bin:$PATH` becomes a [`Value`] template,
-//!   `FROM python:${PY}` an [`ImageTemplate`](crate::model::ImageTemplate); values are read from the
+//!   `FROM python:${PY}` an [`ImageTemplate`]; values are read from the
 //!   raw arguments with BuildKit's own lexer, not from their expansion.
 //! - What the model cannot hold exactly (a variable where the model wants a literal, a
 //!   `${NAME:-default}` form, an instruction BuildKit rejects, `MAINTAINER`) is kept as a
