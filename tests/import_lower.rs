@@ -319,6 +319,13 @@ fn source_map_points_at_words() {
     let copy = &map.instructions[3];
     assert_eq!(at(copy.span), "COPY <<EOF /f\nhi\nEOF");
     assert_eq!(at(copy.heredocs[0]), "hi\nEOF");
+    // A comment's keyword is its first `#`, its arguments its lines.
+    let text = "FROM a\n  # one\n# two\nRUN x\n";
+    let lowered = lower(&parse(text));
+    let comment = &lowered.source_map.stages[0].instructions[0];
+    assert_eq!((comment.keyword.start, &text[comment.keyword.range()]), (9, "#"));
+    assert_eq!(&text[comment.span.range()], "  # one\n# two");
+    assert_eq!(comment.args.iter().map(|s| &text[s.range()]).collect::<Vec<_>>(), ["  # one", "# two"]);
     // Diagnostics point at the word.
     let lowered = lower(&parse("ARG V\nFROM python:${PY}\n"));
     let span = lowered.diagnostics[0].span.unwrap();

@@ -487,9 +487,12 @@ impl<'a> Lowerer<'a> {
         }
         let mut texts = Vec::new();
         let mut spans = Vec::new();
+        let mut hash = None;
         for line in lines {
             let text = comment_text(&line.text);
             let span = self.span(line.span.clone());
+            let at = line.span.start + (line.text.len() - line.text.trim_start().len());
+            hash = hash.or(Some(self.span(at..at + 1)));
             match Comment::new(text) {
                 Ok(_) => {
                     texts.push(text.to_string());
@@ -514,7 +517,7 @@ impl<'a> Lowerer<'a> {
                         if let Some(origin) = self.map.stages.get_mut(stage).and_then(|s| s.instructions.last_mut()) {
                             let mut lines = origin.args.clone();
                             lines.extend(spans);
-                            *origin = Origin::comment(&lines);
+                            *origin = Origin::comment(&lines, origin.keyword);
                         }
                         return;
                     }
@@ -522,7 +525,10 @@ impl<'a> Lowerer<'a> {
                 let Ok(text) = Comment::new(texts.join("\n")) else {
                     return;
                 };
-                self.push(stage, Instruction::Comment(ModelComment { text }), Origin::comment(&spans));
+                let Some(hash) = hash else {
+                    return;
+                };
+                self.push(stage, Instruction::Comment(ModelComment { text }), Origin::comment(&spans, hash));
             }
             None => {
                 if !self.dockerfile.args.is_empty() {
@@ -544,7 +550,7 @@ impl<'a> Lowerer<'a> {
         if let Ok(comment) = Comment::new(text) {
             self.dockerfile.comment = Some(comment);
             let spans: Vec<Span> = self.file_comment.iter().map(|(_, span)| *span).collect();
-            self.map.comment = Some(Origin::comment(&spans).span);
+            self.map.comment = spans.first().map(|first| Origin::comment(&spans, *first).span);
         }
     }
 
@@ -654,7 +660,7 @@ impl<'a> Lowerer<'a> {
                 Ok(comment) => {
                     stage.comment = Some(comment);
                     let spans: Vec<Span> = doc.iter().map(|line| self.span(line.span.clone())).collect();
-                    doc_span = Some(Origin::comment(&spans).span);
+                    doc_span = spans.first().map(|first| Origin::comment(&spans, *first).span);
                 }
                 Err(err) => {
                     let message = format!("the stage's comment cannot be kept: {err}");

@@ -107,15 +107,9 @@ pub struct Origin {
 }
 
 impl Origin {
-    pub(super) fn comment(lines: &[Span]) -> Self {
-        let first = lines.first().copied().unwrap_or(Span {
-            start: 0,
-            end: 0,
-            from: Position { line: 1, column: 1 },
-            to: Position { line: 1, column: 1 },
-        });
-        let span = lines.iter().fold(first, |all, line| all.cover(*line));
-        let keyword = Span { end: first.start, to: first.from, ..first };
+    /// A comment's origin: its lines (at least one) and the `#` of its first line.
+    pub(super) fn comment(lines: &[Span], keyword: Span) -> Self {
+        let span = lines.iter().fold(keyword, |all, line| all.cover(*line));
         Origin { span, keyword, flags: Vec::new(), args: lines.to_vec(), heredocs: Vec::new() }
     }
 }
