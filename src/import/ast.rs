@@ -5,8 +5,13 @@
 //! [`Warning`]) and BuildKit's `Node.Dump()` rendering of them ([`Node::dump`],
 //! [`Ast::dump`]), including a port of Go's `strconv.Quote` so that dumps are byte for
 //! byte what BuildKit writes in its parser golden files (`testfiles/*/result`).
+//!
+//! It also owns where things came from: byte spans of instructions, heredoc bodies and
+//! comment lines ([`Node::span`], [`Segment`], [`CommentLine`]) and the [`LineIndex`] that
+//! turns a byte offset into a line and column. BuildKit's dump ignores them.
 
 use std::fmt;
+use std::ops::Range;
 
 /// Parser directives found at the top of the file (`# syntax=…`, `# escape=…`,
 /// `# check=…`).
@@ -30,6 +35,29 @@ pub struct Directives {
     pub syntax: Option<String>,
     /// The value of a `# check=` directive, trimmed, if there was one.
     pub check: Option<String>,
+    /// The frontend image BuildKit's `DetectSyntax` selects for this file: the first word of a
+    /// `syntax` directive written at the very start of a line (after an optional byte-order mark
+    /// and `#!` line), or `None` when the built-in frontend reads the file. The parser also takes
+    /// an indented `  # syntax=…` as a directive, but that one selects nothing.
+    ///
+    /// ```
+    /// let parsed = dockwright::import::parse("  # syntax=docker/dockerfile:1\nFROM x\n");
+    /// assert_eq!(parsed.ast.directives.syntax.as_deref(), Some("docker/dockerfile:1"));
+    /// assert_eq!(parsed.ast.directives.frontend, None);
+    ///
+    /// let parsed = dockwright::import::parse("#!/usr/bin/env buildctl\n# syntax=docker/dockerfile:1 x=y\nFROM x\n");
+    /// assert_eq!(parsed.ast.directives.syntax, None);
+    /// assert_eq!(parsed.ast.directives.frontend.as_deref(), Some("docker/dockerfile:1"));
+    /// ```
+    pub frontend: Option<String>,
+    /// Each line read as a directive: the directive's name (`syntax`, `escape` or `check`) and the
+    /// line's bytes (line break excluded), in order.
+    ///
+    /// ```
+    /// let parsed = dockwright::import::parse("# escape=`\n#CHECK=error=true\nFROM x\n");
+    /// assert_eq!(parsed.ast.directives.lines, [("escape", 0..10), ("check", 11..28)]);
+    /// ```
+    pub lines: Vec<(&'static str, std::ops::Range<usize>)>,
 }
 
 impl Default for Directives {
@@ -40,7 +68,7 @@ impl Default for Directives {
     /// assert_eq!((d.escape, d.syntax, d.check), ('\\', None, None));
     /// ```
     fn default() -> Self {
-        Directives { escape: '\\', syntax: None, check: None }
+        Directives { escape: '\\', syntax: None, check: None, frontend: None, lines: Vec::new() }
     }
 }
 
@@ -97,6 +125,147 @@ pub struct Node {
     /// The 1-based physical line the instruction ends on, heredoc bodies and their
     /// terminators included.
     pub end_line: usize,
+    /// The bytes of the text the instruction takes: from its keyword to the end of its last
+    /// line (heredoc bodies and terminators included), line break excluded. A nested ONBUILD
+    /// instruction has its ONBUILD's span.
+    pub span: Range<usize>,
+    /// Where each piece of [`original`](Node::original) was read: one segment per physical
+    /// line the instruction continues over, in order. Empty for a nested ONBUILD instruction
+    /// (its text is the end of the outer one's).
+    pub segments: Vec<Segment>,
+    /// The bytes each here-document takes, body and terminator line (its line break
+    /// excluded), in the order of [`heredocs`](Node::heredocs).
+    pub heredoc_spans: Vec<Range<usize>>,
+}
+
+/// A run of bytes of a node's [`original`](Node::original) and where it was read in the
+/// text: continuation lines are joined without their escape character and line break, so
+/// a logical offset maps to the text through the segment that holds it.
+///
+/// ```
+/// let text = "RUN make \\\n  all\n";
+/// let node = &dockwright::import::parse(text).ast.nodes[0];
+/// assert_eq!(node.original, "RUN make   all");
+/// let second = &node.segments[1];
+/// assert_eq!((second.logical, second.source, second.len), (9, 11, 5));
+/// assert_eq!(&text[second.source..second.source + second.len], "  all");
+/// assert_eq!(node.source_offset(11), Some(13));
+/// assert_eq!(&text[node.span.clone()], "RUN make \\\n  all");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// The segment's first byte in the node's `original`.
+    pub logical: usize,
+    /// The same byte in the parsed text.
+    pub source: usize,
+    /// Its length in bytes.
+    pub len: usize,
+}
+
+/// A comment line, as the parser skipped it: at the top level, or inside an instruction
+/// that continues over it (which BuildKit drops). Parser directives are not comments.
+///
+/// ```
+/// let parsed = dockwright::import::parse("# escape=`\n  # hello\nRUN a `\n#inside\n b\n");
+/// let comments = &parsed.ast.comments;
+/// assert_eq!(comments.len(), 2);
+/// assert_eq!((comments[0].line, comments[0].text.as_str(), comments[0].in_instruction), (2, "  # hello", false));
+/// assert_eq!((comments[1].line, comments[1].text.as_str(), comments[1].in_instruction), (4, "#inside", true));
+/// assert_eq!(comments[0].span, 11..20);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentLine {
+    /// The 1-based physical line.
+    pub line: usize,
+    /// The line's bytes, line break (and a byte-order mark on line 1) excluded.
+    pub span: Range<usize>,
+    /// The line as written, without line break or byte-order mark: leading white space, then `#`.
+    pub text: String,
+    /// Inside an instruction's continuation lines.
+    pub in_instruction: bool,
+}
+
+/// Where each physical line of a text starts, to turn byte offsets into lines and columns.
+///
+/// ```
+/// use dockwright::import::{LineIndex, Position};
+///
+/// let index = LineIndex::new("FROM x\nRUN é\n");
+/// assert_eq!(index.position(0), Position { line: 1, column: 1 });
+/// assert_eq!(index.position(11), Position { line: 2, column: 5 });
+/// assert_eq!(index.position(13), Position { line: 2, column: 7 });
+/// assert_eq!(index.position(14), Position { line: 3, column: 1 });
+/// assert_eq!(index.position(99), Position { line: 3, column: 1 });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+/// A place in a text: 1-based line and 1-based column, the column counted in bytes.
+///
+/// ```
+/// let p = dockwright::import::Position { line: 2, column: 5 };
+/// assert_eq!(p.to_string(), "2:5");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// The 1-based line.
+    pub line: usize,
+    /// The 1-based column, in bytes from the start of the line.
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text` (lines end at `\n`, as BuildKit reads them).
+    ///
+    /// ```
+    /// let index = dockwright::import::LineIndex::new("a\nb");
+    /// assert_eq!(index.position(2).line, 2);
+    /// ```
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+        LineIndex { starts, len: text.len() }
+    }
+
+    /// The bytes of 1-based line `line`, its line break excluded.
+    ///
+    /// ```
+    /// let index = dockwright::import::LineIndex::new("ab\ncd\n");
+    /// assert_eq!(index.line(1), Some(0..2));
+    /// assert_eq!(index.line(2), Some(3..5));
+    /// assert_eq!(index.line(3), Some(6..6));
+    /// assert_eq!(index.line(4), None);
+    /// ```
+    #[must_use]
+    pub fn line(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(self.len, |next| next - 1);
+        Some(start..end)
+    }
+
+    /// The line and column of byte `offset` (an offset past the end is the end).
+    ///
+    /// ```
+    /// let index = dockwright::import::LineIndex::new("ab\ncd");
+    /// assert_eq!(index.position(4), dockwright::import::Position { line: 2, column: 2 });
+    /// ```
+    #[must_use]
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.len);
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        Position { line, column: offset - start + 1 }
+    }
 }
 
 /// A here-document an instruction opens (`<<NAME`, `<<-NAME`, `3<<'NAME'`, …).
@@ -161,6 +330,10 @@ pub struct Ast {
     pub directives: Directives,
     /// The instructions, in order.
     pub nodes: Vec<Node>,
+    /// The comment lines, in order (parser directives excluded).
+    pub comments: Vec<CommentLine>,
+    /// Where the lines of the parsed text start.
+    pub lines: LineIndex,
 }
 
 /// An error BuildKit's parser would stop at. The parser here records it and goes on.
@@ -233,6 +406,22 @@ pub struct Parsed {
 }
 
 impl Node {
+    /// The byte of the text that byte `logical` of [`original`](Node::original) was read
+    /// from, if the node has segments and `logical` is inside one.
+    ///
+    /// ```
+    /// let node = &dockwright::import::parse("ENV A=1 \\\n    B=2\n").ast.nodes[0];
+    /// assert_eq!(node.original, "ENV A=1     B=2");
+    /// assert_eq!(node.source_offset(12), Some(14));
+    /// assert_eq!(node.source_offset(99), None);
+    /// ```
+    #[must_use]
+    pub fn source_offset(&self, logical: usize) -> Option<usize> {
+        let index = self.segments.partition_point(|segment| segment.logical <= logical).checked_sub(1)?;
+        let segment = self.segments.get(index)?;
+        (logical < segment.logical + segment.len).then(|| segment.source + (logical - segment.logical))
+    }
+
     /// The node as BuildKit's `Node.Dump()` writes it: the keyword, the flags as Go's
     /// `%q` of a `[]string`, then each argument as Go's `strconv.Quote` (ONBUILD's
     /// nested instruction in parentheses), all trimmed of surrounding white space.

@@ -1364,7 +1364,7 @@ fn csv_fields(line: &str) -> Result<Vec<String>, String> {
 
 /// go-units `RAMInBytes`: a non-negative number with an optional binary suffix
 /// (`k`, `m`, `g`, `t`, `p`, optionally followed by `b` or `ib`, any case).
-fn ram_in_bytes(size: &str) -> Option<i64> {
+pub(crate) fn ram_in_bytes(size: &str) -> Option<i64> {
     let sep = size.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')?;
     let (num, sfx) = if size.as_bytes().get(sep) == Some(&b' ') {
         (&size[..sep], &size[sep + 1..])
@@ -1406,14 +1406,14 @@ fn ram_in_bytes(size: &str) -> Option<i64> {
 // ---------------------------------------------------------------------------------------------
 // Heredoc words (parser.ParseHeredoc / MustParseHeredoc) and ChompHeredocContent.
 
-struct HeredocWord {
-    name: String,
-    expand: bool,
-    chomp: bool,
+pub(crate) struct HeredocWord {
+    pub(crate) name: String,
+    pub(crate) expand: bool,
+    pub(crate) chomp: bool,
 }
 
 /// `MustParseHeredoc`: `^(\d*)<<(-?)\s*([^<]*)$` with a single-word rest.
-fn parse_heredoc_word(word: &str) -> Option<HeredocWord> {
+pub(crate) fn parse_heredoc_word(word: &str) -> Option<HeredocWord> {
     let after_digits = word.trim_start_matches(|c: char| c.is_ascii_digit());
     let after = after_digits.strip_prefix("<<")?;
     let (chomp, after) = match after.strip_prefix('-') {
@@ -1439,7 +1439,7 @@ fn parse_heredoc_word(word: &str) -> Option<HeredocWord> {
 }
 
 /// `ChompHeredocContent`: leading tabs removed from every line.
-fn chomp(content: &str) -> String {
+pub(crate) fn chomp(content: &str) -> String {
     content.split_inclusive('\n').map(|line| line.trim_start_matches('\t')).collect()
 }
 
@@ -1447,7 +1447,7 @@ fn chomp(content: &str) -> String {
 // Go standard library pieces.
 
 /// `strconv.ParseBool`.
-fn go_parse_bool(s: &str) -> Option<bool> {
+pub(crate) fn go_parse_bool(s: &str) -> Option<bool> {
     match s {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
@@ -1456,7 +1456,7 @@ fn go_parse_bool(s: &str) -> Option<bool> {
 }
 
 /// `strconv.ParseUint(s, base, 32)` for base 8 or 10.
-fn go_parse_uint32(s: &str, base: u32) -> Option<u32> {
+pub(crate) fn go_parse_uint32(s: &str, base: u32) -> Option<u32> {
     if s.is_empty() || !s.chars().all(|c| c.is_digit(base)) {
         return None;
     }

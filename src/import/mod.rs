@@ -16,5 +16,8 @@ pub use decode::{
 
 pub mod ast;
 pub mod parser;
-pub use ast::{Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning};
+pub use ast::{Ast, CommentLine, Directives, Heredoc, LineIndex, Node, ParseError, Parsed, Position, Segment, Warning};
 pub use parser::parse;
+
+pub mod lower;
+pub use lower::{Diagnostic, DiagnosticKind, Lowered, Origin, Severity, SourceMap, Span, StageOrigin, lower};

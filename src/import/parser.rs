@@ -29,7 +29,9 @@
 //!   `char::is_numeric` where Go uses `unicode.IsLetter` and `unicode.IsDigit`; this
 //!   changes nothing but which exotic `${…}` forms count as malformed.
 
-use super::ast::{Ast, Directives, Heredoc, Node, ParseError, Parsed, Warning, go_quote, go_to_lower};
+use super::ast::{
+    Ast, CommentLine, Directives, Heredoc, LineIndex, Node, ParseError, Parsed, Segment, Warning, go_quote, go_to_lower,
+};
 use super::lex::Words;
 
 /// bufio.Scanner's limit: `bufio.MaxScanTokenSize - 1`.
@@ -70,25 +72,47 @@ pub fn parse(text: &str) -> Parsed {
     let mut errors: Vec<ParseError> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     let mut current = 0usize;
+    let mut comments: Vec<CommentLine> = Vec::new();
 
-    while let Some(raw) = lines.next_line() {
+    while let Some((at, raw)) = lines.next_line() {
         let mut read = raw;
         if current == 0 {
             read = read.strip_prefix('\u{feff}').unwrap_or(read);
         }
+        let read_at = at + (raw.len() - read.len());
         // processLine(d, bytesRead, true)
-        let token = trim_left_space(trim_newline(read));
+        let untrimmed = trim_newline(read);
+        let token = trim_left_space(untrimmed);
+        let token_at = read_at + (untrimmed.len() - token.len());
+        let mut directive = false;
         match directives.parse_line(token) {
-            Ok(Some((name, value))) => match name {
-                DirectiveName::Escape => {
-                    // Valid by construction (parse_line checked it).
-                    info.escape = value.chars().next().unwrap_or('\\');
+            Ok(Some((name, value))) => {
+                directive = true;
+                let key = match name {
+                    DirectiveName::Escape => "escape",
+                    DirectiveName::Syntax => "syntax",
+                    DirectiveName::Check => "check",
+                };
+                info.lines.push((key, read_at..read_at + untrimmed.len()));
+                match name {
+                    DirectiveName::Escape => {
+                        // Valid by construction (parse_line checked it).
+                        info.escape = value.chars().next().unwrap_or('\\');
+                    }
+                    DirectiveName::Syntax => info.syntax = Some(value),
+                    DirectiveName::Check => info.check = Some(value),
                 }
-                DirectiveName::Syntax => info.syntax = Some(value),
-                DirectiveName::Check => info.check = Some(value),
-            },
+            }
             Ok(None) => {}
             Err(message) => errors.push(ParseError { line: current + 1, message }),
+        }
+        if is_comment(token) && !directive {
+            comments.push(CommentLine {
+                line: current + 1,
+                span: read_at..read_at + untrimmed.len(),
+                text: untrimmed.to_string(),
+                in_instruction: false,
+            });
         }
         let token = if is_comment(token) { "" } else { token };
         current += 1;
@@ -99,16 +123,25 @@ pub fn parse(text: &str) -> Parsed {
             continue;
         }
         let mut line = first.to_string();
+        let mut segments = vec![Segment { logical: 0, source: token_at, len: first.len() }];
+        let mut end = token_at + token.len();
         let mut empty_continuation = false;
         while !end_of_line {
-            let Some(raw) = lines.next_line() else {
+            let Some((at, raw)) = lines.next_line() else {
                 break;
             };
             // processLine(d, bytes, false): directives are done by now (the line that
             // started this instruction was not one), so only the newline goes.
             let token = trim_newline(raw);
             current += 1;
+            end = at + token.len();
             if is_comment(raw) {
+                comments.push(CommentLine {
+                    line: current,
+                    span: at..at + token.len(),
+                    text: token.to_string(),
+                    in_instruction: true,
+                });
                 continue;
             }
             if trim_left_space(token).is_empty() {
@@ -117,6 +150,7 @@ pub fn parse(text: &str) -> Parsed {
             }
             let (more, eol) = trim_continuation(token, info.escape);
             end_of_line = eol;
+            segments.push(Segment { logical: line.len(), source: at, len: more.len() });
             line.push_str(more);
         }
 
@@ -138,8 +172,10 @@ pub fn parse(text: &str) -> Parsed {
                 Ok(docs) => {
                     for mut doc in docs {
                         let mut terminated = false;
-                        while let Some(raw) = lines.next_line() {
+                        let body = lines.offset();
+                        while let Some((at, raw)) = lines.next_line() {
                             current += 1;
+                            end = at + trim_newline(raw).len();
                             let mut candidate = trim_newline(raw);
                             if doc.chomp {
                                 candidate = candidate.trim_start_matches('\t');
@@ -155,12 +191,15 @@ pub fn parse(text: &str) -> Parsed {
                             break;
                         }
                         node.heredocs.push(doc);
+                        node.heredoc_spans.push(body..end);
                     }
                 }
             }
         }
 
         set_lines(&mut node, start, current);
+        set_span(&mut node, token_at..end);
+        node.segments = segments;
         nodes.push(node);
     }
 
@@ -171,8 +210,62 @@ pub fn parse(text: &str) -> Parsed {
     if nodes.is_empty() && errors.is_empty() {
         errors.push(ParseError { line: current, message: "file with no instructions".to_string() });
     }
+    info.frontend = detect_syntax(text);
 
-    Parsed { ast: Ast { directives: info, nodes }, errors, warnings }
+    Parsed { ast: Ast { directives: info, nodes, comments, lines: LineIndex::new(text) }, errors, warnings }
+}
+
+/// Gives `node` and its nested ONBUILD instructions the bytes `span`.
+fn set_span(node: &mut Node, span: std::ops::Range<usize>) {
+    node.span = span.clone();
+    let mut inner = node.inner.as_deref_mut();
+    while let Some(n) = inner {
+        n.span = span.clone();
+        inner = n.inner.as_deref_mut();
+    }
+}
+
+/// BuildKit's `DetectSyntax` (`directives.go`): the frontend image a file asks for. After a
+/// byte-order mark and a `#!` first line are dropped, the `syntax` directive is looked for in
+/// the leading `#` lines (`#` at the very start of the line), then in leading `//` lines, then
+/// as the `syntax` key of a file that is a JSON object; only the value's first word is the
+/// image.
+///
+/// ```
+/// use dockwright::import::parser::detect_syntax;
+///
+/// assert_eq!(detect_syntax("# syntax = docker/dockerfile:1.7 \nFROM x\n").as_deref(), Some("docker/dockerfile:1.7"));
+/// assert_eq!(detect_syntax("\u{feff}#!/bin/x\n//syntax=a/b\n").as_deref(), Some("a/b"));
+/// assert_eq!(detect_syntax("{\"syntax\": \"a/b\"}").as_deref(), Some("a/b"));
+/// assert_eq!(detect_syntax(" # syntax=a/b\nFROM x\n"), None);
+/// assert_eq!(detect_syntax("# hello\n# syntax=a/b\n"), None);
+/// ```
+#[must_use]
+pub fn detect_syntax(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let text = if first.starts_with("#!") { rest } else { text };
+    let first_word = |value: &str| value.split(' ').next().unwrap_or("").to_string();
+    for prefix in ["#", "//"] {
+        let mut parser = DirectiveParser::default();
+        for line in text.split('\n') {
+            // bufio.ScanLines drops one carriage return; longer lines stop the scanner.
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if parser.done || line.len() > MAX_LINE {
+                break;
+            }
+            match parser.parse_prefixed(line, prefix) {
+                Ok(Some((DirectiveName::Syntax, value))) => return Some(first_word(&value)),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    let object = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok()?;
+    match object.get("syntax") {
+        Some(serde_json::Value::String(value)) => Some(first_word(value)),
+        _ => None,
+    }
 }
 
 /// Gives `node` and its nested ONBUILD instructions the lines `start..=end`.
@@ -188,10 +281,12 @@ fn set_lines(node: &mut Node, start: usize, end: usize) {
 }
 
 /// Physical lines as BuildKit's scanner (`scanLines`) gives them: each with its `\n`,
-/// the last one possibly without. A line longer than [`MAX_LINE`] bytes (its `\n` not
-/// counted) ends the input, as `bufio.ErrTooLong` does.
+/// the last one possibly without, and the byte it starts at. A line longer than
+/// [`MAX_LINE`] bytes (its `\n` not counted) ends the input, as `bufio.ErrTooLong` does.
 struct Lines<'a> {
     rest: &'a str,
+    /// The byte `rest` starts at.
+    offset: usize,
     count: usize,
     /// The 1-based line that was too long, if one was.
     too_long: Option<usize>,
@@ -199,10 +294,15 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
-        Lines { rest: text, count: 0, too_long: None }
+        Lines { rest: text, offset: 0, count: 0, too_long: None }
     }
 
-    fn next_line(&mut self) -> Option<&'a str> {
+    /// The byte the next line starts at.
+    fn offset(&self) -> usize {
+        self.offset
+    }
+
+    fn next_line(&mut self) -> Option<(usize, &'a str)> {
         if self.rest.is_empty() || self.too_long.is_some() {
             return None;
         }
@@ -215,9 +315,11 @@ impl<'a> Lines<'a> {
             return None;
         }
         let (line, rest) = self.rest.split_at(line_len);
+        let at = self.offset;
         self.rest = rest;
+        self.offset += line_len;
         self.count += 1;
-        Some(line)
+        Some((at, line))
     }
 }
 
@@ -269,10 +371,15 @@ struct DirectiveParser {
 impl DirectiveParser {
     /// `ParseLine` + `setEscapeToken`: the directive `line` holds, if it is one.
     fn parse_line(&mut self, line: &str) -> Result<Option<(DirectiveName, String)>, String> {
+        self.parse_prefixed(line, "#")
+    }
+
+    /// `ParseLine` with the comment prefix `prefix` (`SetComment`).
+    fn parse_prefixed(&mut self, line: &str, prefix: &str) -> Result<Option<(DirectiveName, String)>, String> {
         if self.done {
             return Ok(None);
         }
-        let Some(rest) = line.strip_prefix('#') else {
+        let Some(rest) = line.strip_prefix(prefix) else {
             self.done = true;
             return Ok(None);
         };
@@ -385,6 +492,9 @@ fn node_from_line(line: &str, escape: char, depth: usize) -> Result<Node, String
         original: line.to_string(),
         start_line: 0,
         end_line: 0,
+        span: 0..0,
+        segments: Vec::new(),
+        heredoc_spans: Vec::new(),
     })
 }
 
