@@ -701,7 +701,7 @@ fn model_from_template_is_checked_without_the_dsl() {
 
 #[test]
 fn build_definition_over_buildkits_message_limit() {
-    // Two 50 kB values in scope of 40 RUNs: BuildKit 0.13 refuses the definition (4,329,605 bytes measured; estimated 4,252 KiB).
+    // Two 50 kB values in scope of 40 RUNs: BuildKit 0.13 refuses the definition (4,329,605 bytes measured; estimated 4,255 KiB).
     let big = "a".repeat(50_000);
     let runs = |stage: Stage| (0..40).fold(stage, |stage, i| stage.run(Run::exec(["true", &i.to_string()])));
     let before = runs(Stage::new("app", slim()).env("X1", big.as_str()).env("X2", big.as_str()));
@@ -709,7 +709,7 @@ fn build_definition_over_buildkits_message_limit() {
         &one(before),
         &[(
             ErrorKind::InvalidInstruction,
-            "the build definition BuildKit would make is about 4252 KiB (every RUN carries the environment in \
+            "the build definition BuildKit would make is about 4255 KiB (every RUN carries the environment in \
              scope, up to 97 KiB here), and BuildKit refuses one over 4 MiB: put large values in files copied \
              into the image, or set them after the last RUN",
         )],

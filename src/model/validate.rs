@@ -50,48 +50,102 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
 /// message larger than max"), and the estimate leaves room for what it does not count.
 const MAX_DEFINITION: usize = 4 * 1024 * 1024 - 256 * 1024;
 
-/// What a step costs in the definition besides its values: digests, platform, metadata (measured on
-/// BuildKit 0.13: about 660 bytes a RUN).
+/// What an operation costs in the definition besides its values: digests, platform, metadata (measured
+/// on BuildKit 0.13: about 660 bytes a RUN).
 const STEP_OVERHEAD: usize = 1024;
 
-/// Refuses a description whose build definition BuildKit would refuse. Every RUN carries the whole
-/// environment in scope (ENV and ARG values) and its command twice (its arguments and its step name);
-/// the Dockerfile's text and the image configuration ride along once each. Values are counted by their
-/// JSON form, which is never shorter than how they are written.
+/// What an instruction's image history entry costs besides its text.
+const HISTORY_OVERHEAD: usize = 128;
+
+/// Refuses a description whose build definition BuildKit would refuse.
+///
+/// The estimate follows what BuildKit 0.13 sends: the Dockerfile's text once (source information); for
+/// the image it builds, each instruction's history entry and the ENV and LABEL values of its
+/// configuration; and one operation per distinct step. A RUN's operation holds the whole environment in
+/// scope (ENV and ARG values) and its command twice (arguments and step name); a file operation holds
+/// its paths and step name. Steps with the same inputs on the same parent are one operation in the
+/// definition, so a step is counted once per distinct chain of inputs. Values are counted by their JSON
+/// form, which is never shorter than how they are written.
 fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
+    use std::collections::{HashMap, HashSet};
+    use std::hash::{Hash, Hasher};
+
+    let chain = |parent: u64, link: &str| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (parent, link).hash(&mut hasher);
+        hasher.finish()
+    };
     let mut total = json_len(&dockerfile.args) * 3;
     let mut largest_env = 0;
-    let mut stage_envs: std::collections::HashMap<&str, std::collections::HashMap<&str, usize>> =
-        std::collections::HashMap::new();
-    for stage in &dockerfile.stages {
-        let mut env = match &stage.from.base {
-            BaseImage::Stage(parent) => stage_envs.get(parent.as_str()).cloned().unwrap_or_default(),
-            _ => std::collections::HashMap::new(),
+    let mut operations: HashSet<u64> = HashSet::new();
+    // Per named stage: the environment in scope at its end and the key of its last step.
+    let mut stages: HashMap<&str, (HashMap<&str, usize>, u64)> = HashMap::new();
+    // The stages whose history and configuration make up the image built by default: the last stage
+    // and the stages it is built FROM.
+    let mut in_image = vec![false; dockerfile.stages.len()];
+    let mut cursor = dockerfile.stages.len().checked_sub(1);
+    while let Some(index) = cursor {
+        in_image[index] = true;
+        cursor = match &dockerfile.stages[index].from.base {
+            BaseImage::Stage(parent) => {
+                dockerfile.stages[..index].iter().rposition(|s| s.name() == Some(parent.as_str()))
+            }
+            _ => None,
         };
+    }
+    for (index, stage) in dockerfile.stages.iter().enumerate() {
+        let (mut env, mut key) = match &stage.from.base {
+            BaseImage::Stage(parent) => stages.get(parent.as_str()).cloned().unwrap_or_default(),
+            other => (HashMap::new(), chain(0, &other.to_string())),
+        };
+        if operations.insert(key) {
+            total += STEP_OVERHEAD;
+        }
         for instruction in &stage.instructions {
-            let text = json_len(instruction);
-            // The Dockerfile's text (source information) and the image configuration.
-            total += 3 * text + STEP_OVERHEAD;
-            match instruction {
+            let json = serde_json::to_string(instruction).unwrap_or_default();
+            let text = json.len();
+            total += text;
+            if in_image[index] {
+                total += text + HISTORY_OVERHEAD;
+            }
+            let operation = match instruction {
                 Instruction::Env(set) => {
+                    if in_image[index] {
+                        total += text;
+                    }
                     for (name, value) in &set.vars {
                         env.insert(name.as_str(), name.as_str().len() + 1 + json_len(value));
                     }
+                    None
+                }
+                Instruction::Label(_) if in_image[index] => {
+                    total += text;
+                    continue;
                 }
                 Instruction::Arg(arg) => {
                     let value = arg.default.as_ref().map_or(0, json_len);
                     env.insert(arg.name.as_str(), arg.name.as_str().len() + 1 + value);
+                    None
                 }
                 Instruction::Run(_) => {
                     let in_scope: usize = env.values().sum();
                     largest_env = largest_env.max(in_scope);
-                    total += in_scope + 2 * text;
+                    Some(in_scope + 2 * text + STEP_OVERHEAD)
                 }
-                _ => {}
+                Instruction::Copy(_) | Instruction::Add(_) | Instruction::Workdir(_) => Some(2 * text + STEP_OVERHEAD),
+                Instruction::User(_) | Instruction::Shell(_) => None,
+                // Configuration only: no operation reads it.
+                _ => continue,
+            };
+            key = chain(key, &json);
+            if let Some(size) = operation {
+                if operations.insert(key) {
+                    total += size;
+                }
             }
         }
         if let Some(name) = &stage.from.name {
-            stage_envs.insert(name.as_str(), env);
+            stages.insert(name.as_str(), (env, key));
         }
     }
     if total > MAX_DEFINITION {
