@@ -294,14 +294,19 @@ fn from(from: &FromInstruction) -> String {
 }
 
 fn stage(stage: &Stage) -> String {
-    let instructions: Vec<String> =
-        stage.instructions.iter().map(|i| format!("                {},\n", instruction(i))).collect();
+    let instructions: String =
+        stage.instructions.iter().map(|i| format!("                    {},\n", instruction(i))).collect();
     format!(
-        "        model::Stage {{\n            comment: {},\n            from: {},\n            instructions: vec![\n{}            ],\n        }},\n",
+        "            model::Stage {{\n                comment: {},\n                from: {},\n                instructions: {},\n            }},\n",
         opt(&stage.comment, |c| checked("Comment", c.as_str())),
         from(&stage.from),
-        instructions.concat()
+        block(instructions, "                ")
     )
+}
+
+/// `vec![]`, or a `vec![` whose items are already indented and end with `,\n`, closed at `indent`.
+fn block(items: String, indent: &str) -> String {
+    if items.is_empty() { "vec![]".to_string() } else { format!("vec![\n{items}{indent}]") }
 }
 
 /// The body of a function returning `Result<model::Dockerfile, dockwright::Error>`: the model as one
@@ -312,13 +317,13 @@ pub(crate) fn dockerfile(dockerfile: &Dockerfile) -> String {
         crate::model::Escape::Backslash => "Backslash",
         crate::model::Escape::Backtick => "Backtick",
     };
-    let args: Vec<String> = dockerfile.args.iter().map(|a| format!("            {},\n", arg(a))).collect();
+    let args: String = dockerfile.args.iter().map(|a| format!("            {},\n", arg(a))).collect();
     format!(
-        "    Ok(model::Dockerfile {{\n        directives: model::Directives {{ syntax: {}, escape: model::Escape::{escape}, check: {} }},\n        comment: {},\n        args: vec![\n{}        ],\n        stages: vec![\n{}        ],\n    }})\n",
+        "    Ok(model::Dockerfile {{\n        directives: model::Directives {{ syntax: {}, escape: model::Escape::{escape}, check: {} }},\n        comment: {},\n        args: {},\n        stages: {},\n    }})\n",
         opt(&directives.syntax, |s| format!("model::ImageRef::parse({})?", lit(&s.to_string()))),
         opt(&directives.check, |c| checked("CheckOptions", c.as_str())),
         opt(&dockerfile.comment, |c| checked("Comment", c.as_str())),
-        args.concat(),
-        dockerfile.stages.iter().map(stage).collect::<String>()
+        block(args, "        "),
+        block(dockerfile.stages.iter().map(stage).collect(), "        ")
     )
 }

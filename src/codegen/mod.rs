@@ -27,7 +27,12 @@ use literal::lit;
 /// use dockwright::codegen::to_rust;
 /// use dockwright::import::{lower, parse};
 ///
-/// let text = "FROM python:3.12-slim AS app\nRUN apt-get update  && \\\n    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl  && \\\n    rm -rf /var/lib/apt/lists/*\nENV PORT=8000\nCMD [\"python\", \"app.py\"]\n";
+/// let text = "FROM python:3.12-slim AS app\n\
+///             RUN apt-get update \\\n \
+///              && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \\\n \
+///              && rm -rf /var/lib/apt/lists/*\n\
+///             ENV PORT=8000\n\
+///             CMD [\"python\", \"app.py\"]\n";
 /// let model = lower(&parse(text)).dockerfile;
 /// assert_eq!(
 ///     to_rust(&model),
@@ -49,6 +54,12 @@ use literal::lit;
 /// }
 /// "#
 /// );
+///
+/// // The DSL names every stage: a stage without a name is written with the model's types.
+/// let unnamed = lower(&parse("FROM alpine:3.19\nRUN echo hi\n")).dockerfile;
+/// let code = to_rust(&unnamed);
+/// assert!(code.starts_with("use dockwright::model;\n\npub fn dockerfile()"));
+/// assert!(code.contains("model::Text::new(\"echo hi\")?"));
 /// ```
 pub fn to_rust(dockerfile: &Dockerfile) -> String {
     dsl_code(dockerfile, true).or_else(|| dsl_code(dockerfile, false)).unwrap_or_else(|| model_code(dockerfile))
@@ -56,7 +67,7 @@ pub fn to_rust(dockerfile: &Dockerfile) -> String {
 
 fn model_code(dockerfile: &Dockerfile) -> String {
     format!(
-        "#[allow(unused_imports)]\nuse dockwright::model;\n\npub fn dockerfile() -> Result<dockwright::model::Dockerfile, dockwright::Errors> {{\n    Ok(build()?)\n}}\n\nfn build() -> Result<dockwright::model::Dockerfile, dockwright::Error> {{\n{}}}\n",
+        "use dockwright::model;\n\npub fn dockerfile() -> Result<dockwright::model::Dockerfile, dockwright::Errors> {{\n    build().map_err(dockwright::Errors::from)\n}}\n\nfn build() -> Result<dockwright::model::Dockerfile, dockwright::Error> {{\n{}}}\n",
         literal::dockerfile(dockerfile)
     )
 }
@@ -241,7 +252,8 @@ fn base_candidates(base: &BaseImage) -> Vec<(String, Base)> {
                 _ => {}
             }
         }
-        let presets: [(&str, fn() -> Base); 5] = [
+        type Preset = (&'static str, fn() -> Base);
+        let presets: [Preset; 5] = [
             ("Base::ubi9()", Base::ubi9),
             ("Base::ubi9_minimal()", Base::ubi9_minimal),
             ("Base::distroless_static()", Base::distroless_static),
@@ -418,7 +430,12 @@ fn typed_candidates(
             let mut rust = String::new();
             let mut pairs = Vec::new();
             for (key, value) in &env.vars {
-                rust.push_str(&format!(".env({}, {})", lit(key.as_str()), value_arg(value)));
+                rust.push_str(&format!(
+                    "{}.env({}, {})",
+                    if rust.is_empty() { "" } else { "\n            " },
+                    lit(key.as_str()),
+                    value_arg(value)
+                ));
                 pairs.push((key.as_str().to_string(), value.clone()));
             }
             out.push(plain(call(rust, move |s| pairs.iter().fold(s, |s, (k, v)| s.env(k, v.clone())))));
@@ -427,7 +444,12 @@ fn typed_candidates(
             let mut rust = String::new();
             let mut pairs = Vec::new();
             for (key, value) in &label.labels {
-                rust.push_str(&format!(".label({}, {})", lit(key.as_str()), value_arg(value)));
+                rust.push_str(&format!(
+                    "{}.label({}, {})",
+                    if rust.is_empty() { "" } else { "\n            " },
+                    lit(key.as_str()),
+                    value_arg(value)
+                ));
                 pairs.push((key.as_str().to_string(), value.clone()));
             }
             out.push(plain(call(rust, move |s| pairs.iter().fold(s, |s, (k, v)| s.label(k, v.clone())))));
