@@ -1,5 +1,5 @@
 //! Dockerfile -> Rust: dockwright code that rebuilds a model, usually one from
-//! [`import::lower`](crate::import::lower).
+//! [`import::lower`](fn@crate::import::lower).
 //!
 //! [`to_rust`] writes the DSL where the DSL reproduces the model exactly, and the model's own types
 //! where it cannot. Every DSL call it writes has been made here first, on a mirror [`Image`]: a call is
