@@ -37,6 +37,7 @@ pub mod analysis;
 pub mod base;
 #[cfg(feature = "build-script")]
 pub mod build_script;
+pub mod codegen;
 pub mod dsl;
 pub mod emit;
 #[cfg(feature = "engine")]

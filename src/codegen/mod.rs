@@ -1,0 +1,545 @@
+//! Dockerfile -> Rust: dockwright code that rebuilds a model, usually one from
+//! [`import::lower`](fn@crate::import::lower).
+//!
+//! [`to_rust`] writes the DSL where the DSL reproduces the model exactly, and the model's own types
+//! where it cannot. Every DSL call it writes has been made here first, on a mirror [`Image`]: a call is
+//! kept only when the stage it gives has exactly the model's instructions so far (an intent helper
+//! such as [`Stage::install`] or [`Stage::non_root_user`] is recognised this way, never by reading the
+//! text alone), and the whole mirror image must give back the model. When it does not (a stage without
+//! a name, a model the DSL's checks reject), the code is the model as one struct literal.
+
+mod literal;
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::base::{Base, OsFamily};
+use crate::dsl::{Image, Stage, StageBase, StageHandle};
+use crate::model::{BaseImage, Command, Dockerfile, Escape, Instruction, ShellScript, Value};
+
+use literal::lit;
+
+/// Rust source for `dockerfile`: a function `pub fn dockerfile() -> Result<dockwright::model::Dockerfile,
+/// dockwright::Errors>` that returns a model equal to `dockerfile`, and, when the DSL can say it, a
+/// function `pub fn image() -> Result<dockwright::Image, dockwright::Error>` it is built from.
+/// Deterministic, never panics; the text is valid Rust for any model.
+///
+/// ```
+/// use dockwright::codegen::to_rust;
+/// use dockwright::import::{lower, parse};
+///
+/// let text = "FROM python:3.12-slim AS app\n\
+///             RUN apt-get update \\\n \
+///              && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \\\n \
+///              && rm -rf /var/lib/apt/lists/*\n\
+///             ENV PORT=8000\n\
+///             CMD [\"python\", \"app.py\"]\n";
+/// let model = lower(&parse(text)).dockerfile;
+/// assert_eq!(
+///     to_rust(&model),
+///     r#"use dockwright::{Base, Image, Stage};
+///
+/// pub fn image() -> Result<dockwright::Image, dockwright::Error> {
+///     let mut image = Image::new();
+///     image.stage(
+///         Stage::new("app", Base::python("3.12").slim())
+///             .install(["curl"])
+///             .env("PORT", "8000")
+///             .cmd(["python", "app.py"]),
+///     );
+///     Ok(image)
+/// }
+///
+/// pub fn dockerfile() -> Result<dockwright::model::Dockerfile, dockwright::Errors> {
+///     image()?.to_model()
+/// }
+/// "#
+/// );
+///
+/// // The DSL names every stage: a stage without a name is written with the model's types.
+/// let unnamed = lower(&parse("FROM alpine:3.19\nRUN echo hi\n")).dockerfile;
+/// let code = to_rust(&unnamed);
+/// assert!(code.starts_with("use dockwright::model;\n\npub fn dockerfile()"));
+/// assert!(code.contains("model::Text::new(\"echo hi\")?"));
+/// ```
+pub fn to_rust(dockerfile: &Dockerfile) -> String {
+    dsl_code(dockerfile, true).or_else(|| dsl_code(dockerfile, false)).unwrap_or_else(|| model_code(dockerfile))
+}
+
+fn model_code(dockerfile: &Dockerfile) -> String {
+    format!(
+        "use dockwright::model;\n\npub fn dockerfile() -> Result<dockwright::model::Dockerfile, dockwright::Errors> {{\n    build().map_err(dockwright::Errors::from)\n}}\n\nfn build() -> Result<dockwright::model::Dockerfile, dockwright::Error> {{\n{}}}\n",
+        literal::dockerfile(dockerfile)
+    )
+}
+
+/// One candidate DSL call: its Rust text (a method call starting with `.`) and the same call made here.
+struct Call {
+    rust: String,
+    apply: Box<dyn Fn(Stage) -> Stage>,
+}
+
+fn call(rust: String, apply: impl Fn(Stage) -> Stage + 'static) -> Call {
+    Call { rust, apply: Box::new(apply) }
+}
+
+struct StageCode {
+    constructor: String,
+    calls: Vec<String>,
+}
+
+fn dsl_code(dockerfile: &Dockerfile, helpers: bool) -> Option<String> {
+    let mut image = Image::new();
+    let mut head = String::from("Image::new()");
+    let directives = &dockerfile.directives;
+    if let Some(syntax) = &directives.syntax {
+        let text = syntax.to_string();
+        image = image.syntax(&text);
+        head.push_str(&format!(".syntax({})", lit(&text)));
+    }
+    if directives.escape == Escape::Backtick {
+        image = image.escape(Escape::Backtick);
+        head.push_str(".escape(model::Escape::Backtick)");
+    }
+    if let Some(check) = &directives.check {
+        image = image.check(check.as_str());
+        head.push_str(&format!(".check({})", lit(check.as_str())));
+    }
+    if let Some(comment) = &dockerfile.comment {
+        image = image.comment(comment.as_str());
+        head.push_str(&format!(".comment({})", lit(comment.as_str())));
+    }
+    for arg in &dockerfile.args {
+        let default = match &arg.default {
+            None => None,
+            Some(value) => {
+                Some(value.as_literal().filter(|t| Value::literal(t.as_str()).ok().as_ref() == Some(value))?)
+            }
+        };
+        image = image.arg(arg.name.as_str(), default.as_deref());
+        head.push_str(&format!(
+            ".arg({}, {})",
+            lit(arg.name.as_str()),
+            match &default {
+                Some(text) => format!("Some({})", lit(text)),
+                None => "None".to_string(),
+            }
+        ));
+    }
+
+    let mut handles: HashMap<String, (usize, StageHandle)> = HashMap::new();
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    let mut stages = Vec::new();
+    for (index, model_stage) in dockerfile.stages.iter().enumerate() {
+        let name = model_stage.name()?;
+        let (base_rust, base) = match &model_stage.from.base {
+            BaseImage::Stage(parent) => {
+                let (parent_index, handle) = handles.get(parent.as_str())?;
+                used.insert(*parent_index);
+                (format!("&stage{parent_index}"), StageBase::Stage(handle.clone()))
+            }
+            base => {
+                let (rust, base) =
+                    base_candidates(base).into_iter().find(|(_, b)| b.model_base().ok() == Some(base.clone()))?;
+                (rust, StageBase::Image(base))
+            }
+        };
+        let mut stage = Stage::new(name, base);
+        let mut constructor = format!("Stage::new({}, {base_rust})", lit(name));
+        if let Some(platform) = &model_stage.from.platform {
+            let text = platform.to_string();
+            stage = stage.platform(&text);
+            constructor.push_str(&format!("\n            .platform({})", lit(&text)));
+        }
+        if let Some(doc) = &model_stage.comment {
+            stage = stage.doc(doc.as_str());
+            constructor.push_str(&format!("\n            .doc({})", lit(doc.as_str())));
+        }
+        let target = &model_stage.instructions;
+        let mut calls = Vec::new();
+        let mut done = 0;
+        while done < target.len() {
+            let candidates = candidates(&stage, &target[done], target.get(done + 1), &handles, helpers);
+            let mut chosen = None;
+            for candidate in candidates {
+                let next = (candidate.call.apply)(stage.clone());
+                let Some(model) = next.to_model() else { continue };
+                let grew = model.instructions.len() > done && model.instructions.len() <= target.len();
+                if grew
+                    && next.problems.len() == stage.problems.len()
+                    && model.instructions[..] == target[..model.instructions.len()]
+                {
+                    chosen = Some((candidate, next, model.instructions.len()));
+                    break;
+                }
+            }
+            let (candidate, next, len) = chosen?;
+            used.extend(candidate.uses);
+            calls.push(candidate.call.rust);
+            stage = next;
+            done = len;
+        }
+        let handle = image.stage(stage);
+        handles.insert(name.to_string(), (index, handle));
+        stages.push(StageCode { constructor, calls });
+    }
+    if image.to_model().ok().as_ref() != Some(dockerfile) {
+        return None;
+    }
+
+    let mut body = format!("    let mut image = {head};\n");
+    for (index, stage) in stages.iter().enumerate() {
+        let binding = if used.contains(&index) { format!("let stage{index} = ") } else { String::new() };
+        body.push_str(&format!("    {binding}image.stage(\n        {}", stage.constructor));
+        for call in &stage.calls {
+            body.push_str("\n            ");
+            body.push_str(call);
+        }
+        body.push_str(",\n    );\n");
+    }
+    body.push_str("    Ok(image)\n");
+    let mut uses: Vec<&str> = ["Base", "Copy", "Image", "OsFamily", "Run", "Stage", "Value"]
+        .into_iter()
+        .filter(|name| *name == "Image" || body.contains(&format!("{name}::")))
+        .collect();
+    uses.sort_unstable();
+    let mut header = format!("use dockwright::{{{}}};\n", uses.join(", "));
+    if body.contains("model::") {
+        header = format!("use dockwright::model;\n{header}");
+    }
+    Some(format!(
+        "{header}\npub fn image() -> Result<dockwright::Image, dockwright::Error> {{\n{body}}}\n\npub fn dockerfile() -> Result<dockwright::model::Dockerfile, dockwright::Errors> {{\n    image()?.to_model()\n}}\n"
+    ))
+}
+
+/// Ways to write a base image, most specific first: presets, then `Base::image` with a family guessed
+/// from the name. Each is checked against the model's base by the caller.
+fn base_candidates(base: &BaseImage) -> Vec<(String, Base)> {
+    let text = base.to_string();
+    let mut out = Vec::new();
+    if let BaseImage::Image(image) = base {
+        let tag = image.tag().unwrap_or_default();
+        let official = |repo: &str, version: &str| match repo {
+            "python" => Some(("python", Base::python(version))),
+            "node" => Some(("node", Base::node(version))),
+            "golang" => Some(("golang", Base::golang(version))),
+            _ => None,
+        };
+        for (suffix, method) in [
+            ("-slim-bookworm", "slim_bookworm"),
+            ("-slim", "slim"),
+            ("-alpine", "alpine"),
+            ("-bookworm", "bookworm"),
+            ("", "full"),
+        ] {
+            if let Some(version) = tag.strip_suffix(suffix).filter(|v| !v.is_empty()) {
+                if let Some((name, preset)) = official(image.repository(), version) {
+                    let base = match method {
+                        "slim_bookworm" => preset.slim_bookworm(),
+                        "slim" => preset.slim(),
+                        "alpine" => preset.alpine(),
+                        "bookworm" => preset.bookworm(),
+                        _ => preset.full(),
+                    };
+                    out.push((format!("Base::{name}({}).{method}()", lit(version)), base));
+                }
+            }
+        }
+        if !tag.is_empty() {
+            match image.repository() {
+                "debian" => out.push((format!("Base::debian({})", lit(tag)), Base::debian(tag))),
+                "ubuntu" => out.push((format!("Base::ubuntu({})", lit(tag)), Base::ubuntu(tag))),
+                "alpine" => out.push((format!("Base::alpine({})", lit(tag)), Base::alpine(tag))),
+                _ => {}
+            }
+        }
+        type Preset = (&'static str, fn() -> Base);
+        let presets: [Preset; 5] = [
+            ("Base::ubi9()", Base::ubi9),
+            ("Base::ubi9_minimal()", Base::ubi9_minimal),
+            ("Base::distroless_static()", Base::distroless_static),
+            ("Base::distroless_cc()", Base::distroless_cc),
+            ("Base::distroless_python()", Base::distroless_python),
+        ];
+        out.extend(presets.into_iter().map(|(rust, make)| (rust.to_string(), make())));
+        if image.is_scratch() {
+            out.push(("Base::scratch()".to_string(), Base::scratch()));
+        }
+    }
+    let family = if text.contains("alpine") { OsFamily::Alpine } else { OsFamily::Debian };
+    let family_name = if family == OsFamily::Alpine { "Alpine" } else { "Debian" };
+    out.push((format!("Base::image({}, OsFamily::{family_name})", lit(&text)), Base::image(&text, family)));
+    out
+}
+
+struct Candidate {
+    call: Call,
+    uses: Vec<usize>,
+}
+
+fn plain(call: Call) -> Candidate {
+    Candidate { call, uses: Vec::new() }
+}
+
+fn strs(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    format!("[{}]", items.into_iter().map(|s| lit(s.as_ref())).collect::<Vec<_>>().join(", "))
+}
+
+/// The calls that may write `instruction` (with `next` after it), best first; the last always is
+/// `.instruction(...)`, which writes exactly the model instruction.
+fn candidates(
+    stage: &Stage,
+    instruction: &Instruction,
+    next: Option<&Instruction>,
+    handles: &HashMap<String, (usize, StageHandle)>,
+    helpers: bool,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if helpers {
+        helper_candidates(stage, instruction, next, &mut out);
+    }
+    typed_candidates(instruction, handles, &mut out);
+    let exact = instruction.clone();
+    out.push(plain(call(format!(".instruction({})", literal::instruction(instruction)), move |s| {
+        s.instruction(exact.clone())
+    })));
+    out
+}
+
+fn helper_candidates(stage: &Stage, instruction: &Instruction, next: Option<&Instruction>, out: &mut Vec<Candidate>) {
+    let Instruction::Run(run) = instruction else {
+        // `install` and `non_root_user` start with `USER 0` when the stage runs as another user.
+        if let (Instruction::User(user), Some(Instruction::Run(run))) = (instruction, next) {
+            if user.user.is_root() && run.mounts.is_empty() {
+                if let Command::Shell(script) = &run.command {
+                    helper_calls(stage, &script.shell_text(), out);
+                }
+            }
+        }
+        return;
+    };
+    if !run.mounts.is_empty() || run.network.is_some() || run.security.is_some() {
+        return;
+    }
+    if let Command::Shell(script) = &run.command {
+        helper_calls(stage, &script.shell_text(), out);
+    }
+}
+
+fn helper_calls(stage: &Stage, text: &str, out: &mut Vec<Candidate>) {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if stage.base().package_manager().is_some() {
+        if let Some(start) = words.iter().position(|w| matches!(*w, "install" | "add")) {
+            let packages: Vec<String> = words[start + 1..]
+                .iter()
+                .skip_while(|w| w.starts_with('-'))
+                .take_while(|w| !w.starts_with('-') && !matches!(**w, "&&" | ";" | "||" | "\\"))
+                .map(|w| w.to_string())
+                .collect();
+            if !packages.is_empty() {
+                let rust = format!(".install({})", strs(&packages));
+                out.push(plain(call(rust, move |s| s.install(&packages))));
+            }
+        }
+    }
+    if text.contains("useradd") || text.contains("adduser") || text.contains("/etc/passwd") {
+        let uids: BTreeSet<u32> =
+            words.iter().filter_map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()).collect();
+        let names: BTreeSet<&str> = words
+            .iter()
+            .map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')))
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') && w.len() <= 32)
+            .collect();
+        for uid in uids.iter().take(4) {
+            for name in names.iter().take(24) {
+                let (uid, name) = (*uid, name.to_string());
+                let rust = format!(".non_root_user({}, {uid})", lit(&name));
+                out.push(plain(call(rust, move |s| s.non_root_user(&name, uid))));
+            }
+        }
+    }
+}
+
+fn typed_candidates(
+    instruction: &Instruction,
+    handles: &HashMap<String, (usize, StageHandle)>,
+    out: &mut Vec<Candidate>,
+) {
+    match instruction {
+        Instruction::Run(run) if run.mounts.is_empty() && run.network.is_none() && run.security.is_none() => {
+            match &run.command {
+                Command::Shell(ShellScript::Text(text)) => {
+                    let text = text.as_str().to_string();
+                    out.push(plain(call(format!(".run({})", lit(&text)), move |s| s.run(text.as_str()))));
+                }
+                Command::Shell(ShellScript::Steps(steps)) => {
+                    let steps: Vec<String> = steps.iter().map(|t| t.as_str().to_string()).collect();
+                    out.push(plain(call(format!(".run(Run::steps({}))", strs(&steps)), move |s| {
+                        s.run(crate::dsl::Run::steps(steps.clone()))
+                    })));
+                }
+                Command::Shell(ShellScript::Script(lines)) => {
+                    let lines: Vec<String> = lines.iter().map(|t| t.as_str().to_string()).collect();
+                    out.push(plain(call(format!(".run(Run::script({}))", strs(&lines)), move |s| {
+                        s.run(crate::dsl::Run::script(lines.clone()))
+                    })));
+                }
+                Command::Exec(argv) => {
+                    let argv: Vec<String> = argv.iter().map(|t| t.as_str().to_string()).collect();
+                    out.push(plain(call(format!(".run(Run::exec({}))", strs(&argv)), move |s| {
+                        s.run(crate::dsl::Run::exec(argv.clone()))
+                    })));
+                }
+            }
+        }
+        Instruction::Copy(copy)
+            if copy.chown.is_none()
+                && copy.chmod.is_none()
+                && !copy.link
+                && !copy.parents
+                && copy.excludes.is_empty()
+                && copy.sources.iter().all(|s| matches!(s, crate::model::Source::Path(_))) =>
+        {
+            let sources: Vec<String> = copy
+                .sources
+                .iter()
+                .filter_map(|s| match s {
+                    crate::model::Source::Path(p) => Some(p.as_str().to_string()),
+                    _ => None,
+                })
+                .collect();
+            let dest = copy.dest.as_str().to_string();
+            match &copy.from {
+                None => {
+                    let rust = format!(".copy({}, {})", strs(&sources), lit(&dest));
+                    out.push(plain(call(rust, move |s| s.copy(sources.clone(), &dest))));
+                }
+                Some(crate::model::FromSource::Stage(name)) => {
+                    if let Some((index, handle)) = handles.get(name.as_str()) {
+                        let handle = handle.clone();
+                        let rust = format!(".copy_from(&stage{index}, {}, {})", strs(&sources), lit(&dest));
+                        out.push(Candidate {
+                            call: call(rust, move |s| s.copy_from(&handle, sources.clone(), &dest)),
+                            uses: vec![*index],
+                        });
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        Instruction::Env(env) => {
+            let mut rust = String::new();
+            let mut pairs = Vec::new();
+            for (key, value) in &env.vars {
+                rust.push_str(&format!(
+                    "{}.env({}, {})",
+                    if rust.is_empty() { "" } else { "\n            " },
+                    lit(key.as_str()),
+                    value_arg(value)
+                ));
+                pairs.push((key.as_str().to_string(), value.clone()));
+            }
+            out.push(plain(call(rust, move |s| pairs.iter().fold(s, |s, (k, v)| s.env(k, v.clone())))));
+        }
+        Instruction::Label(label) => {
+            let mut rust = String::new();
+            let mut pairs = Vec::new();
+            for (key, value) in &label.labels {
+                rust.push_str(&format!(
+                    "{}.label({}, {})",
+                    if rust.is_empty() { "" } else { "\n            " },
+                    lit(key.as_str()),
+                    value_arg(value)
+                ));
+                pairs.push((key.as_str().to_string(), value.clone()));
+            }
+            out.push(plain(call(rust, move |s| pairs.iter().fold(s, |s, (k, v)| s.label(k, v.clone())))));
+        }
+        Instruction::Arg(arg) => {
+            let name = arg.name.as_str().to_string();
+            match arg
+                .default
+                .as_ref()
+                .map(|d| d.as_literal().filter(|t| Value::literal(t.as_str()).ok().as_ref() == Some(d)))
+            {
+                None => out.push(plain(call(format!(".arg({})", lit(&name)), move |s| s.arg(&name)))),
+                Some(Some(default)) => {
+                    let rust = format!(".arg_default({}, {})", lit(&name), lit(&default));
+                    out.push(plain(call(rust, move |s| s.arg_default(&name, &default))));
+                }
+                Some(None) => {}
+            }
+        }
+        Instruction::User(user) => {
+            let user = user.user.as_str().to_string();
+            out.push(plain(call(format!(".user({})", lit(&user)), move |s| s.user(&user))));
+        }
+        Instruction::Workdir(workdir) => {
+            let path = workdir.path.clone();
+            out.push(plain(call(format!(".workdir({})", value_arg(&path)), move |s| s.workdir(path.clone()))));
+        }
+        Instruction::Expose(expose) => {
+            let ports: Vec<String> = expose.ports.iter().map(|p| p.to_string()).collect();
+            out.push(plain(call(format!(".expose_ports(&{})", strs(&ports)), move |s| {
+                s.expose_ports(&ports.iter().map(String::as_str).collect::<Vec<_>>())
+            })));
+        }
+        Instruction::Volume(volume) => {
+            let paths: Vec<String> = volume.paths.iter().map(|p| p.as_str().to_string()).collect();
+            out.push(plain(call(format!(".volumes(&{})", strs(&paths)), move |s| {
+                s.volumes(&paths.iter().map(String::as_str).collect::<Vec<_>>())
+            })));
+        }
+        Instruction::Cmd(cmd) => command_candidate("cmd", &cmd.command, out),
+        Instruction::Entrypoint(entrypoint) => command_candidate("entrypoint", &entrypoint.command, out),
+        Instruction::Shell(shell) => {
+            let argv: Vec<String> = shell.argv.iter().map(|t| t.as_str().to_string()).collect();
+            out.push(plain(call(format!(".shell({})", strs(&argv)), move |s| s.shell(argv.clone()))));
+        }
+        Instruction::StopSignal(signal) => {
+            let signal = signal.signal.as_str().to_string();
+            out.push(plain(call(format!(".stop_signal({})", lit(&signal)), move |s| s.stop_signal(&signal))));
+        }
+        Instruction::Comment(comment) => {
+            let text = comment.text.as_str().to_string();
+            out.push(plain(call(format!(".comment({})", lit(&text)), move |s| s.comment(&text))));
+        }
+        Instruction::Raw(raw) => {
+            let (keyword, args) = (raw.keyword.as_str().to_string(), raw.args.as_str().to_string());
+            out.push(plain(call(format!(".raw({}, {})", lit(&keyword), lit(&args)), move |s| s.raw(&keyword, &args))));
+        }
+        _ => {}
+    }
+}
+
+fn command_candidate(method: &'static str, command: &Command, out: &mut Vec<Candidate>) {
+    let apply = move |s: Stage, c: Vec<String>, exec: bool| match (method == "cmd", exec) {
+        (true, true) => s.cmd(c),
+        (false, true) => s.entrypoint(c),
+        (true, false) => s.cmd(c.concat()),
+        (false, false) => s.entrypoint(c.concat()),
+    };
+    let (rust, words, exec) = match command {
+        Command::Exec(argv) => {
+            let argv: Vec<String> = argv.iter().map(|t| t.as_str().to_string()).collect();
+            (strs(&argv), argv, true)
+        }
+        Command::Shell(ShellScript::Text(text)) => (lit(text.as_str()), vec![text.as_str().to_string()], false),
+        _ => return,
+    };
+    out.push(plain(call(format!(".{method}({rust})"), move |s| apply(s, words.clone(), exec))));
+}
+
+/// A DSL argument for a value: a string when it is literal, else `Value::template(...)`, else the
+/// model's parts.
+fn value_arg(value: &Value) -> String {
+    if let Some(text) = value.as_literal() {
+        if Value::literal(text.as_str()).ok().as_ref() == Some(value) {
+            return lit(&text);
+        }
+    }
+    let text = value.to_string();
+    if Value::template(&text).ok().as_ref() == Some(value) {
+        return format!("Value::template({})", lit(&text));
+    }
+    literal::value(value).trim_end_matches('?').to_string()
+}
