@@ -385,8 +385,7 @@ fn a_digest_the_catalogue_knows_wins_over_the_tag_in_any_oracle() {
 #[cfg(feature = "engine")]
 #[test]
 fn the_engine_oracle_finds_a_digest_pinned_base_by_its_local_tag() {
-    use dockwright::engine::Engine;
-    use dockwright::estimate::EngineOracle;
+    use dockwright::engine::{Engine, EngineOracle};
 
     let engine = match Engine::connect() {
         Ok(engine) => engine,
@@ -440,8 +439,8 @@ mod whoseonfirst;
 #[cfg(all(feature = "engine", feature = "fs"))]
 #[test]
 fn accuracy_against_real_builds() {
-    use dockwright::engine::{BuildRequest, Engine};
-    use dockwright::estimate::{ContextOracle, EngineOracle, WheelsOracle};
+    use dockwright::engine::{BuildRequest, Engine, EngineOracle};
+    use dockwright::estimate::{ContextOracle, WheelsOracle};
 
     let engine = match Engine::connect() {
         Ok(engine) => engine,
