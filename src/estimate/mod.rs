@@ -696,12 +696,8 @@ fn base_size(oracle: &dyn SizeOracle, reference: &str) -> Result<Figure, Missing
         return Ok(figure);
     }
     let Some(image) = parsed else { return Err(missing()) };
-    let (Some(tag), Some(digest)) = (image.tag(), image.digest()) else { return Err(missing()) };
-    let tagged = match image.registry() {
-        Some(registry) => format!("{registry}/{}:{tag}", image.repository()),
-        None => format!("{}:{tag}", image.repository()),
-    };
-    let mut figure = oracle.base_image(&tagged).ok_or_else(missing)?;
+    let (Some(tagged), Some(digest)) = (image.by_tag(), image.digest()) else { return Err(missing()) };
+    let mut figure = oracle.base_image(&tagged.to_string()).ok_or_else(missing)?;
     figure.source = format!("{}; by its tag {tagged}: no figure for digest {digest}", figure.source);
     Ok(figure)
 }
