@@ -39,9 +39,10 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use crate::Image;
 use crate::base::BaseMapping;
+use crate::dsl::Image;
 use crate::error::Errors;
+use crate::estimate::ImageBudget as _;
 
 /// Writes `Dockerfile` and `.dockerignore` for `image` into `CARGO_MANIFEST_DIR`, each only when its content
 /// changed, and prints the `cargo:rerun-if-changed=` lines: the whole of a typical `build.rs`.
@@ -388,7 +389,7 @@ impl Writer {
     }
 
     /// [`Writer::write`], only when the image fits the budget declared with [`Image::budget`]
-    /// ([`Image::check_budget`] with `oracle`): over budget, without a budget, or with parts of the
+    /// ([`ImageBudget::check_budget`](crate::estimate::ImageBudget::check_budget) with `oracle`): over budget, without a budget, or with parts of the
     /// estimate nothing could size, nothing is written and the error says why (by how much and which
     /// layers are largest; or each unknown and how to supply it). When the image opts in with
     /// [`Image::allow_unknown_sizes`], each part left out becomes a `cargo:warning=` line
@@ -433,7 +434,7 @@ impl Writer {
     ) -> Result<Report, Error> {
         let fit = match image.check_budget(oracle) {
             Ok(fit) => fit,
-            Err(crate::dsl::BudgetCheckError::Invalid(errors)) => return Err(Error::Invalid(errors)),
+            Err(crate::estimate::BudgetCheckError::Invalid(errors)) => return Err(Error::Invalid(errors)),
             Err(err) => return Err(Error::Budget(err)),
         };
         let warnings = fit
@@ -755,7 +756,7 @@ pub enum Error {
     /// [`Writer::write_within_budget`]: the image has no budget, may exceed it, or has parts of its
     /// estimate nothing could size.
     #[error("{0}")]
-    Budget(crate::dsl::BudgetCheckError),
+    Budget(crate::estimate::BudgetCheckError),
 }
 
 impl fmt::Debug for Error {

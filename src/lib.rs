@@ -50,9 +50,10 @@ pub mod passes;
 pub mod recipe;
 
 pub use base::{Base, NonRootUser, Official, OsFamily, PackageManager, Tool};
-pub use dsl::{Add, BudgetCheckError, Copy, Health, Image, IntoCommand, IntoValue, Run, Stage, StageBase, StageHandle};
+pub use dsl::{Add, Copy, Health, Image, IntoCommand, IntoValue, Run, Stage, StageBase, StageHandle};
 pub use emit::emit;
 pub use error::{Error, ErrorKind, Errors};
+pub use estimate::{BudgetCheckError, ImageBudget};
 pub use model::{
     Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, ImageTemplate, Keyword, LabelKey, Line, Part, Pattern,
     Platform, Port, Protocol, Signal, StageName, Text, UserSpec, Value, VarName,

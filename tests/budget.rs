@@ -1,4 +1,4 @@
-//! Budgets declared on the image (`Image::budget`) and checked with `Image::check_budget`: a budget that
+//! Budgets declared on the image (`Image::budget`) and checked with `ImageBudget::check_budget`: a budget that
 //! fits, one that does not (the message says how far over and lists the largest layers), a budget that
 //! cannot be read (reported by `validate` with the other DSL errors), an image without one, and an
 //! estimate with unknown parts (which fails, naming each, unless the image opts in).
@@ -7,7 +7,7 @@ use dockwright::assert_size_budget;
 use dockwright::estimate::{
     Budget, BudgetFailure, CatalogOracle, ContextQuery, Figure, Missing, Options, SizeOracle, estimate, estimate_with,
 };
-use dockwright::{Base, BudgetCheckError, ErrorKind, Image, OsFamily, PackageManager, Stage};
+use dockwright::{Base, BudgetCheckError, ErrorKind, Image, ImageBudget, OsFamily, PackageManager, Stage};
 use pretty_assertions::assert_eq;
 
 const MB: u64 = 1_000_000;

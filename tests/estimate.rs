@@ -385,8 +385,7 @@ fn a_digest_the_catalogue_knows_wins_over_the_tag_in_any_oracle() {
 #[cfg(feature = "engine")]
 #[test]
 fn the_engine_oracle_finds_a_digest_pinned_base_by_its_local_tag() {
-    use dockwright::engine::Engine;
-    use dockwright::estimate::EngineOracle;
+    use dockwright::engine::{Engine, EngineOracle};
 
     let engine = match Engine::connect() {
         Ok(engine) => engine,
@@ -440,8 +439,8 @@ mod whoseonfirst;
 #[cfg(all(feature = "engine", feature = "fs"))]
 #[test]
 fn accuracy_against_real_builds() {
-    use dockwright::engine::{BuildRequest, Engine};
-    use dockwright::estimate::{ContextOracle, EngineOracle, WheelsOracle};
+    use dockwright::engine::{BuildRequest, Engine, EngineOracle};
+    use dockwright::estimate::{ContextOracle, WheelsOracle};
 
     let engine = match Engine::connect() {
         Ok(engine) => engine,
@@ -493,4 +492,55 @@ fn accuracy_against_real_builds() {
     for (name, _, added, measured, error) in &rows {
         assert!(error.abs() <= 10.0, "{name}: estimated {added:?}, measured {measured} bytes ({error:+.1}%)");
     }
+}
+
+/// The context measured on disk is what the cache analysis reads: the same matcher
+/// (`ContextRead::covers`) decides which files a COPY takes, so `.dockerignore` and `--exclude` lines are
+/// read as BuildKit's patternmatcher reads them (cleaned, `..` resolved, surrounding spaces dropped).
+#[cfg(feature = "fs")]
+#[test]
+fn the_context_oracle_selects_files_as_the_cache_analysis_does() {
+    use dockwright::analysis::ContextRead;
+    use dockwright::estimate::ContextOracle;
+
+    let dir = std::env::temp_dir().join(format!("dockwright-context-matcher-{}", std::process::id()));
+    let files =
+        [("app/main.py", 100), ("app/debug.log", 20), ("app/sub/x.log", 3), ("docs/readme.md", 7), ("top.log", 1)];
+    for (path, size) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, vec![b'x'; size]).unwrap();
+    }
+    let oracle = ContextOracle::new(&dir);
+    // (sources, excludes, ignore lines, bytes)
+    type Case<'a> = (&'a [&'a str], &'a [&'a str], &'a [&'a str], u64);
+    let cases: [Case; 6] = [
+        (&["."], &[], &[], 131),
+        (&["."], &[], &["app/../top.log"], 130),
+        (&["app"], &[], &[" app/**/*.log "], 100),
+        (&["."], &["docs"], &["*.log", "!top.log"], 124),
+        (&["./app/"], &["app/sub"], &[], 120),
+        (&["app/*.py", "docs"], &[], &["# a comment"], 107),
+    ];
+    for (sources, excludes, ignore, bytes) in cases {
+        let query = ContextQuery {
+            sources: sources.iter().map(|s| s.to_string()).collect(),
+            excludes: excludes.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+        };
+        let figure = oracle.context(&query).unwrap();
+        let ignore: Vec<String> = query.ignore.clone();
+        let covered: u64 = files
+            .iter()
+            .filter(|(path, _)| {
+                sources.iter().any(|source| {
+                    let read = ContextRead { pattern: source.to_string(), excludes: query.excludes.clone() };
+                    read.covers(path, &ignore)
+                })
+            })
+            .map(|(_, size)| *size as u64)
+            .sum();
+        assert_eq!((figure.low, covered), (bytes, bytes), "{query:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -254,3 +254,82 @@ fn image_templates_hold_only_reference_characters_and_plain_variables() {
         assert_eq!(got, expected.map(str::to_string).map_err(str::to_string), "{text}");
     }
 }
+
+/// A `--build-arg` for a global ARG that a `FROM` line reads may name another base image (`PY=3.13` turns
+/// `python:${PY}-slim` into `python:3.13-slim`): the steps built on that base miss, with a reason naming
+/// the ARG; steps on other bases, and args no `FROM` reads, are untouched.
+#[test]
+fn a_changed_build_arg_that_a_from_line_reads_misses_that_stage() {
+    let analysis = analyze(&model(&image(Escape::Backslash)));
+    let base_args: Vec<&[String]> = analysis.stages().iter().map(|stage| stage.base_args.as_slice()).collect();
+    assert_eq!(
+        base_args,
+        [&["PY".to_string()][..], &["TOOLS_PLATFORM".into(), "VARIANT".into()], &["REGISTRY".into(), "TAG".into()]]
+    );
+
+    let on_py = "build arg PY changed, which names the base image (python:3.12-slim by default)";
+    let on_tag = "build arg TAG changed, which names the base image (registry.corp:5000/team/runtime:2.1 by default)";
+    let copied = "copies from a stage that was rebuilt: `build: RUN python3 -m venv /venv` missed";
+    let after_copy = "builds on `app: COPY --from=build /venv /venv`, which missed";
+    // (changed arg, target, the steps that miss: stage, keyword, reasons)
+    type Misses<'a> = &'a [(usize, &'a str, &'a [&'a str])];
+    let cases: [(&str, &str, Misses); 6] = [
+        ("PY", "app", &[(0, "RUN", &[on_py]), (2, "COPY", &[copied]), (2, "RUN", &[after_copy])]),
+        ("PY", "build", &[(0, "RUN", &[on_py])]),
+        (
+            "TAG",
+            "app",
+            &[(2, "COPY", &[on_tag]), (2, "RUN", &["builds on `app: COPY --from=build /venv /venv`, which missed"])],
+        ),
+        (
+            "TOOLS_PLATFORM",
+            "tools",
+            &[(1, "RUN", &["build arg TOOLS_PLATFORM changed, which names the base image (busybox:1.36 by default)"])],
+        ),
+        ("TOOLS_PLATFORM", "app", &[]),
+        ("UNUSED", "app", &[]),
+    ];
+    for (arg, target, expected) in cases {
+        let changes = ChangeSet { args: vec![(arg.into(), Some("x".into()))], ..ChangeSet::default() };
+        let report = cache_impact(&analysis, target, &changes).unwrap();
+        let missed: Vec<(usize, String, Vec<String>)> = report
+            .missed()
+            .map(|step| {
+                (step.location.stage, step.keyword.clone(), step.reasons.iter().map(ToString::to_string).collect())
+            })
+            .collect();
+        let expected: Vec<(usize, String, Vec<String>)> = expected
+            .iter()
+            .map(|(stage, keyword, why)| (*stage, keyword.to_string(), why.iter().map(|w| w.to_string()).collect()))
+            .collect();
+        assert_eq!(missed, expected, "--build-arg {arg}, target {target}");
+    }
+}
+
+/// The ARG reaches the base through another ARG's default, and the stage that runs steps is built on a
+/// stage without layers: the chain still starts at the ARG-named image.
+#[test]
+fn a_base_arg_reaches_through_defaults_and_stages_without_layers() {
+    let mut image = Image::new().arg("PY", Some("3.12")).arg("TAG", Some("3.12-slim"));
+    let base = image.stage(Stage::new("base", Base::image("python:${TAG}", OsFamily::Debian)).env("MODE", "prod"));
+    image.stage(Stage::new("app", &base).run("python3 -V"));
+    let mut dockerfile = model(&image);
+    // `ARG TAG=${PY}-slim`
+    dockerfile.args[1].default = Some(dockwright::Value::template("${PY}-slim").unwrap());
+    let analysis = analyze(&dockerfile);
+    assert_eq!(analysis.stages()[0].base_args, ["PY", "TAG"]);
+    assert!(analysis.stages()[1].base_args.is_empty());
+    let changes = ChangeSet { args: vec![("PY".into(), Some("3.13".into()))], ..ChangeSet::default() };
+    let report = cache_impact(&analysis, Target::Default, &changes).unwrap();
+    let missed: Vec<(String, Vec<String>)> = report
+        .missed()
+        .map(|step| (step.label.to_string(), step.reasons.iter().map(ToString::to_string).collect()))
+        .collect();
+    assert_eq!(
+        missed,
+        [(
+            "app: RUN python3 -V".to_string(),
+            vec!["build arg PY changed, which names the base image (python:3.12-slim by default)".to_string()]
+        )]
+    );
+}

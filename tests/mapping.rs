@@ -115,3 +115,51 @@ fn a_templated_from_is_mapped_by_its_default_or_left_alone() {
          --build-arg TAG=... is passed: give it a default with Image::arg(\"TAG\", Some(default))"
     );
 }
+
+/// A digest pin is a deliberate choice: a mapping for the tag keeps it (the pinned base is left as
+/// written, or pulled through the registry with its digest) unless the mapping opts in with
+/// `map_pinned_by_tag`; a mapping for the pinned reference itself always applies, and wins.
+#[test]
+fn a_digest_pinned_base_is_mapped_by_its_tag_only_when_the_mapping_says_so() {
+    use dockwright::{Base, Copy, Image, OsFamily, Stage};
+
+    let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    let pinned = format!("alpine:3.19@{digest}");
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::image(&pinned, OsFamily::Alpine))
+            .copy_with(Copy::new(["/bin/busybox"], "/busybox").from_image(&pinned)),
+    );
+    let by_tag = || BaseMapping::new().map("alpine:3.19", "dockwright/alpine:3.19").unwrap();
+    let cases: [(&str, BaseMapping, String); 5] = [
+        ("tag mapping: the pin is kept", by_tag(), pinned.clone()),
+        (
+            "tag mapping and a registry: pulled through it, pinned",
+            by_tag().registry("registry.corp"),
+            format!("registry.corp/{pinned}"),
+        ),
+        ("opted in: mapped by the tag", by_tag().map_pinned_by_tag(), "dockwright/alpine:3.19".into()),
+        (
+            "a mapping for the pinned reference wins",
+            by_tag().map(&pinned, "dockwright/alpine:pinned").unwrap().map_pinned_by_tag(),
+            "dockwright/alpine:pinned".into(),
+        ),
+        (
+            "no mapping for it: unchanged",
+            BaseMapping::new().map("alpine:3.20", "x/alpine:3.20").unwrap().map_pinned_by_tag(),
+            pinned.clone(),
+        ),
+    ];
+    for (case, mapping, expected) in cases {
+        assert_eq!(
+            image.emit_mapped(&mapping).unwrap(),
+            format!("FROM {expected} AS app\nCOPY --from={expected} [\"/bin/busybox\", \"/busybox\"]\n"),
+            "{case}"
+        );
+    }
+    // The opt-in survives the mapping's JSON form, and is left out of it when off.
+    let json = serde_json::to_string(&by_tag().map_pinned_by_tag()).unwrap();
+    assert_eq!(json, r#"{"images":{"alpine:3.19":"dockwright/alpine:3.19"},"pinned_by_tag":true}"#);
+    assert_eq!(serde_json::from_str::<BaseMapping>(&json).unwrap(), by_tag().map_pinned_by_tag());
+    assert!(!serde_json::to_string(&by_tag()).unwrap().contains("pinned_by_tag"));
+}

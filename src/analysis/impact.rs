@@ -87,6 +87,14 @@ pub enum MissReason {
         /// The image.
         image: String,
     },
+    /// The base image its chain starts from is named by a global ARG that changed
+    /// ([`StageInfo::base_args`](super::StageInfo::base_args)): the build may start from another image.
+    BaseArgChanged {
+        /// The arg.
+        name: String,
+        /// The image the ARG defaults give, as in [`Parent::Image`].
+        image: String,
+    },
 }
 
 impl fmt::Display for MissReason {
@@ -100,6 +108,9 @@ impl fmt::Display for MissReason {
                 write!(f, "copies from a stage that was rebuilt: `{label}` missed")
             }
             MissReason::SourceImageChanged { image } => write!(f, "source image {image} changed"),
+            MissReason::BaseArgChanged { name, image } => {
+                write!(f, "build arg {name} changed, which names the base image ({image} by default)")
+            }
         }
     }
 }
@@ -227,13 +238,21 @@ impl fmt::Display for CacheReport {
 enum Cause {
     Step(usize),
     Image(String),
+    /// The global ARGs naming the chain's base image that changed, and that image by default.
+    BaseArgs(Vec<String>, String),
 }
 
 impl Cause {
-    fn as_parent_reason(&self, analysis: &Analysis) -> MissReason {
+    fn as_parent_reasons(&self, analysis: &Analysis) -> Vec<MissReason> {
         match self {
-            Cause::Step(step) => MissReason::ParentMissed { step: *step, label: analysis.steps[*step].label.clone() },
-            Cause::Image(image) => MissReason::BaseImageChanged { image: image.clone() },
+            Cause::Step(step) => {
+                vec![MissReason::ParentMissed { step: *step, label: analysis.steps[*step].label.clone() }]
+            }
+            Cause::Image(image) => vec![MissReason::BaseImageChanged { image: image.clone() }],
+            Cause::BaseArgs(names, image) => names
+                .iter()
+                .map(|name| MissReason::BaseArgChanged { name: name.clone(), image: image.clone() })
+                .collect(),
         }
     }
 }
@@ -274,11 +293,30 @@ pub fn cache_impact(analysis: &Analysis, target: impl Into<Target>, changes: &Ch
             image == base || image.strip_prefix(base.as_str()).is_some_and(|rest| rest.starts_with([':', '@']))
         })
     };
+    // The global ARGs the base image of each stage's chain reads: its own FROM's, and those of the
+    // stages it is built on (a chain starts at the first FROM that names an image).
+    let mut origin_args: Vec<Vec<&str>> = Vec::with_capacity(analysis.stages.len());
+    for info in &analysis.stages {
+        let mut args: Vec<&str> = info.base_args.iter().map(String::as_str).collect();
+        if let super::StageBase::Stage(base) = info.base {
+            args.extend(origin_args.get(base).into_iter().flatten().copied());
+        }
+        args.sort_unstable();
+        args.dedup();
+        origin_args.push(args);
+    }
+    let arg_changed = |name: &str| changes.args.iter().any(|(changed, _)| changed == name);
     // The cause of change of the state after each step (None: unchanged).
     let mut state: Vec<Option<Cause>> = vec![None; analysis.steps.len()];
-    let parent_state = |state: &[Option<Cause>], parent: &Parent| match parent {
+    // `stage`: the stage whose chain `parent` is on (its base image is that chain's start).
+    let parent_state = |state: &[Option<Cause>], parent: &Parent, stage: usize| match parent {
         Parent::Step(step) => state[*step].clone(),
         Parent::Image(image) if base_changed(image) => Some(Cause::Image(image.clone())),
+        Parent::Image(image) => {
+            let names: Vec<String> =
+                origin_args[stage].iter().filter(|name| arg_changed(name)).map(|name| name.to_string()).collect();
+            (!names.is_empty()).then(|| Cause::BaseArgs(names, image.clone()))
+        }
         _ => None,
     };
     let mut report =
@@ -288,9 +326,9 @@ pub fn cache_impact(analysis: &Analysis, target: impl Into<Target>, changes: &Ch
             let step = &analysis.steps[index];
             let mut reasons = Vec::new();
             if let Some(key) = &step.key {
-                let from_parent = parent_state(&state, &key.parent);
+                let from_parent = parent_state(&state, &key.parent, stage);
                 if key.chains_parent {
-                    reasons.extend(from_parent.as_ref().map(|cause| cause.as_parent_reason(analysis)));
+                    reasons.extend(from_parent.iter().flat_map(|cause| cause.as_parent_reasons(analysis)));
                 }
                 for input in &key.content {
                     match input {
@@ -306,13 +344,14 @@ pub fn cache_impact(analysis: &Analysis, target: impl Into<Target>, changes: &Ch
                         }
                         ContentInput::Stage(read) => {
                             let tip = &analysis.stages[read.stage].tip;
-                            match parent_state(&state, tip) {
+                            match parent_state(&state, tip, read.stage) {
                                 Some(Cause::Step(missed)) => reasons.push(MissReason::SourceStageMissed {
                                     stage: read.stage,
                                     step: missed,
                                     label: analysis.steps[missed].label.clone(),
                                 }),
                                 Some(Cause::Image(image)) => reasons.push(MissReason::BaseImageChanged { image }),
+                                Some(cause @ Cause::BaseArgs(..)) => reasons.extend(cause.as_parent_reasons(analysis)),
                                 None => {}
                             }
                         }
@@ -323,7 +362,7 @@ pub fn cache_impact(analysis: &Analysis, target: impl Into<Target>, changes: &Ch
                     }
                 }
                 for name in &key.args {
-                    if changes.args.iter().any(|(changed, _)| changed == name) {
+                    if arg_changed(name) {
                         reasons.push(MissReason::BuildArgChanged { name: name.clone() });
                     }
                 }

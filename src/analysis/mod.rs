@@ -23,7 +23,10 @@
 //!    (`dockerfile2llb/convert.go`, `dispatchArg` → `AddEnv`), so a new value misses at its first use,
 //!    "not its definition" (reference.md, "Impact on build caching"): [`MissReason::BuildArgChanged`].
 //!    Global ARGs (before the first `FROM`) are visible in `FROM` lines only, and inside a stage only once
-//!    redeclared there (reference.md, "Understand how ARG and FROM interact"); a stage's ARG is in scope
+//!    redeclared there (reference.md, "Understand how ARG and FROM interact"). A global ARG that a `FROM`
+//!    line reads ([`StageInfo::base_args`], through other ARGs' defaults too) may name another base
+//!    image, so its change misses the chain from that base as a base change would
+//!    ([`MissReason::BaseArgChanged`]); a stage's ARG is in scope
 //!    from its line to the end of the stage, and a stage built `FROM <stage>` inherits that stage's ARGs
 //!    and ENV (`convert.go` copies the base stage's `buildArgs` and image config). Build args that no
 //!    ARG declares, including the predefined proxy args, never change a key (their `ProxyEnv` is blanked).
@@ -429,6 +432,9 @@ pub struct StageInfo {
     pub name: Option<String>,
     /// What the stage starts from.
     pub base: StageBase,
+    /// The global ARGs its `FROM` line reads, sorted ([`Dockerfile::from_args`]): a `--build-arg` for one
+    /// of them may change the image it starts from.
+    pub base_args: Vec<String>,
     /// Every other stage it uses, in instruction order (the base stage first).
     pub depends_on: Vec<StageDependency>,
     /// Its steps: indexes into [`Analysis::steps`].
@@ -1038,6 +1044,7 @@ impl<'a> Analyzer<'a> {
                 index,
                 name: stage.name().map(str::to_string),
                 base,
+                base_args: self.dockerfile.from_args(&stage.from),
                 depends_on,
                 steps: step_ids,
                 tip: parent,

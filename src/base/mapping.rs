@@ -8,6 +8,9 @@
 //! ARG defaults give ([`Dockerfile::base_image`]): when the mapping changes that image, the `FROM` names the
 //! mapped image literally, so that build no longer follows a `--build-arg` for it; when it does not, the
 //! `FROM` keeps its variables.
+//!
+//! A digest-pinned reference (`alpine:3.19@sha256:...`) is matched as written: a replacement for its tag
+//! applies only when the mapping says so ([`BaseMapping::map_pinned_by_tag`]), since it drops the pin.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +51,10 @@ pub struct BaseMapping {
     /// A registry (and path) that every other image is pulled through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<String>,
+    /// Whether a replacement for `name:tag` also replaces a digest-pinned `name:tag@sha256:...`
+    /// ([`BaseMapping::map_pinned_by_tag`]); off by default, so a pin is never dropped silently.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned_by_tag: bool,
 }
 
 impl BaseMapping {
@@ -77,6 +84,30 @@ impl BaseMapping {
         Ok(self)
     }
 
+    /// Lets a replacement for `name:tag` also replace the digest-pinned `name:tag@sha256:...`, which
+    /// drops the pin: the build then pulls the stand-in, not the pinned image. Without it, replacements
+    /// match the reference as written, so a pinned base keeps its digest (and, with a
+    /// [registry](BaseMapping::registry), is pulled through it with its digest) unless the mapping names
+    /// the pinned reference itself. A replacement for the pinned reference wins over one for its tag.
+    ///
+    /// ```
+    /// use dockwright::base::BaseMapping;
+    /// use dockwright::ImageRef;
+    ///
+    /// let pinned = ImageRef::parse(&format!("alpine:3.19@sha256:{}", "ab".repeat(32))).unwrap();
+    /// let mapping = BaseMapping::new().map("alpine:3.19", "dockwright/alpine:3.19").unwrap();
+    /// // The pin is kept: a mapping for the tag does not say the pinned image may be replaced.
+    /// assert_eq!(mapping.image(&pinned).unwrap(), pinned);
+    /// // Opted in: the pinned reference is mapped by its tag.
+    /// let mapping = mapping.map_pinned_by_tag();
+    /// assert_eq!(mapping.image(&pinned).unwrap().to_string(), "dockwright/alpine:3.19");
+    /// ```
+    #[must_use]
+    pub fn map_pinned_by_tag(mut self) -> Self {
+        self.pinned_by_tag = true;
+        self
+    }
+
     /// Pulls every image without an exact replacement through `registry`
     /// (`python:3.12-slim` becomes `<registry>/python:3.12-slim`).
     ///
@@ -94,7 +125,9 @@ impl BaseMapping {
         self
     }
 
-    /// Where `image` is pulled from under this mapping (`scratch` stays `scratch`).
+    /// Where `image` is pulled from under this mapping (`scratch` stays `scratch`): the replacement for
+    /// the reference as written, else (with [`BaseMapping::map_pinned_by_tag`]) the one for a pinned
+    /// reference's tag, else the reference through the [registry](BaseMapping::registry), if any.
     ///
     /// ```
     /// use dockwright::base::BaseMapping;
@@ -107,6 +140,11 @@ impl BaseMapping {
     pub fn image(&self, image: &ImageRef) -> Result<ImageRef, Error> {
         if let Some(to) = self.images.get(&image.to_string()) {
             return Ok(to.clone());
+        }
+        if self.pinned_by_tag {
+            if let Some(to) = image.by_tag().and_then(|tagged| self.images.get(&tagged.to_string())) {
+                return Ok(to.clone());
+            }
         }
         match &self.registry {
             Some(registry) if !image.is_scratch() => image.in_registry(registry),

@@ -19,8 +19,9 @@ pub use stage::{Stage, StageBase};
 
 use crate::base::{Base, Tool};
 use crate::error::{Error, ErrorKind, Errors};
-use crate::estimate::{Budget, BudgetExceeded, BudgetFailure, BudgetFit, IncompleteEstimate, SizeOracle};
-use crate::model::{Arg, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef, Instruction, User, UserSpec};
+use crate::model::{
+    Arg, Budget, CheckOptions, Comment, Directives, Dockerfile, Escape, ImageRef, Instruction, User, UserSpec,
+};
 
 static NEXT_IMAGE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -407,10 +408,29 @@ impl Image {
         crate::emit::dockerignore(&self.dockerignore)
     }
 
+    /// The `.dockerignore` patterns, in order, as added with [`Image::dockerignore`] (invalid ones
+    /// left out): what the size estimate of [`ImageBudget::check_budget`] leaves out of the context.
+    ///
+    /// [`ImageBudget::check_budget`]: crate::estimate::ImageBudget::check_budget
+    ///
+    /// ```
+    /// use dockwright::Image;
+    ///
+    /// assert!(Image::new().dockerignore_patterns().is_empty());
+    /// let image = Image::new().dockerignore([".git", "", "**/__pycache__"]);
+    /// assert_eq!(image.dockerignore_patterns(), [".git", "**/__pycache__"]);
+    /// ```
+    pub fn dockerignore_patterns(&self) -> &[String] {
+        &self.dockerignore
+    }
+
     /// Declares the image's size budget (`"500 MB"`, `"1.5 GiB"`, a byte count: see [`Budget`]'s
     /// parser); the last one declared wins. A budget that cannot be read is reported by
     /// [`Image::validate`] as [`ErrorKind::InvalidBudget`], naming the text and what to write instead.
-    /// Emitting does not check it: [`Image::check_budget`] does.
+    /// Emitting does not check it: [`ImageBudget::check_budget`] does (the estimator's extension
+    /// trait, reachable at the crate root as `dockwright::ImageBudget`).
+    ///
+    /// [`ImageBudget::check_budget`]: crate::estimate::ImageBudget::check_budget
     ///
     /// ```
     /// use dockwright::estimate::Budget;
@@ -442,12 +462,17 @@ impl Image {
 
     /// Opts in to checking the declared budget on the known parts of the estimate only: parts nothing
     /// could size (a base no oracle knows, a command no rule recognises) are left out and listed by the
-    /// [`BudgetFit`], instead of failing [`Image::check_budget`] with [`BudgetCheckError::Incomplete`].
-    /// It is [`Budget::allow_unknown`] for the budget the image declares.
+    /// [`BudgetFit`], instead of failing [`ImageBudget::check_budget`] with
+    /// [`BudgetCheckError::Incomplete`]. It is [`Budget::allow_unknown`] for the budget the image
+    /// declares.
+    ///
+    /// [`BudgetFit`]: crate::estimate::BudgetFit
+    /// [`ImageBudget::check_budget`]: crate::estimate::ImageBudget::check_budget
+    /// [`BudgetCheckError::Incomplete`]: crate::estimate::BudgetCheckError::Incomplete
     ///
     /// ```
     /// use dockwright::estimate::{Budget, CatalogOracle};
-    /// use dockwright::{Base, Image, OsFamily, Stage};
+    /// use dockwright::{Base, Image, ImageBudget, OsFamily, Stage};
     ///
     /// let mut image = Image::new().budget("1 kB").allow_unknown_sizes();
     /// image.stage(Stage::new("app", Base::image("example/app:1", OsFamily::Debian)));
@@ -474,86 +499,6 @@ impl Image {
     pub fn declared_budget(&self) -> Option<Budget> {
         let budget = self.budget?;
         Some(if self.allow_unknown_sizes { budget.allow_unknown() } else { budget })
-    }
-
-    /// Checks the declared budget: validates the image, estimates its final stage (the default target)
-    /// with `oracle` and the image's `.dockerignore` patterns, and checks the estimate against the
-    /// budget declared with [`Image::budget`] ([`SizeReport::check`](crate::estimate::SizeReport::check)
-    /// decides). Returns the [`BudgetFit`], which holds the report, when it fits.
-    ///
-    /// This is where a declared budget is enforced. [`Image::emit`] and [`crate::emit()`] stay pure and
-    /// never estimate (an estimate needs an oracle, and emitting must not depend on one); call this from
-    /// a test or from the `build.rs` that writes the Dockerfile, so that a build over budget fails
-    /// before the Dockerfile is written. An estimate with parts nothing could size fails too
-    /// ([`BudgetCheckError::Incomplete`], naming each one and how to supply it), unless the image opts
-    /// in with [`Image::allow_unknown_sizes`].
-    ///
-    /// ```
-    /// use dockwright::estimate::CatalogOracle;
-    /// use dockwright::{Base, BudgetCheckError, Image, Stage};
-    ///
-    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
-    ///
-    /// let mut image = Image::new().budget("150 MB");
-    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
-    /// let fit = image.check_budget(&catalog).unwrap();
-    /// assert_eq!(fit.report().total.high, 119_200_000);
-    /// assert_eq!(fit.to_string(), "image 'app' fits its size budget of 150.0 MB: estimated 119.2 MB, 30.8 MB to spare");
-    ///
-    /// let mut tight = Image::new().budget("100 MB");
-    /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
-    /// let err = tight.check_budget(&catalog).unwrap_err();
-    /// assert!(err.to_string().starts_with("image 'app' may exceed its size budget of 100.0 MB by up to 19.2 MB"));
-    /// match err {
-    ///     BudgetCheckError::Exceeded(exceeded) => assert_eq!(exceeded.over(), 19_200_000),
-    ///     other => panic!("expected Exceeded, got {other:?}"),
-    /// }
-    ///
-    /// // A base the oracle does not know is not 0 bytes: the check fails, saying how to supply it.
-    /// let mut unknown = Image::new().budget("150 MB");
-    /// unknown.stage(Stage::new("app", Base::python("3.11").slim()));
-    /// let err = unknown.check_budget(&catalog).unwrap_err();
-    /// assert!(matches!(&err, BudgetCheckError::Incomplete(incomplete) if incomplete.unknowns().len() == 1));
-    ///
-    /// // No budget declared: nothing to check against, which is an error rather than a silent pass.
-    /// let mut none = Image::new();
-    /// none.stage(Stage::new("app", Base::python("3.12").slim()));
-    /// assert!(matches!(none.check_budget(&catalog), Err(BudgetCheckError::NoBudget)));
-    /// ```
-    pub fn check_budget(&self, oracle: &dyn SizeOracle) -> Result<BudgetFit, BudgetCheckError> {
-        let dockerfile = self.build().map_err(BudgetCheckError::Invalid)?;
-        let budget = self.declared_budget().ok_or(BudgetCheckError::NoBudget)?;
-        let options = crate::estimate::Options { target: None, dockerignore: self.dockerignore.clone() };
-        let report = crate::estimate::estimate_with(&dockerfile, oracle, &options);
-        report.check(budget).map_err(BudgetCheckError::from)
-    }
-
-    /// The Dockerfile text, only when the image fits its declared budget: [`Image::check_budget`] at emit
-    /// time. The text is what [`Image::emit`] gives.
-    ///
-    /// ```
-    /// use dockwright::estimate::CatalogOracle;
-    /// use dockwright::{Base, BudgetCheckError, Image, Stage};
-    ///
-    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
-    /// let mut image = Image::new().budget("150 MB");
-    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
-    /// assert_eq!(image.emit_within_budget(&catalog).unwrap(), "FROM python:3.12-slim AS app\n");
-    ///
-    /// let mut tight = Image::new().budget("100 MB");
-    /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
-    /// let err = tight.emit_within_budget(&catalog).unwrap_err();
-    /// assert!(matches!(&err, BudgetCheckError::Exceeded(e) if e.over() == 19_200_000));
-    ///
-    /// let mut unknown = Image::new().budget("150 MB");
-    /// unknown.stage(Stage::new("app", Base::python("3.11").slim()));
-    /// assert!(matches!(unknown.emit_within_budget(&catalog), Err(BudgetCheckError::Incomplete(_))));
-    /// let unknown = unknown.allow_unknown_sizes();
-    /// assert_eq!(unknown.emit_within_budget(&catalog).unwrap(), "FROM python:3.11-slim AS app\n");
-    /// ```
-    pub fn emit_within_budget(&self, oracle: &dyn SizeOracle) -> Result<String, BudgetCheckError> {
-        self.check_budget(oracle)?;
-        self.emit().map_err(BudgetCheckError::Invalid)
     }
 
     fn build(&self) -> Result<Dockerfile, Errors> {
@@ -611,71 +556,6 @@ impl Image {
         if errors.is_empty() { Ok(dockerfile) } else { Err(Errors(errors)) }
     }
 }
-
-/// Why [`Image::check_budget`] failed. Also reachable at the crate root, as `dockwright::BudgetCheckError`,
-/// next to [`Image`].
-///
-/// ```
-/// use dockwright::estimate::CatalogOracle;
-/// use dockwright::{Base, BudgetCheckError, ErrorKind, Image, Stage};
-///
-/// let mut image = Image::new().budget("1 GB");
-/// image.stage(Stage::new("App", Base::alpine("3.19")));
-/// let err = image.check_budget(&CatalogOracle::default()).unwrap_err();
-/// assert!(matches!(err, BudgetCheckError::Invalid(_)));
-/// assert!(err.to_string().contains("invalid stage name 'App'"), "{err}");
-///
-/// // A budget that cannot be read stops the check before anything is estimated.
-/// let mut unread = Image::new().budget("lots");
-/// unread.stage(Stage::new("app", Base::alpine("3.19")));
-/// match unread.check_budget(&CatalogOracle::default()).unwrap_err() {
-///     BudgetCheckError::Invalid(errors) => {
-///         assert_eq!(errors.iter().map(|e| e.kind()).collect::<Vec<_>>(), [ErrorKind::InvalidBudget]);
-///         assert_eq!(
-///             errors.to_string(),
-///             "invalid size budget \"lots\": expected a number and a unit, like \"500 MB\""
-///         );
-///     }
-///     other => panic!("expected Invalid, got {other:?}"),
-/// }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BudgetCheckError {
-    /// The image does not validate (this includes a budget that cannot be read:
-    /// [`ErrorKind::InvalidBudget`]).
-    Invalid(Errors),
-    /// The image declares no budget: add one with [`Image::budget`].
-    NoBudget,
-    /// The estimate's upper bound is over the budget: how far, and the largest layers.
-    Exceeded(BudgetExceeded),
-    /// Parts of the estimate are unknown and the image does not
-    /// [allow unknown sizes](Image::allow_unknown_sizes): each one, and how to supply it.
-    Incomplete(IncompleteEstimate),
-}
-
-impl From<BudgetFailure> for BudgetCheckError {
-    fn from(failure: BudgetFailure) -> Self {
-        match failure {
-            BudgetFailure::Exceeded(exceeded) => BudgetCheckError::Exceeded(exceeded),
-            BudgetFailure::Incomplete(incomplete) => BudgetCheckError::Incomplete(incomplete),
-        }
-    }
-}
-
-impl std::fmt::Display for BudgetCheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BudgetCheckError::Invalid(errors) => write!(f, "{errors}"),
-            BudgetCheckError::NoBudget => f.write_str("the image declares no size budget: add one with Image::budget"),
-            BudgetCheckError::Exceeded(exceeded) => write!(f, "{exceeded}"),
-            BudgetCheckError::Incomplete(incomplete) => write!(f, "{incomplete}"),
-        }
-    }
-}
-
-// The message carries the inner error's text, so there is no separate `source`.
-impl std::error::Error for BudgetCheckError {}
 
 impl Facts {
     fn of_base(base: &Base) -> Facts {

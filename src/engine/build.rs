@@ -162,7 +162,7 @@ impl BuildRequest {
     ///
     /// assert!(BuildRequest::from_image(&Image::new(), ".", "x:1").is_err());
     /// ```
-    pub fn from_image(image: &crate::Image, context: impl Into<PathBuf>, tag: &str) -> Result<Self, Errors> {
+    pub fn from_image(image: &crate::dsl::Image, context: impl Into<PathBuf>, tag: &str) -> Result<Self, Errors> {
         let model = image.to_model()?;
         let mut request = BuildRequest::new(crate::emit::emit(&model), context, tag);
         request.dockerignore = image.dockerignore_text();

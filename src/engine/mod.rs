@@ -1,4 +1,5 @@
-//! (feature `engine`) The only code that talks to a Docker engine: build, inspect, run, probe, save, load.
+//! (feature `engine`) The only code that talks to a Docker engine: build, inspect, run, probe, save, load,
+//! and size base images for the estimator ([`EngineOracle`]).
 //!
 //! [`Engine`] is a blocking facade: it owns a current-thread tokio runtime and a [`bollard`] client, and
 //! every method runs to completion before it returns. The rest of dockwright never sees async code or
@@ -40,6 +41,7 @@ mod bundle;
 mod container;
 mod error;
 mod image;
+mod oracle;
 
 use std::fmt;
 use std::future::Future;
@@ -51,6 +53,7 @@ pub use bundle::{Bundle, BundleFile, SUMS_FILE};
 pub use container::{Container, ExecOutput, HealthReport, Network, RunOptions};
 pub use error::{EngineError, EngineErrorKind};
 pub use image::{ImageInfo, Layer};
+pub use oracle::EngineOracle;
 
 /// The hint every connection failure ends with.
 const START_HINT: &str = "start Docker 23+ with BuildKit, or run scripts/engine-up";

@@ -1,175 +1,18 @@
-//! Size budgets: `Budget`, `SizeReport::check`, and `assert_size_budget!` for tests.
+//! Size budgets: `SizeReport::check`, the [`ImageBudget`] checks of an `Image`, and
+//! `assert_size_budget!` for tests. The `Budget` value itself is plain data in the model, so the builder
+//! can hold one without depending on the estimator.
 //!
 //! One place decides whether a report fits a budget: [`SizeReport::check`]. `assert_size_budget!`,
-//! `Image::check_budget`, `Image::emit_within_budget` and `build_script::Writer::write_within_budget`
+//! `ImageBudget::check_budget`, `ImageBudget::emit_within_budget` and `build_script::Writer::write_within_budget`
 //! all call it. An estimate with unknown parts does not fit silently: the check fails naming each
 //! unknown and how to supply it, unless the budget opts in with [`Budget::allow_unknown`].
 
 use std::fmt;
-use std::str::FromStr;
 
-use super::{SizeReport, Unknown, bytes_text, range_text};
-
-/// A size limit for an image, in bytes, and whether the check may leave unknown parts out. `MB` is
-/// 10^6 bytes (as `docker images` prints), `MiB` 2^20. A budget is strict unless
-/// [`Budget::allow_unknown`] says otherwise: an estimate with unknown parts fails its check.
-///
-/// ```
-/// use dockwright::estimate::Budget;
-///
-/// assert_eq!(Budget::mb(500).bytes(), 500_000_000);
-/// assert_eq!("500 MB".parse::<Budget>().unwrap(), Budget::mb(500));
-/// assert_eq!("1.5GiB".parse::<Budget>().unwrap().bytes(), 1_610_612_736);
-/// assert_eq!("64 MiB".parse::<Budget>().unwrap(), Budget::mib(64));
-/// assert_eq!("12 parsecs".parse::<Budget>().unwrap_err().to_string(), "invalid size budget \"12 parsecs\": unknown unit \"parsecs\" (use B, kB, MB, GB, KiB, MiB or GiB)");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Budget {
-    bytes: u64,
-    allow_unknown: bool,
-}
-
-impl Budget {
-    /// A budget of `bytes`.
-    ///
-    /// ```
-    /// use dockwright::estimate::Budget;
-    ///
-    /// assert_eq!(Budget::bytes_exact(1).bytes(), 1);
-    /// ```
-    pub fn bytes_exact(bytes: u64) -> Self {
-        Budget { bytes, allow_unknown: false }
-    }
-
-    /// A budget of `mb` megabytes (10^6 bytes).
-    ///
-    /// ```
-    /// use dockwright::estimate::Budget;
-    ///
-    /// assert_eq!(Budget::mb(2).bytes(), 2_000_000);
-    /// ```
-    pub fn mb(mb: u64) -> Self {
-        Budget::bytes_exact(mb * 1_000_000)
-    }
-
-    /// A budget of `mib` mebibytes (2^20 bytes).
-    ///
-    /// ```
-    /// use dockwright::estimate::Budget;
-    ///
-    /// assert_eq!(Budget::mib(1).bytes(), 1_048_576);
-    /// ```
-    pub fn mib(mib: u64) -> Self {
-        Budget::bytes_exact(mib * 1024 * 1024)
-    }
-
-    /// The limit in bytes.
-    ///
-    /// ```
-    /// use dockwright::estimate::Budget;
-    ///
-    /// assert_eq!(Budget::mb(1).bytes(), 1_000_000);
-    /// ```
-    pub fn bytes(self) -> u64 {
-        self.bytes
-    }
-
-    /// Opts in to checking only what the estimate knows: parts it could not size are left out (taken
-    /// as 0 bytes) and listed by the [`BudgetFit`], instead of failing the check with
-    /// [`BudgetFailure::Incomplete`]. The known figures must still fit.
-    ///
-    /// ```
-    /// use dockwright::estimate::{estimate, Budget, CatalogOracle};
-    /// use dockwright::{Base, Image, OsFamily, Stage};
-    ///
-    /// let mut image = Image::new();
-    /// image.stage(Stage::new("app", Base::image("example/app:1", OsFamily::Debian)));
-    /// let report = estimate(&image.to_model().unwrap(), &CatalogOracle::default());
-    /// assert!(report.check(Budget::mb(1)).is_err());
-    /// let fit = report.check(Budget::mb(1).allow_unknown()).unwrap();
-    /// assert_eq!(fit.left_out().len(), 1);
-    /// ```
-    #[must_use]
-    pub fn allow_unknown(mut self) -> Self {
-        self.allow_unknown = true;
-        self
-    }
-
-    /// Whether the check leaves unknown parts out ([`Budget::allow_unknown`]) rather than failing.
-    ///
-    /// ```
-    /// use dockwright::estimate::Budget;
-    ///
-    /// assert!(!"500 MB".parse::<Budget>().unwrap().allows_unknown());
-    /// assert!(Budget::mb(500).allow_unknown().allows_unknown());
-    /// ```
-    pub fn allows_unknown(self) -> bool {
-        self.allow_unknown
-    }
-}
-
-impl FromStr for Budget {
-    type Err = BudgetError;
-
-    /// `500 MB`, `500MB`, `1.5 GiB`, `2048 KiB`, `100000 B`, or a bare number of bytes.
-    ///
-    /// ```
-    /// use dockwright::estimate::Budget;
-    ///
-    /// assert_eq!("2 kB".parse::<Budget>().unwrap().bytes(), 2_000);
-    /// assert!("".parse::<Budget>().is_err());
-    /// ```
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = |why: String| BudgetError(format!("invalid size budget {text:?}: {why}"));
-        let trimmed = text.trim();
-        let split = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
-        let (number, unit) = trimmed.split_at(split);
-        let value: f64 = number.parse().map_err(|_| bad("expected a number and a unit, like \"500 MB\"".into()))?;
-        let scale: f64 = match unit.trim() {
-            "" | "B" => 1.0,
-            "kB" | "KB" => 1e3,
-            "MB" => 1e6,
-            "GB" => 1e9,
-            "KiB" => 1024.0,
-            "MiB" => 1024.0 * 1024.0,
-            "GiB" => 1024.0 * 1024.0 * 1024.0,
-            other => return Err(bad(format!("unknown unit {other:?} (use B, kB, MB, GB, KiB, MiB or GiB)"))),
-        };
-        Ok(Budget::bytes_exact((value * scale).round() as u64))
-    }
-}
-
-impl fmt::Display for Budget {
-    /// The limit, in decimal units.
-    ///
-    /// ```
-    /// use dockwright::estimate::Budget;
-    ///
-    /// assert_eq!(Budget::mb(500).to_string(), "500.0 MB");
-    /// assert_eq!(Budget::mb(500).allow_unknown().to_string(), "500.0 MB");
-    /// ```
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&bytes_text(self.bytes))
-    }
-}
-
-/// A budget text that cannot be read.
-///
-/// ```
-/// use dockwright::estimate::Budget;
-///
-/// assert_eq!("MB".parse::<Budget>().unwrap_err().to_string(), "invalid size budget \"MB\": expected a number and a unit, like \"500 MB\"");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BudgetError(String);
-
-impl fmt::Display for BudgetError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BudgetError {}
+use super::{Options, SizeOracle, SizeReport, Unknown, estimate_with};
+use crate::dsl::Image;
+use crate::error::Errors;
+use crate::model::{Budget, bytes_text, range_text};
 
 impl SizeReport {
     /// Checks the image against `budget`. The one place that decides whether an estimate fits:
@@ -202,11 +45,11 @@ impl SizeReport {
     /// ```
     pub fn check(&self, budget: Budget) -> Result<BudgetFit, BudgetFailure> {
         let report = Box::new(self.clone());
-        if self.total.high > budget.bytes {
+        if self.total.high > budget.bytes() {
             return Err(BudgetFailure::Exceeded(BudgetExceeded { budget, report }));
         }
         let unknowns = self.unknowns();
-        if !unknowns.is_empty() && !budget.allow_unknown {
+        if !unknowns.is_empty() && !budget.allows_unknown() {
             return Err(BudgetFailure::Incomplete(IncompleteEstimate { budget, report, unknowns }));
         }
         Ok(BudgetFit { budget, report, left_out: unknowns })
@@ -297,7 +140,7 @@ impl BudgetFit {
     /// assert_eq!(report.check(Budget::mb(10)).unwrap().headroom(), 10_000_000 - 7_300_000 - 65_536);
     /// ```
     pub fn headroom(&self) -> u64 {
-        self.budget.bytes.saturating_sub(self.report.total.high)
+        self.budget.bytes().saturating_sub(self.report.total.high)
     }
 
     /// The parts the check left out because nothing could size them (empty unless the budget
@@ -436,7 +279,7 @@ impl BudgetExceeded {
     /// assert_eq!(exceeded.over(), 19_200_000);
     /// ```
     pub fn over(&self) -> u64 {
-        self.report.total.high.saturating_sub(self.budget.bytes)
+        self.report.total.high.saturating_sub(self.budget.bytes())
     }
 
     /// The budget.
@@ -625,6 +468,178 @@ impl fmt::Display for IncompleteEstimate {
 }
 
 impl std::error::Error for IncompleteEstimate {}
+
+/// The budget checks of an [`Image`], as an extension trait: the builder holds the budget it declares
+/// ([`Image::budget`], [`Image::allow_unknown_sizes`]) as plain data, and the estimator, which sits
+/// above the builder, does the checking. Bring it in scope with `use dockwright::ImageBudget;` (it is
+/// re-exported at the crate root, next to [`Image`]). Only [`Image`] implements it.
+///
+/// ```
+/// use dockwright::estimate::CatalogOracle;
+/// use dockwright::{Base, Image, ImageBudget, Stage};
+///
+/// let catalog = CatalogOracle::from_tsv("image\tbytes\nalpine:3.19\t7300000\n");
+/// let mut image = Image::new().budget("10 MB");
+/// image.stage(Stage::new("app", Base::alpine("3.19")));
+/// assert_eq!(image.check_budget(&catalog).unwrap().headroom(), 2_700_000);
+/// assert_eq!(image.emit_within_budget(&catalog).unwrap(), "FROM alpine:3.19 AS app\n");
+/// ```
+pub trait ImageBudget: sealed::Sealed {
+    /// Checks the declared budget: validates the image, estimates its final stage (the default target)
+    /// with `oracle` and the image's `.dockerignore` patterns, and checks the estimate against the
+    /// budget declared with [`Image::budget`](crate::Image::budget) ([`SizeReport::check`](crate::estimate::SizeReport::check)
+    /// decides). Returns the [`BudgetFit`], which holds the report, when it fits.
+    ///
+    /// This is where a declared budget is enforced. [`Image::emit`](crate::Image::emit) and [`crate::emit()`] stay pure and
+    /// never estimate (an estimate needs an oracle, and emitting must not depend on one); call this from
+    /// a test or from the `build.rs` that writes the Dockerfile, so that a build over budget fails
+    /// before the Dockerfile is written. An estimate with parts nothing could size fails too
+    /// ([`BudgetCheckError::Incomplete`], naming each one and how to supply it), unless the image opts
+    /// in with [`Image::allow_unknown_sizes`](crate::Image::allow_unknown_sizes).
+    ///
+    /// ```
+    /// use dockwright::estimate::CatalogOracle;
+    /// use dockwright::{Base, BudgetCheckError, Image, ImageBudget, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
+    ///
+    /// let mut image = Image::new().budget("150 MB");
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let fit = image.check_budget(&catalog).unwrap();
+    /// assert_eq!(fit.report().total.high, 119_200_000);
+    /// assert_eq!(fit.to_string(), "image 'app' fits its size budget of 150.0 MB: estimated 119.2 MB, 30.8 MB to spare");
+    ///
+    /// let mut tight = Image::new().budget("100 MB");
+    /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = tight.check_budget(&catalog).unwrap_err();
+    /// assert!(err.to_string().starts_with("image 'app' may exceed its size budget of 100.0 MB by up to 19.2 MB"));
+    /// match err {
+    ///     BudgetCheckError::Exceeded(exceeded) => assert_eq!(exceeded.over(), 19_200_000),
+    ///     other => panic!("expected Exceeded, got {other:?}"),
+    /// }
+    ///
+    /// // A base the oracle does not know is not 0 bytes: the check fails, saying how to supply it.
+    /// let mut unknown = Image::new().budget("150 MB");
+    /// unknown.stage(Stage::new("app", Base::python("3.11").slim()));
+    /// let err = unknown.check_budget(&catalog).unwrap_err();
+    /// assert!(matches!(&err, BudgetCheckError::Incomplete(incomplete) if incomplete.unknowns().len() == 1));
+    ///
+    /// // No budget declared: nothing to check against, which is an error rather than a silent pass.
+    /// let mut none = Image::new();
+    /// none.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// assert!(matches!(none.check_budget(&catalog), Err(BudgetCheckError::NoBudget)));
+    /// ```
+    fn check_budget(&self, oracle: &dyn SizeOracle) -> Result<BudgetFit, BudgetCheckError>;
+
+    /// The Dockerfile text, only when the image fits its declared budget: [`ImageBudget::check_budget`] at emit
+    /// time. The text is what [`Image::emit`](crate::Image::emit) gives.
+    ///
+    /// ```
+    /// use dockwright::estimate::CatalogOracle;
+    /// use dockwright::{Base, BudgetCheckError, Image, ImageBudget, Stage};
+    ///
+    /// let catalog = CatalogOracle::from_tsv("image\tbytes\npython:3.12-slim\t119200000\n");
+    /// let mut image = Image::new().budget("150 MB");
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// assert_eq!(image.emit_within_budget(&catalog).unwrap(), "FROM python:3.12-slim AS app\n");
+    ///
+    /// let mut tight = Image::new().budget("100 MB");
+    /// tight.stage(Stage::new("app", Base::python("3.12").slim()));
+    /// let err = tight.emit_within_budget(&catalog).unwrap_err();
+    /// assert!(matches!(&err, BudgetCheckError::Exceeded(e) if e.over() == 19_200_000));
+    ///
+    /// let mut unknown = Image::new().budget("150 MB");
+    /// unknown.stage(Stage::new("app", Base::python("3.11").slim()));
+    /// assert!(matches!(unknown.emit_within_budget(&catalog), Err(BudgetCheckError::Incomplete(_))));
+    /// let unknown = unknown.allow_unknown_sizes();
+    /// assert_eq!(unknown.emit_within_budget(&catalog).unwrap(), "FROM python:3.11-slim AS app\n");
+    /// ```
+    fn emit_within_budget(&self, oracle: &dyn SizeOracle) -> Result<String, BudgetCheckError>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::dsl::Image {}
+}
+
+impl ImageBudget for Image {
+    fn check_budget(&self, oracle: &dyn SizeOracle) -> Result<BudgetFit, BudgetCheckError> {
+        let dockerfile = self.to_model().map_err(BudgetCheckError::Invalid)?;
+        let budget = self.declared_budget().ok_or(BudgetCheckError::NoBudget)?;
+        let options = Options { target: None, dockerignore: self.dockerignore_patterns().to_vec() };
+        estimate_with(&dockerfile, oracle, &options).check(budget).map_err(BudgetCheckError::from)
+    }
+
+    fn emit_within_budget(&self, oracle: &dyn SizeOracle) -> Result<String, BudgetCheckError> {
+        self.check_budget(oracle)?;
+        self.emit().map_err(BudgetCheckError::Invalid)
+    }
+}
+
+/// Why [`ImageBudget::check_budget`] failed. Also reachable at the crate root, as
+/// `dockwright::BudgetCheckError`, next to [`Image`].
+///
+/// ```
+/// use dockwright::estimate::CatalogOracle;
+/// use dockwright::{Base, BudgetCheckError, ErrorKind, Image, ImageBudget, Stage};
+///
+/// let mut image = Image::new().budget("1 GB");
+/// image.stage(Stage::new("App", Base::alpine("3.19")));
+/// let err = image.check_budget(&CatalogOracle::default()).unwrap_err();
+/// assert!(matches!(err, BudgetCheckError::Invalid(_)));
+/// assert!(err.to_string().contains("invalid stage name 'App'"), "{err}");
+///
+/// // A budget that cannot be read stops the check before anything is estimated.
+/// let mut unread = Image::new().budget("lots");
+/// unread.stage(Stage::new("app", Base::alpine("3.19")));
+/// match unread.check_budget(&CatalogOracle::default()).unwrap_err() {
+///     BudgetCheckError::Invalid(errors) => {
+///         assert_eq!(errors.iter().map(|e| e.kind()).collect::<Vec<_>>(), [ErrorKind::InvalidBudget]);
+///         assert_eq!(
+///             errors.to_string(),
+///             "invalid size budget \"lots\": expected a number and a unit, like \"500 MB\""
+///         );
+///     }
+///     other => panic!("expected Invalid, got {other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BudgetCheckError {
+    /// The image does not validate (this includes a budget that cannot be read:
+    /// [`ErrorKind::InvalidBudget`](crate::ErrorKind::InvalidBudget)).
+    Invalid(Errors),
+    /// The image declares no budget: add one with [`Image::budget`].
+    NoBudget,
+    /// The estimate's upper bound is over the budget: how far, and the largest layers.
+    Exceeded(BudgetExceeded),
+    /// Parts of the estimate are unknown and the image does not
+    /// [allow unknown sizes](Image::allow_unknown_sizes): each one, and how to supply it.
+    Incomplete(IncompleteEstimate),
+}
+
+impl From<BudgetFailure> for BudgetCheckError {
+    fn from(failure: BudgetFailure) -> Self {
+        match failure {
+            BudgetFailure::Exceeded(exceeded) => BudgetCheckError::Exceeded(exceeded),
+            BudgetFailure::Incomplete(incomplete) => BudgetCheckError::Incomplete(incomplete),
+        }
+    }
+}
+
+impl std::fmt::Display for BudgetCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BudgetCheckError::Invalid(errors) => write!(f, "{errors}"),
+            BudgetCheckError::NoBudget => f.write_str("the image declares no size budget: add one with Image::budget"),
+            BudgetCheckError::Exceeded(exceeded) => write!(f, "{exceeded}"),
+            BudgetCheckError::Incomplete(incomplete) => write!(f, "{incomplete}"),
+        }
+    }
+}
+
+// The message carries the inner error's text, so there is no separate `source`.
+impl std::error::Error for BudgetCheckError {}
 
 /// `1 part`, `2 parts`.
 fn parts(count: usize, noun: &str) -> String {

@@ -7,6 +7,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::{ContextQuery, Figure, SizeOracle};
+use crate::analysis::ContextRead;
 
 /// Measures `COPY`/`ADD` sources in a build context directory: the sum of the sizes of the regular
 /// files they select, after the context's `.dockerignore` (read when the oracle is made), the
@@ -85,12 +86,16 @@ impl SizeOracle for ContextOracle {
         }
         let mut files = Vec::new();
         walk(&self.root, "", &mut files).ok()?;
-        let ignore: Vec<&str> = self.ignore.iter().chain(&query.ignore).map(String::as_str).collect();
-        let excludes: Vec<&str> = query.excludes.iter().map(String::as_str).collect();
+        let ignore: Vec<String> = self.ignore.iter().chain(&query.ignore).cloned().collect();
+        // The same reads analysis keys the cache on: each source with the COPY's excludes.
+        let reads: Vec<ContextRead> = query
+            .sources
+            .iter()
+            .map(|source| ContextRead { pattern: source.clone(), excludes: query.excludes.clone() })
+            .collect();
         let (mut count, mut bytes) = (0u64, 0u64);
         for (path, size) in &files {
-            let selected = query.sources.iter().any(|source| selects(source, path));
-            if selected && !ignored(&ignore, path) && !ignored(&excludes, path) {
+            if reads.iter().any(|read| read.covers(path, &ignore)) {
                 count += 1;
                 bytes += size;
             }
@@ -117,92 +122,6 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, u64)>) -> std::io::Resu
         }
     }
     Ok(())
-}
-
-fn clean(pattern: &str) -> &str {
-    let pattern = pattern.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
-    if pattern == "." { "" } else { pattern }
-}
-
-/// Whether a COPY source pattern selects `path` (the path itself or something under a match).
-fn selects(source: &str, path: &str) -> bool {
-    let source = clean(source);
-    source.is_empty() || prefixes(path).any(|prefix| glob(source, prefix))
-}
-
-/// `a`, `a/b`, `a/b/c` for `a/b/c`.
-fn prefixes(path: &str) -> impl Iterator<Item = &str> {
-    path.match_indices('/').map(move |(i, _)| &path[..i]).chain(std::iter::once(path))
-}
-
-/// Docker's ignore rules: last matching pattern wins; `!` re-includes.
-fn ignored(patterns: &[&str], path: &str) -> bool {
-    let mut ignored = false;
-    for pattern in patterns {
-        let (negated, pattern) = match pattern.strip_prefix('!') {
-            Some(rest) => (true, rest),
-            None => (false, *pattern),
-        };
-        let pattern = clean(pattern);
-        if prefixes(path).any(|prefix| glob(pattern, prefix)) {
-            ignored = !negated;
-        }
-    }
-    ignored
-}
-
-/// Path glob: `*` and `?` stay within a segment, `[...]` classes (`!`/`^` negate), `**` spans segments.
-fn glob(pattern: &str, path: &str) -> bool {
-    let pattern: Vec<&str> = pattern.split('/').collect();
-    let path: Vec<&str> = path.split('/').collect();
-    segments(&pattern, &path)
-}
-
-fn segments(pattern: &[&str], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((&"**", rest)) => (0..=path.len()).any(|i| segments(rest, &path[i..])),
-        Some((first, rest)) => match path.split_first() {
-            Some((segment, path_rest)) => {
-                segment_match(first.as_bytes(), segment.as_bytes()) && segments(rest, path_rest)
-            }
-            None => false,
-        },
-    }
-}
-
-fn segment_match(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|i| segment_match(rest, &text[i..])),
-        Some((b'?', rest)) => !text.is_empty() && segment_match(rest, &text[1..]),
-        Some((b'[', rest)) => {
-            let Some(end) = rest.iter().skip(1).position(|&c| c == b']').map(|i| i + 1) else {
-                return text.first() == Some(&b'[') && segment_match(rest, &text[1..]);
-            };
-            let Some(&c) = text.first() else { return false };
-            let (negate, class) = match rest[..end].split_first() {
-                Some((b'!' | b'^', class)) => (true, class),
-                _ => (false, &rest[..end]),
-            };
-            let mut hit = false;
-            let mut i = 0;
-            while i < class.len() {
-                if i + 2 < class.len() && class[i + 1] == b'-' {
-                    hit |= (class[i]..=class[i + 2]).contains(&c);
-                    i += 3;
-                } else {
-                    hit |= class[i] == c;
-                    i += 1;
-                }
-            }
-            hit != negate && segment_match(&rest[end + 1..], &text[1..])
-        }
-        Some((b'\\', rest)) if !rest.is_empty() => {
-            text.first() == Some(&rest[0]) && segment_match(&rest[1..], &text[1..])
-        }
-        Some((c, rest)) => text.first() == Some(c) && segment_match(rest, &text[1..]),
-    }
 }
 
 /// Installed sizes of vendored wheels in a context directory. A wheel's files are read from its zip

@@ -31,8 +31,6 @@
 
 mod budget;
 mod builtin;
-#[cfg(feature = "engine")]
-mod engine;
 #[cfg(feature = "fs")]
 mod fs;
 mod oracle;
@@ -41,10 +39,11 @@ mod unknown;
 
 use std::fmt;
 
-pub use budget::{Budget, BudgetError, BudgetExceeded, BudgetFailure, BudgetFit, IncompleteEstimate, IntoBudget};
+pub use crate::model::{Budget, BudgetError};
+pub use budget::{
+    BudgetCheckError, BudgetExceeded, BudgetFailure, BudgetFit, ImageBudget, IncompleteEstimate, IntoBudget,
+};
 pub use builtin::{BuiltinPackages, PackageSizes, PackageTableError};
-#[cfg(feature = "engine")]
-pub use engine::EngineOracle;
 #[cfg(feature = "fs")]
 pub use fs::{ContextOracle, WheelsOracle};
 pub use oracle::{AlpineIndex, CatalogOracle, Composite, DebianIndex};
@@ -52,7 +51,7 @@ pub use unknown::{Missing, Unknown};
 
 use crate::analysis::{resolve_path as resolve, within};
 use crate::base::PackageManager;
-use crate::model::{BaseImage, Command, Dockerfile, FromSource, ImageRef, Instruction, Source};
+use crate::model::{BaseImage, Command, Dockerfile, FromSource, ImageRef, Instruction, Source, range_text};
 
 /// A size in bytes as a range, with where it came from.
 ///
@@ -155,35 +154,6 @@ impl fmt::Display for Figure {
         }
         Ok(())
     }
-}
-
-/// Decimal units (kB, MB, GB: powers of 1000, as `docker images` prints them); whole bytes below 1 kB.
-pub(crate) fn bytes_text(bytes: u64) -> String {
-    let (value, unit) = unit_for(bytes);
-    if unit == "B" {
-        return format!("{bytes} B");
-    }
-    format!("{:.1} {unit}", bytes as f64 / value)
-}
-
-fn unit_for(bytes: u64) -> (f64, &'static str) {
-    match bytes {
-        0..=999 => (1.0, "B"),
-        1_000..=999_999 => (1e3, "kB"),
-        1_000_000..=999_999_999 => (1e6, "MB"),
-        _ => (1e9, "GB"),
-    }
-}
-
-pub(crate) fn range_text(low: u64, high: u64) -> String {
-    if low == high {
-        return bytes_text(low);
-    }
-    let (value, unit) = unit_for(high);
-    if unit == "B" {
-        return format!("{low}–{high} B");
-    }
-    format!("{:.1}–{:.1} {unit}", low as f64 / value, high as f64 / value)
 }
 
 /// What the estimator asks about the build context: the sources of one `COPY`/`ADD`, its
@@ -726,12 +696,8 @@ fn base_size(oracle: &dyn SizeOracle, reference: &str) -> Result<Figure, Missing
         return Ok(figure);
     }
     let Some(image) = parsed else { return Err(missing()) };
-    let (Some(tag), Some(digest)) = (image.tag(), image.digest()) else { return Err(missing()) };
-    let tagged = match image.registry() {
-        Some(registry) => format!("{registry}/{}:{tag}", image.repository()),
-        None => format!("{}:{tag}", image.repository()),
-    };
-    let mut figure = oracle.base_image(&tagged).ok_or_else(missing)?;
+    let (Some(tagged), Some(digest)) = (image.by_tag(), image.digest()) else { return Err(missing()) };
+    let mut figure = oracle.base_image(&tagged.to_string()).ok_or_else(missing)?;
     figure.source = format!("{}; by its tag {tagged}: no figure for digest {digest}", figure.source);
     Ok(figure)
 }

@@ -5,9 +5,9 @@
 //! [`ImageTemplate`] with the global ARG defaults: validation, analysis, the estimator and base mapping
 //! all read the image through it. [`check_from`] holds the validation rules.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::{Arg, BaseImage, Dockerfile, ImageRef, ImageTemplate, Instruction, Platform, Stage};
+use super::{Arg, BaseImage, Dockerfile, FromInstruction, ImageRef, ImageTemplate, Instruction, Platform, Stage};
 use crate::error::{Error, ErrorKind};
 
 /// The ARGs BuildKit defines in the global scope of every build: a `FROM --platform=` may use them
@@ -64,6 +64,54 @@ impl Dockerfile {
             BaseImage::Template(template) => Some(resolve(template, &defaults(&self.args))),
             BaseImage::Stage(_) => None,
         }
+    }
+
+    /// The global ARGs `from` reads, sorted: those its image and `--platform` name, and those their
+    /// defaults read in turn (a global ARG's default may use earlier global ARGs). A `--build-arg` for
+    /// any of them may change the image the stage starts from. Empty for a `FROM` without variables.
+    ///
+    /// ```
+    /// use dockwright::{Base, Image, OsFamily, Stage, Value};
+    ///
+    /// let mut image = Image::new()
+    ///     .arg("PY", Some("3.12"))
+    ///     .arg("TAG", Some("3.12-slim"))
+    ///     .arg("ARCH_PLATFORM", Some("linux/arm64"));
+    /// image.stage(Stage::new("a", Base::alpine("3.19")));
+    /// image.stage(Stage::new("b", Base::image("python:${TAG}", OsFamily::Debian)).platform("$ARCH_PLATFORM"));
+    /// let mut dockerfile = image.to_model().unwrap();
+    /// // `ARG TAG=${PY}-slim`: a default that reads an earlier global ARG.
+    /// dockerfile.args[1].default = Some(Value::template("${PY}-slim").unwrap());
+    /// assert!(dockerfile.from_args(&dockerfile.stages[0].from).is_empty());
+    /// assert_eq!(dockerfile.from_args(&dockerfile.stages[1].from), ["ARCH_PLATFORM", "PY", "TAG"]);
+    /// ```
+    pub fn from_args(&self, from: &FromInstruction) -> Vec<String> {
+        // What each global ARG's value depends on, by name: itself and what its default reads.
+        let mut reads: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for arg in &self.args {
+            let mut depends = BTreeSet::from([arg.name.as_str()]);
+            for name in arg.default.iter().flat_map(|default| default.vars()) {
+                depends.extend(reads.get(name.as_str()).into_iter().flatten().copied());
+            }
+            reads.insert(arg.name.as_str(), depends);
+        }
+        let mut names: Vec<&str> = match &from.base {
+            BaseImage::Template(template) => template.vars().map(|name| name.as_str()).collect(),
+            BaseImage::Image(_) | BaseImage::Stage(_) => Vec::new(),
+        };
+        if let Some(Platform::Var(name)) = &from.platform {
+            names.push(name.as_str());
+        }
+        let mut args = BTreeSet::new();
+        for name in names {
+            match reads.get(name) {
+                Some(depends) => args.extend(depends.iter().copied()),
+                None => {
+                    args.insert(name);
+                }
+            }
+        }
+        args.into_iter().map(str::to_string).collect()
     }
 }
 

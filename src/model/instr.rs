@@ -183,7 +183,7 @@ impl Command {
     /// assert_eq!(Command::exec(argv).unwrap(), Command::Exec(argv.map(|arg| Text::new(arg).unwrap()).to_vec()));
     /// assert!(Command::exec(["a\0b"]).is_err());
     /// ```
-    pub fn exec<I, S>(argv: I) -> Result<Self, crate::Error>
+    pub fn exec<I, S>(argv: I) -> Result<Self, crate::error::Error>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -201,7 +201,7 @@ impl Command {
     /// assert_eq!(Command::shell("echo $HOME").unwrap(), Command::Shell(ShellScript::Text(text)));
     /// assert!(Command::shell("a\0b").is_err());
     /// ```
-    pub fn shell(text: impl Into<String>) -> Result<Self, crate::Error> {
+    pub fn shell(text: impl Into<String>) -> Result<Self, crate::error::Error> {
         Text::new(text).map(|text| Command::Shell(ShellScript::Text(text)))
     }
 }
@@ -612,7 +612,7 @@ impl Source {
     /// assert_eq!(Source::path("src/*.py").unwrap(), Source::Path(Line::new("src/*.py").unwrap()));
     /// assert!(Source::path("a\nb").is_err());
     /// ```
-    pub fn path(pattern: impl Into<String>) -> Result<Self, crate::Error> {
+    pub fn path(pattern: impl Into<String>) -> Result<Self, crate::error::Error> {
         Line::new(pattern).map(Source::Path)
     }
 
@@ -632,7 +632,7 @@ impl Source {
     /// assert_eq!(Source::literal("back\\slash").unwrap(), Source::path("back\\slash").unwrap());
     /// assert_eq!(Source::literal("plain.txt").unwrap(), Source::path("plain.txt").unwrap());
     /// ```
-    pub fn literal(path: &str) -> Result<Self, crate::Error> {
+    pub fn literal(path: &str) -> Result<Self, crate::error::Error> {
         if !path.contains(['*', '?', '[']) {
             return Source::path(path);
         }
@@ -1037,12 +1037,15 @@ impl Raw {
     ///     "raw FROM arguments \"alpine\" use a keyword that starts a stage or a trigger: use the typed API instead"
     /// );
     /// ```
-    pub fn new(keyword: &str, args: &str) -> Result<Self, crate::Error> {
+    pub fn new(keyword: &str, args: &str) -> Result<Self, crate::error::Error> {
         let keyword = Keyword::new(keyword)?;
         let args = Line::new(args)?;
         let text = args.as_str();
         let bad = |why: &str| {
-            crate::Error::new(crate::ErrorKind::InvalidRaw, format!("raw {keyword} arguments {text:?} {why}"))
+            crate::error::Error::new(
+                crate::error::ErrorKind::InvalidRaw,
+                format!("raw {keyword} arguments {text:?} {why}"),
+            )
         };
         let trimmed = text.trim_end_matches([' ', '\t']);
         if trimmed.ends_with(['\\', '`']) {
@@ -1065,8 +1068,8 @@ struct RawParts {
 }
 
 impl TryFrom<RawParts> for Raw {
-    type Error = crate::Error;
-    fn try_from(parts: RawParts) -> Result<Self, crate::Error> {
+    type Error = crate::error::Error;
+    fn try_from(parts: RawParts) -> Result<Self, crate::error::Error> {
         Raw::new(&parts.keyword, &parts.args)
     }
 }

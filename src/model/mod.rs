@@ -13,6 +13,7 @@ pub(crate) const MAX_LINE: usize = 65_535;
 mod globals;
 mod instr;
 mod names;
+mod size;
 mod validate;
 mod value;
 
@@ -21,6 +22,8 @@ use serde::{Deserialize, Serialize};
 pub use globals::PLATFORM_ARGS;
 pub use instr::*;
 pub use names::*;
+pub use size::{Budget, BudgetError};
+pub(crate) use size::{bytes_text, range_text};
 pub use value::*;
 
 /// A whole Dockerfile.
@@ -84,7 +87,7 @@ impl Dockerfile {
     /// let errors = dockerfile.validate().unwrap_err();
     /// assert_eq!(errors.to_string(), "stage 1: FROM builder names a stage that is not defined before it");
     /// ```
-    pub fn validate(&self) -> Result<(), crate::Errors> {
+    pub fn validate(&self) -> Result<(), crate::error::Errors> {
         validate::validate(self)
     }
 }
@@ -217,13 +220,13 @@ impl CheckOptions {
     /// let err = CheckOptions::new("").unwrap_err();
     /// assert_eq!(err.to_string(), "check directive \"\" must use only letters, digits and = , ; _ -");
     /// ```
-    pub fn new(value: impl Into<String>) -> Result<Self, crate::Error> {
+    pub fn new(value: impl Into<String>) -> Result<Self, crate::error::Error> {
         let value = value.into();
         let ok = !value.is_empty()
             && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '=' | ',' | ';' | '_' | '-'));
         if !ok {
-            return Err(crate::Error::new(
-                crate::ErrorKind::InvalidFlagValue,
+            return Err(crate::error::Error::new(
+                crate::error::ErrorKind::InvalidFlagValue,
                 format!("check directive {value:?} must use only letters, digits and = , ; _ -"),
             ));
         }
@@ -243,8 +246,8 @@ impl CheckOptions {
 }
 
 impl TryFrom<String> for CheckOptions {
-    type Error = crate::Error;
-    fn try_from(value: String) -> Result<Self, crate::Error> {
+    type Error = crate::error::Error;
+    fn try_from(value: String) -> Result<Self, crate::error::Error> {
         CheckOptions::new(value)
     }
 }

@@ -674,6 +674,25 @@ impl ImageRef {
         self.digest.as_deref()
     }
 
+    /// A digest-pinned reference with a tag by its tag alone (`alpine:3.19@sha256:...` gives
+    /// `alpine:3.19`): what the tag names now, which may no longer be the pinned image. `None` without a
+    /// digest, or without a tag to fall back on.
+    ///
+    /// ```
+    /// use dockwright::ImageRef;
+    ///
+    /// let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    /// let pinned = ImageRef::parse(&format!("registry.corp:5000/alpine:3.19@{digest}")).unwrap();
+    /// assert_eq!(pinned.by_tag().unwrap().to_string(), "registry.corp:5000/alpine:3.19");
+    /// assert_eq!(ImageRef::parse(&format!("alpine@{digest}")).unwrap().by_tag(), None);
+    /// assert_eq!(ImageRef::parse("alpine:3.19").unwrap().by_tag(), None);
+    /// ```
+    pub fn by_tag(&self) -> Option<ImageRef> {
+        self.digest.as_ref()?;
+        self.tag.as_ref()?;
+        Some(ImageRef { digest: None, ..self.clone() })
+    }
+
     /// True for the empty base `scratch`.
     ///
     /// ```

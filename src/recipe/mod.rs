@@ -42,9 +42,9 @@ pub use go::{GoBinary, GoStages};
 pub use node::NodeBuild;
 pub use python::{PythonApp, PythonStages};
 
-#[cfg(doc)]
-use crate::Image;
 use crate::base::{Base, OsFamily};
+#[cfg(doc)]
+use crate::dsl::Image;
 use crate::dsl::Stage;
 use crate::error::{Error, ErrorKind};
 

@@ -1,7 +1,8 @@
-//! (feature `engine`) Exact base image sizes from a Docker engine.
+//! Exact base image sizes from a Docker engine: the estimator's oracle that does IO lives here, at the
+//! edge, and implements the estimator's [`SizeOracle`].
 
-use super::{Figure, SizeOracle};
-use crate::engine::Engine;
+use super::Engine;
+use crate::estimate::{Figure, SizeOracle};
 
 /// Base image sizes from `Engine::inspect` (the on-disk size the engine reports): exact, for images
 /// present on the engine; `None` for the rest. Map the Dockerfile's bases first
@@ -12,8 +13,8 @@ use crate::engine::Engine;
 /// again with the tag alone (`name:tag`), which finds the local image, and says so in the figure's source.
 ///
 /// ```no_run
-/// use dockwright::engine::Engine;
-/// use dockwright::estimate::{EngineOracle, SizeOracle};
+/// use dockwright::engine::{Engine, EngineOracle};
+/// use dockwright::estimate::SizeOracle;
 ///
 /// let engine = Engine::connect()?;
 /// let oracle = EngineOracle::new(&engine);
@@ -30,8 +31,7 @@ impl<'a> EngineOracle<'a> {
     /// An oracle asking `engine`.
     ///
     /// ```no_run
-    /// use dockwright::engine::Engine;
-    /// use dockwright::estimate::EngineOracle;
+    /// use dockwright::engine::{Engine, EngineOracle};
     ///
     /// let engine = Engine::connect()?;
     /// let _oracle = EngineOracle::new(&engine);
