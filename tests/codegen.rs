@@ -3,13 +3,15 @@
 //! that depends on dockwright by path, and run: every function must give back the model it was
 //! written from (compared as the model's JSON).
 
+#[path = "support/corpus.rs"]
+mod corpus;
 #[path = "support/seeds.rs"]
 mod seeds;
 #[path = "support/strategies.rs"]
 mod strategies;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use dockwright::codegen::to_rust;
@@ -27,23 +29,6 @@ const CORPUS_STEP: usize = 6;
 /// How many generated models are compiled.
 const GENERATED: usize = 24;
 
-fn dockerfiles(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|err| panic!("cannot list {}: {err}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_dir() {
-            dockerfiles(&path, out);
-        } else if name == "Dockerfile" || name.ends_with(".Dockerfile") {
-            out.push(path);
-        }
-    }
-}
-
 /// `(name, model)` for everything the test compiles; also counts how many corpus files were generated.
 fn cases() -> Vec<(String, Dockerfile)> {
     let mut cases = Vec::new();
@@ -52,10 +37,7 @@ fn cases() -> Vec<(String, Dockerfile)> {
         cases.push((format!("example {example}/{service} (lowered)"), lower(&parse(&emit(&model))).dockerfile));
         cases.push((format!("example {example}/{service} (DSL model)"), model));
     }
-    let root = Path::new(REPO).join("../shared/corpora/buildkit");
-    assert!(root.join("extracted").is_dir(), "BuildKit corpus not found at {}", root.display());
-    let mut files = Vec::new();
-    dockerfiles(&root, &mut files);
+    let (root, files) = (corpus::root(), corpus::dockerfiles());
     let mut accepted = 0;
     for path in &files {
         let text = String::from_utf8_lossy(&fs::read(path).unwrap()).into_owned();

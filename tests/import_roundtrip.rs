@@ -9,6 +9,8 @@
 //!
 //! Every exception is named; the tests assert the exact set, so a new one fails them.
 
+#[path = "support/corpus.rs"]
+mod corpus;
 #[path = "support/seeds.rs"]
 mod seeds;
 #[path = "support/strategies.rs"]
@@ -16,7 +18,6 @@ mod strategies;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use dockwright::emit;
 use dockwright::import::{Lowered, lower, parse};
@@ -35,33 +36,6 @@ fn round(dockerfile: &Dockerfile) -> Lowered {
 // ---------------------------------------------------------------------------------------------
 // BuildKit's corpus
 
-fn corpus() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/buildkit");
-    assert!(
-        root.join("extracted").is_dir(),
-        "BuildKit corpus not found: looked for {}/extracted (the shared/ directory must sit beside the repository)",
-        root.display()
-    );
-    root
-}
-
-/// Every Dockerfile under `dir`: files named `Dockerfile` or `*.Dockerfile`, sorted.
-fn dockerfiles(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(entries) => entries.filter_map(Result::ok).map(|entry| entry.path()).collect(),
-        Err(err) => panic!("cannot list {}: {err}", dir.display()),
-    };
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_dir() {
-            dockerfiles(&path, out);
-        } else if name == "Dockerfile" || name.ends_with(".Dockerfile") {
-            out.push(path);
-        }
-    }
-}
-
 /// The accepted corpus files whose model is not kept whole, with the limit that explains each
 /// (`book/src/import.md` lists them with their reasons).
 const NOT_KEPT: &[(&str, &str)] = &[
@@ -77,9 +51,8 @@ const UNSTABLE: &[(&str, &str)] = &[];
 
 #[test]
 fn corpus_round_trips() {
-    let root = corpus();
-    let mut files = Vec::new();
-    dockerfiles(&root, &mut files);
+    let root = corpus::root();
+    let files = corpus::dockerfiles();
     let (mut rejected, mut accepted, mut stable) = (0, 0, 0);
     let mut not_kept: Vec<String> = Vec::new();
     let mut unstable: Vec<String> = Vec::new();
@@ -163,7 +136,7 @@ fn limits(dockerfile: &Dockerfile) -> (Dockerfile, Vec<&'static str>) {
             let mut lines = text.split('\n');
             let first_empty = lines.next() == Some("");
             let second = lines.next().map(|line| if line.is_empty() { "#".to_string() } else { format!("# {line}") });
-            if first_empty && second.is_some_and(|line| could_be_directive(&line)) {
+            if first_empty && second.is_some_and(|line| dockwright::emit::could_be_directive(&line)) {
                 out.comment = Comment::new(&text[1..]).ok();
                 note("comment-guard", true);
             }
@@ -264,7 +237,7 @@ fn script(command: &mut Command, run: bool, shell: &[String], escape: char, note
         }
         _ => {}
     }
-    let heredoc = run && is_heredoc_body(&text);
+    let heredoc = run && dockwright::emit::is_heredoc_body(&text);
     let exec = match script {
         ShellScript::Steps(_) => false,
         ShellScript::Script(_) => !heredoc,
@@ -283,40 +256,10 @@ fn script(command: &mut Command, run: bool, shell: &[String], escape: char, note
     }
 }
 
-/// Whether the emitter writes `text` after its keyword on one line (its `is_one_line_shell`), seen
-/// from outside: a one-instruction file that reads back as the same shell text.
+/// Whether the emitter writes `text` after its keyword on one line: its one-line rule, and short enough
+/// that the instruction is not written in the long form (where shell text is exec form).
 fn written_on_one_line(text: &str, escape: char) -> bool {
-    !text.is_empty()
-        && !text.contains(['\n', '\r'])
-        && !text.starts_with(char::is_whitespace)
-        && !text.ends_with(char::is_whitespace)
-        && !text.starts_with(['[', '-'])
-        && !text.ends_with(escape)
-        && !text.contains("<<")
-        // A line longer than BuildKit reads is written in the long form, where shell text is exec form.
-        && text.len() <= 65_000
-}
-
-/// The emitter's heredoc rule for shell text (see `book/src/emitter.md`).
-fn is_heredoc_body(text: &str) -> bool {
-    !text.is_empty()
-        && !text.contains('\r')
-        && !text.starts_with("#!")
-        && !text.ends_with('\\')
-        && text.split('\n').all(|line| line.len() <= 65_535)
-}
-
-/// The emitter's rule for a first comment line BuildKit could read as a directive.
-fn could_be_directive(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix('#') else {
-        return false;
-    };
-    let rest = rest.trim_start_matches(char::is_whitespace);
-    if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return false;
-    }
-    let after_key = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
-    after_key.trim_start_matches(['\t', '\n', '\u{c}', '\r', ' ']).starts_with('=')
+    dockwright::emit::is_one_line_shell(text, escape) && text.len() <= 65_000
 }
 
 /// Merges adjacent literal parts; true when that changed the value.

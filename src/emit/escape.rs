@@ -165,7 +165,16 @@ pub(crate) fn path_array<'a>(paths: impl IntoIterator<Item = &'a str>, escape: c
 /// True when `text` can follow `RUN`, `CMD` or `ENTRYPOINT` on one line and reach the shell unchanged:
 /// one line, not read as JSON, flags or a heredoc, not joined to the next line, no whitespace BuildKit
 /// would trim.
-pub(crate) fn is_one_line_shell(text: &str, escape: char) -> bool {
+///
+/// ```
+/// use dockwright::emit::is_one_line_shell;
+///
+/// assert!(is_one_line_shell("make install", '\\'));
+/// assert!(!is_one_line_shell("[ -f x ] && make", '\\'));
+/// assert!(!is_one_line_shell("make \\", '\\'));
+/// assert!(is_one_line_shell("make \\", '`'));
+/// ```
+pub fn is_one_line_shell(text: &str, escape: char) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
     };
@@ -185,7 +194,15 @@ pub(crate) fn is_one_line_shell(text: &str, escape: char) -> bool {
 /// the body with a final newline, so the text must not end with a backslash (the shell would join it to
 /// that newline); no carriage return, which BuildKit trims from line ends; no `#!` start, which makes
 /// BuildKit run the body as a file instead of through the shell; and no line longer than BuildKit reads.
-pub(crate) fn is_heredoc_body(text: &str) -> bool {
+///
+/// ```
+/// use dockwright::emit::is_heredoc_body;
+///
+/// assert!(is_heredoc_body("set -e\nmake"));
+/// assert!(!is_heredoc_body("printf '%s' a > /val \\"));
+/// assert!(!is_heredoc_body("#!/usr/bin/env python3\nprint(1)"));
+/// ```
+pub fn is_heredoc_body(text: &str) -> bool {
     !text.is_empty()
         && !text.contains('\r')
         && !text.starts_with("#!")
@@ -197,7 +214,15 @@ pub(crate) fn is_heredoc_body(text: &str) -> bool {
 /// BuildKit: after `#` and any Unicode spaces, a word of ASCII letters and digits starting with a
 /// letter, Go's `\s*`, then `=`. This is wider than BuildKit's rule (`key = value` with a known key and
 /// a value), so that no comment is ever taken for a directive, whatever keys a frontend knows.
-pub(crate) fn could_be_directive(line: &str) -> bool {
+///
+/// ```
+/// use dockwright::emit::could_be_directive;
+///
+/// assert!(could_be_directive("# escape= "));
+/// assert!(could_be_directive("#\u{3000}Syntax =x"));
+/// assert!(!could_be_directive("# runtime stage: only what the app needs"));
+/// ```
+pub fn could_be_directive(line: &str) -> bool {
     let Some(rest) = line.strip_prefix('#') else {
         return false;
     };

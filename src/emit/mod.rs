@@ -9,7 +9,7 @@
 mod escape;
 
 // The lowering (`import::lower`) reads back what these decide, so that what it makes is written the way it was read.
-pub(crate) use escape::{could_be_directive, is_heredoc_body, is_one_line_shell};
+pub use escape::{could_be_directive, is_heredoc_body, is_one_line_shell};
 
 use std::collections::HashMap;
 

@@ -142,10 +142,7 @@ impl Value {
     /// assert_eq!(Value::literal("$HOME").unwrap().vars().count(), 0);
     /// ```
     pub fn vars(&self) -> impl Iterator<Item = &VarName> {
-        self.0.iter().filter_map(|part| match part {
-            Part::Var(name) => Some(name),
-            Part::Literal(_) => None,
-        })
+        vars(&self.0)
     }
 
     /// The literal text, when the value has no variable references.
@@ -343,10 +340,7 @@ impl ImageTemplate {
     /// assert_eq!(template.vars().map(|v| v.as_str()).collect::<Vec<_>>(), ["REGISTRY", "TAG"]);
     /// ```
     pub fn vars(&self) -> impl Iterator<Item = &VarName> {
-        self.0.iter().filter_map(|part| match part {
-            Part::Var(name) => Some(name),
-            Part::Literal(_) => None,
-        })
+        vars(&self.0)
     }
 
     /// The text with each variable replaced by what `lookup` gives (unset variables become empty, as in
@@ -401,4 +395,12 @@ impl From<ImageTemplate> for String {
     fn from(value: ImageTemplate) -> String {
         value.to_string()
     }
+}
+
+/// The variables `parts` read, in order.
+fn vars(parts: &[Part]) -> impl Iterator<Item = &VarName> {
+    parts.iter().filter_map(|part| match part {
+        Part::Var(name) => Some(name),
+        Part::Literal(_) => None,
+    })
 }
