@@ -197,7 +197,7 @@ fn dsl_code(dockerfile: &Dockerfile, helpers: bool) -> Option<String> {
         body.push_str(",\n    );\n");
     }
     body.push_str("    Ok(image)\n");
-    let mut uses: Vec<&str> = ["Base", "Copy", "Image", "OsFamily", "Run", "Stage", "Value"]
+    let mut uses: Vec<&str> = ["Base", "Copy", "Health", "Image", "OsFamily", "Run", "Stage", "Value"]
         .into_iter()
         .filter(|name| *name == "Image" || body.contains(&format!("{name}::")))
         .collect();
@@ -298,6 +298,7 @@ fn candidates(
         helper_candidates(stage, instruction, next, &mut out);
     }
     typed_candidates(instruction, handles, &mut out);
+    builder_candidates(instruction, handles, &mut out);
     let exact = instruction.clone();
     out.push(plain(call(format!(".instruction({})", literal::instruction(instruction)), move |s| {
         s.instruction(exact.clone())
@@ -506,6 +507,184 @@ fn typed_candidates(
         Instruction::Raw(raw) => {
             let (keyword, args) = (raw.keyword.as_str().to_string(), raw.args.as_str().to_string());
             out.push(plain(call(format!(".raw({}, {})", lit(&keyword), lit(&args)), move |s| s.raw(&keyword, &args))));
+        }
+        _ => {}
+    }
+}
+
+/// The DSL's builders for instructions with flags: `Copy::new(..).chown(..)`, `Run::sh(..).network_none()`,
+/// `Health::new(..).interval(..)`. Each is a candidate like any other: kept only if it rebuilds the
+/// exact instruction.
+fn builder_candidates(
+    instruction: &Instruction,
+    handles: &HashMap<String, (usize, StageHandle)>,
+    out: &mut Vec<Candidate>,
+) {
+    match instruction {
+        Instruction::Copy(copy) => {
+            let sources: Option<Vec<String>> = copy
+                .sources
+                .iter()
+                .map(|s| match s {
+                    crate::model::Source::Path(p) => Some(p.as_str().to_string()),
+                    _ => None,
+                })
+                .collect();
+            let Some(sources) = sources else { return };
+            let dest = copy.dest.as_str().to_string();
+            let mut rust = format!("Copy::new({}, {})", strs(&sources), lit(&dest));
+            let mut uses = Vec::new();
+            let (mut from_stage, mut from_image) = (None, None);
+            match &copy.from {
+                None => {}
+                Some(crate::model::FromSource::Stage(name)) => {
+                    let Some((index, handle)) = handles.get(name.as_str()) else { return };
+                    rust.push_str(&format!(".from(&stage{index})"));
+                    uses.push(*index);
+                    from_stage = Some(handle.clone());
+                }
+                Some(crate::model::FromSource::Image(image)) => {
+                    let image = image.to_string();
+                    rust.push_str(&format!(".from_image({})", lit(&image)));
+                    from_image = Some(image);
+                }
+            }
+            let chown = copy.chown.as_ref().map(|c| c.to_string());
+            let chmod = copy.chmod.as_ref().map(|c| c.to_string());
+            let excludes: Vec<String> = copy.excludes.iter().map(|e| e.to_string()).collect();
+            let (link, parents) = (copy.link, copy.parents);
+            if let Some(chown) = &chown {
+                rust.push_str(&format!(".chown({})", lit(chown)));
+            }
+            if let Some(chmod) = &chmod {
+                rust.push_str(&format!(".chmod({})", lit(chmod)));
+            }
+            if link {
+                rust.push_str(".link()");
+            }
+            if parents {
+                rust.push_str(".parents()");
+            }
+            for exclude in &excludes {
+                rust.push_str(&format!(".exclude({})", lit(exclude)));
+            }
+            let apply = move |s: Stage| {
+                let mut builder = crate::dsl::Copy::new(sources.clone(), &dest);
+                if let Some(handle) = &from_stage {
+                    builder = builder.from(handle);
+                }
+                if let Some(image) = &from_image {
+                    builder = builder.from_image(image);
+                }
+                if let Some(chown) = &chown {
+                    builder = builder.chown(chown);
+                }
+                if let Some(chmod) = &chmod {
+                    builder = builder.chmod(chmod);
+                }
+                if link {
+                    builder = builder.link();
+                }
+                if parents {
+                    builder = builder.parents();
+                }
+                for exclude in &excludes {
+                    builder = builder.exclude(exclude);
+                }
+                s.copy_with(builder)
+            };
+            out.push(Candidate { call: call(format!(".copy_with({rust})"), apply), uses });
+        }
+        Instruction::Run(run) if run.mounts.is_empty() && (run.network.is_some() || run.security.is_some()) => {
+            let (constructor, words): (&'static str, Vec<String>) = match &run.command {
+                Command::Shell(ShellScript::Text(text)) => ("sh", vec![text.as_str().to_string()]),
+                Command::Shell(ShellScript::Steps(steps)) => {
+                    ("steps", steps.iter().map(|t| t.as_str().to_string()).collect())
+                }
+                Command::Shell(ShellScript::Script(lines)) => {
+                    ("script", lines.iter().map(|t| t.as_str().to_string()).collect())
+                }
+                Command::Exec(argv) => ("exec", argv.iter().map(|t| t.as_str().to_string()).collect()),
+            };
+            let mut rust = match constructor {
+                "sh" => format!("Run::sh({})", lit(&words[0])),
+                other => format!("Run::{other}({})", strs(&words)),
+            };
+            let (network, security) = (run.network, run.security);
+            match network {
+                Some(crate::model::Network::None) => rust.push_str(".network_none()"),
+                Some(other) => rust.push_str(&format!(".network(model::Network::{other:?})")),
+                None => {}
+            }
+            if let Some(security) = security {
+                rust.push_str(&format!(".security(model::Security::{security:?})"));
+            }
+            let apply = move |s: Stage| {
+                let mut builder = match constructor {
+                    "sh" => crate::dsl::Run::sh(words[0].clone()),
+                    "steps" => crate::dsl::Run::steps(words.clone()),
+                    "script" => crate::dsl::Run::script(words.clone()),
+                    _ => crate::dsl::Run::exec(words.clone()),
+                };
+                if let Some(network) = network {
+                    builder = builder.network(network);
+                }
+                if let Some(security) = security {
+                    builder = builder.security(security);
+                }
+                s.run(builder)
+            };
+            out.push(plain(call(format!(".run({rust})"), apply)));
+        }
+        Instruction::Healthcheck(crate::model::Healthcheck::None) => {
+            out.push(plain(call(".no_healthcheck()".to_string(), |s| s.no_healthcheck())));
+        }
+        Instruction::Healthcheck(crate::model::Healthcheck::Check { options, command }) => {
+            let (argument, words, exec) = match command {
+                Command::Exec(argv) => {
+                    let argv: Vec<String> = argv.iter().map(|t| t.as_str().to_string()).collect();
+                    (strs(&argv), argv, true)
+                }
+                Command::Shell(ShellScript::Text(text)) => (lit(text.as_str()), vec![text.as_str().to_string()], false),
+                _ => return,
+            };
+            let durations: Vec<(&'static str, String)> = [
+                ("interval", options.interval),
+                ("timeout", options.timeout),
+                ("start_period", options.start_period),
+                ("start_interval", options.start_interval),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|d| (name, d.to_string())))
+            .collect();
+            let retries = options.retries;
+            let mut rust = format!("Health::new({argument})");
+            for (name, value) in &durations {
+                rust.push_str(&format!(".{name}({})", lit(value)));
+            }
+            if let Some(retries) = retries {
+                rust.push_str(&format!(".retries({retries})"));
+            }
+            let apply = move |s: Stage| {
+                let mut health = if exec {
+                    crate::dsl::Health::new(words.clone())
+                } else {
+                    crate::dsl::Health::new(words[0].clone())
+                };
+                for (name, value) in &durations {
+                    health = match *name {
+                        "interval" => health.interval(value),
+                        "timeout" => health.timeout(value),
+                        "start_period" => health.start_period(value),
+                        _ => health.start_interval(value),
+                    };
+                }
+                if let Some(retries) = retries {
+                    health = health.retries(retries);
+                }
+                s.healthcheck(health)
+            };
+            out.push(plain(call(format!(".healthcheck({rust})"), apply)));
         }
         _ => {}
     }
