@@ -121,3 +121,22 @@ fn generated_rust_rebuilds_the_model() {
     // Every example was written with the DSL, so its code must be DSL code too.
     assert_eq!(examples_not_dsl, Vec::<&str>::new(), "examples written as model literals");
 }
+
+/// Instructions with flags come out as the DSL's builders, not as model literals (the compile test
+/// above shows the code rebuilds the model).
+#[test]
+fn flags_are_written_with_the_builders() {
+    let text = "FROM python:3.12-slim AS app\n\
+                RUN --network=none pip install --no-index -r requirements.txt\n\
+                COPY --chown=10001:10001 --link app.py ./\n\
+                HEALTHCHECK --interval=30s --retries=3 CMD [\"python3\", \"-c\", \"print(1)\"]\n";
+    let code = dockwright::codegen::to_rust(&lower(&parse(text)).dockerfile);
+    for call in [
+        ".run(Run::sh(\"pip install --no-index -r requirements.txt\").network_none())",
+        ".copy_with(Copy::new([\"app.py\"], \"./\").chown(\"10001:10001\").link())",
+        ".healthcheck(Health::new([\"python3\", \"-c\", \"print(1)\"]).interval(\"30s\").retries(3))",
+    ] {
+        assert!(code.contains(call), "{call} is not in\n{code}");
+    }
+    assert!(!code.contains("model::Instruction"), "{code}");
+}
