@@ -140,3 +140,17 @@ fn flags_are_written_with_the_builders() {
     }
     assert!(!code.contains("model::Instruction"), "{code}");
 }
+
+/// A probe `healthcheck_http` wrote comes back as that call.
+#[test]
+fn http_healthchecks_come_back_as_healthcheck_http() {
+    let mut image = dockwright::Image::new();
+    image.stage(
+        dockwright::Stage::new("app", dockwright::Base::python("3.12").slim())
+            .healthcheck_http(5000, "/health")
+            .unwrap(),
+    );
+    let text = image.emit().unwrap();
+    let code = dockwright::codegen::to_rust(&lower(&parse(&text)).dockerfile);
+    assert!(code.contains(".healthcheck_http(5000, \"/health\")?"), "{code}");
+}

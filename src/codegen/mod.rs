@@ -307,6 +307,13 @@ fn candidates(
 }
 
 fn helper_candidates(stage: &Stage, instruction: &Instruction, next: Option<&Instruction>, out: &mut Vec<Candidate>) {
+    if let Instruction::Healthcheck(crate::model::Healthcheck::Check { command, .. }) = instruction {
+        if let Some((port, path)) = probed_url(command) {
+            let rust = format!(".healthcheck_http({port}, {})?", lit(&path));
+            out.push(plain(call(rust, move |s| s.clone().healthcheck_http(port, &path).unwrap_or(s))));
+        }
+        return;
+    }
     let Instruction::Run(run) = instruction else {
         // `install` and `non_root_user` start with `USER 0` when the stage runs as another user.
         if let (Instruction::User(user), Some(Instruction::Run(run))) = (instruction, next) {
@@ -324,6 +331,24 @@ fn helper_candidates(stage: &Stage, instruction: &Instruction, next: Option<&Ins
     if let Command::Shell(script) = &run.command {
         helper_calls(stage, &script.shell_text(), out);
     }
+}
+
+/// The port and path a healthcheck probes on `127.0.0.1`, as `healthcheck_http` writes its probes.
+fn probed_url(command: &Command) -> Option<(u16, String)> {
+    let words: Vec<&str> = match command {
+        Command::Exec(argv) => argv.iter().map(|t| t.as_str()).collect(),
+        Command::Shell(script) => {
+            return probed_url(&Command::Exec(vec![crate::model::Text::new(script.shell_text()).ok()?]));
+        }
+    };
+    words.iter().find_map(|word| {
+        let rest = &word[word.find("http://127.0.0.1:")? + "http://127.0.0.1:".len()..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let port = rest[..digits].parse().ok()?;
+        let path = &rest[digits..];
+        let end = path.find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | ',' | ')')).unwrap_or(path.len());
+        Some((port, path[..end].to_string()))
+    })
 }
 
 fn helper_calls(stage: &Stage, text: &str, out: &mut Vec<Candidate>) {
