@@ -22,6 +22,31 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     context: Option<String>,
+    place: Option<ErrorPlace>,
+}
+
+/// Where in a Dockerfile model a validation error is: a stage by index, and an instruction in it by
+/// index when the error is about one instruction. Lets a tool that read the model from text point at
+/// the text (see [`import::lower`](crate::import::lower)).
+///
+/// ```
+/// use dockwright::model::{BaseImage, Copy, Dockerfile, FromInstruction, FromSource, Instruction, Source, Stage, Value, Workdir};
+/// use dockwright::{ErrorPlace, ImageRef, Line, StageName};
+///
+/// let from = FromInstruction { platform: None, base: BaseImage::Image(ImageRef::parse("alpine:3.19").unwrap()), name: None };
+/// let mut stage = Stage::new(from);
+/// stage.instructions.push(Instruction::Workdir(Workdir { path: Value::literal("/app").unwrap() }));
+/// let copy = Copy { from: Some(FromSource::Stage(StageName::new("build").unwrap())), ..Copy::new(vec![Source::path("/out").unwrap()], Line::new("/app/").unwrap()) };
+/// stage.instructions.push(Instruction::Copy(copy));
+/// let errors = Dockerfile { stages: vec![stage], ..Dockerfile::default() }.validate().unwrap_err();
+/// assert_eq!(errors.0[0].place(), Some(ErrorPlace { stage: 0, instruction: Some(1) }));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorPlace {
+    /// The stage, by index.
+    pub stage: usize,
+    /// The instruction in that stage, by index; `None` for the stage as a whole (its `FROM` line).
+    pub instruction: Option<usize>,
 }
 
 /// What kind of problem an [`Error`] reports.
@@ -93,7 +118,7 @@ impl Error {
     /// assert_eq!(err.to_string(), "image has no stages: add one with Image::stage");
     /// ```
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), context: None }
+        Error { kind, message: message.into(), context: None, place: None }
     }
 
     /// Returns the same error, located: `context` says where it happened (a stage, an instruction).
@@ -112,6 +137,33 @@ impl Error {
             None => context,
         });
         self
+    }
+
+    /// Returns the same error with its place in the model (validation sets it; see [`ErrorPlace`]).
+    ///
+    /// ```
+    /// use dockwright::{Error, ErrorKind, ErrorPlace};
+    ///
+    /// let place = ErrorPlace { stage: 1, instruction: None };
+    /// let err = Error::new(ErrorKind::NoStage, "bad").placed(place);
+    /// assert_eq!(err.place(), Some(place));
+    /// assert_eq!(err.to_string(), "bad");
+    /// ```
+    #[must_use]
+    pub fn placed(mut self, place: ErrorPlace) -> Self {
+        self.place = Some(place);
+        self
+    }
+
+    /// Where in the model the error is, when validation found it in a stage.
+    ///
+    /// ```
+    /// use dockwright::{Error, ErrorKind};
+    ///
+    /// assert_eq!(Error::new(ErrorKind::NoStage, "no stages").place(), None);
+    /// ```
+    pub fn place(&self) -> Option<ErrorPlace> {
+        self.place
     }
 
     /// What kind of problem this is.

@@ -52,7 +52,7 @@ pub mod recipe;
 pub use base::{Base, NonRootUser, Official, OsFamily, PackageManager, Tool};
 pub use dsl::{Add, Copy, Health, Image, IntoCommand, IntoValue, Run, Stage, StageBase, StageHandle};
 pub use emit::emit;
-pub use error::{Error, ErrorKind, Errors};
+pub use error::{Error, ErrorKind, ErrorPlace, Errors};
 pub use estimate::{BudgetCheckError, ImageBudget};
 pub use model::{
     Checksum, Chmod, Comment, Duration, FlagValue, ImageRef, ImageTemplate, Keyword, LabelKey, Line, Part, Pattern,

@@ -331,3 +331,27 @@ fn source_map_points_at_words() {
     let span = lowered.diagnostics[0].span.unwrap();
     assert_eq!(&"ARG V\nFROM python:${PY}\n"[span.range()], "python:${PY}");
 }
+
+#[test]
+fn what_validation_refuses_is_said_where_it_is() {
+    // BuildKit refuses these when it builds; the model keeps them as read and lowering says so, at the
+    // line the problem is on.
+    check(
+        "FROM alpine AS b\nFROM busybox AS b\n",
+        "FROM alpine AS b\n\nFROM busybox AS b\n",
+        &["2:1: warning: two stages are named 'b': stage names must be unique"],
+    );
+    check(
+        "FROM alpine AS target\nWORKDIR /\nCOPY --from=build /out /out\nFROM alpine AS build\n",
+        "FROM alpine AS target\nWORKDIR /\nCOPY --from=build [\"/out\", \"/out\"]\n\nFROM alpine AS build\n",
+        &["3:1: warning: --from=build names a stage that is not defined before this one"],
+    );
+    let lowered = lower(&parse("FROM alpine AS a\nFROM alpine AS a\n"));
+    assert_eq!(lowered.diagnostics[0].kind, DiagnosticKind::Invalid);
+    assert_eq!(lowered.diagnostics[0].severity, Severity::Warning);
+    assert!(!lowered.has_errors());
+    // A problem lowering already warned about on that line is said once.
+    let lowered = lower(&parse("FROM alpine AS a\nARG V=1\nFROM busybox:$V\n"));
+    assert_eq!(lowered.diagnostics.len(), 1);
+    assert_ne!(lowered.diagnostics[0].kind, DiagnosticKind::Invalid);
+}

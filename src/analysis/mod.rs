@@ -557,6 +557,17 @@ pub enum StepKind {
     Config,
 }
 
+/// What a raw instruction with `keyword` is to the build: `RUN`, `COPY` and `ADD` make a layer of
+/// their kind; every other keyword only changes the image's configuration.
+pub(crate) fn raw_step_kind(keyword: &str) -> StepKind {
+    match keyword.to_ascii_uppercase().as_str() {
+        "RUN" => StepKind::Run,
+        "COPY" => StepKind::Copy,
+        "ADD" => StepKind::Add,
+        _ => StepKind::Config,
+    }
+}
+
 /// One instruction as the builder sees it.
 ///
 /// ```
@@ -1178,8 +1189,8 @@ impl<'a> Analyzer<'a> {
             }
             Instruction::StopSignal(_) => config(&mut writes, ConfigKey::StopSignal),
             Instruction::OnBuild(_) => config(&mut writes, ConfigKey::OnBuild),
-            Instruction::Raw(raw) => match raw.keyword.as_str().to_ascii_uppercase().as_str() {
-                "RUN" => {
+            Instruction::Raw(raw) => match raw_step_kind(raw.keyword.as_str()) {
+                StepKind::Run => {
                     let run = Run::new(Command::Exec(Vec::new()));
                     let mut run_key = self.run_key(location, &run, scope, parent, &mut reads, depends_on);
                     run_key.command = Some(raw.args.as_str().to_string());
@@ -1188,7 +1199,7 @@ impl<'a> Analyzer<'a> {
                     StepKind::Run
                 }
                 // An unmodelled COPY/ADD: assume it reads the whole context.
-                keyword @ ("COPY" | "ADD") => {
+                kind @ (StepKind::Copy | StepKind::Add) => {
                     let read = ContextRead { pattern: ".".to_string(), excludes: Vec::new() };
                     reads.context.push(read.clone());
                     writes.any_path = true;
@@ -1199,9 +1210,9 @@ impl<'a> Analyzer<'a> {
                         content: vec![ContentInput::Context(read)],
                         ..CacheKey::default()
                     });
-                    if keyword == "COPY" { StepKind::Copy } else { StepKind::Add }
+                    kind
                 }
-                keyword => config(&mut writes, ConfigKey::Other(keyword.to_string())),
+                StepKind::Config => config(&mut writes, ConfigKey::Other(raw.keyword.as_str().to_ascii_uppercase())),
             },
             _ => StepKind::Config,
         };

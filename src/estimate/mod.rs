@@ -49,7 +49,7 @@ pub use fs::{ContextOracle, WheelsOracle};
 pub use oracle::{AlpineIndex, CatalogOracle, Composite, DebianIndex};
 pub use unknown::{Missing, Unknown};
 
-use crate::analysis::{resolve_path as resolve, within};
+use crate::analysis::{StepKind, raw_step_kind, resolve_path as resolve, within};
 use crate::base::PackageManager;
 use crate::model::{BaseImage, Command, Dockerfile, FromSource, ImageRef, Instruction, Source, range_text};
 
@@ -827,7 +827,8 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                 }
             }
         }
-        Instruction::Raw(raw) => {
+        // A raw instruction makes a layer when analysis says its keyword does.
+        Instruction::Raw(raw) if raw_step_kind(raw.keyword.as_str()) != StepKind::Config => {
             layer.unknowns.push(Missing::Instruction { keyword: raw.keyword.as_str().to_string() });
         }
         _ => return None,

@@ -38,6 +38,7 @@ use self::words::{Piece, Unreadable};
 use super::ast::{CommentLine, Heredoc, Node, Parsed};
 use super::decode::{self, Command as Decoded, ShellOrExec, decode};
 use crate::emit::{could_be_directive, is_heredoc_body, is_one_line_shell};
+use crate::error::ErrorKind;
 use crate::model::{
     self, Add, Arg, BaseImage, Chmod, Cmd, Command, Comment, CommentLine as ModelComment, Copy, Dockerfile, Duration,
     Entrypoint, Env, Escape, Expose, FlagValue, FromInstruction, FromSource, HealthOptions, Healthcheck, ImageRef,
@@ -192,6 +193,11 @@ pub enum DiagnosticKind {
     Moved,
     /// A parser directive that is not used, or that the model cannot hold.
     Directive,
+    /// The model fails dockwright's validation ([`Dockerfile::validate`]): BuildKit refuses it when it
+    /// builds (a duplicate stage name, a stage used before it is defined, a COPY without a destination),
+    /// or dockwright cannot vouch for what it would emit (an image reference that needs a value known
+    /// only during the build). The model is kept as read.
+    Invalid,
 }
 
 /// Lowers a parsed Dockerfile into the model. Never fails: see the [module docs](self) for what is
@@ -368,7 +374,34 @@ impl<'a> Lowerer<'a> {
         let rest: Vec<&CommentLine> = comments.iter().skip(next).copied().collect();
         self.comments(&rest);
         self.finish_file_comment();
+        self.validate();
         Lowered { dockerfile: self.dockerfile, source_map: self.map, diagnostics: self.diagnostics }
+    }
+
+    /// Says what the model's validation refuses, each at the instruction or `FROM` line it is about,
+    /// unless a warning or error already points into that line (or the parser found no stage).
+    fn validate(&mut self) {
+        let Err(errors) = self.dockerfile.validate() else { return };
+        for error in errors.0 {
+            let span = error.place().and_then(|place| match place.instruction {
+                Some(index) => self.map.instruction(place.stage, index).map(|origin| origin.span),
+                None => self.map.stages.get(place.stage).map(|stage| stage.from.span),
+            });
+            // Nothing to add where the parser refused the file or lowering already warned about the line.
+            let said = |diagnostic: &Diagnostic| {
+                diagnostic.severity != Severity::Note
+                    && matches!((diagnostic.span, span), (Some(said), Some(here))
+                        if here.range().contains(&said.range().start))
+            };
+            if error.kind() == ErrorKind::NoStage || self.diagnostics.iter().any(said) {
+                continue;
+            }
+            let message = match span {
+                Some(_) => error.message().to_string(),
+                None => error.to_string(),
+            };
+            self.diagnose(Severity::Warning, DiagnosticKind::Invalid, message, span);
+        }
     }
 
     /// The span of physical line `line` (1-based), if the text has it.

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::{BaseImage, Command, Dockerfile, FromSource, Healthcheck, Instruction, MAX_LINE, Mount, Source, Stage};
-use crate::error::{Error, ErrorKind, Errors};
+use crate::error::{Error, ErrorKind, ErrorPlace, Errors};
 
 /// Linux's `PATH_MAX`: no path longer than this can be created in an image.
 const PATH_MAX: usize = 4096;
@@ -16,6 +16,7 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
     let mut defined: HashSet<&str> = HashSet::new();
     for (index, stage) in dockerfile.stages.iter().enumerate() {
         let place = stage_place(stage, index);
+        let stage_errors = errors.len();
         if let BaseImage::Stage(name) = &stage.from.base {
             if !defined.contains(name.as_str()) {
                 errors.push(
@@ -30,7 +31,9 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
         super::globals::check_from(dockerfile, stage, &defined, &place, &mut errors);
         for (position, instruction) in stage.instructions.iter().enumerate() {
             let at = format!("{place}, instruction {} ({})", position + 1, instruction.keyword());
+            let before = errors.len();
             check_instruction(instruction, &defined, false, &mut errors, &at);
+            placed(&mut errors, before, ErrorPlace { stage: index, instruction: Some(position) });
         }
         if let Some(name) = &stage.from.name {
             if !defined.insert(name.as_str()) {
@@ -40,9 +43,19 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
                 ));
             }
         }
+        placed(&mut errors, stage_errors, ErrorPlace { stage: index, instruction: None });
     }
     check_definition_size(dockerfile, &mut errors);
     if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// Gives the errors from `from` on that have no place yet `place`.
+fn placed(errors: &mut [Error], from: usize, place: ErrorPlace) {
+    for error in &mut errors[from..] {
+        if error.place().is_none() {
+            *error = error.clone().placed(place);
+        }
+    }
 }
 
 /// The limit under which dockwright keeps its estimate of the build definition: BuildKit's frontend
