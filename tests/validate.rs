@@ -86,6 +86,34 @@ fn foreign_handle_as_base_and_in_mounts() {
 }
 
 #[test]
+fn unnamed_stage_handles_cannot_be_used() {
+    const NO_NAME: &str =
+        "uses stage 1, which has no name: name it with Stage::new to build on it, copy from it or mount it";
+    let mut image = Image::new();
+    let first = image.stage(Stage::unnamed(slim()));
+    image.stage(
+        Stage::new("app", slim())
+            .copy_from(&first, ["/out"], "/out")
+            .run(Run::sh("ls /w").bind_from(&first, "/", "/w")),
+    );
+    image.stage(Stage::unnamed(&first));
+    check(
+        &image,
+        &[
+            (ErrorKind::InvalidStageName, &format!("stage 'app': {NO_NAME}")),
+            (ErrorKind::InvalidStageName, &format!("stage 'app': {NO_NAME}")),
+            (ErrorKind::InvalidStageName, &format!("stage 3: {NO_NAME}")),
+        ],
+    );
+    // Unnamed stages that nothing uses are fine, and emitted without `AS`.
+    let mut image = Image::new();
+    image.stage(Stage::unnamed(slim()).run("true"));
+    image.stage(Stage::unnamed(slim()));
+    assert_eq!(image.emit().unwrap(), "FROM debian:bookworm-slim\nRUN true\n\nFROM debian:bookworm-slim\n");
+    assert!(image.targets().is_empty());
+}
+
+#[test]
 fn model_stage_used_before_definition() {
     let mut dockerfile = Dockerfile::default();
     let mut first = model::Stage::new(FromInstruction {

@@ -55,11 +55,15 @@ use literal::lit;
 /// "#
 /// );
 ///
-/// // The DSL names every stage: a stage without a name is written with the model's types.
+/// // A stage without a name is written with `Stage::unnamed`.
 /// let unnamed = lower(&parse("FROM alpine:3.19\nRUN echo hi\n")).dockerfile;
-/// let code = to_rust(&unnamed);
+/// assert!(to_rust(&unnamed).contains("    image.stage(\n        Stage::unnamed(Base::alpine(\"3.19\"))\n            .run(\"echo hi\"),\n    );\n"));
+///
+/// // What the DSL refuses (here a probe the stage has no tool for) is written with the model's types.
+/// let refused = lower(&parse("FROM python:3.12-slim\nHEALTHCHECK CMD curl -f http://localhost/\n")).dockerfile;
+/// let code = to_rust(&refused);
 /// assert!(code.starts_with("use dockwright::model;\n\npub fn dockerfile()"));
-/// assert!(code.contains("model::Text::new(\"echo hi\")?"));
+/// assert!(code.contains("model::Text::new(\"curl -f http://localhost/\")?"));
 /// ```
 pub fn to_rust(dockerfile: &Dockerfile) -> String {
     dsl_code(dockerfile, true).or_else(|| dsl_code(dockerfile, false)).unwrap_or_else(|| model_code(dockerfile))
@@ -130,7 +134,7 @@ fn dsl_code(dockerfile: &Dockerfile, helpers: bool) -> Option<String> {
     let mut used: BTreeSet<usize> = BTreeSet::new();
     let mut stages = Vec::new();
     for (index, model_stage) in dockerfile.stages.iter().enumerate() {
-        let name = model_stage.name()?;
+        let name = model_stage.name();
         let (base_rust, base) = match &model_stage.from.base {
             BaseImage::Stage(parent) => {
                 let (parent_index, handle) = handles.get(parent.as_str())?;
@@ -143,8 +147,10 @@ fn dsl_code(dockerfile: &Dockerfile, helpers: bool) -> Option<String> {
                 (rust, StageBase::Image(base))
             }
         };
-        let mut stage = Stage::new(name, base);
-        let mut constructor = format!("Stage::new({}, {base_rust})", lit(name));
+        let (mut stage, mut constructor) = match name {
+            Some(name) => (Stage::new(name, base), format!("Stage::new({}, {base_rust})", lit(name))),
+            None => (Stage::unnamed(base), format!("Stage::unnamed({base_rust})")),
+        };
         if let Some(platform) = &model_stage.from.platform {
             let text = platform.to_string();
             stage = stage.platform(&text);
@@ -179,7 +185,9 @@ fn dsl_code(dockerfile: &Dockerfile, helpers: bool) -> Option<String> {
             done = len;
         }
         let handle = image.stage(stage);
-        handles.insert(name.to_string(), (index, handle));
+        if let Some(name) = name {
+            handles.insert(name.to_string(), (index, handle));
+        }
         stages.push(StageCode { constructor, calls });
     }
     if image.to_model().ok().as_ref() != Some(dockerfile) {

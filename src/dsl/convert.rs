@@ -317,6 +317,8 @@ impl Run {
     /// ```
     pub fn bind_from(mut self, stage: &StageHandle, source: &str, target: &str) -> Self {
         match (FlagValue::new(source), FlagValue::new(target), model::StageName::new(stage.name())) {
+            // An unnamed stage cannot be mounted: the image reports the handle's use.
+            (Ok(_), Ok(_), Err(_)) if stage.name().is_empty() => self.refs.push(stage.clone()),
             (Ok(source), Ok(target), Ok(name)) => {
                 self.refs.push(stage.clone());
                 self.mounts.push(Mount::Bind {
@@ -492,6 +494,8 @@ impl Copy {
                 self.refs.push(stage.clone());
                 self.edit(|copy| copy.from = Some(FromSource::Stage(name)));
             }
+            // An unnamed stage cannot be copied from: the image reports the handle's use.
+            Err(_) if stage.name().is_empty() => self.refs.push(stage.clone()),
             Err(err) => self.problems.push(err),
         }
         self

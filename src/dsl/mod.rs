@@ -87,7 +87,8 @@ pub struct StageHandle {
 }
 
 impl StageHandle {
-    /// The stage's name: also the `--target` that builds it.
+    /// The stage's name: also the `--target` that builds it (empty for a stage made with
+    /// [`Stage::unnamed`]).
     ///
     /// ```
     /// use dockwright::{Base, Image, Stage};
@@ -301,7 +302,8 @@ impl Image {
         handle
     }
 
-    /// The names of the stages, in order: each is a build target.
+    /// The names of the stages, in order: each is a build target (a stage made with
+    /// [`Stage::unnamed`] is not: `--target` cannot select it).
     ///
     /// ```
     /// use dockwright::{Base, Image, Stage};
@@ -312,7 +314,7 @@ impl Image {
     /// assert_eq!(image.targets(), ["dev", "prod"]);
     /// ```
     pub fn targets(&self) -> Vec<&str> {
-        self.stages.iter().map(|stage| stage.name.as_str()).collect()
+        self.stages.iter().map(|stage| stage.name.as_str()).filter(|name| !name.is_empty()).collect()
     }
 
     /// Checks everything and returns every problem at once: invalid names and values, duplicate stage
@@ -508,7 +510,8 @@ impl Image {
         }
         let mut stages = Vec::new();
         for (index, stage) in self.stages.iter().enumerate() {
-            let place = format!("stage '{}'", stage.name);
+            let place =
+                if stage.name.is_empty() { format!("stage {}", index + 1) } else { format!("stage '{}'", stage.name) };
             errors.extend(stage.problems.iter().cloned().map(|err| err.at(place.clone())));
             errors.extend(stage.health_problems().into_iter().map(|err| err.at(place.clone())));
             for handle in &stage.refs {
@@ -519,6 +522,18 @@ impl Image {
                             format!(
                                 "uses stage '{}' from another image: add that stage to this image and use its handle",
                                 handle.name
+                            ),
+                        )
+                        .at(place.clone()),
+                    );
+                } else if handle.name.is_empty() {
+                    errors.push(
+                        Error::new(
+                            ErrorKind::InvalidStageName,
+                            format!(
+                                "uses stage {}, which has no name: name it with Stage::new to build on it, copy from \
+                                 it or mount it",
+                                handle.index + 1
                             ),
                         )
                         .at(place.clone()),

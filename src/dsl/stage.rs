@@ -113,11 +113,45 @@ impl Stage {
     /// assert!(image.emit().unwrap().contains("FROM base AS app\nUSER 10001\n"));
     /// ```
     pub fn new(name: &str, base: impl Into<StageBase>) -> Self {
-        let base = base.into();
-        let mut problems = Vec::new();
+        let mut stage = Stage::made(name, base.into());
         if let Err(err) = StageName::new(name) {
-            problems.push(err);
+            stage.problems.insert(0, err);
         }
+        stage
+    }
+
+    /// A stage without a name, made from `base`: `FROM <base>` with no `AS`, as many Dockerfiles
+    /// write their last stage. `docker build` builds the last stage by default, so an unnamed last
+    /// stage is still the image; but nothing can build on it, copy from it, mount it or select it with
+    /// `--target`: using its handle is a validation error. Prefer [`Stage::new`] unless the text must
+    /// keep a stage unnamed (as code generated from an existing Dockerfile does).
+    ///
+    /// ```
+    /// use dockwright::{Base, Copy, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// let build = image.stage(Stage::new("build", Base::golang("1.22").alpine()).run("go build -o /out/app ."));
+    /// image.stage(Stage::unnamed(Base::alpine("3.19")).copy_with(Copy::new(["/out/app"], "/app").from(&build)));
+    /// assert_eq!(
+    ///     image.emit().unwrap(),
+    ///     "FROM golang:1.22-alpine AS build\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=build [\"/out/app\", \"/app\"]\n"
+    /// );
+    /// assert_eq!(image.targets(), ["build"]);
+    ///
+    /// let mut image = Image::new();
+    /// let first = image.stage(Stage::unnamed(Base::alpine("3.19")));
+    /// image.stage(Stage::new("app", &first));
+    /// assert_eq!(
+    ///     image.emit().unwrap_err().to_string(),
+    ///     "stage 'app': uses stage 1, which has no name: name it with Stage::new to build on it, copy from it or mount it"
+    /// );
+    /// ```
+    pub fn unnamed(base: impl Into<StageBase>) -> Self {
+        Stage::made("", base.into())
+    }
+
+    fn made(name: &str, base: StageBase) -> Self {
+        let mut problems = Vec::new();
         let mut refs = Vec::new();
         let facts = match &base {
             StageBase::Image(image) => {
@@ -194,10 +228,11 @@ impl Stage {
         self.push("comment", comment)
     }
 
-    /// The stage's name.
+    /// The stage's name; empty for a stage made with [`Stage::unnamed`].
     ///
     /// ```
     /// assert_eq!(dockwright::Stage::new("app", dockwright::Base::scratch()).name(), "app");
+    /// assert_eq!(dockwright::Stage::unnamed(dockwright::Base::scratch()).name(), "");
     /// ```
     pub fn name(&self) -> &str {
         &self.name
@@ -375,14 +410,14 @@ impl Stage {
     }
 
     pub(crate) fn to_model(&self) -> Option<model::Stage> {
-        let name = StageName::new(&self.name).ok()?;
+        let name = if self.name.is_empty() { None } else { Some(StageName::new(&self.name).ok()?) };
         let base = match &self.base {
             StageBase::Image(base) => base.model_base().ok()?,
             StageBase::Stage(handle) => BaseImage::Stage(StageName::new(handle.name()).ok()?),
         };
         Some(model::Stage {
             comment: self.doc.clone(),
-            from: FromInstruction { platform: self.platform.clone(), base, name: Some(name) },
+            from: FromInstruction { platform: self.platform.clone(), base, name },
             instructions: self.instructions.clone(),
         })
     }
@@ -1113,7 +1148,7 @@ impl Stage {
         tune: impl FnOnce(Health) -> Health,
     ) -> Result<Self, Error> {
         let health = super::health::http_probe(&self.facts, port, path)
-            .map_err(|err| err.at(format!("stage '{}'", self.name)))?;
+            .map_err(|err| if self.name.is_empty() { err } else { err.at(format!("stage '{}'", self.name)) })?;
         Ok(self.healthcheck(tune(health)))
     }
 
