@@ -29,9 +29,21 @@ const CORPUS_STEP: usize = 6;
 /// How many generated models are compiled.
 const GENERATED: usize = 24;
 
+/// Instructions with flags and mounts, each written with a DSL builder (see
+/// [`flags_are_written_with_the_builders`]); compiled with the other cases.
+const BUILDERS: &str = "FROM python:3.12-slim AS wheels\n\
+    RUN --mount=type=cache,target=/root/.cache/pip pip wheel -w /wheels -r requirements.txt\n\
+    FROM python:3.12-slim AS app\n\
+    RUN --network=none pip install --no-index -r requirements.txt\n\
+    RUN --mount=type=bind,target=/w,source=/wheels,from=wheels --mount=type=secret,id=token \
+        --mount=type=secret,id=pypi,env=PYPI_TOKEN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+        --mount=type=tmpfs,target=/tmp pip install --no-index --find-links /w app\n\
+    COPY --chown=10001:10001 --link app.py ./\n\
+    HEALTHCHECK --interval=30s --retries=3 CMD [\"python3\", \"-c\", \"print(1)\"]\n";
+
 /// `(name, model)` for everything the test compiles; also counts how many corpus files were generated.
 fn cases() -> Vec<(String, Dockerfile)> {
-    let mut cases = Vec::new();
+    let mut cases = vec![("builders".to_string(), lower(&parse(BUILDERS)).dockerfile)];
     for (example, service, image) in seeds::images() {
         let model = image.to_model().unwrap();
         cases.push((format!("example {example}/{service} (lowered)"), lower(&parse(&emit(&model))).dockerfile));
@@ -126,15 +138,16 @@ fn generated_rust_rebuilds_the_model() {
 /// above shows the code rebuilds the model).
 #[test]
 fn flags_are_written_with_the_builders() {
-    let text = "FROM python:3.12-slim AS app\n\
-                RUN --network=none pip install --no-index -r requirements.txt\n\
-                COPY --chown=10001:10001 --link app.py ./\n\
-                HEALTHCHECK --interval=30s --retries=3 CMD [\"python3\", \"-c\", \"print(1)\"]\n";
-    let code = dockwright::codegen::to_rust(&lower(&parse(text)).dockerfile);
+    let code = dockwright::codegen::to_rust(&lower(&parse(BUILDERS)).dockerfile);
     for call in [
+        ".run(Run::sh(\"pip wheel -w /wheels -r requirements.txt\").cache(\"/root/.cache/pip\"))",
         ".run(Run::sh(\"pip install --no-index -r requirements.txt\").network_none())",
+        ".run(Run::sh(\"pip install --no-index --find-links /w app\").bind_from(&stage0, \"/wheels\", \"/w\")\
+         .secret(\"token\").secret_env(\"pypi\", \"PYPI_TOKEN\").cache_locked(\"/var/cache/apt\")\
+         .mount(model::Mount::Tmpfs { target: model::FlagValue::new(\"/tmp\")?, size: None }))",
         ".copy_with(Copy::new([\"app.py\"], \"./\").chown(\"10001:10001\").link())",
         ".healthcheck(Health::new([\"python3\", \"-c\", \"print(1)\"]).interval(\"30s\").retries(3))",
+        "let stage0 = image.stage(",
     ] {
         assert!(code.contains(call), "{call} is not in\n{code}");
     }

@@ -102,7 +102,7 @@ fn num(value: &Option<impl std::fmt::Display>) -> String {
     opt(value, |v| v.to_string())
 }
 
-fn mount(mount: &Mount) -> String {
+pub(super) fn mount(mount: &Mount) -> String {
     match mount {
         Mount::Bind { target, source, from, rw } => format!(
             "model::Mount::Bind {{ target: {}, source: {}, from: {}, rw: {rw} }}",

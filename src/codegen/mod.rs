@@ -294,6 +294,67 @@ fn strs(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
 
 /// The calls that may write `instruction` (with `next` after it), best first; the last always is
 /// `.instruction(...)`, which writes exactly the model instruction.
+/// A `RUN` mount as the DSL's `Run` builder writes it: a named setter where the setter makes exactly
+/// this mount, else `.mount(..)` with the model's value.
+enum MountCall {
+    Cache(String),
+    CacheLocked(String),
+    Secret(String),
+    SecretEnv(String, String),
+    /// The stage's index and handle, the source and the target.
+    BindFrom(usize, StageHandle, String, String),
+    Other(crate::model::Mount),
+}
+
+impl MountCall {
+    fn of(mount: &crate::model::Mount, handles: &HashMap<String, (usize, StageHandle)>) -> Self {
+        use crate::model::{FlagValue, FromSource, Mount, Sharing};
+        let text = |value: &FlagValue| value.as_str().to_string();
+        let call = match mount {
+            Mount::Cache { target, sharing: None, .. } => MountCall::Cache(text(target)),
+            Mount::Cache { target, sharing: Some(Sharing::Locked), .. } => MountCall::CacheLocked(text(target)),
+            Mount::Secret { id: Some(id), env: None, .. } => MountCall::Secret(text(id)),
+            Mount::Secret { id: Some(id), env: Some(env), .. } => {
+                MountCall::SecretEnv(text(id), env.as_str().to_string())
+            }
+            Mount::Bind { target, source: Some(source), from: Some(FromSource::Stage(name)), rw: false } => {
+                match handles.get(name.as_str()) {
+                    Some((index, handle)) => MountCall::BindFrom(*index, handle.clone(), text(source), text(target)),
+                    None => MountCall::Other(mount.clone()),
+                }
+            }
+            other => MountCall::Other(other.clone()),
+        };
+        // A setter is written only where it makes exactly this mount (every other field at its default).
+        let made = call.apply(crate::dsl::Run::sh("true")).mounts;
+        if made.as_slice() == std::slice::from_ref(mount) { call } else { MountCall::Other(mount.clone()) }
+    }
+
+    fn rust(&self) -> String {
+        match self {
+            MountCall::Cache(target) => format!(".cache({})", lit(target)),
+            MountCall::CacheLocked(target) => format!(".cache_locked({})", lit(target)),
+            MountCall::Secret(id) => format!(".secret({})", lit(id)),
+            MountCall::SecretEnv(id, env) => format!(".secret_env({}, {})", lit(id), lit(env)),
+            MountCall::BindFrom(index, _, source, target) => {
+                format!(".bind_from(&stage{index}, {}, {})", lit(source), lit(target))
+            }
+            MountCall::Other(mount) => format!(".mount({})", literal::mount(mount)),
+        }
+    }
+
+    fn apply(&self, run: crate::dsl::Run) -> crate::dsl::Run {
+        match self {
+            MountCall::Cache(target) => run.cache(target),
+            MountCall::CacheLocked(target) => run.cache_locked(target),
+            MountCall::Secret(id) => run.secret(id),
+            MountCall::SecretEnv(id, env) => run.secret_env(id, env),
+            MountCall::BindFrom(_, handle, source, target) => run.bind_from(handle, source, target),
+            MountCall::Other(mount) => run.mount(mount.clone()),
+        }
+    }
+}
+
 fn candidates(
     stage: &Stage,
     instruction: &Instruction,
@@ -628,7 +689,7 @@ fn builder_candidates(
             };
             out.push(Candidate { call: call(format!(".copy_with({rust})"), apply), uses });
         }
-        Instruction::Run(run) if run.mounts.is_empty() && (run.network.is_some() || run.security.is_some()) => {
+        Instruction::Run(run) if !run.mounts.is_empty() || run.network.is_some() || run.security.is_some() => {
             let (constructor, words): (&'static str, Vec<String>) = match &run.command {
                 Command::Shell(ShellScript::Text(text)) => ("sh", vec![text.as_str().to_string()]),
                 Command::Shell(ShellScript::Steps(steps)) => {
@@ -643,6 +704,16 @@ fn builder_candidates(
                 "sh" => format!("Run::sh({})", lit(&words[0])),
                 other => format!("Run::{other}({})", strs(&words)),
             };
+            let mut uses = Vec::new();
+            let mut mounts = Vec::new();
+            for mount in &run.mounts {
+                let call = MountCall::of(mount, handles);
+                if let MountCall::BindFrom(index, ..) = &call {
+                    uses.push(*index);
+                }
+                rust.push_str(&call.rust());
+                mounts.push(call);
+            }
             let (network, security) = (run.network, run.security);
             match network {
                 Some(crate::model::Network::None) => rust.push_str(".network_none()"),
@@ -659,6 +730,9 @@ fn builder_candidates(
                     "script" => crate::dsl::Run::script(words.clone()),
                     _ => crate::dsl::Run::exec(words.clone()),
                 };
+                for mount in &mounts {
+                    builder = mount.apply(builder);
+                }
                 if let Some(network) = network {
                     builder = builder.network(network);
                 }
@@ -667,7 +741,7 @@ fn builder_candidates(
                 }
                 s.run(builder)
             };
-            out.push(plain(call(format!(".run({rust})"), apply)));
+            out.push(Candidate { call: call(format!(".run({rust})"), apply), uses });
         }
         Instruction::Healthcheck(crate::model::Healthcheck::None) => {
             out.push(plain(call(".no_healthcheck()".to_string(), |s| s.no_healthcheck())));
