@@ -10,8 +10,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use dockwright::engine::{BuildRequest, Engine, EngineErrorKind, Network, Progress, RunOptions, SUMS_FILE};
-use dockwright::{Base, Health, Image, Stage};
+use dockwright::engine::{
+    BuildRequest, Engine, EngineErrorKind, Network, Progress, RunOptions, SUMS_FILE, SecretSource,
+};
+use dockwright::{Base, Health, Image, Run, Stage};
 
 #[path = "support/scratch.rs"]
 mod scratch;
@@ -401,4 +403,106 @@ fn builds_bases_chosen_by_global_args() {
 
     let container = scratch.run(&tag, &RunOptions::new().cmd(["sleep", "infinity"]));
     assert_eq!(engine.exec(container, &["cat", "/marker", "/python"]).unwrap().stdout, format!("{nonce}\n(3, 11)\n"));
+}
+
+/// The bytes of everything `docker save` writes for `tag`: every layer, the image config and its history.
+fn saved_bytes(engine: &Engine, tag: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = engine.save(&[tag], dir.path()).unwrap();
+    std::fs::read(dir.path().join(&bundle.files[0].file)).unwrap()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle.as_bytes())
+}
+
+#[test]
+fn build_secrets_reach_the_steps_and_no_part_of_the_image() {
+    let Some(engine) = engine() else { return };
+    let mut scratch = Scratch::new(&engine);
+    let context = tempfile::tempdir().unwrap();
+    // Two values that appear nowhere in the Dockerfile: the steps compare their digests.
+    let (file_value, env_value) = (unique("file-secret-value"), unique("env-secret-value"));
+    let secret_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret_file.path(), &file_value).unwrap();
+    let digest = |value: &str| {
+        let out = std::process::Command::new("sha256sum")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(value.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+    };
+    let mut image = Image::new();
+    image.stage(
+        debian("app")
+            .run(
+                Run::sh(format!(
+                    "test \"$(sha256sum < /run/secrets/token | cut -d' ' -f1)\" = {}",
+                    digest(&file_value)
+                ))
+                .secret("token"),
+            )
+            .run(
+                Run::sh(format!("test \"$(sha256sum < /run/secrets/pypi | cut -d' ' -f1)\" = {}", digest(&env_value)))
+                    .secret("pypi"),
+            )
+            .env("MODE", "prod"),
+    );
+    let (tag, _) = scratch.build_with(&image, context.path(), |request| {
+        request
+            .secret("token", SecretSource::File(secret_file.path().to_path_buf()))
+            .secret("pypi", SecretSource::value(env_value.clone()))
+    });
+    // Both steps passed, so both values reached them; neither is in a layer, the config or the history.
+    let saved = saved_bytes(&engine, &tag);
+    assert!(!contains(&saved, &file_value) && !contains(&saved, &env_value), "a secret value is in the saved image");
+    let info = engine.inspect(&tag).unwrap();
+    let described = format!("{info:?}");
+    assert!(!described.contains(&file_value) && !described.contains(&env_value), "{described}");
+
+    // The same check finds a value a step does write into a layer.
+    let mut leaky = Image::new();
+    leaky.stage(debian("leak").run(Run::sh("cp /run/secrets/token /leaked").secret("token")));
+    let (leaked, _) = scratch.build_with(&leaky, context.path(), |request| {
+        request.no_cache(true).secret("token", SecretSource::File(secret_file.path().to_path_buf()))
+    });
+    assert!(contains(&saved_bytes(&engine, &leaked), &file_value), "the check cannot see a value in a layer");
+
+    // A wrong secret fails the step once the cache is bypassed: a secret's value is not part of a step's
+    // cache key, so with the cache the step is not run again. Bad requests fail before anything runs.
+    let request = BuildRequest::from_image(&image, context.path(), &unique_tag("secret"))
+        .unwrap()
+        .mapped(&local_bases())
+        .unwrap()
+        .progress(Progress::Plain)
+        .no_cache(true)
+        .secret("token", SecretSource::value("wrong"))
+        .secret("pypi", SecretSource::value(env_value.clone()));
+    assert_eq!(engine.build(&request).unwrap_err().kind(), EngineErrorKind::BuildFailed);
+    for (bad, message) in [
+        (
+            BuildRequest::new("FROM scratch\n", ".", "x:1").secret("a,b", SecretSource::value("v")),
+            "build secret id \"a,b\" must be letters, digits, '_', '.' and '-'",
+        ),
+        (
+            BuildRequest::new("FROM scratch\n", ".", "x:1")
+                .secret("a", SecretSource::value("v"))
+                .secret("a", SecretSource::value("w")),
+            "build secret id \"a\" is given twice: give each secret once",
+        ),
+        (
+            BuildRequest::new("FROM scratch\n", ".", "x:1")
+                .secret("a", SecretSource::Env("DOCKWRIGHT_UNSET_VARIABLE".into())),
+            "build secret \"a\": the environment variable \"DOCKWRIGHT_UNSET_VARIABLE\" is not set",
+        ),
+    ] {
+        let err = engine.build(&bad).unwrap_err();
+        assert_eq!((err.kind(), err.to_string()), (EngineErrorKind::InvalidRequest, message.to_string()));
+    }
 }

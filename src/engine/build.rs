@@ -53,8 +53,107 @@ pub struct BuildRequest {
     pub network: Network,
     /// How BuildKit's progress is shown.
     pub progress: Progress,
+    /// The build secrets `RUN --mount=type=secret` steps read (`--secret`): sent to BuildKit as
+    /// secrets, never as build args, never on a command line.
+    pub secrets: Vec<BuildSecret>,
     /// The model `dockerfile` was emitted from, when the request came from an [`Image`](crate::Image).
     source: Option<Dockerfile>,
+}
+
+/// A build secret: its id and where its value comes from (see [`BuildRequest::secret`]).
+///
+/// ```
+/// use dockwright::engine::{BuildSecret, SecretSource};
+///
+/// let secret = BuildSecret { id: "token".into(), source: SecretSource::Env("CI_TOKEN".into()) };
+/// assert_eq!(secret.id, "token");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildSecret {
+    /// The id a `RUN --mount=type=secret,id=<id>` step names.
+    pub id: String,
+    /// Where the value comes from.
+    pub source: SecretSource,
+}
+
+/// Where a build secret's value comes from.
+///
+/// ```
+/// use dockwright::engine::SecretSource;
+///
+/// assert_eq!(SecretSource::value("x"), SecretSource::value("x"));
+/// assert_eq!(format!("{:?}", SecretSource::value("x")), "Value(<redacted>)");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretSource {
+    /// A file on this machine (read by the build client).
+    File(PathBuf),
+    /// A variable of this process's environment, by name.
+    Env(String),
+    /// The value itself, handed to the build client through its environment.
+    Value(SecretValue),
+}
+
+impl SecretSource {
+    /// A secret given by value.
+    ///
+    /// ```
+    /// use dockwright::engine::SecretSource;
+    ///
+    /// assert!(matches!(SecretSource::value("s3cr3t"), SecretSource::Value(_)));
+    /// ```
+    pub fn value(value: impl Into<String>) -> Self {
+        SecretSource::Value(SecretValue(value.into()))
+    }
+}
+
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretSource::File(path) => f.debug_tuple("File").field(path).finish(),
+            SecretSource::Env(name) => f.debug_tuple("Env").field(name).finish(),
+            SecretSource::Value(_) => f.write_str("Value(<redacted>)"),
+        }
+    }
+}
+
+/// A secret's value: compared, never printed.
+///
+/// ```
+/// use dockwright::engine::SecretValue;
+///
+/// let value = SecretValue::new("s3cr3t");
+/// assert_eq!(value.expose(), "s3cr3t");
+/// assert_eq!(format!("{value:?}"), "<redacted>");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue(String);
+
+impl SecretValue {
+    /// Wraps a value.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::engine::SecretValue::new("v").expose(), "v");
+    /// ```
+    pub fn new(value: impl Into<String>) -> Self {
+        SecretValue(value.into())
+    }
+
+    /// The value, for the one place that must hand it over.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::engine::SecretValue::new("v").expose(), "v");
+    /// ```
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 /// How a build shows BuildKit's progress.
@@ -144,6 +243,7 @@ impl BuildRequest {
             no_cache: false,
             network: Network::None,
             progress: Progress::Auto,
+            secrets: Vec::new(),
             source: None,
         }
     }
@@ -249,6 +349,29 @@ impl BuildRequest {
         self
     }
 
+    /// Adds a build secret: what a `RUN --mount=type=secret,id=<id>` step reads (as the file
+    /// `/run/secrets/<id>`, or the variable its `env=` names). The value reaches BuildKit as a secret:
+    /// it is in no layer, no image config and no history entry, and it is passed to the build client
+    /// through a file or this process's environment, never on its command line. An id is letters,
+    /// digits, `_`, `.` and `-`; a bad id or a second secret with the same id fails the build before it
+    /// starts.
+    ///
+    /// ```
+    /// use dockwright::engine::{BuildRequest, BuildSecret, SecretSource};
+    ///
+    /// let request = BuildRequest::new("FROM scratch\n", ".", "x:1")
+    ///     .secret("pypi", SecretSource::File("/run/user/1000/pypi-token".into()))
+    ///     .secret("token", SecretSource::value("s3cr3t"));
+    /// assert_eq!(request.secrets[0], BuildSecret { id: "pypi".into(), source: SecretSource::File("/run/user/1000/pypi-token".into()) });
+    /// // A value is never printed.
+    /// assert_eq!(format!("{:?}", request.secrets[1].source), "Value(<redacted>)");
+    /// ```
+    #[must_use]
+    pub fn secret(mut self, id: impl Into<String>, source: SecretSource) -> Self {
+        self.secrets.push(BuildSecret { id: id.into(), source });
+        self
+    }
+
     /// How the progress is shown.
     ///
     /// ```
@@ -262,6 +385,71 @@ impl BuildRequest {
         self.progress = progress;
         self
     }
+}
+
+/// Adds a `--secret` argument for each secret: a file by path, a variable by name, a value through a
+/// variable of the client's own environment (so it is never on a command line). Refuses bad and
+/// repeated ids before anything runs.
+fn secret_args(secrets: &[BuildSecret], command: &mut Command) -> Result<(), EngineError> {
+    let mut seen = std::collections::HashSet::new();
+    for (index, secret) in secrets.iter().enumerate() {
+        let id = &secret.id;
+        let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !valid {
+            return Err(EngineError::new(
+                EngineErrorKind::InvalidRequest,
+                format!("build secret id {id:?} must be letters, digits, '_', '.' and '-'"),
+            ));
+        }
+        if !seen.insert(id.as_str()) {
+            return Err(EngineError::new(
+                EngineErrorKind::InvalidRequest,
+                format!("build secret id {id:?} is given twice: give each secret once"),
+            ));
+        }
+        let spec = match &secret.source {
+            SecretSource::File(path) => {
+                if !path.is_file() {
+                    return Err(EngineError::new(
+                        EngineErrorKind::Io,
+                        format!("build secret {id:?}: {} is not a readable file", path.display()),
+                    ));
+                }
+                let path = path.to_string_lossy();
+                if path.contains([',', '"']) {
+                    return Err(EngineError::new(
+                        EngineErrorKind::Io,
+                        format!("build secret {id:?}: the path {path:?} holds ',' or '\"': move the file"),
+                    ));
+                }
+                format!("id={id},src={path}")
+            }
+            SecretSource::Env(name) => {
+                let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !valid {
+                    return Err(EngineError::new(
+                        EngineErrorKind::InvalidRequest,
+                        format!("build secret {id:?}: {name:?} is not an environment variable name"),
+                    ));
+                }
+                if std::env::var_os(name).is_none() {
+                    return Err(EngineError::new(
+                        EngineErrorKind::InvalidRequest,
+                        format!("build secret {id:?}: the environment variable {name:?} is not set"),
+                    ));
+                }
+                format!("id={id},env={name}")
+            }
+            SecretSource::Value(value) => {
+                let name = format!("DOCKWRIGHT_BUILD_SECRET_{index}");
+                command.env(&name, value.expose());
+                format!("id={id},env={name}")
+            }
+        };
+        command.arg("--secret").arg(spec);
+    }
+    Ok(())
 }
 
 /// The steps of a BuildKit plain progress log (`--progress=plain`), in the order each first appears.
@@ -347,6 +535,7 @@ impl Engine {
         if request.no_cache {
             command.arg("--no-cache");
         }
+        secret_args(&request.secrets, &mut command)?;
         command.arg(&context).stdin(Stdio::null());
 
         let started = Instant::now();

@@ -53,6 +53,9 @@ pub enum EngineErrorKind {
     Io,
     /// The engine refused or failed a request.
     Api,
+    /// A request cannot be sent as it is (a bad or repeated build secret id, a secret whose variable is
+    /// not set): the message names the part and how to fix it.
+    InvalidRequest,
 }
 
 impl EngineError {

@@ -48,7 +48,9 @@ use std::future::Future;
 
 use bollard::{ClientVersion, Docker};
 
-pub use build::{BuildReport, BuildRequest, BuildStep, Progress, parse_progress};
+pub use build::{
+    BuildReport, BuildRequest, BuildSecret, BuildStep, Progress, SecretSource, SecretValue, parse_progress,
+};
 pub use bundle::{Bundle, BundleFile, SUMS_FILE};
 pub use container::{Container, ExecOutput, HealthReport, Network, RunOptions};
 pub use error::{EngineError, EngineErrorKind};

@@ -67,12 +67,24 @@ impl<'a> Scratch<'a> {
 
     /// Builds `image` in `context` (plain progress, local bases) under a unique tag.
     pub fn build_in(&mut self, image: &Image, context: &Path) -> (String, BuildReport) {
+        self.build_with(image, context, |request| request)
+    }
+
+    /// Builds `image` in `context` with the request changed by `edit` first (secrets, target...).
+    pub fn build_with(
+        &mut self,
+        image: &Image,
+        context: &Path,
+        edit: impl FnOnce(BuildRequest) -> BuildRequest,
+    ) -> (String, BuildReport) {
         let tag = unique_tag("image");
-        let request = BuildRequest::from_image(image, context, &tag)
-            .unwrap()
-            .mapped(&local_bases())
-            .unwrap()
-            .progress(Progress::Plain);
+        let request = edit(
+            BuildRequest::from_image(image, context, &tag)
+                .unwrap()
+                .mapped(&local_bases())
+                .unwrap()
+                .progress(Progress::Plain),
+        );
         self.images.push(tag.clone());
         let report = self.engine.build(&request).unwrap_or_else(|err| panic!("{err}"));
         (tag, report)
