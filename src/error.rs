@@ -27,7 +27,7 @@ pub struct Error {
 
 /// Where in a Dockerfile model a validation error is: a stage by index, and an instruction in it by
 /// index when the error is about one instruction. Lets a tool that read the model from text point at
-/// the text (see [`import::lower`](crate::import::lower)).
+/// the text (see [`import::lower`](fn@crate::import::lower)).
 ///
 /// ```
 /// use dockwright::model::{BaseImage, Copy, Dockerfile, FromInstruction, FromSource, Instruction, Source, Stage, Value, Workdir};

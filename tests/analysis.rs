@@ -593,3 +593,20 @@ fn build_arg_likelihoods_enter_the_cost() {
     let noisy = expected_rebuild_cost(&analysis, Target::Default, &model).unwrap().expected;
     assert!((quiet - 0.1).abs() < 1e-12 && (noisy - 10.0 * (1.0 - 0.99 * 0.5)).abs() < 1e-12, "{quiet} {noisy}");
 }
+
+/// Every example builds with the built-in frontend of the engine CI runs (Docker 26: features up to
+/// 1.4 measured supported, 1.8 on not, by `tests/engine_frontend.rs`): none needs 1.8 or later. The
+/// one 1.6 feature, `ADD --checksum` (emorobcare's verified model downloads), needs the network to
+/// build at all, so it is not measured offline.
+#[test]
+fn examples_need_no_newer_frontend_than_the_engine_has() {
+    let mut newest = Vec::new();
+    for (example, service, image) in images() {
+        let needs = dockwright::analysis::frontend_needs(&image.to_model().unwrap());
+        let max = needs.iter().map(|need| need.feature.since()).max();
+        if let Some(version) = max.filter(|version| *version > dockwright::analysis::FrontendVersion(1, 6)) {
+            newest.push(format!("{example}/{service} needs frontend {version}: {needs:?}"));
+        }
+    }
+    assert_eq!(newest, Vec::<String>::new());
+}

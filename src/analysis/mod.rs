@@ -72,6 +72,7 @@
 //! ```
 
 mod cost;
+mod frontend;
 pub(crate) mod glob;
 mod impact;
 mod label;
@@ -84,6 +85,7 @@ use crate::model::{
 };
 
 pub use cost::{ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost, expected_rebuild_cost};
+pub use frontend::{Feature, FrontendNeed, FrontendVersion, Older, frontend_needs};
 pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
 pub use label::StepLabel;
 

@@ -281,6 +281,10 @@ impl Run {
 
     /// Mounts a build secret as an environment variable of the command.
     ///
+    /// Needs Dockerfile frontend 1.10 ([`Feature::SecretEnv`](crate::analysis::Feature::SecretEnv)): Docker
+    /// 26's built-in frontend refuses it, so an offline build there fails; [`Run::secret`] (the file
+    /// `/run/secrets/<id>`) builds everywhere.
+    ///
     /// ```
     /// use dockwright::{Base, Image, Run, Stage};
     ///
@@ -379,6 +383,9 @@ impl Run {
     }
 
     /// Sets `--security`.
+    ///
+    /// Needs Dockerfile frontend 1.20 ([`Feature::RunSecurity`](crate::analysis::Feature::RunSecurity)):
+    /// older built-in frontends refuse it.
     ///
     /// ```
     /// use dockwright::model::Security;
@@ -541,6 +548,10 @@ impl Copy {
 
     /// Sets the mode (`--chmod`).
     ///
+    /// A symbolic mode (`u+x`) needs Dockerfile frontend 1.14
+    /// ([`Feature::SymbolicChmod`](crate::analysis::Feature::SymbolicChmod)): Docker 26's built-in frontend
+    /// takes it and leaves the mode unchanged, so prefer octal.
+    ///
     /// ```
     /// use dockwright::{Base, Copy, Image, Stage};
     ///
@@ -576,6 +587,9 @@ impl Copy {
 
     /// Keeps the sources' parent directories (`--parents`).
     ///
+    /// Needs Dockerfile frontend 1.20 ([`Feature::CopyParents`](crate::analysis::Feature::CopyParents)):
+    /// older built-in frontends refuse it.
+    ///
     /// ```
     /// use dockwright::{Base, Copy, Image, Stage};
     ///
@@ -589,6 +603,9 @@ impl Copy {
     }
 
     /// Leaves out paths matching `pattern` (`--exclude`).
+    ///
+    /// Needs Dockerfile frontend 1.19 ([`Feature::Exclude`](crate::analysis::Feature::Exclude)): older
+    /// built-in frontends refuse it.
     ///
     /// ```
     /// use dockwright::{Base, Copy, Image, Stage};
@@ -725,6 +742,10 @@ impl Add {
 
     /// Sets the mode (`--chmod`).
     ///
+    /// A symbolic mode (`u+x`) needs Dockerfile frontend 1.14
+    /// ([`Feature::SymbolicChmod`](crate::analysis::Feature::SymbolicChmod)): Docker 26's built-in frontend
+    /// takes it and leaves the mode unchanged, so prefer octal.
+    ///
     /// ```
     /// use dockwright::{Add, Base, Image, Stage};
     ///
@@ -774,6 +795,9 @@ impl Add {
 
     /// Unpacks (or not) an archive source (`--unpack`).
     ///
+    /// Needs Dockerfile frontend 1.17 ([`Feature::AddUnpack`](crate::analysis::Feature::AddUnpack)): older
+    /// built-in frontends refuse it.
+    ///
     /// ```
     /// use dockwright::{Add, Base, Image, Stage};
     ///
@@ -787,6 +811,9 @@ impl Add {
     }
 
     /// Leaves out paths matching `pattern` (`--exclude`).
+    ///
+    /// Needs Dockerfile frontend 1.19 ([`Feature::Exclude`](crate::analysis::Feature::Exclude)): older
+    /// built-in frontends refuse it.
     ///
     /// ```
     /// use dockwright::{Add, Base, Image, Stage};

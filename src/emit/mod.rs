@@ -42,16 +42,21 @@ const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
 /// );
 /// ```
 pub fn emit(dockerfile: &Dockerfile) -> String {
-    let mut writer = Writer {
-        out: String::new(),
-        escape: dockerfile.directives.escape.char(),
-        shells: HashMap::new(),
-        shell: DEFAULT_SHELL.iter().map(|s| s.to_string()).collect(),
-        long: false,
-        heredoc: false,
-    };
-    writer.dockerfile(dockerfile);
-    writer.out
+    Writer::write(dockerfile).out
+}
+
+/// The instructions [`emit`] writes with a heredoc (`RUN <<EOF`, `COPY <<EOF`), as (stage index,
+/// instruction index) pairs in file order: what needs Dockerfile frontend 1.4 or later.
+///
+/// ```
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")).run("true").run("set -e\necho one\necho two").file("/etc/motd", "hi\n"));
+/// assert_eq!(dockwright::emit::heredocs(&image.to_model().unwrap()), [(0, 1), (0, 2)]);
+/// ```
+pub fn heredocs(dockerfile: &Dockerfile) -> Vec<(usize, usize)> {
+    Writer::write(dockerfile).heredocs
 }
 
 /// Writes a `.dockerignore` file: one pattern per line, in order.
@@ -80,9 +85,28 @@ struct Writer {
     long: bool,
     /// The instruction being written ends in a heredoc.
     heredoc: bool,
+    /// The stage being written, and how many of its instructions are written.
+    at: (usize, usize),
+    /// The instructions written with a heredoc, as (stage, instruction).
+    heredocs: Vec<(usize, usize)>,
 }
 
 impl Writer {
+    fn write(dockerfile: &Dockerfile) -> Writer {
+        let mut writer = Writer {
+            out: String::new(),
+            escape: dockerfile.directives.escape.char(),
+            shells: HashMap::new(),
+            shell: DEFAULT_SHELL.iter().map(|s| s.to_string()).collect(),
+            long: false,
+            heredoc: false,
+            at: (0, 0),
+            heredocs: Vec::new(),
+        };
+        writer.dockerfile(dockerfile);
+        writer
+    }
+
     fn dockerfile(&mut self, dockerfile: &Dockerfile) {
         let directives = &dockerfile.directives;
         let mut header = false;
@@ -115,6 +139,7 @@ impl Writer {
             if index > 0 {
                 self.out.push('\n');
             }
+            self.at = (index, 0);
             self.stage(stage);
         }
         // With no directive header, the file may start with the user's comment: if BuildKit could take
@@ -169,6 +194,10 @@ impl Writer {
         }
         self.out.push_str(&text);
         self.out.push('\n');
+        if self.heredoc {
+            self.heredocs.push(self.at);
+        }
+        self.at.1 += 1;
     }
 
     /// The text of one instruction, without its final newline (it may span several lines).
