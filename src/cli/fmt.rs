@@ -1,0 +1,113 @@
+//! `dockwright fmt`: rewrite Dockerfiles in canonical form (the file lowered, then emitted).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::Exit;
+use super::input::{self, Source};
+use super::output::{Failure, Session};
+use crate::emit::emit;
+use crate::import::Severity;
+
+const EXAMPLES: &str = "\
+Examples:
+  dockwright fmt                               format ./Dockerfile in place
+  dockwright fmt Dockerfile build/*.Dockerfile format several files
+  dockwright fmt --check --diff Dockerfile     show what would change, exit 1 if anything would
+  cat Dockerfile | dockwright fmt -            read standard input, write the result on standard output
+
+The canonical form is what dockwright's emitter writes for the file's model: keywords upper case,
+one instruction per line (long RUNs as `&& \\` steps or heredocs), COPY/ADD sources as JSON arrays,
+LF line endings, no byte order mark. A file is left as it is, and the reason printed, when its
+canonical form could mean something else (a warning) or part of it cannot be kept (an error).";
+
+/// Rewrite Dockerfiles in canonical form.
+///
+/// Each file is read as BuildKit reads it and written back as dockwright's emitter writes the same
+/// model, in place (atomically: a temporary file renamed over it). A file whose canonical form could
+/// mean something else is not touched: what lowering could not keep as written is printed instead.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct FmtArgs {
+    /// Dockerfiles to format; `-` reads standard input and writes standard output. Default: ./Dockerfile.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Write nothing; exit 1 if a file would be reformatted (or cannot be).
+    #[arg(long)]
+    check: bool,
+    /// Write nothing; print a unified diff of what would change.
+    #[arg(long)]
+    diff: bool,
+}
+
+pub(crate) fn run(session: &mut Session<'_>, args: &FmtArgs) {
+    let default = [PathBuf::from("Dockerfile")];
+    let files: &[PathBuf] = if args.files.is_empty() { &default } else { &args.files };
+    for file in files {
+        match input::read(session, file) {
+            Ok(source) => format(session, args, &source),
+            Err(failure) => session.fail(&failure),
+        }
+    }
+}
+
+fn format(session: &mut Session<'_>, args: &FmtArgs, source: &Source) {
+    let Some(lowered) = input::lowered(session, source, "format") else { return };
+    if lowered.diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Warning) {
+        session.err.line(&format!(
+            "{}: not formatted: its canonical form could mean something else (see the warnings above)",
+            source.name
+        ));
+        session.exit(Exit::Findings);
+        return;
+    }
+    let formatted = emit(&lowered.dockerfile);
+    let changed = formatted != source.text;
+    if args.diff && changed {
+        session.diff(&source.name, &source.text, &formatted, &[]);
+    }
+    if args.check {
+        if changed {
+            session.err.line(&format!("{}: would be reformatted", source.name));
+            session.exit(Exit::Findings);
+        }
+        return;
+    }
+    if args.diff {
+        return;
+    }
+    match &source.path {
+        None => session.out.text(&formatted),
+        Some(path) if changed => match write_atomically(path, &formatted) {
+            Ok(()) => session.err.line(&format!("reformatted {}", source.name)),
+            Err(failure) => session.fail(&failure),
+        },
+        Some(_) => {}
+    }
+}
+
+/// Replaces the file at `path` with `text`: written to a temporary file in the same directory with the
+/// original's permissions, then renamed over it, so a reader never sees half a file.
+fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+
+    let name = path.display();
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let permissions = std::fs::metadata(path)
+        .map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?
+        .permissions();
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".dockwright-fmt-")
+        .tempfile_in(dir)
+        .map_err(|error| Failure::because(format!("cannot write '{name}': no temporary file in its directory"), error))?;
+    temporary.write_all(text.as_bytes()).map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
+    temporary.as_file().sync_all().map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
+    std::fs::set_permissions(temporary.path(), permissions)
+        .map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
+    temporary.persist(path).map_err(|error| Failure::because(format!("cannot write '{name}'"), error.error))?;
+    Ok(())
+}
