@@ -64,12 +64,14 @@ fn format(session: &mut Session<'_>, args: &FmtArgs, source: &Source) {
     }
     let formatted = emit(&lowered.dockerfile);
     let changed = formatted != source.text;
+    let notes = encoding_notes(&source.text);
     if args.diff && changed {
-        session.diff(&source.name, &source.text, &formatted, &[]);
+        session.diff(&source.name, &source.text, &formatted, &notes);
     }
     if args.check {
         if changed {
-            session.err.line(&format!("{}: would be reformatted", source.name));
+            let why = if notes.is_empty() { String::new() } else { format!(": {}", notes.join("; ")) };
+            session.err.line(&format!("{}: would be reformatted{why}", source.name));
             session.exit(Exit::Findings);
         }
         return;
@@ -87,6 +89,18 @@ fn format(session: &mut Session<'_>, args: &FmtArgs, source: &Source) {
     }
 }
 
+/// What canonical form changes that a diff does not show: the byte order mark and line endings.
+fn encoding_notes(text: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    if text.starts_with('\u{feff}') {
+        notes.push("its UTF-8 byte order mark is dropped, which BuildKit ignores".to_string());
+    }
+    if text.contains("\r\n") {
+        notes.push("CRLF line endings become LF, which BuildKit reads alike".to_string());
+    }
+    notes
+}
+
 /// Replaces the file at `path` with `text`: written to a temporary file in the same directory with the
 /// original's permissions, then renamed over it, so a reader never sees half a file.
 fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
@@ -100,10 +114,9 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     let permissions = std::fs::metadata(path)
         .map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?
         .permissions();
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".dockwright-fmt-")
-        .tempfile_in(dir)
-        .map_err(|error| Failure::because(format!("cannot write '{name}': no temporary file in its directory"), error))?;
+    let mut temporary = tempfile::Builder::new().prefix(".dockwright-fmt-").tempfile_in(dir).map_err(|error| {
+        Failure::because(format!("cannot write '{name}': no temporary file in its directory"), error)
+    })?;
     temporary.write_all(text.as_bytes()).map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
     temporary.as_file().sync_all().map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
     std::fs::set_permissions(temporary.path(), permissions)

@@ -88,10 +88,9 @@ pub(crate) fn run(session: &mut Session<'_>, args: &ImpactArgs) {
     };
     let missed = report.missed().count();
     let plural = if report.layer_steps == 1 { "" } else { "s" };
-    session.out.line(&format!(
-        "target '{}': {missed} of {} layer step{plural} rerun",
-        report.target_name, report.layer_steps
-    ));
+    session
+        .out
+        .line(&format!("target '{}': {missed} of {} layer step{plural} rerun", report.target_name, report.layer_steps));
     let mut stage = None;
     for step in &report.steps {
         if !analysis.steps().get(step.step).is_some_and(|s| s.layer) {

@@ -193,7 +193,12 @@ impl BuildArgs {
     /// Sets the `--build-arg` values as the defaults of the ARGs they name (global ones and those of
     /// every stage): what a build given them sees. Warns about names no ARG declares (BuildKit ignores
     /// them too).
-    pub(crate) fn apply(&self, session: &mut Session<'_>, name: &str, dockerfile: &mut Dockerfile) -> Result<(), Failure> {
+    pub(crate) fn apply(
+        &self,
+        session: &mut Session<'_>,
+        name: &str,
+        dockerfile: &mut Dockerfile,
+    ) -> Result<(), Failure> {
         for (arg, value) in &self.build_args {
             let value = Value::literal(value.as_str())
                 .map_err(|error| Failure::because(format!("--build-arg {arg}: the value cannot be used"), error))?;
@@ -275,15 +280,25 @@ mod tests {
             (b"FROM a\n", Ok("FROM a\n")),
             (b"\xEF\xBB\xBFFROM a\r\n", Ok("\u{feff}FROM a\r\n")),
             (b"", Err("'f' is empty: a Dockerfile needs at least a FROM instruction, which BuildKit requires")),
-            (b"\xEF\xBB\xBF \n\t\n", Err("'f' is empty: a Dockerfile needs at least a FROM instruction, which BuildKit requires")),
-            (b"FROM a\nRUN \x00x", Err("'f' is not a text file: it holds a NUL byte at line 2, column 5; give a Dockerfile")),
+            (
+                b"\xEF\xBB\xBF \n\t\n",
+                Err("'f' is empty: a Dockerfile needs at least a FROM instruction, which BuildKit requires"),
+            ),
+            (
+                b"FROM a\nRUN \x00x",
+                Err("'f' is not a text file: it holds a NUL byte at line 2, column 5; give a Dockerfile"),
+            ),
             (
                 b"FROM a\nRUN caf\xE9\n",
-                Err("'f' is not valid UTF-8 (at line 2, column 8): save it as UTF-8, which dockwright reads and writes"),
+                Err(
+                    "'f' is not valid UTF-8 (at line 2, column 8): save it as UTF-8, which dockwright reads and writes",
+                ),
             ),
             (
                 b"\xFF\xFEF\x00",
-                Err("'f' is UTF-16 text (it starts with a UTF-16 byte order mark), which BuildKit does not read: save it as UTF-8"),
+                Err(
+                    "'f' is UTF-16 text (it starts with a UTF-16 byte order mark), which BuildKit does not read: save it as UTF-8",
+                ),
             ),
         ];
         for (bytes, expected) in cases {

@@ -140,7 +140,13 @@ impl Console {
 }
 
 /// Runs the command on the process's arguments, standard streams and terminal; the exit code to end
-/// with. What `dockwright` (`src/bin/dockwright.rs`) does.
+/// with. What `dockwright` (`src/bin/dockwright.rs`) does, all of it:
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     dockwright::cli::main()
+/// }
+/// ```
 pub fn main() -> ExitCode {
     let console = Console::detect();
     let stdin = std::io::stdin();
@@ -185,11 +191,8 @@ where
         Err(error) => {
             use clap::error::ErrorKind;
             let to_stdout = matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-            let (stream, is_terminal): (&mut dyn Write, bool) = if to_stdout {
-                (stdout, console.stdout_is_terminal)
-            } else {
-                (stderr, console.stderr_is_terminal)
-            };
+            let (stream, is_terminal): (&mut dyn Write, bool) =
+                if to_stdout { (stdout, console.stdout_is_terminal) } else { (stderr, console.stderr_is_terminal) };
             let rendered = error.render();
             let text = if console.colour(ColorChoice::Auto, is_terminal) {
                 rendered.ansi().to_string()
@@ -199,11 +202,7 @@ where
             // A closed stream cannot be reported on; the exit code still says what happened.
             let _ = stream.write_all(text.as_bytes());
             let _ = stream.flush();
-            return match error.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
-                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Exit::Error,
-                _ => Exit::Error,
-            };
+            return if to_stdout { Exit::Ok } else { Exit::Error };
         }
     };
     let mut session = Session::new(

@@ -97,8 +97,11 @@ pub(crate) fn run(session: &mut Session<'_>, args: &OptimizeArgs) {
     }
     let changes = optimize(&mut dockerfile, &config);
     let reasons: Vec<String> = changes.iter().map(ToString::to_string).collect();
-    let kept: Vec<String> =
-        if args.explain { declined(&dockerfile, &config).iter().map(ToString::to_string).collect() } else { Vec::new() };
+    let kept: Vec<String> = if args.explain {
+        declined(&dockerfile, &config).iter().map(ToString::to_string).collect()
+    } else {
+        Vec::new()
+    };
     let optimized = emit(&dockerfile);
     if args.check {
         for line in reasons.iter().chain(&kept) {
