@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value as Json, json};
 
 use super::Exit;
-use super::input::{self, BuildArgs};
+use super::input::{self, ArgValues, BuildArgs};
 use super::output::{ADDED, Failure, REMOVED, Session};
 use crate::analysis::{Target, analyze};
 use crate::estimate::{
@@ -49,6 +49,8 @@ pub(crate) struct EstimateArgs {
     format: Format,
     #[command(flatten)]
     build: BuildArgs,
+    #[command(flatten)]
+    values: ArgValues,
 }
 
 /// How to print the report.
@@ -67,7 +69,7 @@ pub(crate) fn run(session: &mut Session<'_>, args: &EstimateArgs) {
     };
     let Some(lowered) = input::lowered(session, &source, "estimate") else { return };
     let mut dockerfile = lowered.dockerfile;
-    if let Err(failure) = args.build.apply(session, &source.name, &mut dockerfile) {
+    if let Err(failure) = args.values.apply(session, &source.name, &mut dockerfile) {
         return session.fail(&failure);
     }
     if let Some(target) = &args.build.target {

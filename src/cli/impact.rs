@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
 
-use super::input::{self, BuildArgs};
+use super::input::{self, ArgValues, BuildArgs};
 use super::output::{ADDED, DIM, Failure, REMOVED, Session};
 use crate::analysis::{ChangeSet, Target, analyze, cache_impact, glob};
 
@@ -40,6 +40,8 @@ pub(crate) struct ImpactArgs {
     changed_base: Vec<String>,
     #[command(flatten)]
     build: BuildArgs,
+    #[command(flatten)]
+    values: ArgValues,
 }
 
 pub(crate) fn run(session: &mut Session<'_>, args: &ImpactArgs) {
@@ -49,7 +51,7 @@ pub(crate) fn run(session: &mut Session<'_>, args: &ImpactArgs) {
     };
     let Some(lowered) = input::lowered(session, &source, "analyse") else { return };
     let mut dockerfile = lowered.dockerfile;
-    if let Err(failure) = args.build.apply(session, &source.name, &mut dockerfile) {
+    if let Err(failure) = args.values.apply(session, &source.name, &mut dockerfile) {
         return session.fail(&failure);
     }
     let (ignore_name, ignore) = match args.build.ignore_file(&source) {

@@ -111,16 +111,21 @@ pub(crate) fn lowered(session: &mut Session<'_>, source: &Source, verb: &str) ->
     Some(lowered)
 }
 
-/// Where the build context is and which `.dockerignore` applies; `--target` and `--build-arg`.
+/// `--build-arg` values (as `docker build --build-arg`).
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct ArgValues {
+    /// A build argument's value (as `docker build --build-arg`): it replaces the default of every ARG
+    /// of that name. Repeatable.
+    #[arg(long = "build-arg", value_name = "NAME=VALUE", value_parser = parse_build_arg)]
+    pub(crate) build_args: Vec<(String, String)>,
+}
+
+/// Where the build context is and which `.dockerignore` applies, and `--target`.
 #[derive(Debug, Clone, Default, Args)]
 pub(crate) struct BuildArgs {
     /// The stage to build (as `docker build --target`); the last stage when not given.
     #[arg(long, value_name = "STAGE")]
     pub(crate) target: Option<String>,
-    /// A build argument's value (as `docker build --build-arg`): it replaces the default of every ARG
-    /// of that name. Repeatable.
-    #[arg(long = "build-arg", value_name = "NAME=VALUE", value_parser = parse_build_arg)]
-    pub(crate) build_args: Vec<(String, String)>,
     /// The build context directory (as the last argument of `docker build`). Without it, nothing is
     /// read from a context.
     #[arg(long, value_name = "DIR")]
@@ -189,7 +194,9 @@ impl BuildArgs {
             None => Ok(None),
         }
     }
+}
 
+impl ArgValues {
     /// Sets the `--build-arg` values as the defaults of the ARGs they name (global ones and those of
     /// every stage): what a build given them sees. Warns about names no ARG declares (BuildKit ignores
     /// them too).

@@ -9,6 +9,13 @@
 //! errors with their cause chain, colour only on a terminal and never with `NO_COLOR`, and one exit
 //! code, [`Exit`]. A subcommand is one module with a clap `Args` struct and a `run` function.
 //!
+//! Adding one (`lint`, say) is a module `cli/lint.rs` holding `LintArgs` (with the shared flags
+//! flattened in: `input::BuildArgs` for `--target`, `--context`, `--ignorefile`; `input::ArgValues` for
+//! `--build-arg`) and `run(&mut Session, &LintArgs)`, which reads each file with `input::read`,
+//! reports each finding with `Session::report` (a `Report` carries a rule code, a location, a message
+//! and a help line) and raises the exit code with `Session::exit(Exit::Findings)`; then one variant in
+//! `Command` and one arm in [`run`].
+//!
 //! ```
 //! use dockwright::cli::{run, Console, Exit};
 //!
