@@ -10,8 +10,8 @@ use super::input::{self, ArgValues, BuildArgs};
 use super::output::{ADDED, Failure, REMOVED, Session};
 use crate::analysis::{Target, analyze};
 use crate::estimate::{
-    Budget, BuiltinPackages, CatalogOracle, Composite, ContextOracle, Figure, Missing, Options, SizeReport,
-    WheelsOracle, estimate_with,
+    Budget, BudgetFailure, BuiltinPackages, CatalogOracle, Composite, ContextOracle, Figure, Missing, Options,
+    SizeReport, WheelsOracle, estimate_with,
 };
 
 const EXAMPLES: &str = "\
@@ -111,7 +111,7 @@ pub(crate) fn run(session: &mut Session<'_>, args: &EstimateArgs) {
             }
             match &check {
                 Some(Ok(fit)) => session.out.styled_line(ADDED, &fit.to_string()),
-                Some(Err(failure)) => session.out.styled_line(REMOVED, failure.to_string().trim_end()),
+                Some(Err(failure)) => session.out.styled_line(REMOVED, &budget_failure(failure)),
                 None => {}
             }
         }
@@ -124,7 +124,7 @@ pub(crate) fn run(session: &mut Session<'_>, args: &EstimateArgs) {
                     "fits": check.is_ok(),
                     "message": match check {
                         Ok(fit) => fit.to_string(),
-                        Err(failure) => failure.to_string().trim_end().to_string(),
+                        Err(failure) => budget_failure(failure),
                     },
                 });
             }
@@ -134,6 +134,24 @@ pub(crate) fn run(session: &mut Session<'_>, args: &EstimateArgs) {
     }
     if matches!(check, Some(Err(_))) {
         session.exit(Exit::Findings);
+    }
+}
+
+/// Why the budget check failed, in the command line's words: the library's message names its own
+/// API for opting in to unknown parts, which here is `--allow-unknown`.
+fn budget_failure(failure: &BudgetFailure) -> String {
+    match failure {
+        BudgetFailure::Incomplete(incomplete) => {
+            let text = incomplete.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let mut out = first.to_string();
+            for unknown in incomplete.unknowns() {
+                out.push_str(&format!("\n  {unknown}"));
+            }
+            out.push_str("\nto check the known parts only, pass --allow-unknown");
+            out
+        }
+        _ => failure.to_string().trim_end().to_string(),
     }
 }
 

@@ -248,8 +248,11 @@ impl<'a> Session<'a> {
             self.out.styled_line(DIM, &format!("# {line}"));
         }
         let diff = similar::TextDiff::from_lines(before, after);
-        let unified =
-            diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")).to_string();
+        let unified = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{}", name.trim_start_matches('/')), &format!("b/{}", name.trim_start_matches('/')))
+            .to_string();
         for line in unified.split_inclusive('\n') {
             let style = if line.starts_with("+++") || line.starts_with("---") {
                 HEADING
