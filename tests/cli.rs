@@ -181,7 +181,7 @@ fn fmt_check_and_diff_report_without_writing() {
     assert_eq!(
         diff.stdout,
         format!(
-            "--- a/{file}\n+++ b/{file}\n@@ -1,2 +1,2 @@\n-from alpine:3.19\n-run echo hi\n+FROM alpine:3.19\n+RUN echo hi\n"
+            "--- a{file}\n+++ b{file}\n@@ -1,2 +1,2 @@\n-from alpine:3.19\n-run echo hi\n+FROM alpine:3.19\n+RUN echo hi\n"
         )
     );
     let both = run(&["fmt", "--check", "--diff", &file], b"");
