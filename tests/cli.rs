@@ -132,6 +132,16 @@ fn completions_and_man_page_are_generated() {
     assert!(man.stdout.starts_with(".ie \\n(.g .ds Aq \\(aq"), "{}", &man.stdout[..200]);
     assert!(man.stdout.contains(".TH dockwright 1"), "{}", man.stdout);
     assert!(man.stdout.contains("dockwright\\-fmt"), "{}", man.stdout);
+    let estimate = run(&["man", "estimate"], b"");
+    assert_eq!(estimate.code, 0, "{}", estimate.stderr);
+    assert!(estimate.stdout.contains(".TH dockwright-estimate 1"), "{}", estimate.stdout);
+    assert!(estimate.stdout.contains("\\fB\\-\\-budget\\fR"), "{}", estimate.stdout);
+    let unknown = run(&["man", "frob"], b"");
+    assert_eq!(unknown.code, 2);
+    assert_eq!(
+        unknown.stderr,
+        "error: no subcommand is called 'frob': use one of fmt, optimize, impact, estimate, import, completions, man\n"
+    );
 }
 
 // ---------------------------------------------------------------- fmt

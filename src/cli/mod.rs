@@ -227,7 +227,7 @@ where
         Command::Estimate(args) => estimate::run(&mut session, &args),
         Command::Import(args) => import::run(&mut session, &args),
         Command::Completions(args) => generate::completions(&mut session, &args, Cli::command()),
-        Command::Man => generate::man(&mut session, Cli::command()),
+        Command::Man(args) => generate::man(&mut session, &args, Cli::command()),
     }
     session.finish()
 }
@@ -291,9 +291,7 @@ enum Command {
     Estimate(estimate::EstimateArgs),
     Import(import::ImportArgs),
     Completions(generate::CompletionsArgs),
-    /// Print the man page (roff) on standard output.
-    #[command(after_help = "Example:\n  dockwright man > /usr/local/share/man/man1/dockwright.1")]
-    Man,
+    Man(generate::ManArgs),
 }
 
 #[cfg(test)]
