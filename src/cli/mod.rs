@@ -4,7 +4,7 @@
 //!
 //! Every subcommand reads Dockerfiles the same way (`input`: a path or `-` for standard input, with
 //! clear errors for directories, unreadable, empty, binary and non-UTF-8 files; BuildKit's handling of a
-//! byte order mark and CRLF line endings), lowers them with [`import::lower`](crate::import::lower),
+//! byte order mark and CRLF line endings), lowers them with [`import::lower`](crate::import::lower()),
 //! and reports through one `Session` (`output`): diagnostics as `file:line:column: severity: message`,
 //! errors with their cause chain, colour only on a terminal and never with `NO_COLOR`, and one exit
 //! code, [`Exit`]. A subcommand is one module with a clap `Args` struct and a `run` function.
