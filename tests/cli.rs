@@ -199,6 +199,18 @@ fn fmt_check_and_diff_report_without_writing() {
     assert_eq!(fs::read_to_string(&file).unwrap(), "from alpine:3.19\nrun echo hi\n", "--check/--diff wrote the file");
 }
 
+#[cfg(unix)]
+#[test]
+fn fmt_rewrites_the_file_a_symlink_points_to_and_keeps_the_link() {
+    let dir = dir_with(&[("docker/Dockerfile", b"from alpine\n")]);
+    std::os::unix::fs::symlink("docker/Dockerfile", dir.path().join("Dockerfile")).unwrap();
+    let out = run_in(dir.path(), &["fmt", "Dockerfile"], b"", &[]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, "reformatted Dockerfile\n"));
+    assert!(fs::symlink_metadata(dir.path().join("Dockerfile")).unwrap().file_type().is_symlink());
+    assert_eq!(fs::read_to_string(dir.path().join("docker/Dockerfile")).unwrap(), "FROM alpine\n");
+}
+
+#[cfg(unix)]
 #[test]
 fn fmt_rewrites_files_in_place_keeping_their_permissions() {
     use std::os::unix::fs::PermissionsExt;

@@ -1,12 +1,12 @@
 //! `dockwright fmt`: rewrite Dockerfiles in canonical form (the file lowered, then emitted).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::Exit;
 use super::input::{self, Source};
-use super::output::{Failure, Session};
+use super::output::Session;
 use crate::emit::emit;
 use crate::import::Severity;
 
@@ -81,7 +81,7 @@ fn format(session: &mut Session<'_>, args: &FmtArgs, source: &Source) {
     }
     match &source.path {
         None => session.out.text(&formatted),
-        Some(path) if changed => match write_atomically(path, &formatted) {
+        Some(path) if changed => match input::write_atomically(path, &formatted) {
             Ok(()) => session.err.line(&format!("reformatted {}", source.name)),
             Err(failure) => session.fail(&failure),
         },
@@ -99,28 +99,4 @@ fn encoding_notes(text: &str) -> Vec<String> {
         notes.push("CRLF line endings become LF, which BuildKit reads alike".to_string());
     }
     notes
-}
-
-/// Replaces the file at `path` with `text`: written to a temporary file in the same directory with the
-/// original's permissions, then renamed over it, so a reader never sees half a file.
-fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
-    use std::io::Write;
-
-    let name = path.display();
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let permissions = std::fs::metadata(path)
-        .map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?
-        .permissions();
-    let mut temporary = tempfile::Builder::new().prefix(".dockwright-fmt-").tempfile_in(dir).map_err(|error| {
-        Failure::because(format!("cannot write '{name}': no temporary file in its directory"), error)
-    })?;
-    temporary.write_all(text.as_bytes()).map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
-    temporary.as_file().sync_all().map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
-    std::fs::set_permissions(temporary.path(), permissions)
-        .map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
-    temporary.persist(path).map_err(|error| Failure::because(format!("cannot write '{name}'"), error.error))?;
-    Ok(())
 }

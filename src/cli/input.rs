@@ -1,4 +1,4 @@
-//! Reading the user's files: Dockerfiles (a path or `-` for standard input), the `.dockerignore` that
+//! Reading the user's files (and writing them back): Dockerfiles (a path or `-` for standard input), the `.dockerignore` that
 //! applies to them, the build context's file list, and `--build-arg` values.
 //!
 //! A Dockerfile is read as bytes and checked before it is parsed: a directory, an unreadable file, an
@@ -239,6 +239,29 @@ impl ArgValues {
         }
         Ok(())
     }
+}
+
+/// Replaces the file at `path` with `text`: written to a temporary file in the same directory with the
+/// original's permissions, then renamed over it, so a reader never sees half a file.
+/// A symbolic link is followed: the file it points to is replaced, and the link stays.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+
+    let name = path.display();
+    let resolved = fs::canonicalize(path).map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
+    let path = resolved.as_path();
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let permissions =
+        fs::metadata(path).map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?.permissions();
+    let mut temporary = tempfile::Builder::new().prefix(".dockwright-").tempfile_in(dir).map_err(|error| {
+        Failure::because(format!("cannot write '{name}': no temporary file in its directory"), error)
+    })?;
+    temporary.write_all(text.as_bytes()).map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
+    temporary.as_file().sync_all().map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
+    fs::set_permissions(temporary.path(), permissions)
+        .map_err(|error| Failure::because(format!("cannot write '{name}'"), error))?;
+    temporary.persist(path).map_err(|error| Failure::because(format!("cannot write '{name}'"), error.error))?;
+    Ok(())
 }
 
 /// The patterns of an ignore file: comments and blank lines dropped.
