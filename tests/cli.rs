@@ -352,6 +352,41 @@ fn optimize_honours_the_dockerignore_next_to_the_dockerfile() {
 }
 
 #[test]
+fn optimize_explains_what_it_left_in_place() {
+    let text = b"FROM python:3.12-slim AS app\nWORKDIR /app\nCOPY . ./\nRUN mkdir -p /app/data\n";
+    let out = run(&["optimize", "--explain", "-"], text);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        "FROM python:3.12-slim AS app\nWORKDIR /app\nCOPY [\".\", \"./\"]\nRUN mkdir -p /app/data\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "move-earlier kept `app: RUN mkdir -p /app/data` after `COPY . ./`: the copy writes /app, which holds \
+         /app/data that the RUN touches\n<stdin>: nothing to optimize\n"
+    );
+}
+
+#[test]
+fn a_missing_context_or_ignore_file_is_an_error() {
+    let out = run(&["impact", SEED, "--changed", "a", "--ignorefile", "missing"], b"");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (2, "error: cannot read ignore file 'missing'\n  caused by: No such file or directory (os error 2)\n")
+    );
+    let out = run(&["estimate", SEED, "--context", "missing"], b"");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (2, "error: build context 'missing' is not a directory: give the directory `docker build` would be given\n")
+    );
+    let out = run(&["optimize", SEED, "--context", ".", "--ignorefile", "tests"], b"");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (2, "error: ignore file 'tests' is a directory: give the .dockerignore file inside it\n")
+    );
+}
+
+#[test]
 fn an_unknown_target_lists_the_stages() {
     let text = b"FROM alpine AS build\nRUN true\nFROM alpine AS app\nRUN true\n";
     for command in [
