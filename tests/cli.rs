@@ -686,6 +686,8 @@ fn crlf_and_a_byte_order_mark_read_as_buildkit_reads_them() {
     let heredoc = run(&["fmt", "-"], b"FROM alpine\r\nCOPY <<EOF /etc/motd\r\nhello\r\nEOF\r\n");
     assert_eq!(heredoc.code, 0, "{}", heredoc.stderr);
     assert_eq!(heredoc.stdout, "FROM alpine\nCOPY <<'EOF' /etc/motd\nhello\r\nEOF\n");
+    let body_only = run(&["fmt", "--check", "-"], b"FROM alpine\nCOPY <<EOF /etc/motd\nhello\r\nEOF\n");
+    assert_eq!((body_only.code, body_only.stderr.as_str()), (1, "<stdin>: would be reformatted\n"));
 
     let dir = dir_with(&[("crlf", crlf.as_bytes()), ("bom", bom.as_bytes())]);
     let check = run_in(dir.path(), &["fmt", "--check", "crlf", "bom"], b"", &[]);

@@ -64,7 +64,7 @@ fn format(session: &mut Session<'_>, args: &FmtArgs, source: &Source) {
     }
     let formatted = emit(&lowered.dockerfile);
     let changed = formatted != source.text;
-    let notes = encoding_notes(&source.text);
+    let notes = encoding_notes(&source.text, &formatted);
     if args.diff && changed {
         session.diff(&source.name, &source.text, &formatted, &notes);
     }
@@ -90,12 +90,13 @@ fn format(session: &mut Session<'_>, args: &FmtArgs, source: &Source) {
 }
 
 /// What canonical form changes that a diff does not show: the byte order mark and line endings.
-fn encoding_notes(text: &str) -> Vec<String> {
+fn encoding_notes(text: &str, formatted: &str) -> Vec<String> {
     let mut notes = Vec::new();
     if text.starts_with('\u{feff}') {
         notes.push("its UTF-8 byte order mark is dropped, which BuildKit ignores".to_string());
     }
-    if text.contains("\r\n") {
+    // Heredoc bodies keep their CRs (as BuildKit does): only line breaks that went away count.
+    if formatted.matches("\r\n").count() < text.matches("\r\n").count() {
         notes.push("CRLF line endings become LF, which BuildKit reads alike".to_string());
     }
     notes
