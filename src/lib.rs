@@ -37,6 +37,8 @@ pub mod analysis;
 pub mod base;
 #[cfg(feature = "build-script")]
 pub mod build_script;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod codegen;
 pub mod dsl;
 pub mod emit;
