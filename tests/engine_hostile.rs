@@ -313,8 +313,9 @@ impl Round {
         for i in 0..12 {
             self.shell_run(i, next);
         }
-        for _ in 0..6 {
-            let mut content = next().replace('\r', "");
+        for round in 0..6 {
+            // Carriage returns are kept; the first file has a line the delimiter must not match.
+            let mut content = if round == 0 { format!("EOF\r\n{}", next()) } else { next() };
             content.push('\n');
             let out = self.expect("inline", content.as_bytes());
             if !self.try_add("inline", |s| s.file(&format!("/out/{out}"), &content)) {

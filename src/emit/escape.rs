@@ -276,9 +276,12 @@ fn break_point(line: &str, escape: char) -> Option<usize> {
     (1..=WRAP_AT).rev().find(|&at| can_break(at)).or_else(|| (WRAP_AT + 1..line.len()).find(|&at| can_break(at)))
 }
 
-/// A heredoc delimiter that is not a line of `body`: `EOF`, else `EOF_1`, `EOF_2`, ...
+/// A heredoc delimiter that is not a line of `body`: `EOF`, else `EOF_1`, `EOF_2`, ... BuildKit keeps
+/// a body's carriage returns but drops one at the end of a line before comparing it with the
+/// delimiter (checked on the engine: a body line `EOF\r` ends a `<<EOF` heredoc), so lines are
+/// compared without it.
 pub(crate) fn heredoc_delimiter(body: &str) -> String {
-    let lines: Vec<&str> = body.split('\n').collect();
+    let lines: Vec<&str> = body.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line)).collect();
     let mut delimiter = String::from("EOF");
     let mut n = 0;
     while lines.contains(&delimiter.as_str()) {

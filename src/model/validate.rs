@@ -374,14 +374,6 @@ fn check_sources(sources: &[Source], dest: &str, problem: &mut dyn FnMut(ErrorKi
                         ),
                     );
                 }
-                if content.as_str().contains('\r') {
-                    problem(
-                        ErrorKind::InvalidText,
-                        format!(
-                            "inline file for {dest:?} holds a carriage return, which BuildKit's heredoc reading does not keep exactly: use LF line endings"
-                        ),
-                    );
-                }
                 if !content.as_str().is_empty() && !content.as_str().ends_with('\n') {
                     problem(
                         ErrorKind::InvalidText,
