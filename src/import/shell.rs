@@ -140,7 +140,8 @@ impl Script {
     pub fn simple_list(&self) -> Option<&[ShellCommand]> {
         let plain = self.opaque.is_empty()
             && self.commands.iter().all(|command| {
-                command.is_simple() && matches!(command.joined, Joined::Start | Joined::And | Joined::Sequence)
+                command.is_simple()
+                    && matches!(command.joined, Joined::Start | Joined::And | Joined::Sequence | Joined::Newline)
             });
         plain.then_some(self.commands.as_slice())
     }
@@ -218,6 +219,29 @@ impl ShellCommand {
     /// ```
     pub fn args(&self) -> impl Iterator<Item = &str> {
         self.words.iter().skip(1).map(|word| word.text.as_str())
+    }
+
+    /// The words of the program that actually runs: past leading `sudo`, `exec` and `env` (and the
+    /// `NAME=value` words `env` takes).
+    ///
+    /// ```
+    /// use dockwright::import::shell::Script;
+    ///
+    /// let script = Script::read("sudo env A=1 apt-get update");
+    /// let invoked: Vec<&str> = script.commands()[0].invoked().iter().map(|w| w.text.as_str()).collect();
+    /// assert_eq!(invoked, ["apt-get", "update"]);
+    /// ```
+    pub fn invoked(&self) -> &[Word] {
+        let mut words = self.words.as_slice();
+        while let Some(first) = words.first() {
+            let assignment = first.text.split_once('=').is_some_and(|(name, _)| is_name(name));
+            if assignment || matches!(first.text.as_str(), "sudo" | "exec" | "env") {
+                words = &words[1..];
+            } else {
+                break;
+            }
+        }
+        words
     }
 
     /// Whether the reader followed all of it: nothing opaque and no redirection.
