@@ -512,7 +512,11 @@ fn pip(install: &mut Install, args: &[&str]) {
     install.subcommand = sub.map(str::to_string);
     install.action = action(
         sub,
-        &[("install", PackageAction::Install), ("uninstall", PackageAction::Remove), ("download", PackageAction::Other)],
+        &[
+            ("install", PackageAction::Install),
+            ("uninstall", PackageAction::Remove),
+            ("download", PackageAction::Other),
+        ],
     );
     install.no_cache = args.contains(&"--no-cache-dir");
     if install.action != PackageAction::Install {

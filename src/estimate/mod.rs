@@ -609,6 +609,7 @@ pub fn estimate(dockerfile: &Dockerfile, oracle: &dyn SizeOracle) -> SizeReport 
 /// assert!(report.stage("build").unwrap().counted && !report.stage("app").unwrap().counted);
 /// ```
 pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: &Options) -> SizeReport {
+    let analysis = crate::analysis::analyze(dockerfile);
     let mut states: Vec<StageState> = Vec::new();
     let mut stages: Vec<StageReport> = Vec::new();
     let names: Vec<String> = dockerfile
@@ -642,7 +643,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         parents.push(parent);
         let mut layers = Vec::new();
         for (index, instruction) in stage.instructions.iter().enumerate() {
-            let ctx = Ctx { oracle, options, states: &states, names: &names[..i] };
+            let ctx = Ctx { oracle, analysis: &analysis, stage: i, options, states: &states, names: &names[..i] };
             if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
                 layers.push(layer);
             }
@@ -753,6 +754,8 @@ impl StageState {
 
 struct Ctx<'a> {
     oracle: &'a dyn SizeOracle,
+    analysis: &'a crate::analysis::Analysis,
+    stage: usize,
     options: &'a Options,
     states: &'a [StageState],
     names: &'a [String],
@@ -776,12 +779,11 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
             state.workdir = resolve(&state.workdir, &workdir.path.to_string());
             return None;
         }
-        Instruction::Run(run) => {
-            let (text, exec) = match &run.command {
-                Command::Shell(script) => (script.shell_text(), false),
-                Command::Exec(argv) => (argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "), true),
-            };
-            rules::run(ctx.oracle, state, &text, exec, &mut layer);
+        Instruction::Run(_) => {
+            let step = ctx.analysis.step_at(crate::analysis::Location { stage: ctx.stage, instruction: index });
+            if let Some(facts) = step.and_then(|step| step.run.as_ref()) {
+                rules::run(ctx.oracle, state, facts, &mut layer);
+            }
         }
         Instruction::Copy(copy) => {
             let sources = path_sources(&copy.sources, &mut layer);

@@ -418,8 +418,10 @@ impl fmt::Display for Opaque {
 // ---------------------------------------------------------------------------------------------------
 // The reader.
 
-const RESERVED: &[&str] =
-    &["if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in", "!", "[[", "]]", "function", "select"];
+const RESERVED: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in", "!", "[[", "]]",
+    "function", "select",
+];
 
 struct Reader<'a> {
     src: &'a str,
@@ -896,7 +898,8 @@ fn push_once(list: &mut Vec<Opaque>, opaque: Opaque) {
 /// A shell variable name: a letter or `_`, then letters, digits and `_`.
 fn is_name(text: &str) -> bool {
     let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
@@ -987,7 +990,8 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_text() {
-        for text in ["", "\\", "$", "${", "`", "'", "\"", "(", ")", "<", "<<", "2>", "&", "|", ";;", "a\\", "é ü \u{0}"] {
+        for text in ["", "\\", "$", "${", "`", "'", "\"", "(", ")", "<", "<<", "2>", "&", "|", ";;", "a\\", "é ü \u{0}"]
+        {
             let _ = Script::read(text);
         }
     }

@@ -36,7 +36,8 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
             if !plain(first) || !plain(second) || !default_shell(index) || !default_shell(index + 1) {
                 continue;
             }
-            let (Some(update), Some(install)) = (step_at(index).and_then(and_chain), step_at(index + 1).and_then(and_chain))
+            let (Some(update), Some(install)) =
+                (step_at(index).and_then(and_chain), step_at(index + 1).and_then(and_chain))
             else {
                 continue;
             };
@@ -48,7 +49,10 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
             let merged: Vec<String>;
             let reason;
             let texts = install.commands.iter().map(|c| c.text.clone());
-            if tool(u) == "apt-get" && u.action == PackageAction::Update && tool(i) == "apt-get" && i.action == PackageAction::Install
+            if tool(u) == "apt-get"
+                && u.action == PackageAction::Update
+                && tool(i) == "apt-get"
+                && i.action == PackageAction::Install
             {
                 let mut steps = vec![update_cmd.text.clone()];
                 steps.extend(texts);

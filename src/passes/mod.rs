@@ -53,8 +53,8 @@
 mod apt;
 mod link;
 mod mounts;
-mod reorder;
 mod paths;
+mod reorder;
 mod split;
 mod unreachable;
 

@@ -45,9 +45,9 @@
 use std::collections::BTreeMap;
 
 use super::paths;
-use crate::import::shell::ShellCommand;
 use super::{Change, Config, Declined, Pass, at};
 use crate::analysis::{Analysis, ContextRead, CostWeights, StepKind};
+use crate::import::shell::ShellCommand;
 use crate::model::{Copy, Dockerfile, Instruction, Line, Mount, Source};
 
 const SYSTEM: &[&str] = &[
