@@ -196,14 +196,14 @@ pub struct Install {
     pub subcommand: Option<String>,
     /// The program as written (`/opt/venv/bin/pip`; `python3` for `python3 -m pip`).
     pub program: String,
-    /// The packages named, pins as written.
+    /// The packages an install, upgrade or removal names, pins as written.
     pub packages: Vec<Package>,
     /// Its options as written (the words starting with `-`), in order.
     pub options: Vec<String>,
     /// Whether it installs recommended (apt) or weak (dnf, yum, microdnf) dependencies: unless
     /// `--no-install-recommends` / `-o APT::Install-Recommends=false` or
     /// `--setopt=install_weak_deps=False` says otherwise (the last setting wins). Always `false`
-    /// for apk and pip, which have none.
+    /// for other actions, and for apk and pip, which have none.
     pub recommends: bool,
     /// apk `--no-cache`; pip `--no-cache-dir`.
     pub no_cache: bool,
@@ -401,7 +401,8 @@ fn apt(install: &mut Install, args: &[&str]) {
             ("dist-clean", PackageAction::Clean),
         ],
     );
-    install.packages = operands.iter().skip(1).map(|p| Package::parse(p)).collect();
+    install.packages = packages(install.action, &operands);
+    install.recommends &= install.action == PackageAction::Install;
 }
 
 fn apk(install: &mut Install, args: &[&str]) {
@@ -430,7 +431,7 @@ fn apk(install: &mut Install, args: &[&str]) {
             ("cache", PackageAction::Clean),
         ],
     );
-    install.packages = operands.iter().skip(1).map(|p| Package::parse(p)).collect();
+    install.packages = packages(install.action, &operands);
 }
 
 fn dnf(install: &mut Install, args: &[&str]) {
@@ -471,7 +472,18 @@ fn dnf(install: &mut Install, args: &[&str]) {
             ("clean", PackageAction::Clean),
         ],
     );
-    install.packages = operands.iter().skip(1).map(|p| Package::parse(p)).collect();
+    install.packages = packages(install.action, &operands);
+    install.recommends &= install.action == PackageAction::Install;
+}
+
+/// The packages an install, upgrade or removal names (the operands after the subcommand).
+fn packages(action: PackageAction, operands: &[&str]) -> Vec<Package> {
+    match action {
+        PackageAction::Install | PackageAction::Upgrade | PackageAction::Remove => {
+            operands.iter().skip(1).map(|p| Package::parse(p)).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// pip options that take a value in the next word.
