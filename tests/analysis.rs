@@ -598,8 +598,14 @@ fn build_arg_likelihoods_enter_the_cost() {
 // ------------------------------------------------------------------------------------------------
 // RUN facts: installs and write sets, read once from the shell text.
 
+/// What [`run_facts`] reports of one RUN: its installs, its write set (`None`: anywhere) and its activity.
+type RunSummary = (Vec<String>, RunSummaryWrites, Option<Activity>);
+
+/// A write set as paths, `None` for anywhere.
+type RunSummaryWrites = Option<Vec<String>>;
+
 /// One RUN's installs as `manager action program packages [flags]`, its writes, and its activity.
-fn run_facts(base: Base, workdir: &str, text: &str) -> (Vec<String>, Option<Vec<String>>, Option<Activity>) {
+fn run_facts(base: Base, workdir: &str, text: &str) -> RunSummary {
     let mut image = Image::new();
     image.stage(Stage::new("app", base).workdir(workdir).run(text));
     let analysis = analyze(&model(&image));
@@ -684,7 +690,8 @@ fn run_installs_with_pins_and_flags() {
 fn run_write_sets_are_known_or_anywhere() {
     let alpine = || Base::alpine("3.19");
     let paths = |list: &[&str]| Some(list.iter().map(|p| p.to_string()).collect::<Vec<_>>());
-    let cases: Vec<(&str, Option<Vec<String>>, Option<Activity>)> = vec![
+    // (RUN text, write set, activity)
+    let cases: Vec<(&str, RunSummaryWrites, Option<Activity>)> = vec![
         (
             "mkdir -p data '/srv/my dir' && chown -R 10001:10001 data",
             paths(&["/app/data", "/srv/my dir"]),
