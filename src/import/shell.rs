@@ -276,8 +276,9 @@ pub struct Word {
     pub text: String,
     /// Whether any part of it was quoted or escaped.
     pub quoted: bool,
-    /// Whether the shell expands something in it (`$…`, `` `…` ``, a leading `~`): its text is then
-    /// not what the command receives.
+    /// Whether the shell expands something in it (`$…`, `` `…` ``, a leading `~`, and bash's `{a,b}`
+    /// and `$'…'`, since `/bin/sh` is bash on some images): its text is then not what the command
+    /// receives.
     pub expands: bool,
     /// Whether it has an unquoted `*`, `?` or `[`, which the shell may replace by matching file names.
     pub pattern: bool,
@@ -698,6 +699,9 @@ impl<'a> Reader<'a> {
         let mut word = Word { text: String::new(), quoted: false, expands: false, pattern: false };
         // `None` until the first unquoted `=`, or something else that decides.
         let mut assignment: Option<bool> = None;
+        // Where an unquoted `{` is in the text: a later unquoted `}` with a `,` or `..` between makes a
+        // bash brace expansion (`/a/{b,c}`; `{}` is not one).
+        let mut brace: Option<usize> = None;
         while let Some(c) = self.peek() {
             if assignment.is_none() && c != '=' && !(c.is_ascii_alphanumeric() || c == '_') {
                 assignment = Some(false);
@@ -749,6 +753,16 @@ impl<'a> Reader<'a> {
                     self.bump();
                     word.text.push(c);
                     word.pattern = true;
+                }
+                '{' | '}' => {
+                    self.bump();
+                    word.text.push(c);
+                    if c == '{' {
+                        brace = Some(word.text.len() - 1);
+                    } else if let Some(open) = brace {
+                        let inner = &word.text[open..];
+                        word.expands |= inner.contains(',') || inner.contains("..");
+                    }
                 }
                 _ => {
                     self.bump();
@@ -815,6 +829,12 @@ impl<'a> Reader<'a> {
             Some(c) if c.is_ascii_digit() || matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!') => {
                 self.bump();
                 true
+            }
+            // `$'…'` and `$"…"` are bash's ANSI-C and locale quoting (bash is `/bin/sh` on some images).
+            Some('\'' | '"') => {
+                word.text.push('$');
+                word.expands = true;
+                return;
             }
             _ => {
                 word.text.push('$');
@@ -927,6 +947,7 @@ mod tests {
             ("echo \"$(echo ')')\" done", vec![vec!["echo", "$(echo ')')", "done"]]),
             ("echo ${A:-'}'} x", vec![vec!["echo", "${A:-'}'}", "x"]]),
             ("echo $ a$", vec![vec!["echo", "$", "a$"]]),
+            ("mkdir -p /a/{b,c} '{x}' {", vec![vec!["mkdir", "-p", "/a/{b,c}", "{x}", "{"]]),
         ];
         for (text, expected) in cases {
             assert_eq!(words(text), expected, "{text}");
@@ -950,6 +971,11 @@ mod tests {
             ("echo \"${A}\"", vec![Opaque::Expansion], vec![]),
             ("echo '$HOME'", vec![], vec![]),
             ("echo \\$HOME", vec![], vec![]),
+            ("mkdir -p /a/{b,c}", vec![Opaque::Expansion], vec![]),
+            ("touch /f{1..3}", vec![Opaque::Expansion], vec![]),
+            ("find . -exec rm {} +", vec![], vec![]),
+            ("echo $'a\\nb'", vec![Opaque::Expansion], vec![]),
+            ("echo '{a,b}' \\{a,b}", vec![], vec![]),
             ("(cd /x && make) && true", vec![Opaque::Subshell], vec![]),
             ("f() { true; }", vec![Opaque::Compound], vec![]),
             ("for x in a b; do echo $x; done", vec![Opaque::Compound], vec![]),
