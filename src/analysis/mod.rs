@@ -88,7 +88,7 @@ pub use cost::{ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost, 
 pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
 pub use label::StepLabel;
 pub use run::{Activity, Install, Manager, Package, PackageAction, RunFacts, RunWrites};
-pub(crate) use run::{is_pip, is_python};
+pub(crate) use run::{facts as run_facts, is_pip, is_python};
 
 /// Everything [`analyze`] found: the stage graph and one [`Step`] per instruction (comments aside).
 ///

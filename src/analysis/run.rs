@@ -273,8 +273,9 @@ pub(crate) fn is_python(tool: &str) -> bool {
 }
 
 /// The facts of a `RUN` at `location`, whose working directory is `workdir` (`None`: the base image's,
-/// taken as `/` like every other relative path analysis resolves).
-pub(super) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> RunFacts {
+/// taken as `/` like every other relative path analysis resolves): what [`Step::run`](super::Step::run)
+/// holds, for the estimator, which walks a file without analysing all of it.
+pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> RunFacts {
     let script = match &run.command {
         Command::Shell(script) => Script::read(&script.shell_text()),
         Command::Exec(argv) => Script::from_argv(argv.iter().map(|arg| arg.as_str().to_string())),

@@ -609,7 +609,6 @@ pub fn estimate(dockerfile: &Dockerfile, oracle: &dyn SizeOracle) -> SizeReport 
 /// assert!(report.stage("build").unwrap().counted && !report.stage("app").unwrap().counted);
 /// ```
 pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: &Options) -> SizeReport {
-    let analysis = crate::analysis::analyze(dockerfile);
     let mut states: Vec<StageState> = Vec::new();
     let mut stages: Vec<StageReport> = Vec::new();
     let names: Vec<String> = dockerfile
@@ -643,7 +642,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         parents.push(parent);
         let mut layers = Vec::new();
         for (index, instruction) in stage.instructions.iter().enumerate() {
-            let ctx = Ctx { oracle, analysis: &analysis, stage: i, options, states: &states, names: &names[..i] };
+            let ctx = Ctx { oracle, options, states: &states, names: &names[..i], stage: i };
             if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
                 layers.push(layer);
             }
@@ -754,11 +753,11 @@ impl StageState {
 
 struct Ctx<'a> {
     oracle: &'a dyn SizeOracle,
-    analysis: &'a crate::analysis::Analysis,
-    stage: usize,
     options: &'a Options,
     states: &'a [StageState],
     names: &'a [String],
+    /// The index of the stage being walked.
+    stage: usize,
 }
 
 fn base_name(path: &str) -> &str {
@@ -779,11 +778,12 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
             state.workdir = resolve(&state.workdir, &workdir.path.to_string());
             return None;
         }
-        Instruction::Run(_) => {
-            let step = ctx.analysis.step_at(crate::analysis::Location { stage: ctx.stage, instruction: index });
-            if let Some(facts) = step.and_then(|step| step.run.as_ref()) {
-                rules::run(ctx.oracle, state, facts, &mut layer);
-            }
+        Instruction::Run(run) => {
+            // The RUN's facts as analysis reads them (the one shell reader), without analysing the
+            // whole file again.
+            let location = crate::analysis::Location { stage: ctx.stage, instruction: index };
+            let facts = crate::analysis::run_facts(run, location, Some(&state.workdir));
+            rules::run(ctx.oracle, state, &facts, &mut layer);
         }
         Instruction::Copy(copy) => {
             let sources = path_sources(&copy.sources, &mut layer);
