@@ -9,8 +9,8 @@
 mod seeds;
 
 use dockwright::analysis::{
-    Analysis, ChangeModel, ChangeSet, DependencyKind, MissReason, StageBase, StageDependency, Target, VarKind, analyze,
-    cache_impact, expected_rebuild_cost,
+    Activity, Analysis, ChangeModel, ChangeSet, DependencyKind, MissReason, Package, RunWrites, StageBase,
+    StageDependency, Target, VarKind, analyze, analyze_for, cache_impact, expected_rebuild_cost,
 };
 use dockwright::model::{self, BaseImage, Dockerfile, FromInstruction, Instruction, Mount};
 use dockwright::{Base, Copy, FlagValue, Image, ImageRef, Run, Stage, Value};
@@ -154,7 +154,7 @@ fn layers_reads_and_writes_of_spec_editor() {
     assert_eq!(
         rows,
         [
-            "RUN layer=true reads=[] stages=[] writes=[] env=[] config=[]",
+            "RUN layer=true reads=[] stages=[] writes=[\"/home/app\", \"/usr/sbin/nologin\", \"/etc\", \"/home\", \"/var/mail\", \"/var/spool/mail\"] env=[] config=[]",
             "COPY layer=true reads=[] stages=[(0, [\"/opt/venv\"])] writes=[\"/opt/venv\"] env=[] config=[]",
             "ENV layer=false reads=[] stages=[] writes=[] env=[\"PATH\", \"PYTHONDONTWRITEBYTECODE\", \"PYTHONUNBUFFERED\"] config=[]",
             "WORKDIR layer=false reads=[] stages=[] writes=[\"/app\"] env=[] config=[Workdir]",
@@ -173,7 +173,8 @@ fn layers_reads_and_writes_of_spec_editor() {
     assert!(copy_app.reads.user.is_none());
     let key = copy_app.key.as_ref().unwrap();
     assert_eq!(key.options, ["dest=/app/", "chown=10001:10001"]);
-    assert!(analysis.steps()[runtime.steps[0]].writes.any_path);
+    // The account setup's write set is known: the user database, the home and the shell it names.
+    assert!(!analysis.steps()[runtime.steps[0]].writes.any_path);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -609,4 +610,196 @@ fn examples_need_no_newer_frontend_than_the_engine_has() {
         }
     }
     assert_eq!(newest, Vec::<String>::new());
+}
+
+// ------------------------------------------------------------------------------------------------
+// RUN facts: installs and write sets, read once from the shell text.
+
+/// What [`run_facts`] reports of one RUN: its installs, its write set (`None`: anywhere) and its activity.
+type RunSummary = (Vec<String>, RunSummaryWrites, Option<Activity>);
+
+/// A write set as paths, `None` for anywhere.
+type RunSummaryWrites = Option<Vec<String>>;
+
+/// One RUN's installs as `manager action program packages [flags]`, its writes, and its activity.
+fn run_facts(base: Base, workdir: &str, text: &str) -> RunSummary {
+    let mut image = Image::new();
+    image.stage(Stage::new("app", base).workdir(workdir).run(text));
+    let analysis = analyze(&model(&image));
+    let facts = analysis.steps()[1].run.clone().unwrap();
+    let installs = facts
+        .installs
+        .iter()
+        .map(|i| {
+            let packages: Vec<String> =
+                i.packages.iter().map(|p| format!("{}|{}", p.name, p.pin.as_deref().unwrap_or(""))).collect();
+            let mut flags = Vec::new();
+            if i.recommends {
+                flags.push("recommends");
+            }
+            if i.no_cache {
+                flags.push("no-cache");
+            }
+            if i.cleaned {
+                flags.push("cleaned");
+            }
+            format!(
+                "{}:{:?} {:?} {} [{}] [{}]",
+                i.command,
+                i.manager,
+                i.action,
+                i.program,
+                packages.join(" "),
+                flags.join(" ")
+            )
+        })
+        .collect();
+    (installs, facts.writes.all(), facts.activity)
+}
+
+#[test]
+fn run_installs_with_pins_and_flags() {
+    let debian = || Base::debian("12-slim");
+    let cases: Vec<(Base, &str, Vec<&str>)> = vec![
+        (
+            debian(),
+            "apt-get update && apt-get install -y --no-install-recommends \"curl=7.88.*\" git \\\n && rm -rf /var/lib/apt/lists/*",
+            vec!["0:Apt Update apt-get [] [cleaned]", "1:Apt Install apt-get [curl|=7.88.* git|] [cleaned]"],
+        ),
+        (debian(), "apt-get install -y curl", vec!["0:Apt Install apt-get [curl|] [recommends]"]),
+        (
+            debian(),
+            "apt-get -o APT::Install-Recommends=false install -y curl && apt-get dist-clean",
+            vec!["0:Apt Install apt-get [curl|] [cleaned]", "1:Apt Clean apt-get [] []"],
+        ),
+        (
+            Base::alpine("3.19"),
+            "apk add --no-cache --virtual .build curl=~8.5 'git>2'",
+            vec!["0:Apk Install apk [curl|=~8.5 git|>2] [no-cache cleaned]"],
+        ),
+        (Base::alpine("3.19"), "apk add curl", vec!["0:Apk Install apk [curl|] []"]),
+        (
+            Base::python("3.12").slim(),
+            "/opt/venv/bin/pip install --no-cache-dir -r requirements.txt flask==3.0.0 'uvicorn[standard]>=0.30' -c c.txt",
+            vec!["0:Pip Install /opt/venv/bin/pip [flask|==3.0.0 uvicorn[standard]|>=0.30] [no-cache cleaned]"],
+        ),
+        (Base::python("3.12").slim(), "python3 -m pip install requests", vec!["0:Pip Install python3 [requests|] []"]),
+        (
+            Base::ubi9(),
+            "dnf install -y --setopt=install_weak_deps=False tar && dnf clean all",
+            vec!["0:Dnf Install dnf [tar|] [cleaned]", "1:Dnf Clean dnf [] []"],
+        ),
+        // Through sudo and env, and with a variable as a package (kept as written).
+        (
+            debian(),
+            "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $PKGS",
+            vec!["0:Apt Install apt-get [$PKGS|] [recommends]"],
+        ),
+        // Not package managers, or not commands at all.
+        (debian(), "echo apt-get install curl && (apt-get install x)", vec![]),
+    ];
+    for (base, text, expected) in cases {
+        assert_eq!(run_facts(base, "/app", text).0, expected, "{text}");
+    }
+}
+
+#[test]
+fn run_write_sets_are_known_or_anywhere() {
+    let alpine = || Base::alpine("3.19");
+    let paths = |list: &[&str]| Some(list.iter().map(|p| p.to_string()).collect::<Vec<_>>());
+    // (RUN text, write set, activity)
+    let cases: Vec<(&str, RunSummaryWrites, Option<Activity>)> = vec![
+        (
+            "mkdir -p data '/srv/my dir' && chown -R 10001:10001 data",
+            paths(&["/app/data", "/srv/my dir"]),
+            Some(Activity::Directories),
+        ),
+        (
+            "ln -s /usr/bin/python3 /usr/local/bin/python",
+            paths(&["/usr/bin/python3", "/usr/local/bin/python"]),
+            Some(Activity::Directories),
+        ),
+        ("true", paths(&[]), Some(Activity::Directories)),
+        (
+            "addgroup -S app && adduser -S -G app -h /home/app app",
+            paths(&["/home/app", "/etc", "/home", "/var/mail", "/var/spool/mail"]),
+            Some(Activity::Accounts),
+        ),
+        (
+            "python3 -m venv /opt/venv && /opt/venv/bin/pip install -r requirements.txt",
+            paths(&["/opt/venv", "/root/.cache/pip", "/app/requirements.txt"]),
+            Some(Activity::VirtualEnv),
+        ),
+        // Known paths, but more than one kind of setup, or redirections: no activity.
+        ("mkdir /data && echo ok > /data/ok 2>/dev/null", paths(&["/data", "/data/ok"]), None),
+        ("rm -rf /var/cache/apk/* build", paths(&["/var/cache/apk", "/app/build"]), None),
+        ("mkdir /x && useradd app", paths(&["/x", "/etc", "/home", "/var/mail", "/var/spool/mail"]), None),
+        // What cannot be known.
+        ("apk add --no-cache curl", None, None),
+        ("mkdir $DIR", None, None),
+        ("mkdir /data/*", None, None),
+        ("(cd /x && make)", None, None),
+        ("mkdir /x &&\n  make", None, None),
+        ("useradd -d home/app app", None, None),
+        ("pip install --user flask", None, None),
+        ("cat <<EOF > /x\nhi\nEOF", None, None),
+    ];
+    for (text, writes, activity) in cases {
+        let (_, found, kind) = run_facts(alpine(), "/app", text);
+        assert_eq!((found, kind), (writes, activity), "{text}");
+    }
+    // The step's `Writes` says the same.
+    let mut image = Image::new();
+    image.stage(Stage::new("app", alpine()).run("mkdir /data").run("make"));
+    let analysis = analyze(&model(&image));
+    assert_eq!(
+        (analysis.steps()[0].writes.paths.clone(), analysis.steps()[0].writes.any_path),
+        (vec!["/data".to_string()], false)
+    );
+    assert!(analysis.steps()[1].writes.any_path && analysis.steps()[1].writes.paths.is_empty());
+}
+
+#[test]
+fn exec_form_runs_are_one_command_of_their_argv() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::alpine("3.19"))
+            .run(Run::exec(["apk", "add", "--no-cache", "curl"]))
+            .run(Run::exec(["mkdir", "/a b"])),
+    );
+    let analysis = analyze(&model(&image));
+    let first = analysis.steps()[0].run.as_ref().unwrap();
+    assert_eq!(first.script.commands()[0].words().collect::<Vec<_>>(), ["apk", "add", "--no-cache", "curl"]);
+    assert_eq!(first.installs[0].packages, [Package::new("curl", None)]);
+    assert_eq!(
+        analysis.steps()[1].run.as_ref().unwrap().writes,
+        RunWrites::Paths { paths: vec!["/a b".into()], inside: vec![] }
+    );
+}
+
+#[test]
+fn analyze_for_a_target_builds_what_it_needs() {
+    let mut image = Image::new();
+    let deps = image.stage(Stage::new("deps", Base::alpine("3.19")).run("apk add --no-cache curl"));
+    let test = image.stage(Stage::new("test", &deps).run("true"));
+    image.stage(Stage::new("docs", Base::alpine("3.19")));
+    image.stage(Stage::new("prod", Base::alpine("3.19")).copy_from(&deps, ["/usr/bin/curl"], "/usr/bin/").copy_from(
+        &test,
+        ["/etc/hostname"],
+        "/x",
+    ));
+    let dockerfile = model(&image);
+    let cases: Vec<(Target, Option<usize>, Vec<usize>)> = vec![
+        (Target::Default, Some(3), vec![0, 1, 3]),
+        (Target::stage("test"), Some(1), vec![0, 1]),
+        (Target::stage("DOCS"), Some(2), vec![2]),
+    ];
+    for (target, stage, built) in cases {
+        let analysis = analyze_for(&dockerfile, target.clone()).unwrap();
+        assert_eq!((analysis.target(), analysis.built()), (stage, built), "{target}");
+        // The facts are the same as without a target.
+        assert_eq!(analysis.steps(), analyze(&dockerfile).steps(), "{target}");
+    }
+    let err = analyze_for(&Dockerfile::default(), Target::Default).unwrap_err();
+    assert_eq!(err.to_string(), "the Dockerfile has no stages, so it has no build target: add a stage");
 }

@@ -118,6 +118,28 @@ fn unknown_packages_and_commands_are_named() {
     assert!(unknowns[1].help().starts_with("pass the APKINDEX of the image's Alpine release with AlpineIndex::parse"));
 }
 
+/// Commands come from the one shell reader: a subshell is one unknown named whole, quoted words and
+/// escaped newlines are read as the shell reads them, and `||`, `|` and comments split as they should.
+#[test]
+fn commands_are_read_as_the_shell_reads_them() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::alpine("3.19"))
+            .run("(cd /src && make) && echo 'a && b' | tee /tmp/x || true  # make again")
+            .run("apk add --no-cache \"nosuch\"pkg"),
+    );
+    let report = estimate(&image.to_model().unwrap(), &catalog());
+    let missing: Vec<Missing> = report.unknowns().iter().skip(1).map(|u| u.missing.clone()).collect();
+    assert_eq!(
+        missing,
+        [
+            Missing::Command { command: "(cd /src && make)".into() },
+            Missing::Command { command: "tee /tmp/x".into() },
+            Missing::Package { manager: PackageManager::Apk, name: "nosuchpkg".into() },
+        ]
+    );
+}
+
 /// A handmade index: g++ needs gcc and cpp as gcc does; gcc recommends manpages-dev; libc6 is not
 /// in it (a base package: it counts nothing).
 const COMPILERS: &str = "Package: gcc\nInstalled-Size: 100\nDepends: cpp (>= 12), libc6\nRecommends: manpages-dev\n\n\

@@ -330,12 +330,10 @@ fn split_refusals() -> Vec<(&'static str, &'static str)> {
         ("pip install -r requirements.txt && python setup.py build", "`python` may read any file of the project"),
         (
             "pip install -r requirements.txt > /dev/null",
-            "the RUN is not a list of simple commands (it has quotes, variables, pipes or redirections)",
+            "the RUN is not a list of simple commands: it has a redirection",
         ),
-        (
-            "pip install -r \"$REQS\"",
-            "the RUN is not a list of simple commands (it has quotes, variables, pipes or redirections)",
-        ),
+        ("pip install -r \"$REQS\"", "the RUN is not a list of simple commands: it has an expansion"),
+        ("pip install -r requirements.txt | tee log", "the RUN is not a list of simple commands: it has a pipe"),
         ("npm ci", "`npm` writes node_modules/, which the context also holds, so the full copy would replace it"),
         ("npm install", "`npm install` may read files other than dependency manifests"),
         ("npm ci left-pad", "`npm` with package names edits the manifests"),
@@ -360,6 +358,7 @@ fn split_refuses_what_it_cannot_prove() {
         // Opaque shell.
         ("pip install -r requirements.txt > /dev/null", vec!["requirements.txt"]),
         ("pip install -r \"$REQS\"", vec!["requirements.txt"]),
+        ("pip install -r requirements.txt | tee log", vec!["requirements.txt"]),
         // npm would write node_modules/ that the full copy overwrites.
         ("npm ci", vec!["package.json", "node_modules/x/index.js"]),
         // npm install edits the lockfile.
@@ -554,6 +553,28 @@ fn merge_apt_update_and_apk_update() {
         "FROM alpine:3.19 AS app\nRUN apk add --no-cache curl \\\n && apk add git\n",
         &[Pass::MergeAptUpdate],
     );
+    // Quoted words are words (the shell reader removes the quotes), and an install that already
+    // removes the lists (in any spelling) gets no second cleanup.
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::debian("12-slim"))
+            .run("apt-get update")
+            .run("apt-get install -y 'curl'  && rm -rf /var/lib/apt/lists"),
+    );
+    check(
+        &model(&image),
+        &Config::default(),
+        "FROM debian:12-slim AS app\n\
+         RUN apt-get update \\\n && apt-get install -y 'curl' \\\n && rm -rf /var/lib/apt/lists\n",
+        &[Pass::MergeAptUpdate],
+    );
+    // `;` or `||` in the install would change where the merged chain stops: left alone.
+    for install in ["apt-get install -y curl; true", "apt-get install -y curl || true"] {
+        let mut image = Image::new();
+        image.stage(Stage::new("app", Base::debian("12-slim")).run("apt-get update").run(install));
+        let mut after = model(&image);
+        assert_eq!(optimize(&mut after, &Config::default()), [], "{install}");
+    }
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -76,6 +76,7 @@ mod frontend;
 pub(crate) mod glob;
 mod impact;
 mod label;
+mod run;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -88,6 +89,8 @@ pub use cost::{ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost, 
 pub use frontend::{Feature, FrontendNeed, FrontendVersion, Older, frontend_needs};
 pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
 pub use label::StepLabel;
+pub use run::{Activity, Install, Manager, Package, PackageAction, RunFacts, RunWrites};
+pub(crate) use run::{facts as run_facts, is_pip, is_python};
 
 /// Everything [`analyze`] found: the stage graph and one [`Step`] per instruction (comments aside).
 ///
@@ -106,6 +109,7 @@ pub use label::StepLabel;
 pub struct Analysis {
     stages: Vec<StageInfo>,
     steps: Vec<Step>,
+    target: Option<usize>,
 }
 
 /// Analyses a Dockerfile once; the result is read-only and shared.
@@ -124,6 +128,33 @@ pub struct Analysis {
 /// ```
 pub fn analyze(dockerfile: &Dockerfile) -> Analysis {
     Analyzer::new(dockerfile).run()
+}
+
+/// Analyses a Dockerfile for one build target: the same facts as [`analyze`], with
+/// [`Analysis::target`] set to the target's stage, so [`Analysis::built`] lists what building it
+/// builds. An error names a target that is not a stage (as [`Analysis::resolve`] does).
+///
+/// ```
+/// use dockwright::analysis::{analyze_for, Target};
+/// use dockwright::{Base, ErrorKind, Image, Stage};
+///
+/// let mut image = Image::new();
+/// let deps = image.stage(Stage::new("deps", Base::alpine("3.19")).run("apk add --no-cache curl"));
+/// image.stage(Stage::new("test", &deps).run("true"));
+/// image.stage(Stage::new("prod", Base::alpine("3.19")).copy_from(&deps, ["/usr/bin/curl"], "/usr/bin/"));
+/// let model = image.to_model().unwrap();
+/// let analysis = analyze_for(&model, Target::stage("test")).unwrap();
+/// assert_eq!(analysis.target(), Some(1));
+/// assert_eq!(analysis.built(), [0, 1]);
+/// assert_eq!(analyze_for(&model, Target::Default).unwrap().built(), [0, 2]);
+/// let err = analyze_for(&model, "lint").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::NoStage);
+/// assert_eq!(err.to_string(), "build target 'lint' is not a stage: use one of 'deps', 'test', 'prod'");
+/// ```
+pub fn analyze_for(dockerfile: &Dockerfile, target: impl Into<Target>) -> Result<Analysis, Error> {
+    let mut analysis = analyze(dockerfile);
+    analysis.target = Some(analysis.resolve(&target.into())?);
+    Ok(analysis)
 }
 
 impl Analysis {
@@ -158,8 +189,8 @@ impl Analysis {
         &self.steps
     }
 
-    /// The default build target, what `docker build` builds without `--target`: the last stage (`None`
-    /// for a Dockerfile without stages).
+    /// The stage of the build target: the one [`analyze_for`] was given, else the default, what
+    /// `docker build` builds without `--target`: the last stage (`None` for a Dockerfile without stages).
     ///
     /// ```
     /// use dockwright::analysis::analyze;
@@ -167,7 +198,38 @@ impl Analysis {
     /// assert_eq!(analyze(&dockwright::model::Dockerfile::default()).target(), None);
     /// ```
     pub fn target(&self) -> Option<usize> {
-        self.stages.len().checked_sub(1)
+        self.target
+    }
+
+    /// The stages building the target builds ([`Analysis::target`] and what it needs), in index order.
+    ///
+    /// ```
+    /// use dockwright::analysis::analyze;
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("unused", Base::alpine("3.19")));
+    /// image.stage(Stage::new("app", Base::alpine("3.19")));
+    /// assert_eq!(analyze(&image.to_model().unwrap()).built(), [1]);
+    /// assert!(analyze(&dockwright::model::Dockerfile::default()).built().is_empty());
+    /// ```
+    pub fn built(&self) -> Vec<usize> {
+        self.target.map(|target| self.reachable_from(target)).unwrap_or_default()
+    }
+
+    /// Every package-manager command of every `RUN`, in step order ([`RunFacts::installs`]).
+    ///
+    /// ```
+    /// use dockwright::analysis::{analyze, Manager};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::python("3.12").slim()).run("pip install flask==3.0.0").run("apk add git"));
+    /// let managers: Vec<Manager> = analyze(&image.to_model().unwrap()).installs().map(|i| i.manager).collect();
+    /// assert_eq!(managers, [Manager::Pip, Manager::Apk]);
+    /// ```
+    pub fn installs(&self) -> impl Iterator<Item = &Install> {
+        self.steps.iter().filter_map(|step| step.run.as_ref()).flat_map(|run| run.installs.iter())
     }
 
     /// Every build target the Dockerfile offers, in stage order: each named stage (`--target <name>`
@@ -604,6 +666,8 @@ pub struct Step {
     pub scope: Vec<ScopedVar>,
     /// Its cache-key inputs; `None` for config steps, which have no key of their own.
     pub key: Option<CacheKey>,
+    /// For a `RUN`: its shell commands, package installs and write set.
+    pub run: Option<RunFacts>,
 }
 
 impl Step {
@@ -1064,7 +1128,8 @@ impl<'a> Analyzer<'a> {
             });
             self.finals.push(scope);
         }
-        Analysis { stages: self.stages, steps: self.steps }
+        let target = self.stages.len().checked_sub(1);
+        Analysis { stages: self.stages, steps: self.steps, target }
     }
 
     /// What the stage at `index` starts from: an earlier stage of that name, else the image as written.
@@ -1110,10 +1175,16 @@ impl<'a> Analyzer<'a> {
         let mut reads = Reads { workdir: scope.workdir(), user: scope.user.clone(), ..Reads::default() };
         let mut writes = Writes::default();
         let mut key = None;
+        let mut run_facts = None;
         let kind = match instruction {
             Instruction::Run(run) => {
                 key = Some(self.run_key(location, run, scope, parent, &mut reads, depends_on));
-                writes.any_path = true;
+                let facts = run::facts(run, location, scope.workdir().as_deref());
+                match facts.writes.all() {
+                    Some(paths) => writes.paths = paths,
+                    None => writes.any_path = true,
+                }
+                run_facts = Some(facts);
                 StepKind::Run
             }
             Instruction::Copy(copy) => {
@@ -1231,6 +1302,7 @@ impl<'a> Analyzer<'a> {
             writes,
             scope: vars,
             key,
+            run: run_facts,
         }
     }
 

@@ -642,7 +642,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         parents.push(parent);
         let mut layers = Vec::new();
         for (index, instruction) in stage.instructions.iter().enumerate() {
-            let ctx = Ctx { oracle, options, states: &states, names: &names[..i] };
+            let ctx = Ctx { oracle, options, states: &states, names: &names[..i], stage: i };
             if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
                 layers.push(layer);
             }
@@ -756,6 +756,8 @@ struct Ctx<'a> {
     options: &'a Options,
     states: &'a [StageState],
     names: &'a [String],
+    /// The index of the stage being walked.
+    stage: usize,
 }
 
 fn base_name(path: &str) -> &str {
@@ -777,11 +779,11 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
             return None;
         }
         Instruction::Run(run) => {
-            let (text, exec) = match &run.command {
-                Command::Shell(script) => (script.shell_text(), false),
-                Command::Exec(argv) => (argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "), true),
-            };
-            rules::run(ctx.oracle, state, &text, exec, &mut layer);
+            // The RUN's facts as analysis reads them (the one shell reader), without analysing the
+            // whole file again.
+            let location = crate::analysis::Location { stage: ctx.stage, instruction: index };
+            let facts = crate::analysis::run_facts(run, location, Some(&state.workdir));
+            rules::run(ctx.oracle, state, &facts, &mut layer);
         }
         Instruction::Copy(copy) => {
             let sources = path_sources(&copy.sources, &mut layer);

@@ -9,10 +9,14 @@
 //! dependencies count once) and whether it installs recommended (weak) dependencies: apt does unless
 //! `--no-install-recommends` or `-o APT::Install-Recommends=false` is given; dnf, yum and microdnf
 //! do unless `--setopt=install_weak_deps=False` (or `0`) is; apk has none. The last setting on the
-//! command line wins; configuration files the `RUN` does not show are not read.
+//! command line wins; configuration files the `RUN` does not show are not read. The commands, and
+//! what each package-manager command installs with which settings, are analysis's facts
+//! ([`RunFacts`]): the rules only size them.
 
 use super::{Figure, LayerReport, Missing, SizeOracle, StageState, Written, resolve};
+use crate::analysis::{Install, Manager, PackageAction, RunFacts, is_python};
 use crate::base::PackageManager;
+use crate::import::shell::{Opaque, ShellCommand};
 
 const KB: u64 = 1000;
 const MB: u64 = 1000 * 1000;
@@ -96,13 +100,12 @@ const SMALL_COMMANDS: &[&str] = &[
     "true", "set", "cd", "export", "touch", "test", "[", ":", "printf", "umask", "id", "whoami", "ls", "cat",
 ];
 
-/// Applies one RUN's commands to `state` and `layer`.
-pub(super) fn run(oracle: &dyn SizeOracle, state: &mut StageState, text: &str, exec: bool, layer: &mut LayerReport) {
+/// Applies one RUN's commands (as analysis read them: [`RunFacts`]) to `state` and `layer`.
+pub(super) fn run(oracle: &dyn SizeOracle, state: &mut StageState, facts: &RunFacts, layer: &mut LayerReport) {
     let mut run = RunState { oracle, state, layer, pending: Vec::new(), dnf_cache: false, small: false };
-    let joined = text.replace("\\\n", " ");
-    let steps: Vec<String> = if exec { vec![joined] } else { split_steps(&joined) };
-    for step in steps {
-        run.step(&step);
+    for (index, command) in facts.script.commands().iter().enumerate() {
+        let install = facts.installs.iter().find(|install| install.command == index);
+        run.command(command, install);
     }
     if run.dnf_cache {
         run.layer.unknowns.push(Missing::DnfCache);
@@ -125,6 +128,11 @@ struct RunState<'a, 'b> {
     small: bool,
 }
 
+/// A command's text for a report: line continuations joined.
+fn shown(command: &ShellCommand) -> String {
+    command.text.replace("\\\n", " ").trim().to_string()
+}
+
 impl RunState<'_, '_> {
     fn write(&mut self, path: &str, size: Figure) {
         self.pending.push(Written { path: resolve(&self.state.workdir, path), size });
@@ -134,8 +142,8 @@ impl RunState<'_, '_> {
         self.layer.unknowns.push(what);
     }
 
-    fn unrecognised(&mut self, step: &str) {
-        self.unknown(Missing::Command { command: step.trim().to_string() });
+    fn unrecognised(&mut self, command: &ShellCommand) {
+        self.unknown(Missing::Command { command: shown(command) });
     }
 
     /// Deletes `path` (a trailing `/*` deletes the contents): files of this RUN vanish, files of
@@ -154,35 +162,26 @@ impl RunState<'_, '_> {
         }
     }
 
-    fn step(&mut self, step: &str) {
-        let words = shell_words(step);
-        let mut words: &[String] = &words;
-        while let Some(first) = words.first() {
-            let assignment = first.split_once('=').is_some_and(|(name, _)| is_var_name(name));
-            if assignment || first == "sudo" || first == "exec" || first == "env" {
-                words = &words[1..];
-            } else {
-                break;
-            }
+    fn command(&mut self, command: &ShellCommand, install: Option<&Install>) {
+        // Subshells, groups and compound commands are not one program with arguments.
+        if command.opaque.iter().any(|o| *o != Opaque::Expansion) {
+            return self.unrecognised(command);
         }
-        let Some(program) = words.first() else { return };
+        if let Some(install) = install {
+            return self.install(install, command);
+        }
+        let words: Vec<&str> = command.invoked().iter().map(|w| w.text.as_str()).collect();
+        let Some((&program, args)) = words.split_first() else { return };
         let name = program.rsplit('/').next().unwrap_or(program);
-        let args = &words[1..];
         match name {
-            "apt-get" | "apt" => self.apt(args, step),
-            "apk" => self.apk(args, step),
-            "dnf" | "microdnf" | "yum" => self.dnf(name, args, step),
             "rm" => {
                 for path in args.iter().filter(|a| !a.starts_with('-')) {
                     self.delete(path);
                 }
             }
-            "pip" | "pip3" => self.pip(program, args, step),
-            _ if name.starts_with("pip3.") => self.pip(program, args, step),
-            "python" | "python3" => self.python(program, args, step),
-            _ if name.starts_with("python3.") => self.python(program, args, step),
-            "go" if args.first().is_some_and(|a| a == "build") => self.go_build(&args[1..]),
-            "chown" | "chmod" if args.iter().any(|a| a == "-R" || a == "--recursive") => {
+            _ if is_python(name) => self.python(args, command),
+            "go" if args.first() == Some(&"build") => self.go_build(&args[1..]),
+            "chown" | "chmod" if args.iter().any(|a| *a == "-R" || *a == "--recursive") => {
                 self.small = true;
                 for path in args.iter().skip(1).filter(|a| !a.starts_with('-')) {
                     let resolved = resolve(&self.state.workdir, path);
@@ -200,16 +199,60 @@ impl RunState<'_, '_> {
                 }
             }
             _ if SMALL_COMMANDS.contains(&name) => self.small = true,
-            _ => self.unrecognised(step),
+            _ => self.unrecognised(command),
+        }
+    }
+
+    /// A package-manager command, as analysis read it.
+    fn install(&mut self, install: &Install, command: &ShellCommand) {
+        let names: Vec<&str> = install.packages.iter().map(|p| p.name.as_str()).collect();
+        let sub = install.subcommand.as_deref();
+        match install.manager {
+            Manager::Apt => match sub {
+                Some("update") => self.write("/var/lib/apt/lists", apt_lists()),
+                Some("install") => self.packages(PackageManager::Apt, &names, install.recommends),
+                Some("clean" | "autoclean" | "autoremove") => self.delete("/var/cache/apt/archives"),
+                Some("dist-clean") => {
+                    self.delete("/var/cache/apt/archives");
+                    self.delete("/var/lib/apt/lists");
+                }
+                _ => self.unrecognised(command),
+            },
+            Manager::Apk => match sub {
+                Some("add") => {
+                    self.packages(PackageManager::Apk, &names, false);
+                    if !install.no_cache {
+                        self.write("/var/cache/apk", apk_index());
+                    }
+                }
+                Some("update") => self.write("/var/cache/apk", apk_index()),
+                _ => self.unrecognised(command),
+            },
+            Manager::Dnf | Manager::Microdnf | Manager::Yum => {
+                let manager =
+                    if install.manager == Manager::Microdnf { PackageManager::Microdnf } else { PackageManager::Dnf };
+                match sub {
+                    Some("install") => {
+                        self.packages(manager, &names, install.recommends);
+                        self.dnf_cache = true;
+                    }
+                    Some("clean") => {
+                        self.dnf_cache = false;
+                        self.delete("/var/cache/dnf");
+                        self.delete("/var/cache/yum");
+                    }
+                    _ => self.unrecognised(command),
+                }
+            }
+            Manager::Pip => self.pip(install, command),
         }
     }
 
     /// One install: the whole set in one question; when the oracle cannot answer for all of it, the
     /// names it knows alone are asked together again and the others are unknowns, one per name.
-    fn packages(&mut self, manager: PackageManager, names: &[&String], recommends: bool) {
+    fn packages(&mut self, manager: PackageManager, names: &[&str], recommends: bool) {
         let mut wanted: Vec<&str> = Vec::new();
-        for name in names {
-            let name = name.split(['=', '>', '<']).next().unwrap_or(name);
+        for &name in names {
             if !name.is_empty() && !wanted.contains(&name) {
                 wanted.push(name);
             }
@@ -240,173 +283,43 @@ impl RunState<'_, '_> {
         }
     }
 
-    fn apt(&mut self, args: &[String], step: &str) {
-        let mut operands: Vec<&String> = Vec::new();
-        let mut recommends = true;
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            let option = match arg.as_str() {
-                "--no-install-recommends" => {
-                    recommends = false;
-                    continue;
-                }
-                "--install-recommends" => {
-                    recommends = true;
-                    continue;
-                }
-                "-o" | "--option" => iter.next().map(String::as_str),
-                "-c"
-                | "--config-file"
-                | "-t"
-                | "--target-release"
-                | "--default-release"
-                | "-a"
-                | "--host-architecture" => {
-                    iter.next();
-                    continue;
-                }
-                other if other.starts_with("--option=") => other.strip_prefix("--option="),
-                other if other.starts_with("-o") && !other.starts_with("--") => other.strip_prefix("-o"),
-                other if other.starts_with('-') => continue,
-                _ => {
-                    operands.push(arg);
-                    continue;
-                }
-            };
-            if let Some(value) = option.and_then(|o| setting(o, "APT::Install-Recommends")) {
-                recommends = value;
-            }
-        }
-        match operands.first().map(|s| s.as_str()) {
-            Some("update") => self.write("/var/lib/apt/lists", apt_lists()),
-            Some("install") => self.packages(PackageManager::Apt, &operands[1..], recommends),
-            Some("clean" | "autoclean" | "autoremove") => self.delete("/var/cache/apt/archives"),
-            Some("dist-clean") => {
-                self.delete("/var/cache/apt/archives");
-                self.delete("/var/lib/apt/lists");
-            }
-            _ => self.unrecognised(step),
-        }
-    }
-
-    fn apk(&mut self, args: &[String], step: &str) {
-        let mut operands = Vec::new();
-        let mut skip = false;
-        for arg in args {
-            if skip {
-                skip = false;
-            } else if arg == "--virtual" || arg == "-t" || arg == "--repository" || arg == "-X" {
-                skip = true;
-            } else if !arg.starts_with('-') {
-                operands.push(arg);
-            }
-        }
-        let no_cache = args.iter().any(|a| a == "--no-cache");
-        match operands.first().map(|s| s.as_str()) {
-            Some("add") => {
-                self.packages(PackageManager::Apk, &operands[1..], false);
-                if !no_cache {
-                    self.write("/var/cache/apk", apk_index());
-                }
-            }
-            Some("update") => self.write("/var/cache/apk", apk_index()),
-            _ => self.unrecognised(step),
-        }
-    }
-
-    fn dnf(&mut self, name: &str, args: &[String], step: &str) {
-        let mut operands: Vec<&String> = Vec::new();
-        let mut weak = true;
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            let option = match arg.as_str() {
-                "--setopt" => iter.next().map(String::as_str),
-                "--enablerepo" | "--disablerepo" | "--repo" | "--repoid" | "--releasever" | "--installroot" | "-c"
-                | "--config" | "-x" | "--exclude" => {
-                    iter.next();
-                    continue;
-                }
-                other if other.starts_with("--setopt=") => other.strip_prefix("--setopt="),
-                other if other.starts_with('-') => continue,
-                _ => {
-                    operands.push(arg);
-                    continue;
-                }
-            };
-            if let Some(value) = option.and_then(|o| setting(o, "install_weak_deps")) {
-                weak = value;
-            }
-        }
-        let manager = if name == "microdnf" { PackageManager::Microdnf } else { PackageManager::Dnf };
-        match operands.first().map(|s| s.as_str()) {
-            Some("install") => {
-                self.packages(manager, &operands[1..], weak);
-                self.dnf_cache = true;
-            }
-            Some("clean") => {
-                self.dnf_cache = false;
-                self.delete("/var/cache/dnf");
-                self.delete("/var/cache/yum");
-            }
-            _ => self.unrecognised(step),
-        }
-    }
-
-    fn python(&mut self, program: &str, args: &[String], step: &str) {
+    fn python(&mut self, args: &[&str], command: &ShellCommand) {
         match args {
-            [m, module, rest @ ..] if m == "-m" && module == "venv" => {
-                match rest.iter().rev().find(|a| !a.starts_with('-')) {
-                    Some(dir) if rest.iter().any(|a| a == "--without-pip") => {
-                        self.write(dir, Figure::range(0, 100 * KB, "rule: a venv without pip is ~43 kB (measured)"))
-                    }
-                    Some(dir) => {
-                        let size = venv(&self.state.image);
-                        self.write(dir, size)
-                    }
-                    None => self.unrecognised(step),
+            ["-m", "venv", rest @ ..] => match rest.iter().rev().find(|a| !a.starts_with('-')) {
+                Some(dir) if rest.contains(&"--without-pip") => {
+                    self.write(dir, Figure::range(0, 100 * KB, "rule: a venv without pip is ~43 kB (measured)"))
                 }
-            }
-            [m, module, rest @ ..] if m == "-m" && module == "pip" => self.pip(program, rest, step),
-            _ => self.unrecognised(step),
+                Some(dir) => {
+                    let size = venv(&self.state.image);
+                    self.write(dir, size)
+                }
+                None => self.unrecognised(command),
+            },
+            _ => self.unrecognised(command),
         }
     }
 
     /// `pip install`: the target is the venv holding the program (`/opt/venv/bin/pip` installs into
     /// `/opt/venv`), else the system site-packages.
-    fn pip(&mut self, program: &str, args: &[String], step: &str) {
-        if args.first().map(String::as_str) != Some("install") {
-            return self.unrecognised(step);
+    fn pip(&mut self, install: &Install, command: &ShellCommand) {
+        if install.action != PackageAction::Install {
+            return self.unrecognised(command);
         }
-        let (mut links, mut requirements, mut named, mut no_index) = (None, Vec::new(), Vec::new(), false);
-        let mut iter = args[1..].iter();
-        while let Some(arg) = iter.next() {
-            if let Some(value) = arg.strip_prefix("--find-links=") {
-                links = Some(value.to_string());
-            } else if let Some(value) = arg.strip_prefix("--requirement=") {
-                requirements.push(value.to_string());
-            } else if arg == "--find-links" || arg == "-f" {
-                links = iter.next().cloned();
-            } else if arg == "-r" || arg == "--requirement" {
-                requirements.extend(iter.next().cloned());
-            } else if arg == "--no-index" {
-                no_index = true;
-            } else if !arg.starts_with('-') {
-                named.push(arg.clone());
-            }
-        }
+        let program = install.program.as_str();
         let target = match program.strip_suffix(program.rsplit('/').next().unwrap_or("")) {
             Some(bin) if bin.ends_with("/bin/") && bin.len() > "/bin/".len() => bin[..bin.len() - 5].to_string(),
             _ => "/usr/local/lib/python3/site-packages".to_string(),
         };
-        let Some(links) = links.filter(|_| no_index && named.is_empty() && !requirements.is_empty()) else {
-            return self.unknown(Missing::PipFromIndex { command: step.trim().to_string() });
+        let from_wheels = install.no_index && install.packages.is_empty() && !install.requirements.is_empty();
+        let Some(links) = install.find_links.clone().filter(|_| from_wheels) else {
+            return self.unknown(Missing::PipFromIndex { command: shown(command) });
         };
         let workdir = self.state.workdir.clone();
         let Some(wheels) = self.state.origin_of(&resolve(&workdir, &links)).map(str::to_string) else {
             return self.unknown(Missing::WheelsNotCopied { dir: links });
         };
         let mut files = Vec::new();
-        for requirement in &requirements {
+        for requirement in &install.requirements {
             match self.state.origin_of(&resolve(&workdir, requirement)) {
                 Some(origin) => files.push(origin.to_string()),
                 None => {
@@ -429,19 +342,19 @@ impl RunState<'_, '_> {
         }
     }
 
-    fn go_build(&mut self, args: &[String]) {
+    fn go_build(&mut self, args: &[&str]) {
         let mut out = None;
         let mut package = ".".to_string();
         let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
+        while let Some(&arg) = iter.next() {
             if let Some(value) = arg.strip_prefix("-o=") {
                 out = Some(value.to_string());
             } else if arg == "-o" {
-                out = iter.next().cloned();
-            } else if matches!(arg.as_str(), "-ldflags" | "-tags" | "-gcflags" | "-mod" | "-p" | "-buildmode") {
+                out = iter.next().map(|s| s.to_string());
+            } else if matches!(arg, "-ldflags" | "-tags" | "-gcflags" | "-mod" | "-p" | "-buildmode") {
                 iter.next();
             } else if !arg.starts_with('-') {
-                package = arg.clone();
+                package = arg.to_string();
             }
         }
         let name = package.trim_end_matches('/').rsplit('/').next().unwrap_or("main").to_string();
@@ -453,88 +366,4 @@ impl RunState<'_, '_> {
         let size = self.oracle.go_binary(&package).unwrap_or_else(go_binary);
         self.write(&out, size);
     }
-}
-
-/// The boolean value of `key=value` when the key is `key` (ASCII case ignored, as apt and dnf do):
-/// `APT::Install-Recommends=false` gives `Some(false)`; another key or an unreadable value gives `None`.
-fn setting(option: &str, key: &str) -> Option<bool> {
-    let (name, value) = option.split_once('=')?;
-    if !name.trim().eq_ignore_ascii_case(key) {
-        return None;
-    }
-    let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-    match value.as_str() {
-        "1" | "yes" | "true" | "on" | "with" | "enable" => Some(true),
-        "0" | "no" | "false" | "off" | "without" | "disable" => Some(false),
-        _ => None,
-    }
-}
-
-fn is_var_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Splits a shell text into simple commands at `&&`, `||`, `;`, `|` and newlines, outside quotes.
-fn split_steps(text: &str) -> Vec<String> {
-    let mut steps = Vec::new();
-    let mut current = String::new();
-    let mut quote = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                current.push(c);
-            }
-            (Some(_), c) => current.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                current.push(c);
-            }
-            (None, '&' | '|') => {
-                if chars.peek() == Some(&c) {
-                    chars.next();
-                }
-                steps.push(std::mem::take(&mut current));
-            }
-            (None, ';' | '\n') => steps.push(std::mem::take(&mut current)),
-            (None, c) => current.push(c),
-        }
-    }
-    steps.push(current);
-    steps.into_iter().filter(|s| !s.trim().is_empty()).collect()
-}
-
-/// Words of one simple command, quotes removed (no expansion).
-fn shell_words(step: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut in_word = false;
-    let mut quote = None;
-    for c in step.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => current.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut current));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                current.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(current);
-    }
-    words
 }

@@ -319,14 +319,14 @@ struct ShellWord<'a> {
 /// `wordsStruct`: the word splitter that runs alongside the result buffer (also used by the
 /// parser's heredoc detection).
 #[derive(Default)]
-pub(super) struct Words {
+struct Words {
     word: String,
     words: Vec<String>,
     in_word: bool,
 }
 
 impl Words {
-    pub(super) fn add_char(&mut self, ch: char) {
+    fn add_char(&mut self, ch: char) {
         if ch.is_whitespace() && self.in_word {
             if !self.word.is_empty() {
                 self.words.push(std::mem::take(&mut self.word));
@@ -337,23 +337,23 @@ impl Words {
         }
     }
 
-    pub(super) fn add_raw_char(&mut self, ch: char) {
+    fn add_raw_char(&mut self, ch: char) {
         self.word.push(ch);
         self.in_word = true;
     }
 
-    pub(super) fn add_string(&mut self, s: &str) {
+    fn add_string(&mut self, s: &str) {
         for ch in s.chars() {
             self.add_char(ch);
         }
     }
 
-    pub(super) fn add_raw_string(&mut self, s: &str) {
+    fn add_raw_string(&mut self, s: &str) {
         self.word.push_str(s);
         self.in_word = true;
     }
 
-    pub(super) fn into_words(mut self) -> Vec<String> {
+    fn into_words(mut self) -> Vec<String> {
         if !self.word.is_empty() {
             self.words.push(self.word);
         }
@@ -409,6 +409,10 @@ impl<'a> ShellWord<'a> {
                 let tmp = self.process_dollar()?;
                 result.push_str(&tmp);
                 words.add_string(&tmp);
+            } else if ch == '<' {
+                let tmp = self.process_possible_heredoc();
+                result.push_str(&tmp);
+                words.add_raw_string(&tmp);
             } else if quotes && ch == '\'' {
                 let tmp = self.process_single_quote()?;
                 result.push_str(&tmp);
@@ -564,6 +568,9 @@ impl<'a> ShellWord<'a> {
 
         // The ':' case falls through to here whatever follows it.
         let raw_escapes = matches!(ch, Some('#' | '%'));
+        if null_is_unset && raw_escapes {
+            return Err(LexErrorKind::UnsupportedModifier(chs));
+        }
         let mut word = match self.process_stop_on(Some('}'), raw_escapes) {
             Ok((word, _)) => word,
             Err(err) => {
@@ -610,6 +617,22 @@ impl<'a> ShellWord<'a> {
             }
             _ => Err(LexErrorKind::UnsupportedModifier(chs)),
         }
+    }
+
+    /// `processPossibleHeredoc`: `<<` keeps the spaces, tabs, carriage returns and newlines right
+    /// after it in its word (so `<< EOF` is one word, as the parser's heredoc detection needs).
+    fn process_possible_heredoc(&mut self) -> String {
+        self.next();
+        if self.peek() != Some('<') {
+            return "<".to_string();
+        }
+        self.next();
+        let mut result = "<<".to_string();
+        while let Some(c @ (' ' | '\t' | '\r' | '\n')) = self.peek() {
+            result.push(c);
+            self.next();
+        }
+        result
     }
 
     /// `${name/pattern/replacement}` and `${name//pattern/replacement}`.
@@ -1116,3 +1139,23 @@ const DECIMAL_DIGIT: &[(u32, u32)] = &[
     (0x1E140, 0x1E149), (0x1E2F0, 0x1E2F9), (0x1E4F0, 0x1E4F9), (0x1E950, 0x1E959),
     (0x1FBF0, 0x1FBF9),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the parser's heredoc detection relies on, as BuildKit's `shell.Lex` does it at the corpus
+    /// commit: `<<` keeps the blanks after it in its word, and `:#` / `:%` are not modifiers.
+    #[test]
+    fn heredoc_words_and_colon_patterns() {
+        let lexer = Lexer::new('\\').skip_unset_env(true);
+        let none = |_: &str| None;
+        assert_eq!(lexer.process_words("cat << EOF <x", &none).unwrap(), ["cat", "<< EOF", "<x"]);
+        assert_eq!(lexer.process_word("a << b", &none).unwrap(), "a << b");
+        for word in ["${A:#x}", "${A:%x}"] {
+            let err = lexer.process_word(word, &none).unwrap_err();
+            assert_eq!(err.kind(), &LexErrorKind::UnsupportedModifier(word[3..5].to_string()), "{word}");
+        }
+        assert_eq!(lexer.process_word("${A#x}", &none).unwrap(), "${A#x}");
+    }
+}

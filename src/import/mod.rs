@@ -6,6 +6,7 @@
 //! property tests check against, and the base of the importer.
 
 pub mod lex;
+pub mod shell;
 pub use lex::{LexError, LexErrorKind, Lexer};
 
 pub mod decode;

@@ -32,7 +32,7 @@
 use super::ast::{
     Ast, CommentLine, Directives, Heredoc, LineIndex, Node, ParseError, Parsed, Segment, Warning, go_quote, go_to_lower,
 };
-use super::lex::Words;
+use super::lex::Lexer;
 
 /// bufio.Scanner's limit: `bufio.MaxScanTokenSize - 1`.
 const MAX_LINE: usize = 65535;
@@ -928,10 +928,16 @@ fn can_contain_heredoc(node: &Node) -> bool {
     matches!(n.keyword.as_str(), "add" | "copy" | "run") && !n.json
 }
 
+/// BuildKit's lexer as heredoc detection configures it: escape `\\` whatever the file's escape
+/// directive, no variables set, and references to them kept as written (`SkipUnsetEnv`).
+fn heredoc_lexer() -> Lexer {
+    Lexer::new('\\').skip_unset_env(true)
+}
+
 /// `heredocsFromLine`: the line lexed into words with quotes and escapes kept (a lexing
 /// error means no heredocs), each word tried as a heredoc opener.
 fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc>, String> {
-    let words = ShellLex::new(true, true).process_words(line).unwrap_or_default();
+    let words = heredoc_lexer().raw_quotes(true).raw_escapes(true).process_words(line, &|_| None).unwrap_or_default();
     let mut docs = Vec::new();
     for word in words {
         if let Some(doc) = parse_heredoc(&word)? {
@@ -958,11 +964,11 @@ fn parse_heredoc(word: &str) -> Result<Option<Heredoc>, String> {
         return Ok(None);
     }
     let file_descriptor = if digits.is_empty() { 0 } else { digits.parse::<u32>().unwrap_or(u32::MAX) };
-    let words = ShellLex::new(false, false).process_words(rest)?;
+    let words = heredoc_lexer().process_words(rest, &|_| None).map_err(|e| e.to_string())?;
     let [name] = words.as_slice() else {
         return Ok(None);
     };
-    let raw = ShellLex::new(true, false).process_words(rest)?;
+    let raw = heredoc_lexer().raw_quotes(true).process_words(rest, &|_| None).map_err(|e| e.to_string())?;
     let [raw_name] = raw.as_slice() else {
         return Err(format!("internal lexing of heredoc produced inconsistent results: {rest}"));
     };
@@ -974,268 +980,6 @@ fn parse_heredoc(word: &str) -> Result<Option<Heredoc>, String> {
         chomp,
         file_descriptor,
     }))
-}
-
-/// The part of BuildKit's shell lexer (`shell.Lex.ProcessWords`) heredoc detection uses:
-/// escape character `\`, no variables set and unset ones kept as written
-/// (`SkipUnsetEnv`), quotes optionally kept (`RawQuotes`), escapes optionally kept
-/// (`RawEscapes`).
-struct ShellLex {
-    raw_quotes: bool,
-    raw_escapes: bool,
-    chars: Vec<char>,
-    pos: usize,
-    depth: usize,
-}
-
-impl ShellLex {
-    fn new(raw_quotes: bool, raw_escapes: bool) -> Self {
-        ShellLex { raw_quotes, raw_escapes, chars: Vec::new(), pos: 0, depth: 0 }
-    }
-
-    /// `ProcessWords` with an empty environment.
-    fn process_words(mut self, source: &str) -> Result<Vec<String>, String> {
-        self.chars = source.chars().collect();
-        // Go's text/scanner skips a byte order mark at the start.
-        self.pos = usize::from(self.chars.first() == Some(&'\u{feff}'));
-        let raw_escapes = self.raw_escapes;
-        self.stop_on(None, raw_escapes)
-            .map(|(_, words)| words)
-            .map_err(|e| format!("failed to process {}: {e}", go_quote(source)))
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
-    }
-
-    fn next(&mut self) -> Option<char> {
-        let c = self.peek();
-        if c.is_some() {
-            self.pos += 1;
-        }
-        c
-    }
-
-    /// `processStopOn`, with `rawEscapes` set for its duration.
-    fn stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<(String, Vec<String>), String> {
-        if self.depth >= MAX_NESTING {
-            return Err("variable substitutions nested too deeply".to_string());
-        }
-        self.depth += 1;
-        let saved = std::mem::replace(&mut self.raw_escapes, raw_escapes);
-        let result = self.stop_on_inner(stop);
-        self.raw_escapes = saved;
-        self.depth -= 1;
-        result
-    }
-
-    fn stop_on_inner(&mut self, stop: Option<char>) -> Result<(String, Vec<String>), String> {
-        let mut result = String::new();
-        let mut words = Words::default();
-        while let Some(ch) = self.peek() {
-            if stop == Some(ch) {
-                self.next();
-                return Ok((result, words.into_words()));
-            }
-            match ch {
-                '$' => {
-                    let tmp = self.dollar()?;
-                    result.push_str(&tmp);
-                    words.add_string(&tmp);
-                }
-                '\'' | '"' | '<' => {
-                    let tmp = match ch {
-                        '\'' => self.single_quote()?,
-                        '"' => self.double_quote()?,
-                        _ => self.possible_heredoc(),
-                    };
-                    result.push_str(&tmp);
-                    words.add_raw_string(&tmp);
-                }
-                _ => {
-                    self.next();
-                    let mut c = ch;
-                    if c == '\\' {
-                        if self.raw_escapes {
-                            words.add_raw_char(c);
-                            result.push(c);
-                        }
-                        match self.next() {
-                            None => break,
-                            Some(n) => c = n,
-                        }
-                        words.add_raw_char(c);
-                    } else {
-                        words.add_char(c);
-                    }
-                    result.push(c);
-                }
-            }
-        }
-        if let Some(stop) = stop {
-            return Err(format!("unexpected end of statement while looking for matching {stop}"));
-        }
-        Ok((result, words.into_words()))
-    }
-
-    fn single_quote(&mut self) -> Result<String, String> {
-        let mut result = String::new();
-        if let Some(open) = self.next() {
-            if self.raw_quotes {
-                result.push(open);
-            }
-        }
-        loop {
-            match self.next() {
-                None => return Err("unexpected end of statement while looking for matching single-quote".to_string()),
-                Some('\'') => {
-                    if self.raw_quotes {
-                        result.push('\'');
-                    }
-                    return Ok(result);
-                }
-                Some(c) => result.push(c),
-            }
-        }
-    }
-
-    fn double_quote(&mut self) -> Result<String, String> {
-        let mut result = String::new();
-        if let Some(open) = self.next() {
-            if self.raw_quotes {
-                result.push(open);
-            }
-        }
-        loop {
-            match self.peek() {
-                None => return Err("unexpected end of statement while looking for matching double-quote".to_string()),
-                Some('"') => {
-                    self.next();
-                    if self.raw_quotes {
-                        result.push('"');
-                    }
-                    return Ok(result);
-                }
-                Some('$') => {
-                    let value = self.dollar()?;
-                    result.push_str(&value);
-                }
-                Some(_) => {
-                    let mut c = self.next().unwrap_or('\0');
-                    if c == '\\' {
-                        if self.raw_escapes {
-                            result.push(c);
-                        }
-                        match self.peek() {
-                            None => continue,
-                            Some(n @ ('"' | '$' | '\\')) => {
-                                self.next();
-                                c = n;
-                            }
-                            Some(_) => {}
-                        }
-                    }
-                    result.push(c);
-                }
-            }
-        }
-    }
-
-    /// `processPossibleHeredoc`: `<<` keeps the spaces, tabs and carriage returns after
-    /// it in its word.
-    fn possible_heredoc(&mut self) -> String {
-        self.next();
-        if self.peek() != Some('<') {
-            return "<".to_string();
-        }
-        self.next();
-        let mut result = "<<".to_string();
-        while let Some(c @ (' ' | '\t' | '\r' | '\n')) = self.peek() {
-            result.push(c);
-            self.next();
-        }
-        result
-    }
-
-    /// `processDollar` with no variable set and `SkipUnsetEnv`: references are kept as
-    /// written (modifier words lexed), malformed ones are errors.
-    fn dollar(&mut self) -> Result<String, String> {
-        self.next();
-        if self.peek() != Some('{') {
-            let name = self.name();
-            if name.is_empty() {
-                return Ok("$".to_string());
-            }
-            return Ok(format!("${name}"));
-        }
-        self.next();
-        match self.peek() {
-            None => return Err("syntax error: missing '}'".to_string()),
-            Some('{' | '}' | ':') => return Err("syntax error: bad substitution".to_string()),
-            Some(_) => {}
-        }
-        let name = self.name();
-        let mut ch = self.next();
-        let go_char = |c: Option<char>| c.unwrap_or('\u{fffd}');
-        let mut chs = go_char(ch).to_string();
-        let mut null_is_unset = false;
-        match ch {
-            Some('}') => Ok(format!("${{{name}}}")),
-            Some(':' | '+' | '-' | '?' | '#' | '%') => {
-                if ch == Some(':') {
-                    null_is_unset = true;
-                    ch = self.next();
-                    chs.push(go_char(ch));
-                }
-                let raw_escapes = matches!(ch, Some('#' | '%'));
-                if null_is_unset && raw_escapes {
-                    return Err(format!("unsupported modifier ({chs}) in substitution"));
-                }
-                let (word, _) = self
-                    .stop_on(Some('}'), raw_escapes)
-                    .map_err(|e| if self.peek().is_none() { "syntax error: missing '}'".to_string() } else { e })?;
-                Ok(format!("${{{name}{chs}{word}}}"))
-            }
-            Some('/') => {
-                if self.peek() == Some('/') {
-                    self.next();
-                }
-                let (pattern, _) = self.stop_on(Some('/'), true).map_err(|e| {
-                    if self.peek().is_none() { "syntax error: missing '/' in ${}".to_string() } else { e }
-                })?;
-                let (replacement, _) = self
-                    .stop_on(Some('}'), true)
-                    .map_err(|e| if self.peek().is_none() { "syntax error: missing '}'".to_string() } else { e })?;
-                Ok(format!("${{{name}/{pattern}/{replacement}}}"))
-            }
-            _ => Err(format!("unsupported modifier ({chs}) in substitution")),
-        }
-    }
-
-    /// `processName`: a run of digits, one special parameter character, or letters,
-    /// digits and `_`.
-    fn name(&mut self) -> String {
-        let mut name = String::new();
-        while let Some(c) = self.peek() {
-            if name.is_empty() && c.is_numeric() {
-                while let Some(d) = self.peek().filter(|d| d.is_numeric()) {
-                    name.push(d);
-                    self.next();
-                }
-                return name;
-            }
-            if name.is_empty() && matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
-                self.next();
-                return c.to_string();
-            }
-            if !c.is_alphabetic() && !c.is_numeric() && c != '_' {
-                break;
-            }
-            self.next();
-            name.push(c);
-        }
-        name
-    }
 }
 
 #[cfg(test)]

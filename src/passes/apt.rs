@@ -11,24 +11,21 @@
 //! chain stops at the first failure exactly as the two RUNs did. The only filesystem difference is the
 //! package index, which is not behaviour (see the module docs of [`passes`](super)).
 
-use super::shell;
 use super::{Change, Pass, at};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Install, Manager, PackageAction, Step};
+use crate::import::shell::{Joined, ShellCommand};
 use crate::model::{Command, Dockerfile, Instruction, Run, ShellScript, Text};
 
 const APT_CLEANUP: &str = "rm -rf /var/lib/apt/lists/*";
 
 pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Change> {
-    for (stage_index, info) in analysis.stages().iter().enumerate() {
+    for stage_index in 0..analysis.stages().len() {
+        let step_at = |instruction: usize| analysis.step_at(at(stage_index, instruction));
         let default_shell = |instruction: usize| {
-            info.steps.iter().map(|&s| &analysis.steps()[s]).any(|step| {
-                step.location.instruction == instruction
-                    && step
-                        .key
-                        .as_ref()
-                        .and_then(|k| k.command.as_deref())
-                        .is_some_and(|c| c.starts_with(r#"["/bin/sh","-c","#))
-            })
+            step_at(instruction)
+                .and_then(|step| step.key.as_ref())
+                .and_then(|k| k.command.as_deref())
+                .is_some_and(|c| c.starts_with(r#"["/bin/sh","-c","#))
         };
         let instructions = &dockerfile.stages[stage_index].instructions;
         for index in 0..instructions.len().saturating_sub(1) {
@@ -39,19 +36,27 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
             if !plain(first) || !plain(second) || !default_shell(index) || !default_shell(index + 1) {
                 continue;
             }
-            let (Some(update), Some(install)) = (and_chain(first), and_chain(second)) else { continue };
-            let [update_cmd] = update.as_slice() else { continue };
-            let update_words = shell::parse(update_cmd).unwrap_or_default();
-            let Some(first_install) = install.first() else { continue };
-            let install_words = shell::parse(first_install).unwrap_or_default();
-            let (Some(u), Some(i)) = (update_words.first(), install_words.first()) else { continue };
-            let sub = |s: &shell::Simple| s.args.iter().find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+            let (Some(update), Some(install)) =
+                (step_at(index).and_then(and_chain), step_at(index + 1).and_then(and_chain))
+            else {
+                continue;
+            };
+            let [update_cmd] = update.commands else { continue };
+            let (Some(u), Some(i)) = (update.installs.first(), install.installs.first()) else { continue };
+            if u.command != 0 || i.command != 0 {
+                continue;
+            }
             let merged: Vec<String>;
             let reason;
-            if u.tool == "apt-get" && sub(u) == "update" && i.tool == "apt-get" && sub(i) == "install" {
-                let mut steps = vec![update_cmd.clone()];
-                steps.extend(install.iter().cloned());
-                if !install.iter().any(|s| s.trim() == APT_CLEANUP) {
+            let texts = install.commands.iter().map(|c| c.text.clone());
+            if tool(u) == "apt-get"
+                && u.action == PackageAction::Update
+                && tool(i) == "apt-get"
+                && i.action == PackageAction::Install
+            {
+                let mut steps = vec![update_cmd.text.clone()];
+                steps.extend(texts);
+                if !i.cleaned {
                     steps.push(APT_CLEANUP.to_string());
                 }
                 merged = steps;
@@ -60,10 +65,14 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
                      layer goes stale in the cache and leaves its lists in the image",
                     super::label(analysis, at(stage_index, index + 1)).instruction
                 );
-            } else if u.tool == "apk" && u.args == ["update"] && i.tool == "apk" && sub(i) == "add" {
-                let mut steps = install.clone();
-                if !i.args.iter().any(|a| a == "--no-cache") {
-                    let Some(rest) = first_install.trim_start().strip_prefix("apk add") else { continue };
+            } else if u.manager == Manager::Apk
+                && update_cmd.words().eq(["apk", "update"])
+                && tool(i) == "apk"
+                && i.action == PackageAction::Install
+            {
+                let mut steps: Vec<String> = texts.collect();
+                if !i.no_cache {
+                    let Some(rest) = steps[0].trim_start().strip_prefix("apk add") else { continue };
                     steps[0] = format!("apk add --no-cache{rest}");
                 }
                 merged = steps;
@@ -98,21 +107,23 @@ fn plain(run: &Run) -> bool {
     run.mounts.is_empty() && run.network.is_none() && run.security.is_none()
 }
 
-/// The commands of a shell RUN joined by `&&` only, or `None` if it is anything else.
-fn and_chain(run: &Run) -> Option<Vec<String>> {
-    let Command::Shell(script) = &run.command else { return None };
-    let parts: Vec<String> = match script {
-        ShellScript::Text(text) => text.as_str().split("&&").map(|s| s.trim().to_string()).collect(),
-        ShellScript::Steps(steps) => {
-            steps.iter().flat_map(|s| s.as_str().split("&&")).map(|s| s.trim().to_string()).collect()
-        }
-        _ => return None,
-    };
-    // Each part is one simple command: nothing that sequences or backgrounds.
-    for part in &parts {
-        if part.is_empty() || shell::parse(part).is_none_or(|commands| commands.len() != 1) || part.contains(';') {
-            return None;
-        }
+/// The program's file name, as the command names it (`apt-get`, not `apt`).
+fn tool(install: &Install) -> &str {
+    install.program.rsplit('/').next().unwrap_or(&install.program)
+}
+
+/// A RUN's commands and installs, when it is simple commands joined by `&&` only.
+struct Chain<'a> {
+    commands: &'a [ShellCommand],
+    installs: &'a [Install],
+}
+
+fn and_chain(step: &Step) -> Option<Chain<'_>> {
+    let facts = step.run.as_ref()?;
+    let commands = facts.script.simple_list()?;
+    // Nothing that sequences or backgrounds: the merged chain stops at the first failure.
+    if !commands.iter().skip(1).all(|c| c.joined == Joined::And) || commands.is_empty() {
+        return None;
     }
-    Some(parts)
+    Some(Chain { commands, installs: &facts.installs })
 }

@@ -30,7 +30,7 @@
 //! unknown.
 
 use super::reorder::{account_footprint, run_paths, sensitive, venv_footprint};
-use super::{Change, Config, Pass, at, shell};
+use super::{Change, Config, Pass, at, paths};
 use crate::analysis::{Analysis, StageBase, Step};
 use crate::model::{Copy, Dockerfile, Instruction, Source};
 
@@ -63,23 +63,23 @@ impl Event {
     fn apply(&self, path: &str, state: State) -> State {
         match self {
             Event::Create { path: made, plain } => {
-                if state == State::Absent && shell::within(made, path) {
+                if state == State::Absent && paths::within(made, path) {
                     if *plain { State::Plain } else { State::Unknown }
                 } else {
                     state
                 }
             }
             Event::Write { path: written, plain_parents } => {
-                if shell::within(path, written) {
+                if paths::within(path, written) {
                     State::Unknown
-                } else if state == State::Absent && shell::within(written, path) {
+                } else if state == State::Absent && paths::within(written, path) {
                     if *plain_parents { State::Plain } else { State::Unknown }
                 } else {
                     state
                 }
             }
             Event::Inside { path: dir } => {
-                if path != dir && shell::within(path, dir) {
+                if path != dir && paths::within(path, dir) {
                     State::Unknown
                 } else {
                     state
@@ -139,7 +139,7 @@ fn base_state(image: &str, path: &str) -> State {
     if path == "/" || EMPTY.contains(&path) || PLAIN.contains(&path) {
         return State::Plain;
     }
-    if EMPTY.iter().any(|dir| shell::within(path, dir)) {
+    if EMPTY.iter().any(|dir| paths::within(path, dir)) {
         return State::Absent;
     }
     let top = path.trim_start_matches('/').split('/').next().unwrap_or_default();
@@ -185,7 +185,7 @@ fn effects(instruction: &Instruction, step: Option<&Step>) -> Vec<Event> {
     let workdir = step.reads.workdir.clone().unwrap_or_else(|| "/".to_string());
     match instruction {
         Instruction::Workdir(_) => match step.writes.paths.as_slice() {
-            [path] if !path.contains('$') => vec![Event::Create { path: shell::absolute(path), plain: is_root(step) }],
+            [path] if !path.contains('$') => vec![Event::Create { path: paths::absolute(path), plain: is_root(step) }],
             _ => vec![Event::Opaque],
         },
         Instruction::Copy(copy) => {
@@ -200,7 +200,7 @@ fn effects(instruction: &Instruction, step: Option<&Step>) -> Vec<Event> {
             if !is_root(step) || workdir.contains('$') || step.scope.iter().any(|var| sensitive(&var.name)) {
                 return vec![Event::Opaque];
             }
-            if let Some(footprint) = account_footprint(run) {
+            if let Some(footprint) = account_footprint(run, step) {
                 // The account tools add files inside these directories; an explicit path (a home) is
                 // created or changed itself.
                 return footprint
@@ -214,7 +214,7 @@ fn effects(instruction: &Instruction, step: Option<&Step>) -> Vec<Event> {
                     })
                     .collect();
             }
-            match venv_footprint(run, &workdir).or_else(|| run_paths(run, &workdir)) {
+            match venv_footprint(run, step).or_else(|| run_paths(run, step)) {
                 Some(paths) => paths.into_iter().map(|path| Event::Write { path, plain_parents: false }).collect(),
                 None => vec![Event::Opaque],
             }
@@ -264,12 +264,12 @@ fn linkable(copy: &Copy, workdir: &str, image: &str, events: &[Event], files: &[
     // itself (a directory's contents or a wildcard's matches land under it, by names unknown here).
     let mut created = Vec::new();
     for source in &sources {
-        let cleaned = shell::clean(source);
+        let cleaned = paths::clean(source);
         // A pattern (or an escape) names files by match, not by this text: only a plain name is known.
         let plain = !source.contains(['*', '?', '[', '\\']);
         let known_file = copy.from.is_none() && plain && !source.ends_with('/') && files.contains(&cleaned);
         let path = match cleaned.rsplit('/').next() {
-            Some(name) if into_dir && known_file => shell::absolute(&format!("{dest}/{name}")),
+            Some(name) if into_dir && known_file => paths::absolute(&format!("{dest}/{name}")),
             _ => dest.clone(),
         };
         if !created.contains(&path) {

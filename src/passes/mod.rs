@@ -53,8 +53,8 @@
 mod apt;
 mod link;
 mod mounts;
+mod paths;
 mod reorder;
-mod shell;
 mod split;
 mod unreachable;
 
@@ -263,7 +263,7 @@ pub enum Pass {
     /// `/tmp`, `/home`, ...). The instructions moved before the rest of the copy are those right after it
     /// up to the last RUN that passes these checks, and at least one is a dependency install: RUNs without
     /// context or stage mounts (shell form, default shell, known working
-    /// directory, simple commands only: no quotes, expansions, pipes or redirections), `ENV`, `ARG`,
+    /// directory, a plain list of simple commands as `import::shell` reads them: no expansions, pipes or redirections), `ENV`, `ARG`,
     /// comments, and steps that only set image metadata (`EXPOSE`, `LABEL`, `CMD`, ...). Each command's tool is on a list whose implicit reads are manifests:
     /// `apt-get`/`apk`/`dnf`/`microdnf`/`yum` package operations, `pip install` (no `-e`),
     /// `python -m venv|pip`, `npm ci`, `yarn install --frozen-lockfile`, `pnpm install --frozen-lockfile`,
@@ -582,7 +582,7 @@ pub fn dockerignore_allowlist(analysis: &Analysis) -> Vec<String> {
     let mut lines = vec!["*".to_string()];
     for step in analysis.steps().iter().filter(|step| stages.contains(&step.location.stage)) {
         for read in &step.reads.context {
-            let path = shell::clean(&read.pattern);
+            let path = paths::clean(&read.pattern);
             if path.is_empty() {
                 return Vec::new();
             }
@@ -608,4 +608,28 @@ pub(crate) fn listed(items: &[String]) -> String {
 /// The location of a change, for passes.
 fn at(stage: usize, instruction: usize) -> Location {
     Location { stage, instruction }
+}
+
+/// What keeps a script from being a plain list of simple commands, for a reason: `an expansion`,
+/// `a redirection`, `a pipe`, ...
+pub(crate) fn not_simple(script: &crate::import::shell::Script) -> String {
+    use crate::import::shell::Joined;
+    if let Some(opaque) = script.opaque().first() {
+        return opaque.to_string();
+    }
+    for command in script.commands() {
+        if let Some(opaque) = command.opaque.first() {
+            return opaque.to_string();
+        }
+        if !command.redirections.is_empty() {
+            return "a redirection".to_string();
+        }
+        match command.joined {
+            Joined::Or => return "`||`".to_string(),
+            Joined::Pipe => return "a pipe".to_string(),
+            Joined::Background => return "a background job".to_string(),
+            _ => {}
+        }
+    }
+    "nothing the passes follow".to_string()
 }

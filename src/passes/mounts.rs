@@ -13,7 +13,7 @@
 //! a cache mount on `/var/lib/apt` would change what list cleanup removes from the image.
 //! The image loses only the cache directories, which are not behaviour.
 
-use super::shell;
+use super::paths;
 use super::{Change, Pass, at};
 use crate::analysis::Analysis;
 use crate::model::{Command, Dockerfile, FlagValue, Instruction, Mount, ShellScript, Text};
@@ -38,12 +38,12 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
         if !default_shell || !root || moved {
             continue;
         }
-        let Some(commands) = shell::commands(run) else { continue };
+        let Some(commands) = step.run.as_ref().and_then(|facts| facts.script.simple_list()) else { continue };
         let mut targets: Vec<&str> = Vec::new();
-        for command in &commands {
-            let sub = command.args.iter().find(|a| !a.starts_with('-')).map(String::as_str);
-            let target = match (command.tool.as_str(), sub) {
-                (tool, Some("install")) if shell::is_pip(tool) => "/root/.cache/pip",
+        for command in commands {
+            let sub = command.args().find(|a| !a.starts_with('-'));
+            let target = match (command.tool().unwrap_or_default(), sub) {
+                (tool, Some("install")) if paths::is_pip(tool) => "/root/.cache/pip",
                 ("npm", Some("ci" | "install")) => "/root/.npm",
                 ("go", Some("build")) => "/root/.cache/go-build",
                 _ => continue,
@@ -57,13 +57,13 @@ pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Chang
             .iter()
             .filter_map(|m| match m {
                 Mount::Cache { target, .. } | Mount::Bind { target, .. } | Mount::Tmpfs { target, .. } => {
-                    Some(shell::absolute(target.as_str()))
+                    Some(paths::absolute(target.as_str()))
                 }
                 _ => None,
             })
             .collect();
         let added: Vec<&str> =
-            targets.into_iter().filter(|t| !existing.iter().any(|e| shell::overlaps(e, t))).collect();
+            targets.into_iter().filter(|t| !existing.iter().any(|e| paths::overlaps(e, t))).collect();
         if added.is_empty() {
             continue;
         }

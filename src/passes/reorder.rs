@@ -7,8 +7,8 @@
 //!   path is, contains or lies in a path the COPY writes, and every directory both may create (their
 //!   common ancestors) is the working directory or one of its ancestors, which `WORKDIR` made first.
 //!   It also moves past `ENV` that sets none of `PATH`, `IFS`, `ENV`, `BASH_ENV`, `POSIXLY_CORRECT`,
-//!   `TMPDIR`, `LD_*`: these tools read no other variable, and the RUN names none (the shell reading
-//!   rejects `$`).
+//!   `TMPDIR`, `LD_*`: these tools read no other variable, and the RUN names none (a RUN with
+//!   an expansion is not a plain list: [`Script::simple_list`]).
 //! - **Account setup**: only `groupadd`, `useradd`, `addgroup`, `adduser` with plain words. Their
 //!   footprint is the user database and home directories (`/etc`, `/home`, `/var/mail`, and any
 //!   absolute path named). They move past COPYs (any source, no `--chown` by name: that needs the user)
@@ -28,11 +28,16 @@
 //! highest one it passes. A RUN that stops moving stays put in later rounds: the pass is idempotent.
 //! What stops a RUN is reported by [`declined`](super::declined).
 //!
+//! Which RUNs are directory, account or virtual-environment setup, and what they write, is analysis's
+//! fact ([`RunFacts::activity`], [`RunFacts::writes`]); this pass adds only its own conditions (no RUN
+//! flags, default shell, a known working directory).
+//!
 //! [`Step::metadata_only`]: crate::analysis::Step::metadata_only
+//! [`Script::simple_list`]: crate::import::shell::Script::simple_list
 
-use super::shell;
+use super::paths;
 use super::{Change, Declined, Pass, at};
-use crate::analysis::{Analysis, Step};
+use crate::analysis::{Activity, Analysis, RunFacts, RunWrites, Step};
 use crate::model::{Copy, Dockerfile, Instruction, Run};
 
 pub(crate) fn run(dockerfile: &mut Dockerfile, analysis: &Analysis) -> Vec<Change> {
@@ -108,14 +113,13 @@ fn plan(dockerfile: &Dockerfile, analysis: &Analysis, stage: usize, index: usize
     if !default_shell {
         return None;
     }
-    let (why, passable): (&'static str, Box<Passable<'_>>) = if let Some(footprint) = account_footprint(run) {
-        let workdir = workdir.clone();
+    let (why, passable): (&'static str, Box<Passable<'_>>) = if let Some(footprint) = account_footprint(run, step) {
         let check = move |i: usize| match &instructions[i] {
             Instruction::Copy(copy) => {
                 let copy_step = step_of(analysis, stage, i).ok_or_else(unknown_writes)?;
                 let writes = copy_writes(copy, copy_step, "account setup")?;
                 for written in &writes {
-                    if let Some(owned) = footprint.iter().find(|f| shell::overlaps(written, f)) {
+                    if let Some(owned) = footprint.iter().find(|f| paths::overlaps(written, f)) {
                         return Err(format!(
                             "the copy writes {written}, which account setup may also write (it owns {owned})"
                         ));
@@ -124,11 +128,12 @@ fn plan(dockerfile: &Dockerfile, analysis: &Analysis, stage: usize, index: usize
                 Ok(())
             }
             Instruction::Run(other) => {
-                let Some(paths) = venv_footprint(other, &workdir) else {
+                let Some(paths) = step_of(analysis, stage, i).and_then(|other_step| venv_footprint(other, other_step))
+                else {
                     return Err("account setup only moves past COPYs and virtual-environment installs".to_string());
                 };
                 for path in &paths {
-                    if let Some(owned) = footprint.iter().find(|f| shell::overlaps(path, f)) {
+                    if let Some(owned) = footprint.iter().find(|f| paths::overlaps(path, f)) {
                         return Err(format!(
                             "the RUN writes {path}, which account setup may also write (it owns {owned})"
                         ));
@@ -140,7 +145,7 @@ fn plan(dockerfile: &Dockerfile, analysis: &Analysis, stage: usize, index: usize
         };
         ("it only creates accounts", Box::new(check))
     } else {
-        let paths = run_paths(run, &workdir)?;
+        let paths = run_paths(run, step)?;
         let check = move |i: usize| match &instructions[i] {
             Instruction::Env(env) => match env.vars.keys().find(|key| sensitive(key.as_str())) {
                 Some(key) => Err(format!("ENV sets {key}, which changes what the RUN's tools do")),
@@ -159,17 +164,17 @@ fn plan(dockerfile: &Dockerfile, analysis: &Analysis, stage: usize, index: usize
                 }
                 for path in &paths {
                     for written in &writes {
-                        if shell::overlaps(path, written) {
+                        if paths::overlaps(path, written) {
                             return Err(if path == written {
                                 format!("the copy writes {written}, which the RUN touches too")
-                            } else if shell::within(path, written) {
+                            } else if paths::within(path, written) {
                                 format!("the copy writes {written}, which holds {path} that the RUN touches")
                             } else {
                                 format!("the copy writes {written}, inside {path} that the RUN touches")
                             });
                         }
                         let shared = common_ancestor(path, written);
-                        if !shell::within(&workdir, &shared) {
+                        if !paths::within(&workdir, &shared) {
                             return Err(format!(
                                 "both may create {shared}, and which goes first decides its owner and mode"
                             ));
@@ -233,43 +238,35 @@ fn copy_writes(copy: &Copy, step: &Step, kind: &str) -> Result<Vec<String>, Stri
     if step.writes.any_path || step.writes.paths.iter().any(|w| w.contains('$')) {
         return Err(unknown_writes());
     }
-    Ok(step.writes.paths.iter().map(|p| shell::absolute(p)).collect())
+    Ok(step.writes.paths.iter().map(|p| paths::absolute(p)).collect())
 }
 
 fn unknown_writes() -> String {
     "the pass cannot tell which paths the copy writes".to_string()
 }
 
-/// The absolute paths a movable RUN touches, or `None` if it is not movable.
-pub(super) fn run_paths(run: &Run, workdir: &str) -> Option<Vec<String>> {
-    if !run.mounts.is_empty() || run.network.is_some() || run.security.is_some() {
+/// Whether a RUN has no flags (mounts, network, security).
+fn plain(run: &Run) -> bool {
+    run.mounts.is_empty() && run.network.is_none() && run.security.is_none()
+}
+
+/// The facts of a RUN step when it does only `activity`, with its write set.
+fn doing(step: &Step, activity: Activity) -> Option<(Vec<String>, &RunFacts)> {
+    let facts = step.run.as_ref()?;
+    if facts.activity != Some(activity) {
         return None;
     }
-    let commands = shell::commands(run)?;
-    let mut paths = Vec::new();
-    for command in &commands {
-        let operands: Vec<&String> = command.args.iter().filter(|a| !a.starts_with('-')).collect();
-        let skip = match command.tool.as_str() {
-            "mkdir" | "touch" | "ln" | "true" => 0,
-            // The first operand is the owner or the mode.
-            "chown" | "chmod" => 1,
-            _ => return None,
-        };
-        if command.args.iter().any(|a| a.starts_with('-') && a.contains('=')) {
-            return None;
-        }
-        for operand in operands.into_iter().skip(skip) {
-            if operand.contains(['*', '?', '[']) {
-                return None;
-            }
-            let path = crate::analysis::resolve_path(workdir, operand);
-            paths.push(path);
-        }
-    }
-    if paths.is_empty() {
+    Some((facts.writes.all()?, facts))
+}
+
+/// The absolute paths a movable RUN touches (directory setup without flags, from analysis), or
+/// `None` if it is not movable.
+pub(super) fn run_paths(run: &Run, step: &Step) -> Option<Vec<String>> {
+    if !plain(run) {
         return None;
     }
-    Some(paths)
+    let (paths, _) = doing(step, Activity::Directories)?;
+    (!paths.is_empty()).then_some(paths)
 }
 
 /// The longest common ancestor directory of two absolute paths.
@@ -285,69 +282,28 @@ fn named_owner(copy: &Copy) -> bool {
     })
 }
 
-/// The paths an account-creating RUN may touch, or `None` if it does anything else.
-pub(super) fn account_footprint(run: &Run) -> Option<Vec<String>> {
-    if !run.mounts.is_empty() || run.network.is_some() || run.security.is_some() {
+/// The paths an account-creating RUN may touch (the user database directories first), or `None` if it
+/// does anything else or has flags.
+pub(super) fn account_footprint(run: &Run, step: &Step) -> Option<Vec<String>> {
+    if !plain(run) {
         return None;
     }
-    let commands = shell::commands(run)?;
-    let mut footprint: Vec<String> = ["/etc", "/home", "/var/mail", "/var/spool/mail"].map(String::from).to_vec();
-    for command in &commands {
-        if !matches!(command.tool.as_str(), "groupadd" | "useradd" | "addgroup" | "adduser") {
-            return None;
-        }
-        for arg in &command.args {
-            let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
-            if value.contains('/') {
-                if !value.starts_with('/') || value.contains(['*', '?', '[']) {
-                    return None;
-                }
-                footprint.push(shell::absolute(value));
-            }
-        }
-    }
-    (!commands.is_empty()).then_some(footprint)
+    let (_, facts) = doing(step, Activity::Accounts)?;
+    let RunWrites::Paths { paths, inside } = &facts.writes else { return None };
+    Some(inside.iter().chain(paths).cloned().collect())
 }
 
-/// The paths a RUN that only makes or fills a virtual environment at an absolute path touches.
-pub(super) fn venv_footprint(run: &Run, workdir: &str) -> Option<Vec<String>> {
+/// The paths a RUN that only makes or fills a virtual environment at an absolute path touches: pip's
+/// cache, the environment, and what it names. Cache mounts (from no stage) are allowed, a security
+/// mode is not.
+pub(super) fn venv_footprint(run: &Run, step: &Step) -> Option<Vec<String>> {
     if !run.mounts.iter().all(|m| matches!(m, crate::model::Mount::Cache { from: None, .. })) || run.security.is_some()
     {
         return None;
     }
-    let crate::model::Command::Shell(script) = &run.command else { return None };
-    let mut paths = vec!["/root/.cache/pip".to_string()];
-    for command in shell::parse(&script.shell_text())? {
-        let args: Vec<&str> = command.args.iter().map(String::as_str).collect();
-        match args.as_slice() {
-            ["-m", "venv", dir] if shell::is_python(&command.tool) && dir.starts_with('/') => {
-                paths.push(shell::absolute(dir));
-            }
-            ["install", rest @ ..] if shell::is_pip(&command.tool) => {
-                if rest.iter().any(|a| {
-                    ["--user", "--target", "-t", "--prefix", "--root", "-e", "--editable"]
-                        .iter()
-                        .any(|f| a == f || a.starts_with(&format!("{f}=")))
-                }) {
-                    return None;
-                }
-                // The tool must be named by its absolute path inside a venv: `<venv>/bin/pip`.
-                let venv = command.path.strip_suffix(&format!("/bin/{}", command.tool)).filter(|v| v.starts_with('/'));
-                paths.push(shell::absolute(venv?));
-                for arg in rest {
-                    let value = arg.split_once('=').map_or(*arg, |(_, v)| v);
-                    if value.contains(['*', '?', '[']) {
-                        return None;
-                    }
-                    if value.starts_with('/') {
-                        paths.push(shell::absolute(value));
-                    } else if !arg.starts_with('-') || arg.contains('=') {
-                        paths.push(crate::analysis::resolve_path(workdir, value));
-                    }
-                }
-            }
-            _ => return None,
-        }
+    let (mut paths, _) = doing(step, Activity::VirtualEnv)?;
+    if !paths.iter().any(|p| p == "/root/.cache/pip") {
+        paths.insert(0, "/root/.cache/pip".to_string());
     }
     Some(paths)
 }

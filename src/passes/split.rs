@@ -13,7 +13,7 @@
 //!   the last RUN that passes these checks; they are RUNs without mounts other than cache and tmpfs, `ENV`, `ARG`,
 //!   comments, or steps that only set image metadata (`EXPOSE`, `LABEL`, `CMD`, `ENTRYPOINT`,
 //!   `HEALTHCHECK`, `STOPSIGNAL`, `ONBUILD`: `Step::metadata_only`). Each RUN is shell form with the default shell, has a known working directory,
-//!   and is a list of simple commands (see `shell.rs`) from a known set of tools whose implicit reads are
+//!   and is a plain list of simple commands (`import::shell::Script::simple_list`, read once by analysis) from a known set of tools whose implicit reads are
 //!   manifests: package managers installing named packages (`apt-get`, `apk`, `dnf`, `microdnf`, `yum`),
 //!   `pip install` without `-e`, `python -m venv|pip`, `npm ci`, `yarn install --frozen-lockfile|--immutable`,
 //!   `pnpm install --frozen-lockfile`, `go mod download`, `poetry install --no-root`,
@@ -44,9 +44,10 @@
 
 use std::collections::BTreeMap;
 
-use super::shell::{self, Simple};
+use super::paths;
 use super::{Change, Config, Declined, Pass, at};
 use crate::analysis::{Analysis, ContextRead, CostWeights, StepKind};
+use crate::import::shell::ShellCommand;
 use crate::model::{Copy, Dockerfile, Instruction, Line, Mount, Source};
 
 const SYSTEM: &[&str] = &[
@@ -174,12 +175,12 @@ fn plan(
     }
     // The copied directory: the context root, or a directory of the context (its contents are copied).
     let Source::Path(source) = &copy.sources[0] else { return Err(Refusal::NotCandidate) };
-    let prefix = shell::clean(source.as_str());
+    let prefix = paths::clean(source.as_str());
     // A pattern or an escape names directories by match, not by this text.
     if prefix.contains(['*', '?', '[', '\\', '$']) {
         return Err(Refusal::NotCandidate);
     }
-    let all: Vec<String> = config.context_files.iter().map(|f| shell::clean(f)).collect();
+    let all: Vec<String> = config.context_files.iter().map(|f| paths::clean(f)).collect();
     let context: Vec<String> = if prefix.is_empty() {
         all
     } else {
@@ -196,7 +197,7 @@ fn plan(
     };
     let copy_step = step_of(index).ok_or(Refusal::NotCandidate)?;
     let dest = copy_step.writes.paths.first().ok_or(Refusal::NotCandidate)?.clone();
-    if dest.contains('$') || dest == "/" || SYSTEM.iter().any(|system| shell::overlaps(&dest, system)) {
+    if dest.contains('$') || dest == "/" || SYSTEM.iter().any(|system| paths::overlaps(&dest, system)) {
         return Err(Refusal::NotCandidate);
     }
     let root = ContextRead { pattern: ".".into(), excludes: Vec::new() };
@@ -235,14 +236,16 @@ fn plan(
                     .and_then(|key| key.command.as_deref())
                     .is_some_and(|command| command.starts_with(r#"["/bin/sh","-c","#));
                 let workdir = step.reads.workdir.clone().filter(|w| !w.contains('$'));
-                let verdict = match (shell::commands(run), default_shell, workdir) {
+                let script = step.run.as_ref().map(|facts| &facts.script);
+                let verdict = match (script.map(|s| s.simple_list().ok_or(s)), default_shell, workdir) {
                     (_, false, _) => Err("the RUN uses another shell".to_string()),
                     (_, _, None) => Err("the RUN's working directory is not known".to_string()),
-                    (None, ..) => Err("the RUN is not a list of simple commands (it has quotes, variables, pipes \
-                                       or redirections)"
-                        .to_string()),
-                    (Some(commands), true, Some(workdir)) => {
-                        classify(&commands, &workdir, &dest, &context, config).map(|verdict| (verdict, commands))
+                    (None, ..) => Err("the RUN is not a shell command".to_string()),
+                    (Some(Err(script)), ..) => {
+                        Err(format!("the RUN is not a list of simple commands: it has {}", super::not_simple(script)))
+                    }
+                    (Some(Ok(commands)), true, Some(workdir)) => {
+                        classify(commands, &workdir, &dest, &context, config).map(|verdict| (verdict, commands))
                     }
                 };
                 let (verdict, commands) = match verdict {
@@ -253,7 +256,7 @@ fn plan(
                     }
                 };
                 creates_accounts |=
-                    commands.iter().any(|c| matches!(c.tool.as_str(), "useradd" | "adduser" | "groupadd" | "addgroup"));
+                    commands.iter().any(|c| matches!(c.tool(), Some("useradd" | "adduser" | "groupadd" | "addgroup")));
                 if verdict.reads_manifest && first_reader.is_none() {
                     first_reader = Some(pending);
                 }
@@ -312,7 +315,7 @@ fn plan(
         for pattern in config.manifests.iter().filter(|p| wanted(p)) {
             let read = ContextRead { pattern: pattern.clone(), excludes: Vec::new() };
             for file in context.iter().filter(|f| read.covers(f, &[]) && root.covers(f, &[])) {
-                let entry = if pattern.ends_with('/') { shell::clean(pattern) } else { file.clone() };
+                let entry = if pattern.ends_with('/') { paths::clean(pattern) } else { file.clone() };
                 if !files.contains(&entry) {
                     files.push(entry);
                 }
@@ -370,7 +373,7 @@ struct Verdict {
 
 /// Whether a RUN's simple commands may run before the full copy; why not when not provably.
 fn classify(
-    commands: &[Simple],
+    commands: &[ShellCommand],
     workdir: &str,
     dest: &str,
     context: &[String],
@@ -379,12 +382,13 @@ fn classify(
     let mut verdict = Verdict { install: false, ecosystems: Vec::new(), reads_manifest: false, needs: Vec::new() };
     let in_context = |relative: &str| context.iter().any(|f| f == relative || f.starts_with(&format!("{relative}/")));
     for command in commands {
-        let args: Vec<&str> = command.args.iter().map(String::as_str).collect();
+        let args: Vec<&str> = command.args().collect();
+        let tool = command.tool().unwrap_or_default();
         let sub = args.iter().find(|a| !a.starts_with('-')).copied().unwrap_or_default();
         let has = |flag: &str| args.iter().any(|a| *a == flag || a.starts_with(&format!("{flag}=")));
         // (install, implicit manifest read, implicit writes inside the working directory)
-        let ecosystem: &'static [&'static str] = match command.tool.as_str() {
-            tool if shell::is_pip(tool) || shell::is_python(tool) => PIP,
+        let ecosystem: &'static [&'static str] = match tool {
+            tool if paths::is_pip(tool) || paths::is_python(tool) => PIP,
             "npm" => NPM,
             "yarn" => YARN,
             "pnpm" => PNPM,
@@ -394,12 +398,12 @@ fn classify(
             _ => &[],
         };
         verdict.ecosystems.push(ecosystem);
-        let (install, implicit, writes): (bool, bool, &[&str]) = match command.tool.as_str() {
+        let (install, implicit, writes): (bool, bool, &[&str]) = match tool {
             "apt-get" | "apt" | "dnf" | "microdnf" | "yum" => {
                 match sub {
                     "update" | "install" | "upgrade" | "dist-upgrade" | "clean" | "autoremove" | "remove" | "purge"
                     | "makecache" => {}
-                    _ => return Err(format!("`{} {sub}` is not a package operation the split knows", command.tool)),
+                    _ => return Err(format!("`{} {sub}` is not a package operation the split knows", tool)),
                 }
                 (matches!(sub, "install" | "upgrade" | "dist-upgrade"), false, &[])
             }
@@ -409,7 +413,7 @@ fn classify(
                 }
                 (matches!(sub, "add" | "upgrade"), false, &[])
             }
-            tool if shell::is_pip(tool) => {
+            tool if paths::is_pip(tool) => {
                 if sub != "install" || has("-e") || has("--editable") {
                     return Err(if sub == "install" {
                         "`pip install -e` installs the project itself, which reads every source".to_string()
@@ -419,14 +423,14 @@ fn classify(
                 }
                 (true, false, &[])
             }
-            tool if shell::is_python(tool) => match args.as_slice() {
+            tool if paths::is_python(tool) => match args.as_slice() {
                 ["-m", "venv", ..] => (false, false, &[]),
                 ["-m", "pip", "install", rest @ ..]
                     if !rest.iter().any(|a| a.starts_with("-e") || *a == "--editable") =>
                 {
                     (true, false, &[])
                 }
-                _ => return Err(format!("`{}` may read any file of the project", command.tool)),
+                _ => return Err(format!("`{}` may read any file of the project", tool)),
             },
             "npm" if sub == "ci" => (true, true, &["node_modules"]),
             "yarn" if sub == "install" && (has("--frozen-lockfile") || has("--immutable")) => {
@@ -439,19 +443,19 @@ fn classify(
             "mkdir" | "chown" | "chmod" | "ln" | "rm" | "touch" | "useradd" | "groupadd" | "adduser" | "addgroup"
             | "true" | "set" => (false, false, &[]),
             _ => {
-                let words = format!("{} {sub}", command.tool);
+                let words = format!("{} {sub}", tool);
                 return Err(format!("`{}` may read files other than dependency manifests", words.trim_end()));
             }
         };
         // Package managers and npm-like tools with positional packages would edit the manifests.
-        if implicit && args.iter().filter(|a| !a.starts_with('-')).count() > 1 + usize::from(command.tool == "go") {
-            return Err(format!("`{}` with package names edits the manifests", command.tool));
+        if implicit && args.iter().filter(|a| !a.starts_with('-')).count() > 1 + usize::from(tool == "go") {
+            return Err(format!("`{}` with package names edits the manifests", tool));
         }
         if implicit {
             if workdir != dest {
                 return Err(format!(
                     "`{}` reads its manifests from {workdir}, not from the copied directory {dest}",
-                    command.tool
+                    tool
                 ));
             }
             verdict.reads_manifest = true;
@@ -460,7 +464,7 @@ fn classify(
             if in_context(written) {
                 return Err(format!(
                     "`{}` writes {written}/, which the context also holds, so the full copy would replace it",
-                    command.tool
+                    tool
                 ));
             }
         }
@@ -477,10 +481,10 @@ fn classify(
             };
             let resolved = crate::analysis::resolve_path(workdir, word);
             let relative_to_dest =
-                if shell::within(&resolved, dest) { Some(shell::clean(&resolved[dest.len()..])) } else { None };
+                if paths::within(&resolved, dest) { Some(paths::clean(&resolved[dest.len()..])) } else { None };
             let looks_like_path = word.contains('/')
                 || word.starts_with('.')
-                || in_context(&shell::clean(word))
+                || in_context(&paths::clean(word))
                 || is_manifest_argument(&args, arg);
             if !looks_like_path {
                 continue;
