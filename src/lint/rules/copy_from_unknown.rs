@@ -1,0 +1,68 @@
+//! DW3003: `COPY --from=<name>` where `<name>` is no earlier stage: a later stage or the stage itself
+//! (BuildKit refuses the cycle), a stage number out of range, or a plain name BuildKit will pull as
+//! an image from Docker Hub (usually a misspelt stage).
+
+use super::{Rule, info};
+use crate::lint::context::Context;
+use crate::lint::{Finding, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    info: info(
+        "DW3003",
+        "copy-from-unknown",
+        Severity::Error,
+        true,
+        &["DL3022", "DL3023"],
+        None,
+        "COPY --from names no earlier stage",
+    ),
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let names: Vec<Option<String>> = cx
+        .stages
+        .iter()
+        .map(|stage| match stage.from.args.as_slice() {
+            [_, as_word, name] if as_word.eq_ignore_ascii_case("as") => Some(name.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    for (index, stage) in cx.stages.iter().enumerate() {
+        for node in stage.nodes.iter().filter(|node| node.keyword == "copy") {
+            let Some(value) = Context::flag_value(node, "from") else { continue };
+            if value.contains('$') {
+                continue;
+            }
+            let span = cx.flag(node, "from").map_or(cx.node_span(node), |(range, _)| cx.logical(node, range));
+            let lower = value.to_lowercase();
+            let message = if let Ok(number) = value.parse::<usize>() {
+                (number >= index)
+                    .then(|| format!("COPY --from={value} names stage {number}, which is not an earlier stage"))
+            } else if let Some(at) = names.iter().position(|name| name.as_deref() == Some(lower.as_str())) {
+                (at >= index).then(|| {
+                    if at == index {
+                        format!("COPY --from={value} names the stage it is in")
+                    } else {
+                        format!("COPY --from={value} names a later stage")
+                    }
+                })
+            } else if !value.contains(['/', ':', '@', '.']) {
+                Some(format!(
+                    "COPY --from={value} names no stage of this file: BuildKit pulls it as the image docker.io/library/{lower}"
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                let stages: Vec<&str> = names.iter().take(index).flatten().map(String::as_str).collect();
+                let help = if stages.is_empty() {
+                    "define the stage before this one (FROM ... AS <name>), or name an image with its tag".to_string()
+                } else {
+                    format!("name an earlier stage ({}), or an image with its tag", stages.join(", "))
+                };
+                out.push(Finding::new(span, message, help));
+            }
+        }
+    }
+}

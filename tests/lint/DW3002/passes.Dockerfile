@@ -1,0 +1,3 @@
+FROM alpine:3.20
+CMD ["app", "--port", "80"]
+RUN [ -f /etc/os-release ] && echo ok

@@ -1,0 +1,5 @@
+FROM alpine:3.20
+WORKDIR /app
+WORKDIR sub
+FROM alpine:3.20
+WORKDIR $HOME/app
