@@ -111,20 +111,9 @@ pub(crate) fn undefined<'a>(cx: &Context<'a>) -> Vec<Undefined<'a>> {
             _ => None,
         };
         if let Some(name) = &previous {
-            // Only ENVs carry over to a stage built on this one.
-            let env: Vec<String> = keys
-                .iter()
-                .filter(|key| {
-                    stage
-                        .nodes
-                        .iter()
-                        .any(|node| node.keyword == "env" && node.args.iter().step_by(3).any(|k| k == *key))
-                })
-                .cloned()
-                .collect();
-            let mut inherited = parent.as_ref().and_then(|name| stage_keys.get(name)).cloned().unwrap_or_default();
-            inherited.extend(env);
-            stage_keys.insert(name.clone(), inherited);
+            // A stage built on this one sees its ENVs and, for this check, its declared ARGs
+            // (BuildKit's dispatch state inherits `buildArgs` from its base stage).
+            stage_keys.insert(name.clone(), keys);
         }
     }
     out

@@ -1,6 +1,6 @@
 //! DW3006: a stage's first `WORKDIR` is relative, so it depends on the base image's working directory,
 //! which can change under it (BuildKit's WorkdirRelativePath: later relative ones are fine once an
-//! absolute one is set).
+//! absolute one is set, also in a stage the stage is built on).
 
 use super::{Rule, info};
 use crate::lint::context::Context;
@@ -20,7 +20,14 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for stage in &cx.stages {
+    for (index, stage) in cx.stages.iter().enumerate() {
+        // A WORKDIR in a stage this one is built on counts (BuildKit inherits `workdirSet`).
+        let inherited = cx.chain(index).iter().skip(1).any(|&parent| {
+            cx.stages.get(parent).is_some_and(|stage| stage.nodes.iter().any(|node| node.keyword == "workdir"))
+        });
+        if inherited {
+            continue;
+        }
         let Some(node) = stage.nodes.iter().find(|node| node.keyword == "workdir") else { continue };
         let path = node.args.first().map(|arg| arg.trim()).unwrap_or("");
         let path = path.trim_matches(|c| c == '"' || c == '\'');

@@ -7,3 +7,9 @@ ENV PATH=$PATH:/x
 
 FROM base
 COPY $BAR /
+
+FROM scratch AS declares
+ARG INHERITED=x
+
+FROM declares
+COPY $INHERITED /
