@@ -1,6 +1,7 @@
 //! DW3003: `COPY --from=<name>` where `<name>` is no earlier stage: a later stage or the stage itself
-//! (BuildKit refuses the cycle), a stage number out of range, or a plain name BuildKit will pull as
-//! an image from Docker Hub (usually a misspelt stage).
+//! (BuildKit refuses the cycle), a stage number out of range, or a plain name that is no stage, which
+//! BuildKit takes for a named build context or else an image on Docker Hub (often a misspelt stage;
+//! write the image with its tag, `--from=alpine:3.20`, to say an image is meant).
 
 use super::{Rule, info};
 use crate::lint::context::Context;
@@ -10,7 +11,7 @@ pub(crate) const RULE: Rule = Rule {
     info: info(
         "DW3003",
         "copy-from-unknown",
-        Severity::Error,
+        Severity::Warning,
         true,
         &["DL3022", "DL3023"],
         None,
@@ -49,7 +50,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 })
             } else if !value.contains(['/', ':', '@', '.']) {
                 Some(format!(
-                    "COPY --from={value} names no stage of this file: BuildKit pulls it as the image docker.io/library/{lower}"
+                    "COPY --from={value} names no stage of this file: BuildKit takes it for a build context of that \
+                     name, or else pulls the image docker.io/library/{lower}"
                 ))
             } else {
                 None

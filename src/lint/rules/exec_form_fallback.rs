@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let (Some((first, _)), Some((last, _))) = (args.first(), args.last()) else { continue };
         let range = first.start..last.end;
         let text = &node.original[range.clone()];
-        if !(text.starts_with('[') && text.ends_with(']')) {
+        if !meant_as_exec(text) {
             continue;
         }
         let keyword = node.keyword.to_uppercase();
@@ -63,4 +63,50 @@ fn single_quoted_array(text: &str) -> Option<Vec<String>> {
             (!item.contains(['\'', '"', '\\'])).then(|| item.to_string())
         })
         .collect()
+}
+
+/// Whether `text` is shaped like an exec form (`['a', 'b']`, `["a", b]`, `["a",]`) rather than shell
+/// text that starts with a bracket (`[ -f x ] && y`): between the brackets, items separated by commas
+/// outside quotes, each one word, and a comma or a quoted item.
+fn meant_as_exec(text: &str) -> bool {
+    let Some(inner) = text.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else { return false };
+    let mut items = vec![String::new()];
+    let mut quote = None;
+    for c in inner.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == ',' => {
+                items.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(item) = items.last_mut() {
+            item.push(c);
+        }
+    }
+    if quote.is_some() {
+        return false;
+    }
+    let last_empty = items.len() > 1 && items.last().is_some_and(|item| item.trim().is_empty());
+    if last_empty {
+        items.pop();
+    }
+    let one_word = |item: &String| {
+        let item = item.trim();
+        let mut quote = None;
+        let mut outside_space = false;
+        for c in item.chars() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None => outside_space |= c.is_whitespace(),
+            }
+        }
+        !item.is_empty() && !outside_space
+    };
+    let quoted = items.iter().any(|item| item.trim().starts_with(['"', '\'']));
+    items.iter().all(one_word) && (items.len() > 1 || quoted)
 }
