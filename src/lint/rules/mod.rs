@@ -17,6 +17,7 @@ mod expose_invalid;
 mod expose_proto_casing;
 mod from_as_casing;
 mod from_platform_const;
+mod healthcheck_tool;
 mod instruction_casing;
 mod invalid_default_arg_in_from;
 mod legacy_key_value;
@@ -67,6 +68,7 @@ pub(crate) const RULES: &[Rule] = &[
     expose_invalid::RULE,
     maintainer::RULE,
     multiple_instructions::RULE,
+    healthcheck_tool::RULE,
     no_healthcheck::RULE,
     add_local_file::RULE,
     from_platform_const::RULE,
