@@ -57,7 +57,8 @@ fn findings_agree_with_buildkit_checks() {
         println!("SKIPPED: no BuildKit corpus at ../shared/corpora/buildkit");
         return;
     };
-    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     let matched: Vec<&'static str> = rules().iter().filter_map(|rule| rule.buildkit).collect();
     let all = rules().iter().fold(Options::default(), |options, rule| options.enable(rule.code));
     let (mut agree, mut only_ours, mut only_buildkit, mut cases) = (0, 0, 0, 0);
@@ -118,7 +119,9 @@ fn findings_agree_with_buildkit_checks() {
             }
         }
     }
-    println!("BuildKit checks over {cases} cases: {agree} agree, {only_ours} only dockwright, {only_buildkit} only BuildKit");
+    println!(
+        "BuildKit checks over {cases} cases: {agree} agree, {only_ours} only dockwright, {only_buildkit} only BuildKit"
+    );
     for difference in &differences {
         println!("  {difference}");
     }
