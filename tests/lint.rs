@@ -199,6 +199,16 @@ fn crlf_and_continuations_locate_words() {
     assert_eq!(secret.span.to_string(), "3:5-3:16");
 }
 
+#[test]
+fn a_byte_order_mark_does_not_shift_spans() {
+    let text = "\u{feff}FROM alpine:3.20\nMAINTAINER me\nUSER 1\n";
+    let found = check(text, &Options::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(&text[found[0].span.range()], "MAINTAINER");
+    let fixed = apply_fixes(text, &found);
+    assert_eq!(fixed, "\u{feff}FROM alpine:3.20\nLABEL org.opencontainers.image.authors=me\nUSER 1\n");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 

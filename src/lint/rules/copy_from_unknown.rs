@@ -1,4 +1,4 @@
-//! DW3003: `COPY --from=<name>` where `<name>` is no earlier stage: a later stage or the stage itself
+//! DW3003: `COPY --from=<name>` (or `RUN --mount=...,from=<name>`) where `<name>` is no earlier stage: a later stage or the stage itself
 //! (BuildKit refuses the cycle), a stage number out of range, or a plain name that is no stage, which
 //! BuildKit takes for a named build context or else an image on Docker Hub (often a misspelt stage;
 //! write the image with its tag, `--from=alpine:3.20`, to say an image is meant).
@@ -30,12 +30,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         })
         .collect();
     for (index, stage) in cx.stages.iter().enumerate() {
-        for node in stage.nodes.iter().filter(|node| node.keyword == "copy") {
-            let Some(value) = Context::flag_value(node, "from") else { continue };
+        for (_, value, span, what) in references(cx, &stage.nodes) {
             if value.contains('$') {
                 continue;
             }
-            let span = cx.flag(node, "from").map_or(cx.node_span(node), |(range, _)| cx.logical(node, range));
             let lower = value.to_lowercase();
             let message = if let Ok(number) = value.parse::<usize>() {
                 (number >= index)
@@ -43,15 +41,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             } else if let Some(at) = names.iter().position(|name| name.as_deref() == Some(lower.as_str())) {
                 (at >= index).then(|| {
                     if at == index {
-                        format!("COPY --from={value} names the stage it is in")
+                        format!("{what} names the stage it is in")
                     } else {
-                        format!("COPY --from={value} names a later stage")
+                        format!("{what} names a later stage")
                     }
                 })
             } else if !value.contains(['/', ':', '@', '.']) {
                 Some(format!(
-                    "COPY --from={value} names no stage of this file: BuildKit takes it for a build context of that \
-                     name, or else pulls the image docker.io/library/{lower}"
+                    "{what} names no stage of this file: BuildKit takes it for a build context of that name, or \
+                     else pulls the image docker.io/library/{lower}"
                 ))
             } else {
                 None
@@ -67,4 +65,38 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The stage references of a stage's instructions: `COPY --from=<x>` and `RUN --mount=...,from=<x>`,
+/// with the value, the span of the flag, and how to name it in a message.
+fn references<'n>(
+    cx: &Context<'_>,
+    nodes: &[&'n crate::import::Node],
+) -> Vec<(&'n crate::import::Node, String, crate::import::Span, String)> {
+    let mut out = Vec::new();
+    for node in nodes {
+        match node.keyword.as_str() {
+            "copy" => {
+                let Some(value) = Context::flag_value(node, "from") else { continue };
+                let span = cx.flag(node, "from").map_or(cx.node_span(node), |(range, _)| cx.logical(node, range));
+                out.push((*node, value.to_string(), span, format!("COPY --from={value}")));
+            }
+            "run" => {
+                for (range, word) in cx.words(node).into_iter().take_while(|(_, word)| word.starts_with("--")) {
+                    let Some(mount) = word.strip_prefix("--mount=") else { continue };
+                    let mount = mount.trim_matches(|c| c == '"' || c == '\'');
+                    let from = mount.split(',').find_map(|field| {
+                        let (key, value) = field.split_once('=')?;
+                        key.trim().eq_ignore_ascii_case("from").then(|| value.trim().to_string())
+                    });
+                    if let Some(value) = from {
+                        let what = format!("RUN --mount=...,from={value}");
+                        out.push((*node, value, cx.logical(node, range), what));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
