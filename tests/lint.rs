@@ -345,3 +345,28 @@ fn fixes_over_the_buildkit_corpus_remove_their_findings() {
     println!("{files} files linted, fixes applied to {fixed_files}");
     assert!(files > 500);
 }
+
+/// What the DSL writes is clean under its own linter: every example image's checked-in Dockerfile
+/// (`tests/golden/`) gives no finding of any default rule.
+#[test]
+fn every_example_image_lints_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut checked = 0;
+    let mut findings = Vec::new();
+    for example in fs::read_dir(&root).unwrap() {
+        let example = example.unwrap().path();
+        if !example.is_dir() {
+            continue;
+        }
+        for file in fs::read_dir(&example).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|ext| ext == "Dockerfile") {
+                let text = fs::read_to_string(&file).unwrap();
+                checked += 1;
+                findings.extend(check(&text, &Options::default()).iter().map(|d| format!("{}:{d}", file.display())));
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} example Dockerfiles");
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
