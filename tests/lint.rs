@@ -163,6 +163,7 @@ fn inline_ignores_silence_the_next_instruction_only() {
         ("FROM alpine:3.20\n# hadolint ignore=DL4000,DL3002\nMAINTAINER me\nUSER 1\n", &[]),
         ("FROM alpine:3.20\n# hadolint ignore=DL4000\n\nMAINTAINER me\nUSER 1\n", &["4:1 DW3011"]),
         ("# hadolint global ignore=DL3006\nFROM alpine\nFROM debian\nUSER 1\n", &[]),
+        ("FROM alpine\nUSER root\n# dockwright global ignore=base-untagged,DW1001\n", &[]),
         ("# check=skip=MaintainerDeprecated\nFROM alpine:3.20\nMAINTAINER me\nUSER 1\n", &[]),
         (
             "FROM alpine:3.20\n# check=skip=all // for this one\nMAINTAINER me\nMAINTAINER you\nUSER 1\n",

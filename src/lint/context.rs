@@ -12,6 +12,7 @@ pub(crate) struct NodeStage<'a> {
     pub(crate) nodes: Vec<&'a Node>,
 }
 
+/// The file being linted, read every way a rule needs.
 pub(crate) struct Context<'a> {
     pub(crate) text: &'a str,
     pub(crate) parsed: &'a Parsed,
