@@ -154,6 +154,16 @@ fn options_enable_disable_and_override_severity() {
         [("DW2001", Severity::Warning), ("DW2003", Severity::Info), ("DW1001", Severity::Error)]
     );
     assert_eq!(Options::default().disable("DL9999").severity("nope", Severity::Info).unknown(), ["DL9999", "nope"]);
+
+    // The final-image rules judge the build target; a name that is no stage judges no image.
+    let text =
+        "FROM alpine:3.20 AS Base\nEXPOSE 80\nUSER root\n\nFROM base AS app\nUSER 1\nHEALTHCHECK CMD [\"true\"]\n";
+    let final_image = |options: Options| {
+        check(text, &options.disable("DW5003")).iter().map(|d| (d.code, d.span.from.line)).collect::<Vec<_>>()
+    };
+    assert_eq!(final_image(Options::default()), []);
+    assert_eq!(final_image(Options::default().target("BASE")), [("DW3014", 2), ("DW1001", 3)]);
+    assert_eq!(final_image(Options::default().target("nope")), []);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Analysis, StageBase, analyze};
+use crate::analysis::{Analysis, StageBase, Target, analyze};
 use crate::import::{Lowered, Node, Parsed, Span};
 
 /// One stage of the syntax tree: its `FROM` node and the instructions after it.
@@ -22,10 +22,12 @@ pub(crate) struct Context<'a> {
     pub(crate) globals: Vec<&'a Node>,
     /// One per `FROM`, in order: index `i` is stage `i` of the lowered model.
     pub(crate) stages: Vec<NodeStage<'a>>,
+    /// The stage whose image the final-image rules judge.
+    final_stage: Option<usize>,
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(text: &'a str, parsed: &'a Parsed, lowered: &'a Lowered) -> Self {
+    pub(crate) fn new(text: &'a str, parsed: &'a Parsed, lowered: &'a Lowered, target: Option<&str>) -> Self {
         let mut globals = Vec::new();
         let mut stages: Vec<NodeStage<'a>> = Vec::new();
         for node in &parsed.ast.nodes {
@@ -37,7 +39,12 @@ impl<'a> Context<'a> {
                 globals.push(node);
             }
         }
-        Context { text, parsed, lowered, analysis: analyze(&lowered.dockerfile), globals, stages }
+        let analysis = analyze(&lowered.dockerfile);
+        let final_stage = match target {
+            None => analysis.target(),
+            Some(name) => analysis.resolve(&Target::stage(name)).ok(),
+        };
+        Context { text, parsed, lowered, analysis, globals, stages, final_stage }
     }
 
     /// The span of bytes `range` of the text.
@@ -108,9 +115,9 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The stage the default build ends with (the last one).
+    /// The stage the build ends with: the build target of the options, else the last stage.
     pub(crate) fn final_stage(&self) -> Option<usize> {
-        self.analysis.target()
+        self.final_stage
     }
 
     /// `stage` and the stages it is built on, nearest first.

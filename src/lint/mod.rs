@@ -85,7 +85,7 @@ pub fn check(text: &str, options: &Options) -> Vec<Diagnostic> {
 /// ```
 #[must_use]
 pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Options) -> Vec<Diagnostic> {
-    let context = Context::new(text, parsed, lowered);
+    let context = Context::new(text, parsed, lowered, options.target.as_deref());
     let ignores = ignore::Ignores::read(&context);
     let mut out = Vec::new();
     for rule in rules::RULES {
@@ -403,6 +403,7 @@ pub struct Options {
     enable: BTreeSet<String>,
     disable: BTreeSet<String>,
     severities: BTreeMap<String, Severity>,
+    target: Option<String>,
 }
 
 impl Options {
@@ -457,6 +458,25 @@ impl Options {
     #[must_use]
     pub fn severity(mut self, id: &str, severity: Severity) -> Self {
         self.severities.insert(id.to_string(), severity);
+        self
+    }
+
+    /// Judges the image of build target `stage` (`docker build --target <stage>`) where rules judge
+    /// the final image (DW1001 user-root, DW3014 no-healthcheck), instead of the last stage. Stage
+    /// names match as BuildKit matches them, ignoring case; a name that is no stage judges no image
+    /// (check it first with [`Analysis::resolve`](crate::analysis::Analysis::resolve), which says
+    /// which stages there are).
+    ///
+    /// ```
+    /// use dockwright::lint::{check, Options};
+    ///
+    /// let text = "FROM alpine:3.20 AS runtime\nUSER 10001\n\nFROM runtime AS debug\nUSER root\n";
+    /// assert_eq!(check(text, &Options::default())[0].code, "DW1001");
+    /// assert!(check(text, &Options::default().target("runtime")).is_empty());
+    /// ```
+    #[must_use]
+    pub fn target(mut self, stage: &str) -> Self {
+        self.target = Some(stage.to_string());
         self
     }
 
