@@ -9,6 +9,7 @@ mod add_local_file;
 mod base_latest;
 mod base_undigested;
 mod base_untagged;
+mod buildkit_refuses;
 mod copy_from_unknown;
 mod duplicate_stage;
 mod empty_continuation;
@@ -56,6 +57,7 @@ pub(crate) const RULES: &[Rule] = &[
     base_latest::RULE,
     base_undigested::RULE,
     syntax_directive::RULE,
+    buildkit_refuses::RULE,
     shell_form_command::RULE,
     exec_form_fallback::RULE,
     copy_from_unknown::RULE,
