@@ -47,6 +47,7 @@ pub mod engine;
 mod error;
 pub mod estimate;
 pub mod import;
+pub mod lint;
 pub mod model;
 pub mod passes;
 pub mod recipe;

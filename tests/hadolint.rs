@@ -6,14 +6,16 @@
 //! `~/.cache/dockwright/hadolint-2.15.1`), then on `PATH`. Without it (or with another version) the
 //! tests print `SKIPPED: ...` and pass, except under `CI`, where that is a failure.
 
+#[path = "support/hadolint.rs"]
+mod hadolint_bin;
 #[path = "support/seeds.rs"]
 mod seeds;
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-const VERSION: &str = "2.15.1";
+use hadolint_bin::{VERSION, hadolint};
 
 #[test]
 fn every_example_is_clean_under_hadolint() {
@@ -67,37 +69,4 @@ fn lint(hadolint: &Path, dockerfile: &str) -> String {
         other => panic!("hadolint exited with {other:?}: {stdout}"),
     }
     stdout
-}
-
-/// hadolint at the pinned version, or `None` (after saying why) outside CI.
-fn hadolint() -> Option<PathBuf> {
-    let dir = format!("hadolint-{VERSION}");
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    candidates.extend(std::env::var_os("HADOLINT").map(PathBuf::from));
-    candidates.extend(std::env::var_os("DOCKWRIGHT_HADOLINT_DIR").map(|d| PathBuf::from(d).join("bin/hadolint")));
-    candidates.push(Path::new("/var/cache/dockwright").join(&dir).join("bin/hadolint"));
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")));
-    candidates.extend(cache.map(|cache| cache.join("dockwright").join(&dir).join("bin/hadolint")));
-    candidates.push(PathBuf::from("hadolint"));
-    let mut other = Vec::new();
-    for candidate in candidates {
-        let Ok(output) = Command::new(&candidate).arg("--version").output() else { continue };
-        let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
-        if version.split_whitespace().any(|word| word == VERSION) {
-            return Some(candidate);
-        }
-        other.push(format!("{} ({version})", candidate.display()));
-    }
-    let why = if other.is_empty() {
-        format!("hadolint {VERSION} not found: run scripts/hadolint-up")
-    } else {
-        format!("hadolint {VERSION} not found, only {}: run scripts/hadolint-up", other.join(", "))
-    };
-    if std::env::var_os("CI").is_some() {
-        panic!("CI needs hadolint for these tests: {why}");
-    }
-    eprintln!("SKIPPED: {why}");
-    None
 }

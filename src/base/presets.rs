@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{Base, OsFamily, Tool};
+use crate::model::ImageRef;
 
 /// An official image with several variants, e.g. `python:3.12` with `-slim` and `-alpine` tags.
 /// Pick a variant, or use it as is for the default (full Debian) variant.
@@ -242,5 +243,62 @@ impl Base {
     /// ```
     pub fn distroless_python() -> Base {
         Base::image("gcr.io/distroless/python3-debian12", OsFamily::Distroless).known().with_tool(Tool::Python)
+    }
+
+    /// The preset an image reference is, when it is one: what dockwright knows about the images it
+    /// has presets for (family, shell, probe tools), for a Dockerfile that names them. `None` for any
+    /// other image (and for `scratch`).
+    ///
+    /// ```
+    /// use dockwright::{Base, ImageRef, Tool};
+    ///
+    /// let slim = Base::recognize(&ImageRef::parse("python:3.12-slim").unwrap()).unwrap();
+    /// assert_eq!(slim, Base::python("3.12").slim());
+    /// assert!(!slim.tools().contains(&Tool::Curl));
+    /// assert_eq!(Base::recognize(&ImageRef::parse("alpine:3.20").unwrap()), Some(Base::alpine("3.20")));
+    /// let distroless = ImageRef::parse("gcr.io/distroless/static-debian12").unwrap();
+    /// assert_eq!(Base::recognize(&distroless), Some(Base::distroless_static()));
+    /// assert_eq!(Base::recognize(&ImageRef::parse("example.com/app:1").unwrap()), None);
+    /// ```
+    #[must_use]
+    pub fn recognize(image: &ImageRef) -> Option<Base> {
+        let tag = image.tag().unwrap_or_default();
+        let mut candidates: Vec<Base> = Vec::new();
+        let official = match image.repository() {
+            "python" => Some(Base::python as fn(&str) -> Official),
+            "node" => Some(Base::node as fn(&str) -> Official),
+            "golang" => Some(Base::golang as fn(&str) -> Official),
+            _ => None,
+        };
+        if let Some(official) = official {
+            type Variant = fn(&Official) -> Base;
+            let variants: [(&str, Variant); 5] = [
+                ("-slim-bookworm", Official::slim_bookworm),
+                ("-slim", Official::slim),
+                ("-alpine", Official::alpine),
+                ("-bookworm", Official::bookworm),
+                ("", Official::full),
+            ];
+            for (suffix, variant) in variants {
+                if let Some(version) = tag.strip_suffix(suffix).filter(|version| !version.is_empty()) {
+                    candidates.push(variant(&official(version)));
+                }
+            }
+        }
+        match image.repository() {
+            _ if tag.is_empty() => {}
+            "debian" => candidates.push(Base::debian(tag)),
+            "ubuntu" => candidates.push(Base::ubuntu(tag)),
+            "alpine" => candidates.push(Base::alpine(tag)),
+            _ => {}
+        }
+        candidates.extend([
+            Base::ubi9(),
+            Base::ubi9_minimal(),
+            Base::distroless_static(),
+            Base::distroless_cc(),
+            Base::distroless_python(),
+        ]);
+        candidates.into_iter().find(|base| base.reference().is_ok_and(|reference| reference == image))
     }
 }

@@ -180,6 +180,11 @@ pub(crate) fn http_probe(facts: &Facts, port: u16, path: &str) -> Result<Health,
 ///
 /// [`Base::tools_known`]: crate::Base::tools_known
 pub(crate) fn missing_tools(facts: &Facts, command: &Command) -> Vec<Error> {
+    missing(facts, command).into_iter().map(|tool| missing_tool(facts, tool)).collect()
+}
+
+/// The probe tools `command` runs that the stage does not have, each once, in the order they are run.
+fn missing(facts: &Facts, command: &Command) -> Vec<Tool> {
     if !facts.base.tools_known() {
         return Vec::new();
     }
@@ -193,7 +198,22 @@ pub(crate) fn missing_tools(facts: &Facts, command: &Command) -> Vec<Error> {
             missing.push(tool);
         }
     }
-    missing.into_iter().map(|tool| missing_tool(facts, tool)).collect()
+    missing
+}
+
+/// The probe tools a healthcheck `command` runs that a stage built on `base` does not have, when its
+/// instructions (and those of the stages it is built on, first to last) are `instructions`: the same
+/// check as a DSL stage's, for a model that was not built with the DSL (a lowered Dockerfile).
+pub(crate) fn missing_probe_tools<'i>(
+    base: &crate::base::Base,
+    instructions: impl IntoIterator<Item = &'i crate::model::Instruction>,
+    command: &Command,
+) -> Vec<Tool> {
+    let mut facts = Facts::of_base(base);
+    for instruction in instructions {
+        facts.observe_tools(instruction);
+    }
+    missing(&facts, command)
 }
 
 fn missing_tool(facts: &Facts, tool: Tool) -> Error {

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use convert::{Add, Copy, IntoCommand, IntoValue, Run};
 pub use health::Health;
+pub(crate) use health::missing_probe_tools;
 pub use stage::{Stage, StageBase};
 
 use crate::base::{Base, Tool};
@@ -573,7 +574,7 @@ impl Image {
 }
 
 impl Facts {
-    fn of_base(base: &Base) -> Facts {
+    pub(crate) fn of_base(base: &Base) -> Facts {
         let user = match base.user() {
             0 => None,
             uid => UserSpec::new(uid.to_string()).ok().map(|user| Instruction::User(User { user })),
@@ -584,6 +585,53 @@ impl Facts {
             user,
             maybe_tools: BTreeSet::new(),
             copied_to: Some(Vec::new()),
+        }
+    }
+
+    /// Notes the probe tools an instruction may bring: a RUN that names one (as a command or a
+    /// package), a COPY or ADD whose source or destination is named after one, and where COPY and ADD
+    /// put files.
+    pub(crate) fn observe_tools(&mut self, instruction: &Instruction) {
+        match instruction {
+            Instruction::Run(run) => match &run.command {
+                crate::model::Command::Shell(script) => self.saw_words(&script.shell_text()),
+                crate::model::Command::Exec(argv) => argv.iter().for_each(|arg| self.saw_words(arg.as_str())),
+            },
+            Instruction::Raw(raw) if raw.keyword.as_str().eq_ignore_ascii_case("RUN") => {
+                self.saw_words(raw.args.as_str());
+            }
+            Instruction::Copy(copy) => self.saw_copy(&copy.sources, copy.dest.as_str()),
+            Instruction::Add(add) => self.saw_copy(&add.sources, add.dest.as_str()),
+            _ => {}
+        }
+    }
+
+    /// Notes the probe tools `text` names (as a command or as a package to install).
+    fn saw_words(&mut self, text: &str) {
+        let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || "._+-/".contains(c)));
+        for word in words.filter(|word| !word.is_empty()) {
+            let name = word.rsplit('/').next().unwrap_or(word);
+            if let Some(tool) = Tool::from_command(name).or_else(|| Tool::from_package(name)) {
+                self.maybe_tools.insert(tool);
+            }
+        }
+    }
+
+    /// Notes where a COPY or ADD puts files, and the tools its sources or destination are named after.
+    fn saw_copy(&mut self, sources: &[crate::model::Source], dest: &str) {
+        for source in sources {
+            if let crate::model::Source::Path(path) = source {
+                self.saw_words(path.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or_default());
+            }
+        }
+        self.saw_words(dest.trim_end_matches('/').rsplit('/').next().unwrap_or_default());
+        if dest.starts_with('/') {
+            let cleaned = crate::analysis::resolve_path("/", dest);
+            if let Some(copied) = &mut self.copied_to {
+                copied.push(cleaned);
+            }
+        } else {
+            self.copied_to = None;
         }
     }
 }

@@ -335,51 +335,13 @@ impl Stage {
                 let root = UserSpec::new(raw.args.as_str().trim()).is_ok_and(|user| user.is_root());
                 self.set_user(instruction, root);
             }
-            Instruction::Run(run) => match &run.command {
-                Command::Shell(script) => self.saw_words(&script.shell_text()),
-                Command::Exec(argv) => argv.iter().for_each(|arg| self.saw_words(arg.as_str())),
-            },
-            Instruction::Raw(raw) if raw.keyword.as_str().eq_ignore_ascii_case("RUN") => {
-                self.saw_words(raw.args.as_str());
-            }
-            Instruction::Copy(copy) => self.saw_copy(&copy.sources, copy.dest.as_str()),
-            Instruction::Add(add) => self.saw_copy(&add.sources, add.dest.as_str()),
-            _ => {}
+            _ => self.facts.observe_tools(instruction),
         }
     }
 
     fn set_user(&mut self, instruction: &Instruction, root: bool) {
         self.user_changes += 1;
         self.facts.user = if root { None } else { Some(instruction.clone()) };
-    }
-
-    /// Notes the probe tools `text` names (as a command or as a package to install).
-    fn saw_words(&mut self, text: &str) {
-        let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || "._+-/".contains(c)));
-        for word in words.filter(|word| !word.is_empty()) {
-            let name = word.rsplit('/').next().unwrap_or(word);
-            if let Some(tool) = Tool::from_command(name).or_else(|| Tool::from_package(name)) {
-                self.facts.maybe_tools.insert(tool);
-            }
-        }
-    }
-
-    /// Notes where a COPY or ADD puts files, and the tools its sources or destination are named after.
-    fn saw_copy(&mut self, sources: &[model::Source], dest: &str) {
-        for source in sources {
-            if let model::Source::Path(path) = source {
-                self.saw_words(path.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or_default());
-            }
-        }
-        self.saw_words(dest.trim_end_matches('/').rsplit('/').next().unwrap_or_default());
-        if dest.starts_with('/') {
-            let cleaned = crate::analysis::resolve_path("/", dest);
-            if let Some(copied) = &mut self.facts.copied_to {
-                copied.push(cleaned);
-            }
-        } else {
-            self.facts.copied_to = None;
-        }
     }
 
     fn trailing_restore(&self) -> bool {

@@ -6,7 +6,7 @@
 //! one line unchanged becomes a heredoc, and text that cannot be a heredoc either becomes the exact
 //! exec-form equivalent (`["/bin/sh", "-c", text]`, using the stage's `SHELL`).
 
-mod escape;
+pub(crate) mod escape;
 
 // The lowering (`import::lower`) reads back what these decide, so that what it makes is written the way it was read.
 pub use escape::{could_be_directive, is_heredoc_body, is_one_line_shell};

@@ -23,7 +23,7 @@
 //! Emitting a lowered file and lowering the text again gives the same model (see the book's
 //! "Importing Dockerfiles" page for the counts over BuildKit's corpus and the named exceptions).
 
-mod scope;
+pub(crate) mod scope;
 mod source_map;
 mod words;
 

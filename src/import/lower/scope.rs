@@ -23,7 +23,7 @@ fn platform_value(name: &str) -> &'static str {
 }
 
 #[derive(Debug, Default)]
-pub(super) struct Scope {
+pub(crate) struct Scope {
     /// Global ARGs, in order: name and value (`None` when declared without a default).
     globals: Vec<(String, Option<String>)>,
     /// The ENVs at the end of each named stage, for stages built from it.
@@ -37,7 +37,7 @@ pub(super) struct Scope {
 
 impl Scope {
     /// What `name` reads at this point.
-    pub(super) fn lookup(&self, name: &str) -> Option<String> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<String> {
         if !self.in_stage {
             return self.global(name);
         }
@@ -48,7 +48,7 @@ impl Scope {
     }
 
     /// What `name` reads in a `FROM` line: global ARGs and BuildKit's platform ARGs only.
-    pub(super) fn global(&self, name: &str) -> Option<String> {
+    pub(crate) fn global(&self, name: &str) -> Option<String> {
         match self.globals.iter().rev().find(|(n, _)| n == name) {
             Some((_, value)) => value.clone(),
             None => PLATFORM_ARGS.contains(&name).then(|| platform_value(name).to_string()),
@@ -56,17 +56,17 @@ impl Scope {
     }
 
     /// Whether `name` is a declared global ARG.
-    pub(super) fn is_global(&self, name: &str) -> bool {
+    pub(crate) fn is_global(&self, name: &str) -> bool {
         self.globals.iter().any(|(n, _)| n == name)
     }
 
     /// A global `ARG` (before the first `FROM`), its default already expanded.
-    pub(super) fn global_arg(&mut self, name: &str, value: Option<String>) {
+    pub(crate) fn global_arg(&mut self, name: &str, value: Option<String>) {
         self.globals.push((name.to_string(), value));
     }
 
     /// A stage starts; `parent` is the stage it is built from, if it is one.
-    pub(super) fn start_stage(&mut self, parent: Option<&str>) {
+    pub(crate) fn start_stage(&mut self, parent: Option<&str>) {
         self.end_stage(None);
         self.env = parent.and_then(|name| self.stage_env.get(name)).cloned().unwrap_or_default();
         self.args.clear();
@@ -74,20 +74,20 @@ impl Scope {
     }
 
     /// The stage named `name` (if any) ends: its ENVs are kept for stages built from it.
-    pub(super) fn end_stage(&mut self, name: Option<&str>) {
+    pub(crate) fn end_stage(&mut self, name: Option<&str>) {
         if let Some(name) = name {
             self.stage_env.insert(name.to_string(), self.env.clone());
         }
     }
 
     /// An `ARG` in a stage, its default already expanded.
-    pub(super) fn stage_arg(&mut self, name: &str, value: Option<String>) {
+    pub(crate) fn stage_arg(&mut self, name: &str, value: Option<String>) {
         let value = value.or_else(|| self.global(name));
         self.args.push((name.to_string(), value));
     }
 
     /// An `ENV` pair in a stage, its value already expanded.
-    pub(super) fn env(&mut self, name: &str, value: String) {
+    pub(crate) fn env(&mut self, name: &str, value: String) {
         self.env.push((name.to_string(), value));
     }
 }

@@ -1,0 +1,4 @@
+FROM alpine
+RUN true
+
+FROM debian AS app

@@ -1,0 +1,2 @@
+FROM python:latest AS build
+FROM registry.example.com/team/app:latest

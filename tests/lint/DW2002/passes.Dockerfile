@@ -1,0 +1,2 @@
+FROM python:3.12-slim
+FROM python:latest@sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d

@@ -1,0 +1,2 @@
+#  a comment, not a directive
+FROM alpine:3.20

@@ -1,0 +1,2 @@
+FROM alpine:3.20 AS build
+FROM alpine:3.20 AS test

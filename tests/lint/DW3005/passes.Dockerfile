@@ -1,0 +1,2 @@
+FROM scratch
+FROM alpine:3.20 AS contexts

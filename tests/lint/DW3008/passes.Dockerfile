@@ -1,0 +1,3 @@
+ARG TAG=3.20
+ARG DEBUG
+FROM --platform=$BUILDPLATFORM alpine:${TAG}${DEBUG}

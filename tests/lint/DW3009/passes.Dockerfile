@@ -1,0 +1,4 @@
+ARG VERSION=3.20
+FROM alpine:$VERSION
+ARG VARIANT=""
+FROM busybox:stable${VARIANT}

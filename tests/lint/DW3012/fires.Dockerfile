@@ -1,0 +1,6 @@
+FROM alpine:3.20
+CMD ["a"]
+ENTRYPOINT ["x"]
+CMD ["b"]
+HEALTHCHECK CMD ["true"]
+HEALTHCHECK NONE

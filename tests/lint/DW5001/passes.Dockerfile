@@ -1,0 +1,3 @@
+from alpine:3.20
+copy a /a
+run true

@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ENV APP_HOME /srv/app
+LABEL description A small image
+ENV QUOTED "a b"
