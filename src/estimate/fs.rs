@@ -26,6 +26,11 @@ use crate::analysis::ContextRead;
 /// let oracle = ContextOracle::new(&dir);
 /// let query = ContextQuery { sources: vec!["src/".into()], ..ContextQuery::default() };
 /// assert_eq!(oracle.context(&query).unwrap().low, 100);
+/// // A source that selects nothing (absent, or all ignored) fails the build: not "0 bytes", unknown.
+/// let missing = ContextQuery { sources: vec!["src/".into(), "vendor/wheels".into()], ..ContextQuery::default() };
+/// assert!(oracle.context(&missing).is_none());
+/// let ignored = ContextQuery { sources: vec!["src/__pycache__".into()], ..ContextQuery::default() };
+/// assert!(oracle.context(&ignored).is_none());
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 #[derive(Debug, Clone)]
@@ -94,11 +99,23 @@ impl SizeOracle for ContextOracle {
             .map(|source| ContextRead { pattern: source.clone(), excludes: query.excludes.clone() })
             .collect();
         let (mut count, mut bytes) = (0u64, 0u64);
+        let mut matched = vec![false; reads.len()];
         for (path, size) in &files {
-            if reads.iter().any(|read| read.covers(path, &ignore)) {
+            let mut covered = false;
+            for (read, hit) in reads.iter().zip(&mut matched) {
+                if read.covers(path, &ignore) {
+                    *hit = true;
+                    covered = true;
+                }
+            }
+            if covered {
                 count += 1;
                 bytes += size;
             }
+        }
+        // A source that selects no file fails the build ("not found"), so its size is not zero: unknown.
+        if matched.contains(&false) {
+            return None;
         }
         Some(Figure::exact(
             bytes,
