@@ -38,6 +38,7 @@ pub mod base;
 #[cfg(feature = "build-script")]
 pub mod build_script;
 pub mod codegen;
+pub mod deploy;
 pub mod dsl;
 pub mod emit;
 #[cfg(feature = "engine")]

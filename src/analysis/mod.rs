@@ -71,6 +71,7 @@
 //! );
 //! ```
 
+mod config;
 mod cost;
 pub(crate) mod glob;
 mod impact;
@@ -83,6 +84,7 @@ use crate::model::{
     Add, BaseImage, Command, Copy, Dockerfile, FromSource, Instruction, Mount, Part, Run, Source, Value,
 };
 
+pub use config::{ImageConfig, image_config};
 pub use cost::{ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost, expected_rebuild_cost};
 pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
 pub use label::StepLabel;
