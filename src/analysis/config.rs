@@ -112,7 +112,7 @@ fn apply(config: &mut ImageConfig, instruction: &Instruction) {
         Instruction::Expose(expose) => {
             for port in &expose.ports {
                 if !config.exposed.contains(port) {
-                    config.exposed.push(port.clone());
+                    config.exposed.push(*port);
                 }
             }
         }

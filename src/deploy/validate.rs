@@ -105,7 +105,7 @@ fn check_declarations(project: &Project, errors: &mut Vec<Error>) {
             errors.push(problem(format!("{at} is documented twice: document it once")));
         }
         if variable.comment.trim().is_empty() || variable.comment.contains(['\n', '\r']) {
-            errors.push(problem_at(&at, format!("say in one line what it is for (Variable::new's comment)")));
+            errors.push(problem_at(&at, "say in one line what it is for (Variable::new's comment)".to_string()));
         }
         for (what, value) in [("example", Some(&variable.example)), ("default", variable.default.as_ref())] {
             if value.is_some_and(|v| v.contains(['\n', '\r', '\0'])) {
@@ -115,14 +115,15 @@ fn check_declarations(project: &Project, errors: &mut Vec<Error>) {
         if variable.default.as_ref().is_some_and(|v| v.contains('}')) {
             errors.push(problem_at(
                 &at,
-                format!(
-                    "the default value holds '}}', which ends compose's ${{NAME:-default}}: set it in .env instead"
-                ),
+                "the default value holds '}', which ends compose's ${NAME:-default}: set it in .env instead"
+                    .to_string(),
             ));
         }
         if variable.secret && variable.default.is_some() {
-            errors
-                .push(problem_at(&at, format!("a secret has no default in the compose file: leave the value to .env")));
+            errors.push(problem_at(
+                &at,
+                "a secret has no default in the compose file: leave the value to .env".to_string(),
+            ));
         }
     }
 }
@@ -333,10 +334,11 @@ fn check_mounts(service: &Service, facts: &Resolved, errors: &mut Vec<Error>) {
         let at = format!("mount '{}'", mount.target);
         let bad = |text: &str| text.is_empty() || text.contains([':', ',', '\n', '\r', '\0']);
         if !mount.target.starts_with('/') || bad(&mount.target) {
-            errors.push(problem_at(&at, format!("the target must be an absolute container path without ':' or ','")));
+            errors
+                .push(problem_at(&at, "the target must be an absolute container path without ':' or ','".to_string()));
         }
         if !targets.insert(mount.target.as_str()) {
-            errors.push(problem_at(&at, format!("two mounts on the same path: keep one")));
+            errors.push(problem_at(&at, "two mounts on the same path: keep one".to_string()));
         }
         match mount.kind {
             MountKind::Volume if !compose_name(&mount.source, true) => errors.push(problem_at(
@@ -356,9 +358,8 @@ fn check_mounts(service: &Service, facts: &Resolved, errors: &mut Vec<Error>) {
         if mount.kind == MountKind::Volume && mount.owner.is_some() {
             errors.push(problem_at(
                 &at,
-                format!(
-                    "owned_by applies to host directories; a named volume takes its owner from the image's directory"
-                ),
+                "owned_by applies to host directories; a named volume takes its owner from the image's directory"
+                    .to_string(),
             ));
         }
         let Some(config) = &facts.config else { continue };
@@ -417,12 +418,10 @@ fn check_environment(project: &Project, service: &Service, errors: &mut Vec<Erro
             EnvValue::Literal(text) => {
                 // A path to a secret file (`*_FILE=/run/secrets/...`) names no secret itself.
                 if looks_secret(key) && !key.ends_with("_FILE") {
-                    errors.push(problem_at(&at, format!(
-                        "a secret written inline in the compose file: document it with Variable::secret and pass it with env_file, or use a compose secret"
-                    )));
+                    errors.push(problem_at(&at, "a secret written inline in the compose file: document it with Variable::secret and pass it with env_file, or use a compose secret".to_string()));
                 }
                 if text.contains('\0') {
-                    errors.push(problem_at(&at, format!("the value holds NUL")));
+                    errors.push(problem_at(&at, "the value holds NUL".to_string()));
                 }
             }
             EnvValue::Var(name) => match project.variables.iter().find(|v| v.name == *name) {
@@ -456,7 +455,7 @@ fn check_dependencies(project: &Project, service: &Service, resolved: &[Resolved
             errors.push(problem(format!("{at} is listed twice: list it once")));
         }
         if *name == service.name {
-            errors.push(problem_at(&at, format!("a service cannot depend on itself")));
+            errors.push(problem_at(&at, "a service cannot depend on itself".to_string()));
             continue;
         }
         let Some(index) = project.services.iter().position(|s| s.name == *name) else {
