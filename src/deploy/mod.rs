@@ -1,8 +1,8 @@
-//! Multi-service projects built from images: a typed description one level above [`Image`](crate::Image), and the
+//! Multi-service projects built from images: a typed description one level above [`Image`], and the
 //! files that deploy it (a compose file and its `.env.example`; Quadlet units and an offline bundle
 //! are later writers of the same [`Project`]).
 //!
-//! A [`Project`] holds [`Service`]s: each is built from a dockwright [`Image`](crate::Image) (context, Dockerfile,
+//! A [`Project`] holds [`Service`]s: each is built from a dockwright [`Image`] (context, Dockerfile,
 //! target, build args) or runs an existing image reference. A built service's healthcheck, user,
 //! exposed ports, volumes and stop signal are read from its image description (`analysis::image_config`),
 //! so the compose file cannot drift from the Dockerfile. [`Project::validate`] reports every
@@ -42,8 +42,12 @@ mod quote;
 mod service;
 mod validate;
 
+use crate::base::BaseMapping;
+use crate::dsl::Image;
 use crate::error::Errors;
+use crate::model::ImageRef;
 
+use service::Source;
 pub use service::{Condition, Mount, Restart, Service};
 
 /// A set of services deployed together, with the variables, networks and secrets they share.
@@ -246,6 +250,67 @@ impl Project {
         Some(service.reference().map_or_else(|| format!("{}-{}", self.name, service.name), str::to_string))
     }
 
+    /// The same project with every image service's reference mapped through `mapping` (a registry
+    /// mirror, or local stand-ins): what an air-gapped host runs. Built services keep their tag; their
+    /// Dockerfiles' bases are mapped where they are built ([`builds`](Self::builds)). An invalid
+    /// reference is reported with the service's name.
+    ///
+    /// ```
+    /// use dockwright::base::BaseMapping;
+    /// use dockwright::deploy::{Project, Service};
+    ///
+    /// let project = Project::new("p").service(Service::image("db", "postgres:16"));
+    /// let mapped = project.mapped(&BaseMapping::new().registry("mirror.corp:5000")).unwrap();
+    /// assert_eq!(mapped.image_of("db").as_deref(), Some("mirror.corp:5000/postgres:16"));
+    /// ```
+    pub fn mapped(&self, mapping: &BaseMapping) -> Result<Project, Errors> {
+        let mut project = self.clone();
+        let mut errors = Vec::new();
+        for service in &mut project.services {
+            if let Source::Image(reference) = &mut service.source {
+                match ImageRef::parse(reference).and_then(|image| mapping.image(&image)) {
+                    Ok(mapped) => *reference = mapped.to_string(),
+                    Err(err) => errors.push(err.at(format!("service '{}', image", service.name))),
+                }
+            }
+        }
+        if errors.is_empty() { Ok(project) } else { Err(Errors(errors)) }
+    }
+
+    /// What must be built before `up --no-build`: one [`BuildPlan`] per built service, in order.
+    ///
+    /// ```
+    /// use dockwright::deploy::{Project, Service};
+    /// use dockwright::{Base, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("dev", Base::alpine("3.19")));
+    /// image.stage(Stage::new("prod", Base::alpine("3.19")));
+    /// let project = Project::new("shop")
+    ///     .service(Service::build("api", &image, "./api").target("dev"))
+    ///     .service(Service::image("db", "postgres:16"));
+    /// let builds = project.builds();
+    /// assert_eq!(builds.len(), 1);
+    /// assert_eq!((builds[0].service, builds[0].context, builds[0].target, builds[0].tag.as_str()), ("api", "./api", Some("dev"), "shop-api"));
+    /// ```
+    pub fn builds(&self) -> Vec<BuildPlan<'_>> {
+        self.services
+            .iter()
+            .filter_map(|service| match &service.source {
+                Source::Build(build) => Some(BuildPlan {
+                    service: &service.name,
+                    image: &build.image,
+                    context: &build.context,
+                    dockerfile: build.dockerfile.as_deref(),
+                    target: build.target.as_deref(),
+                    args: build.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                    tag: self.image_of(&service.name).unwrap_or_default(),
+                }),
+                Source::Image(_) => None,
+            })
+            .collect()
+    }
+
     /// The host directories an installer must create before the first `up`, with the uid that must own
     /// them: the bind mounts declared with [`Mount::owned_by`], in service order, without repeats.
     ///
@@ -346,6 +411,37 @@ impl Variable {
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// How one built service's image is made: its description, context, Dockerfile path, target, build
+/// args and the tag compose runs.
+///
+/// ```
+/// use dockwright::deploy::{Project, Service};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")));
+/// let project = Project::new("p").service(Service::build("app", &image, ".").tag("example/app:1"));
+/// assert_eq!(project.builds()[0].tag, "example/app:1");
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BuildPlan<'a> {
+    /// The service's name.
+    pub service: &'a str,
+    /// The image description.
+    pub image: &'a Image,
+    /// The build context, relative to the compose file.
+    pub context: &'a str,
+    /// The Dockerfile's path relative to the context, when not `Dockerfile`.
+    pub dockerfile: Option<&'a str>,
+    /// The stage to build, when not the last.
+    pub target: Option<&'a str>,
+    /// `--build-arg`s.
+    pub args: Vec<(&'a str, &'a str)>,
+    /// The reference the image is tagged with.
+    pub tag: String,
 }
 
 /// A host directory an installer creates before the first `up`, owned by `uid`.
