@@ -113,7 +113,8 @@ fn usage(example: &str, images: &[(&'static str, Image)], single: bool) -> Strin
     if single {
         return format!(
             "usage: cargo run --example {example} [-- --out DIR]\n\n\
-             Prints the Dockerfile, or writes DIR/Dockerfile and DIR/.dockerignore.\n"
+             Prints the Dockerfile, or writes DIR/Dockerfile and DIR/.dockerignore with the\n\
+             compose files and DIR/.env.example.\n"
         );
     }
     let names: Vec<&str> = images.iter().map(|(name, _)| *name).collect();
@@ -121,7 +122,7 @@ fn usage(example: &str, images: &[(&'static str, Image)], single: bool) -> Strin
         "usage: cargo run --example {example} -- <SERVICE> [--out DIR]\n       \
          cargo run --example {example} -- --out DIR\n\n\
          Prints the Dockerfile of SERVICE, or writes DIR/<SERVICE>/Dockerfile and .dockerignore\n\
-         (every service when none is named).\n\n\
+         (every service when none is named, with the compose files and DIR/.env.example).\n\n\
          services: {}\n",
         names.join(", ")
     )
