@@ -65,14 +65,15 @@ fn quoted(text: &str, dollars: bool) -> String {
 }
 
 /// A value on a `NAME=value` line of an `.env` file, as compose's dotenv reader reads it back: bare
-/// when it is made of safe characters, single-quoted (no expansion, no escapes) otherwise, and
-/// double-quoted with `\`, `"` and `$` escaped when it holds a single quote. Values hold no line break
-/// (validation).
+/// when it is made of safe characters, single-quoted (no expansion) otherwise, and double-quoted with
+/// `\`, `"` and `$` escaped when it holds a single quote or a backslash (compose's reader takes `\'` as
+/// an escaped quote even between single quotes, so a value ending in `\` cannot be single-quoted).
+/// Values hold no line break (validation).
 pub(crate) fn dotenv(value: &str) -> String {
     let bare = value.chars().all(|c| c.is_ascii_alphanumeric() || "_./:@+,-%".contains(c));
     if bare {
         value.to_string()
-    } else if !value.contains('\'') {
+    } else if !value.contains(['\'', '\\']) {
         format!("'{value}'")
     } else {
         let mut out = String::from("\"");
@@ -129,6 +130,8 @@ mod tests {
             ("a b", "'a b'"),
             ("$HOME #x", "'$HOME #x'"),
             ("it's $x \"q\"", "\"it's \\$x \\\"q\\\"\""),
+            // Regression: single-quoted, a final backslash escaped the closing quote for compose.
+            ("ends\\", "\"ends\\\\\""),
             ("", ""),
         ];
         for (text, expected) in cases {

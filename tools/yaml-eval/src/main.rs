@@ -18,7 +18,7 @@ const HOSTILE: &[&str] = &[
     ".inf", "-.nan", "1_000", "12:30", "a: b", "a #b", "#x", "- x", "? x", "*ref", "&anc", "!tag", "%dir", "@at",
     "`bt", "'q'", "\"dq\"", "multi\nline", "tab\there", "back\\slash", "uni\u{e9}", "bell\u{7}", "nel\u{85}",
     "bom\u{feff}", "line\u{2028}sep", "{x}", "[x]", "x,y", "---", "...", "=", "<<", "cost $5", "${HOME}", "$$", "$",
-    "emoji 😀", "del\u{7f}",
+    "emoji 😀", "del\u{7f}", "ends in a backslash\\", "'quoted' ends\\",
 ];
 
 const IMAGE: &str = "dockwright/debian:bookworm-slim";
