@@ -9,7 +9,9 @@
 //! - `--out DIR` writes `Dockerfile` and `.dockerignore` instead: into `DIR/` for a single-service
 //!   example, into `DIR/<service>/` for each service (or only the one named) of a multi-service one;
 //!   with no service named, also the example's compose files (`DIR/docker-compose*.yml`, whose build
-//!   contexts are relative to `DIR`) and `DIR/.env.example`.
+//!   contexts are relative to `DIR`), `DIR/.env.example`, and for a multi-service example the ignore
+//!   file again as `DIR/<service>/Dockerfile.dockerignore` (what BuildKit reads beside a Dockerfile
+//!   whose context is `DIR`).
 //!   Files are written atomically (a temporary file in the same directory, then a rename).
 //! - Exit codes: 0 done, 1 invalid image or write error, 2 usage error.
 
@@ -91,8 +93,13 @@ pub fn main(example: &str, images: Vec<(&'static str, Image)>, projects: Vec<(&'
     };
     for (service, dockerfile, dockerignore) in &rendered {
         let dir = if single { out.clone() } else { out.join(service) };
-        let written = write_atomic(&dir, "Dockerfile", dockerfile)
+        let mut written = write_atomic(&dir, "Dockerfile", dockerfile)
             .and_then(|()| write_atomic(&dir, ".dockerignore", dockerignore));
+        // A compose file that builds DIR/<service>/Dockerfile with DIR as the context: BuildKit reads
+        // the ignore file beside the Dockerfile as `Dockerfile.dockerignore`.
+        if !single && !deploy.is_empty() {
+            written = written.and_then(|()| write_atomic(&dir, "Dockerfile.dockerignore", dockerignore));
+        }
         if let Err(message) = written {
             eprintln!("error: {message}");
             return ExitCode::from(1);
