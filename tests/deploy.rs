@@ -405,6 +405,16 @@ fn validation_reports_each_cross_service_problem() {
             ],
         ),
         (
+            "a port published twice by one service",
+            Project::new("p").service(app().publish(8000, 8000).publish(8000, 8000)),
+            vec!["service 'app', ports: host port 8000 is published twice: publish it once"],
+        ),
+        (
+            "one port on two host addresses",
+            Project::new("p").service(app().publish_on("127.0.0.1", 8000, 8000).publish_on("127.0.0.2", 8000, 8000)),
+            vec![],
+        ),
+        (
             "a port the image does not expose",
             Project::new("p").service(app().publish(9000, 9000)),
             vec![

@@ -275,8 +275,7 @@ fn check_ports(project: &Project, index: usize, resolved: &[Resolved], errors: &
         }
         return;
     }
-    let mut mine = BTreeSet::new();
-    for port in &service.ports {
+    for (at, port) in service.ports.iter().enumerate() {
         if port.host == 0 || port.container == 0 {
             errors.push(problem_at("ports", "use port numbers 1-65535".into()));
             continue;
@@ -293,7 +292,7 @@ fn check_ports(project: &Project, index: usize, resolved: &[Resolved], errors: &
                     port.host, other.name
                 ),
             ));
-        } else if !mine.insert(port.host) {
+        } else if service.ports[..at].iter().any(taken) {
             errors.push(problem_at("ports", format!("host port {} is published twice: publish it once", port.host)));
         }
         if let Some(ip) = &port.host_ip {
