@@ -154,6 +154,14 @@ fn docker_compose_config_accepts_every_golden_compose_file_unchanged() {
                     service.name()
                 );
             }
+            // The same project on the host's network (what the engine tests run) is valid compose too.
+            let host = project.clone().on_host_network().to_compose().expect("valid on the host network");
+            fs::write(dir.join("host.yml"), host).unwrap();
+            let config = compose_config(&dir, "host.yml")
+                .unwrap_or_else(|err| panic!("{example} {file} on the host network:\n{err}"));
+            for service in project.services() {
+                assert_eq!(config["services"][service.name()]["network_mode"], "host", "{example} {file}");
+            }
         }
         let _ = fs::remove_dir_all(&dir);
     }
