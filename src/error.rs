@@ -106,6 +106,9 @@ pub enum ErrorKind {
     /// A size budget given to [`Image::budget`](crate::Image::budget) is not a number with an optional
     /// unit (`500 MB`, `1.5 GiB`, or a byte count such as `100000`).
     InvalidBudget,
+    /// A multi-service project is inconsistent (`deploy::Project::validate`): a name, a reference between
+    /// services, a port, a mount, a variable or a secret.
+    InvalidProject,
 }
 
 impl Error {

@@ -40,6 +40,7 @@ pub mod build_script;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
+pub mod deploy;
 pub mod dsl;
 pub mod emit;
 #[cfg(feature = "engine")]

@@ -7,7 +7,11 @@
 //! - A single-service example prints its Dockerfile to stdout; a multi-service example prints the
 //!   service named on the command line, or prints usage (listing the names) and exits 2.
 //! - `--out DIR` writes `Dockerfile` and `.dockerignore` instead: into `DIR/` for a single-service
-//!   example, into `DIR/<service>/` for each service (or only the one named) of a multi-service one.
+//!   example, into `DIR/<service>/` for each service (or only the one named) of a multi-service one;
+//!   with no service named, also the example's compose files (`DIR/docker-compose*.yml`, whose build
+//!   contexts are relative to `DIR`), `DIR/.env.example`, and for a multi-service example the ignore
+//!   file again as `DIR/<service>/Dockerfile.dockerignore` (what BuildKit reads beside a Dockerfile
+//!   whose context is `DIR`).
 //!   Files are written atomically (a temporary file in the same directory, then a rename).
 //! - Exit codes: 0 done, 1 invalid image or write error, 2 usage error.
 
@@ -18,9 +22,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use dockwright::Image;
+use dockwright::deploy::Project;
 
-/// Runs the example's command line over `images` (its `images()`), returning the exit code.
-pub fn main(example: &str, images: Vec<(&'static str, Image)>) -> ExitCode {
+/// Runs the example's command line over `images` (its `images()`) and `projects` (its `projects()`:
+/// compose file names and the projects written to them), returning the exit code.
+pub fn main(example: &str, images: Vec<(&'static str, Image)>, projects: Vec<(&'static str, Project)>) -> ExitCode {
     let single = images.len() == 1 && images[0].0 == example;
     let usage = usage(example, &images, single);
     let args = match Args::parse(std::env::args_os().skip(1)) {
@@ -61,6 +67,23 @@ pub fn main(example: &str, images: Vec<(&'static str, Image)>) -> ExitCode {
         }
     }
 
+    let whole = args.service.is_none();
+    let mut deploy = Vec::new();
+    if whole {
+        for (file, project) in &projects {
+            match project.to_compose() {
+                Ok(compose) => deploy.push((file.to_string(), compose)),
+                Err(errors) => {
+                    eprintln!("error: {example} {file}: invalid project\n{errors}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+        if let Some((_, project)) = projects.first() {
+            deploy.push((".env.example".to_string(), project.env_example()));
+        }
+    }
+
     let Some(out) = args.out else {
         // Without --out exactly one image was selected.
         for (_, dockerfile, _) in &rendered {
@@ -70,13 +93,25 @@ pub fn main(example: &str, images: Vec<(&'static str, Image)>) -> ExitCode {
     };
     for (service, dockerfile, dockerignore) in &rendered {
         let dir = if single { out.clone() } else { out.join(service) };
-        let written = write_atomic(&dir, "Dockerfile", dockerfile)
+        let mut written = write_atomic(&dir, "Dockerfile", dockerfile)
             .and_then(|()| write_atomic(&dir, ".dockerignore", dockerignore));
+        // A compose file that builds DIR/<service>/Dockerfile with DIR as the context: BuildKit reads
+        // the ignore file beside the Dockerfile as `Dockerfile.dockerignore`.
+        if !single && !deploy.is_empty() {
+            written = written.and_then(|()| write_atomic(&dir, "Dockerfile.dockerignore", dockerignore));
+        }
         if let Err(message) = written {
             eprintln!("error: {message}");
             return ExitCode::from(1);
         }
         eprintln!("wrote {} and {}", dir.join("Dockerfile").display(), dir.join(".dockerignore").display());
+    }
+    for (file, text) in &deploy {
+        if let Err(message) = write_atomic(&out, file, text) {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+        eprintln!("wrote {}", out.join(file).display());
     }
     ExitCode::SUCCESS
 }
@@ -85,7 +120,8 @@ fn usage(example: &str, images: &[(&'static str, Image)], single: bool) -> Strin
     if single {
         return format!(
             "usage: cargo run --example {example} [-- --out DIR]\n\n\
-             Prints the Dockerfile, or writes DIR/Dockerfile and DIR/.dockerignore.\n"
+             Prints the Dockerfile, or writes DIR/Dockerfile and DIR/.dockerignore with the\n\
+             compose files and DIR/.env.example.\n"
         );
     }
     let names: Vec<&str> = images.iter().map(|(name, _)| *name).collect();
@@ -93,7 +129,7 @@ fn usage(example: &str, images: &[(&'static str, Image)], single: bool) -> Strin
         "usage: cargo run --example {example} -- <SERVICE> [--out DIR]\n       \
          cargo run --example {example} -- --out DIR\n\n\
          Prints the Dockerfile of SERVICE, or writes DIR/<SERVICE>/Dockerfile and .dockerignore\n\
-         (every service when none is named).\n\n\
+         (every service when none is named, with the compose files and DIR/.env.example).\n\n\
          services: {}\n",
         names.join(", ")
     )

@@ -71,6 +71,7 @@
 //! );
 //! ```
 
+mod config;
 mod cost;
 mod frontend;
 pub(crate) mod glob;
@@ -85,6 +86,7 @@ use crate::model::{
     Add, BaseImage, Command, Copy, Dockerfile, FromSource, Instruction, Mount, Part, Run, Source, Value,
 };
 
+pub use config::{ImageConfig, image_config};
 pub use cost::{ChangeModel, CostWeights, PathLikelihood, RebuildCost, StepCost, expected_rebuild_cost};
 pub use frontend::{Feature, FrontendNeed, FrontendVersion, Older, frontend_needs};
 pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
