@@ -262,43 +262,53 @@ impl Base {
     /// ```
     #[must_use]
     pub fn recognize(image: &ImageRef) -> Option<Base> {
+        Base::preset_calls(image).into_iter().map(|(_, base)| base).next()
+    }
+
+    /// Every preset whose reference is `image`, with the Rust call that makes it
+    /// (`Base::python("3.12").slim()`), best first: what [`Base::recognize`] answers and what
+    /// Dockerfile -> Rust writes.
+    pub(crate) fn preset_calls(image: &ImageRef) -> Vec<(String, Base)> {
         let tag = image.tag().unwrap_or_default();
-        let mut candidates: Vec<Base> = Vec::new();
+        let mut candidates: Vec<(String, Base)> = Vec::new();
         let official = match image.repository() {
-            "python" => Some(Base::python as fn(&str) -> Official),
-            "node" => Some(Base::node as fn(&str) -> Official),
-            "golang" => Some(Base::golang as fn(&str) -> Official),
+            "python" => Some(("python", Base::python as fn(&str) -> Official)),
+            "node" => Some(("node", Base::node as fn(&str) -> Official)),
+            "golang" => Some(("golang", Base::golang as fn(&str) -> Official)),
             _ => None,
         };
-        if let Some(official) = official {
+        if let Some((name, official)) = official {
             type Variant = fn(&Official) -> Base;
-            let variants: [(&str, Variant); 5] = [
-                ("-slim-bookworm", Official::slim_bookworm),
-                ("-slim", Official::slim),
-                ("-alpine", Official::alpine),
-                ("-bookworm", Official::bookworm),
-                ("", Official::full),
+            let variants: [(&str, &str, Variant); 5] = [
+                ("-slim-bookworm", "slim_bookworm", Official::slim_bookworm),
+                ("-slim", "slim", Official::slim),
+                ("-alpine", "alpine", Official::alpine),
+                ("-bookworm", "bookworm", Official::bookworm),
+                ("", "full", Official::full),
             ];
-            for (suffix, variant) in variants {
+            for (suffix, method, variant) in variants {
                 if let Some(version) = tag.strip_suffix(suffix).filter(|version| !version.is_empty()) {
-                    candidates.push(variant(&official(version)));
+                    candidates.push((format!("Base::{name}({version:?}).{method}()"), variant(&official(version))));
                 }
             }
         }
         match image.repository() {
             _ if tag.is_empty() => {}
-            "debian" => candidates.push(Base::debian(tag)),
-            "ubuntu" => candidates.push(Base::ubuntu(tag)),
-            "alpine" => candidates.push(Base::alpine(tag)),
+            "debian" => candidates.push((format!("Base::debian({tag:?})"), Base::debian(tag))),
+            "ubuntu" => candidates.push((format!("Base::ubuntu({tag:?})"), Base::ubuntu(tag))),
+            "alpine" => candidates.push((format!("Base::alpine({tag:?})"), Base::alpine(tag))),
             _ => {}
         }
-        candidates.extend([
-            Base::ubi9(),
-            Base::ubi9_minimal(),
-            Base::distroless_static(),
-            Base::distroless_cc(),
-            Base::distroless_python(),
-        ]);
-        candidates.into_iter().find(|base| base.reference().is_ok_and(|reference| reference == image))
+        type Preset = (&'static str, fn() -> Base);
+        let presets: [Preset; 5] = [
+            ("Base::ubi9()", Base::ubi9),
+            ("Base::ubi9_minimal()", Base::ubi9_minimal),
+            ("Base::distroless_static()", Base::distroless_static),
+            ("Base::distroless_cc()", Base::distroless_cc),
+            ("Base::distroless_python()", Base::distroless_python),
+        ];
+        candidates.extend(presets.into_iter().map(|(rust, make)| (rust.to_string(), make())));
+        candidates.retain(|(_, base)| base.reference().is_ok_and(|reference| reference == image));
+        candidates
     }
 }

@@ -225,50 +225,7 @@ fn base_candidates(base: &BaseImage) -> Vec<(String, Base)> {
     let text = base.to_string();
     let mut out = Vec::new();
     if let BaseImage::Image(image) = base {
-        let tag = image.tag().unwrap_or_default();
-        let official = |repo: &str, version: &str| match repo {
-            "python" => Some(("python", Base::python(version))),
-            "node" => Some(("node", Base::node(version))),
-            "golang" => Some(("golang", Base::golang(version))),
-            _ => None,
-        };
-        for (suffix, method) in [
-            ("-slim-bookworm", "slim_bookworm"),
-            ("-slim", "slim"),
-            ("-alpine", "alpine"),
-            ("-bookworm", "bookworm"),
-            ("", "full"),
-        ] {
-            if let Some(version) = tag.strip_suffix(suffix).filter(|v| !v.is_empty()) {
-                if let Some((name, preset)) = official(image.repository(), version) {
-                    let base = match method {
-                        "slim_bookworm" => preset.slim_bookworm(),
-                        "slim" => preset.slim(),
-                        "alpine" => preset.alpine(),
-                        "bookworm" => preset.bookworm(),
-                        _ => preset.full(),
-                    };
-                    out.push((format!("Base::{name}({}).{method}()", lit(version)), base));
-                }
-            }
-        }
-        if !tag.is_empty() {
-            match image.repository() {
-                "debian" => out.push((format!("Base::debian({})", lit(tag)), Base::debian(tag))),
-                "ubuntu" => out.push((format!("Base::ubuntu({})", lit(tag)), Base::ubuntu(tag))),
-                "alpine" => out.push((format!("Base::alpine({})", lit(tag)), Base::alpine(tag))),
-                _ => {}
-            }
-        }
-        type Preset = (&'static str, fn() -> Base);
-        let presets: [Preset; 5] = [
-            ("Base::ubi9()", Base::ubi9),
-            ("Base::ubi9_minimal()", Base::ubi9_minimal),
-            ("Base::distroless_static()", Base::distroless_static),
-            ("Base::distroless_cc()", Base::distroless_cc),
-            ("Base::distroless_python()", Base::distroless_python),
-        ];
-        out.extend(presets.into_iter().map(|(rust, make)| (rust.to_string(), make())));
+        out.extend(Base::preset_calls(image));
         if image.is_scratch() {
             out.push(("Base::scratch()".to_string(), Base::scratch()));
         }
@@ -292,8 +249,6 @@ fn strs(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     format!("[{}]", items.into_iter().map(|s| lit(s.as_ref())).collect::<Vec<_>>().join(", "))
 }
 
-/// The calls that may write `instruction` (with `next` after it), best first; the last always is
-/// `.instruction(...)`, which writes exactly the model instruction.
 /// A `RUN` mount as the DSL's `Run` builder writes it: a named setter where the setter makes exactly
 /// this mount, else `.mount(..)` with the model's value.
 enum MountCall {
@@ -355,6 +310,8 @@ impl MountCall {
     }
 }
 
+/// The calls that may write `instruction` (with `next` after it), best first; the last always is
+/// `.instruction(...)`, which writes exactly the model instruction.
 fn candidates(
     stage: &Stage,
     instruction: &Instruction,
