@@ -308,6 +308,36 @@ fn target_counts_its_from_chain() {
     assert!(!report.stage("prod").unwrap().counted);
 }
 
+/// A chain of stages, each copying what the one before copied: sizes add up along the chain, while a
+/// copy's source names its stage one level deep, so the report grows linearly with the chain (it grew
+/// quadratically when every copy repeated the whole chain's sources).
+#[test]
+fn copy_from_chains_add_sizes_and_keep_sources_one_stage_deep() {
+    let mut image = Image::new();
+    let mut previous = image.stage(Stage::new("s0", Base::scratch()).copy(["app"], "/app/"));
+    for i in 1..4 {
+        let stage =
+            Stage::new(&format!("s{i}"), Base::scratch()).copy(["app"], "/app/").copy_from(&previous, ["/app"], "/app");
+        previous = image.stage(stage);
+    }
+    let report = estimate(&image.to_model().unwrap(), &Fixed);
+    let copies: Vec<(u64, &str)> = report
+        .stages
+        .iter()
+        .flat_map(|stage| stage.layers.iter().filter(|l| l.instruction.starts_with("COPY --from")))
+        .map(|layer| (layer.size.high, layer.parts[0].source.as_str()))
+        .collect();
+    assert_eq!(
+        copies,
+        [
+            (MB, "stage 's0' /app: fixed context"),
+            (2 * MB, "stage 's1' /app: fixed context; stage 's0' /app"),
+            (3 * MB, "stage 's2' /app: fixed context; stage 's1' /app"),
+        ]
+    );
+    assert_eq!(report.total.high, 4 * MB);
+}
+
 #[test]
 fn budget_failure_lists_how_far_over_and_the_largest_layers() {
     let mut image = Image::new();

@@ -986,8 +986,58 @@ pub(crate) fn within(inner: &str, outer: &str) -> bool {
     outer == "/" || inner == outer || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// The stages by name, and what each stage starts from: the one place a `FROM <name>` or a
+/// `--from=<name>` is resolved to a stage, for the analysis and the size estimator alike. BuildKit
+/// resolves a name to a stage defined before the one using it (the latest of that name); a name that
+/// is no earlier stage is an image. Built in one pass over the stages; a lookup is a hash lookup, so
+/// resolving every reference of a file costs time linear in its size.
+pub(crate) struct StageIndex<'a> {
+    dockerfile: &'a Dockerfile,
+    /// Each name's stages, in Dockerfile order.
+    by_name: std::collections::HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> StageIndex<'a> {
+    pub(crate) fn new(dockerfile: &'a Dockerfile) -> Self {
+        let mut by_name: std::collections::HashMap<&'a str, Vec<usize>> = std::collections::HashMap::new();
+        for (index, stage) in dockerfile.stages.iter().enumerate() {
+            if let Some(name) = stage.name() {
+                by_name.entry(name).or_default().push(index);
+            }
+        }
+        StageIndex { dockerfile, by_name }
+    }
+
+    /// The latest stage named `name` among the stages before `before`.
+    pub(crate) fn lookup(&self, name: &str, before: usize) -> Option<usize> {
+        let stages = self.by_name.get(name)?;
+        let earlier = stages.partition_point(|&stage| stage < before);
+        earlier.checked_sub(1).map(|last| stages[last])
+    }
+
+    /// What the stage at `index` starts from: an earlier stage of that name, else the image as written.
+    /// The one place a `FROM` is resolved; everything about a stage's start (scope, parent, graph
+    /// edge, labels, the estimator's base size) follows from its result.
+    pub(crate) fn base(&self, index: usize, base: &BaseImage) -> StageBase {
+        match base {
+            BaseImage::Stage(name) => match self.lookup(name.as_str(), index) {
+                Some(stage) => StageBase::Stage(stage),
+                None => StageBase::Image(name.to_string()),
+            },
+            BaseImage::Image(_) | BaseImage::Template(_) => {
+                // A template is the image its global ARG defaults give (as written if they give none).
+                match self.dockerfile.base_image(base) {
+                    Some(Ok(image)) => StageBase::Image(image.to_string()),
+                    _ => StageBase::Image(base.to_string()),
+                }
+            }
+        }
+    }
+}
+
 struct Analyzer<'a> {
     dockerfile: &'a Dockerfile,
+    index: StageIndex<'a>,
     globals: Vec<(String, Option<String>)>,
     stages: Vec<StageInfo>,
     finals: Vec<ScopeState>,
@@ -1005,20 +1055,19 @@ impl<'a> Analyzer<'a> {
                 (arg.name.as_str().to_string(), value)
             })
             .collect();
-        Analyzer { dockerfile, globals, stages: Vec::new(), finals: Vec::new(), steps: Vec::new() }
+        let index = StageIndex::new(dockerfile);
+        Analyzer { dockerfile, index, globals, stages: Vec::new(), finals: Vec::new(), steps: Vec::new() }
     }
 
     /// A stage by name, among the stages before `before` (BuildKit resolves names to earlier stages;
     /// a name that is not a stage is an image).
     fn lookup(&self, name: &str, before: usize) -> Option<usize> {
-        self.dockerfile.stages[..before.min(self.dockerfile.stages.len())]
-            .iter()
-            .rposition(|stage| stage.name() == Some(name))
+        self.index.lookup(name, before)
     }
 
     fn run(mut self) -> Analysis {
         for (index, stage) in self.dockerfile.stages.iter().enumerate() {
-            let base = self.base(index, &stage.from.base);
+            let base = self.index.base(index, &stage.from.base);
             let (mut scope, mut parent, mut depends_on) = match &base {
                 StageBase::Stage(base) => (
                     self.finals[*base].clone(),
@@ -1052,25 +1101,6 @@ impl<'a> Analyzer<'a> {
             self.finals.push(scope);
         }
         Analysis { stages: self.stages, steps: self.steps }
-    }
-
-    /// What the stage at `index` starts from: an earlier stage of that name, else the image as written.
-    /// The one place a `FROM` is resolved; everything about a stage's start (scope, parent, graph
-    /// edge, labels) follows from its result.
-    fn base(&self, index: usize, base: &BaseImage) -> StageBase {
-        match base {
-            BaseImage::Stage(name) => match self.lookup(name.as_str(), index) {
-                Some(stage) => StageBase::Stage(stage),
-                None => StageBase::Image(name.to_string()),
-            },
-            BaseImage::Image(_) | BaseImage::Template(_) => {
-                // A template is the image its global ARG defaults give (as written if they give none).
-                match self.dockerfile.base_image(base) {
-                    Some(Ok(image)) => StageBase::Image(image.to_string()),
-                    _ => StageBase::Image(base.to_string()),
-                }
-            }
-        }
     }
 
     fn stage_read(&self, from: &FromSource, before: usize, paths: Vec<String>) -> Result<StageRead, String> {

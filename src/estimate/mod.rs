@@ -12,7 +12,11 @@
 //! (the later layer only hides them): they count, and are reported as waste, as dive does. A deletion
 //! within the same `RUN` (the apt hygiene `apt-get update && ... && rm -rf /var/lib/apt/lists/*`)
 //! removes them before the layer is written. `COPY --from` takes the source stage's estimate of the
-//! copied paths, so sizes propagate through stages.
+//! copied paths, so sizes propagate through stages; its figure's source names the stage and path, then
+//! the sources of what that stage wrote there, one stage deep (what the stage had itself copied from
+//! another is named by that stage and path), so sources stay short however long a chain of stages is.
+//! The stage graph (which stage a `FROM` or `--from` name is, what image a stage starts from) is the
+//! analysis's, and the walk costs time linear in the file.
 //!
 //! ```
 //! use dockwright::estimate::{estimate, CatalogOracle, Figure, SizeOracle};
@@ -49,7 +53,7 @@ pub use fs::{ContextOracle, WheelsOracle};
 pub use oracle::{AlpineIndex, CatalogOracle, Composite, DebianIndex};
 pub use unknown::{Missing, Unknown};
 
-use crate::analysis::{resolve_path as resolve, within};
+use crate::analysis::{StageBase, StageIndex, resolve_path as resolve, within};
 use crate::base::PackageManager;
 use crate::model::{BaseImage, Command, Dockerfile, FromSource, ImageRef, Instruction, Source, range_text};
 
@@ -617,23 +621,21 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         .enumerate()
         .map(|(i, s)| s.name().map(str::to_string).unwrap_or_else(|| format!("stage-{i}")))
         .collect();
-    let index_of = |name: &str, before: usize| names[..before].iter().position(|n| n == name);
+    // The stage graph as the analysis resolves it: `FROM <stage>` and `COPY --from=<stage>` name an
+    // earlier stage by a hash lookup, and an image base is the one `Dockerfile::base_image` gives.
+    let graph = StageIndex::new(dockerfile);
     let mut parents: Vec<Option<usize>> = Vec::new();
     for (i, stage) in dockerfile.stages.iter().enumerate() {
-        let (from, mut state, base, parent) = match &stage.from.base {
-            BaseImage::Stage(name) => match index_of(name.as_str(), i) {
-                Some(p) => (name.to_string(), states[p].clone(), Ok(stages[p].total.clone()), Some(p)),
-                None => {
-                    let missing = Missing::UndefinedStage { stage: name.to_string() };
-                    (name.to_string(), StageState::default(), Err(missing), None)
-                }
-            },
-            BaseImage::Image(_) | BaseImage::Template(_) => {
-                // A template is the image its global ARG defaults give (as written if they give none).
-                let reference = match dockerfile.base_image(&stage.from.base) {
-                    Some(Ok(image)) => image.to_string(),
-                    _ => stage.from.base.to_string(),
-                };
+        let (from, mut state, base, parent) = match graph.base(i, &stage.from.base) {
+            StageBase::Stage(p) => {
+                (stage.from.base.to_string(), states[p].clone(), Ok(stages[p].total.clone()), Some(p))
+            }
+            // A stage name that names no earlier stage (the analysis reads it as an image).
+            StageBase::Image(name) if matches!(stage.from.base, BaseImage::Stage(_)) => {
+                let missing = Missing::UndefinedStage { stage: name.clone() };
+                (name, StageState::default(), Err(missing), None)
+            }
+            StageBase::Image(reference) => {
                 let base = base_size(oracle, &reference);
                 let state = StageState { image: reference.clone(), ..StageState::default() };
                 (reference, state, base, None)
@@ -642,7 +644,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         parents.push(parent);
         let mut layers = Vec::new();
         for (index, instruction) in stage.instructions.iter().enumerate() {
-            let ctx = Ctx { oracle, options, states: &states, names: &names[..i] };
+            let ctx = Ctx { oracle, options, states: &states, graph: &graph, stage: i };
             if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
                 layers.push(layer);
             }
@@ -754,8 +756,11 @@ impl StageState {
 struct Ctx<'a> {
     oracle: &'a dyn SizeOracle,
     options: &'a Options,
+    /// The states of the stages before this one.
     states: &'a [StageState],
-    names: &'a [String],
+    graph: &'a StageIndex<'a>,
+    /// The index of the stage being walked.
+    stage: usize,
 }
 
 fn base_name(path: &str) -> &str {
@@ -792,15 +797,19 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                     context_copy(ctx, state, sources, excludes, dest, &mut layer);
                 }
                 Some(FromSource::Stage(name)) => {
-                    let from = ctx.names.iter().position(|n| n == name.as_str()).map(|i| &ctx.states[i]);
+                    let from = ctx.graph.lookup(name.as_str(), ctx.stage).map(|i| &ctx.states[i]);
                     for source in &sources {
                         let path = resolve("/", source);
                         let target = copy_target(state, dest, &path, sources.len() > 1);
                         match from.and_then(|from| from.size_of(&path)) {
-                            Some(mut size) => {
-                                size.source = format!("stage '{name}' {path}: {}", size.source);
-                                state.written.push(Written { path: target, size: size.clone() });
-                                layer.parts.push(size);
+                            Some(size) => {
+                                // The layer says where the bytes came from, one stage deep; the copy
+                                // itself is remembered by its stage and path, so a chain of stages each
+                                // copying from the one before keeps every source the same length.
+                                let origin = format!("stage '{name}' {path}");
+                                let part = Figure { source: format!("{origin}: {}", size.source), ..size.clone() };
+                                state.written.push(Written { path: target, size: Figure { source: origin, ..size } });
+                                layer.parts.push(part);
                             }
                             None => layer.unknowns.push(Missing::StageFiles { stage: name.to_string(), path }),
                         }
