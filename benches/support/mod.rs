@@ -53,7 +53,7 @@ pub fn generated_model(n: usize) -> Dockerfile {
 fn repeated_model(n: usize) -> Dockerfile {
     let mut model = generated(n.min(2)).to_model().expect("two generated stages validate");
     let Some(template) = model.stages.get(1).cloned() else { return model };
-    let name = |i: usize| StageName::new(&format!("stage-{i}")).expect("a valid stage name");
+    let name = |i: usize| StageName::new(format!("stage-{i}")).expect("a valid stage name");
     for i in 2..n {
         let mut stage = template.clone();
         stage.from.name = Some(name(i));
