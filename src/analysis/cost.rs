@@ -13,8 +13,10 @@
 //! listed in [`ChangeModel::args`]. Events are independent; the same event reaching a step twice counts
 //! once. `inputs(i)` follows the cache-key rules: the events of the step's own content inputs (context
 //! sources, source stages' results, images), of the build args in its key, and — unless it is a
-//! `COPY --link` — every event its parent chain has seen, back to the base image. A context source
-//! maps to events like this:
+//! `COPY --link` — every event its parent chain has seen, back to the base image and the build args
+//! its `FROM` line reads ([`StageInfo::base_args`](super::StageInfo::base_args), of the stage and of
+//! the stages it is built on: a new value may name another image). A context source maps to events
+//! like this (worked out once per distinct source, so the cost is linear in the number of steps):
 //!
 //! - a source that a rule covers entirely (a file the rule matches, or a directory under a rule ending
 //!   in `/**`, like `vendor/wheels` under `**/vendor/**`) has that rule's event only (the first rule in
@@ -27,7 +29,7 @@
 //! (apt-get, apk, dnf, pip, npm, go build, cargo, ...) is expensive, any other RUN medium, COPY/ADD
 //! cheap, config steps free. Everything is deterministic: no randomness, fixed iteration orders.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use super::glob;
@@ -527,24 +529,33 @@ pub fn expected_rebuild_cost(
     let target = analysis.resolve(&target.into())?;
     // Events the state after each step has seen.
     let mut state: Vec<BTreeSet<Event>> = vec![BTreeSet::new(); analysis.steps.len()];
-    let parent_events = |state: &[BTreeSet<Event>], parent: &Parent| match parent {
+    // The global ARGs each stage's base image is read with: a change of one changes the base.
+    let origin_args = analysis.origin_args();
+    // `stage`: the stage whose chain `parent` is on (its base image is that chain's start).
+    let parent_events = |state: &[BTreeSet<Event>], parent: &Parent, stage: usize| match parent {
         Parent::Step(step) => state[*step].clone(),
-        Parent::Image(image) => BTreeSet::from([Event::Image(image.clone())]),
+        Parent::Image(image) => std::iter::once(Event::Image(image.clone()))
+            .chain(origin_args[stage].iter().map(|name| Event::Arg(name.to_string())))
+            .collect(),
         _ => BTreeSet::new(),
     };
+    // The events of each distinct context read, worked out once (a long file reads the same sources
+    // many times).
+    let mut read_events: HashMap<&ContextRead, BTreeSet<Event>> = HashMap::new();
     let mut cost = RebuildCost { target, target_name: analysis.stage_name(target), ..RebuildCost::default() };
     for stage in analysis.reachable_from(target) {
         for &index in &analysis.stages[stage].steps {
             let step = &analysis.steps[index];
             let mut probability = 0.0;
             if let Some(key) = &step.key {
-                let parent = parent_events(&state, &key.parent);
+                let parent = parent_events(&state, &key.parent, stage);
                 let mut inputs = if key.chains_parent { parent.clone() } else { BTreeSet::new() };
                 for input in &key.content {
                     match input {
-                        ContentInput::Context(read) => inputs.extend(model.read_events(read)),
+                        ContentInput::Context(read) => inputs
+                            .extend(read_events.entry(read).or_insert_with(|| model.read_events(read)).iter().cloned()),
                         ContentInput::Stage(read) => {
-                            inputs.extend(parent_events(&state, &analysis.stages[read.stage].tip))
+                            inputs.extend(parent_events(&state, &analysis.stages[read.stage].tip, read.stage))
                         }
                         ContentInput::Image(image) => {
                             inputs.insert(Event::Image(image.clone()));

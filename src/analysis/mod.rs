@@ -300,6 +300,23 @@ impl Analysis {
         stage.steps.iter().map(|&step| &self.steps[step]).find(|step| step.location == location)
     }
 
+    /// Per stage, the global ARGs its chain's base image is read with: those of its own `FROM` line and
+    /// of the stages it is built on (a chain starts at the first `FROM` that names an image), sorted.
+    /// A `--build-arg` for one of them may change the image the stage starts from.
+    pub(crate) fn origin_args(&self) -> Vec<Vec<&str>> {
+        let mut origin_args: Vec<Vec<&str>> = Vec::with_capacity(self.stages.len());
+        for info in &self.stages {
+            let mut args: Vec<&str> = info.base_args.iter().map(String::as_str).collect();
+            if let StageBase::Stage(base) = info.base {
+                args.extend(origin_args.get(base).into_iter().flatten().copied());
+            }
+            args.sort_unstable();
+            args.dedup();
+            origin_args.push(args);
+        }
+        origin_args
+    }
+
     /// The stages building `target` needs, itself included, in index order: its base stage and every
     /// stage it copies or mounts from, transitively. Out-of-range targets give an empty list.
     ///
