@@ -898,23 +898,48 @@ fn context_copy(
     }
 }
 
-/// A one-line description of an instruction (for reports, not Dockerfile text).
+/// A one-line description of an instruction (for reports, not Dockerfile text): its words joined by
+/// single spaces, cut to 120 characters (the last one `…`) when longer.
 fn describe(instruction: &Instruction) -> String {
-    let text = match instruction {
-        Instruction::Run(run) => match &run.command {
-            Command::Shell(script) => format!("RUN {}", script.shell_text()),
-            Command::Exec(argv) => format!("RUN {}", argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" ")),
-        },
-        Instruction::Copy(copy) => {
-            let from = copy.from.as_ref().map(|f| format!("--from={f} ")).unwrap_or_default();
-            format!("COPY {from}{} {}", source_list(&copy.sources), copy.dest.as_str())
-        }
-        Instruction::Add(add) => format!("ADD {} {}", source_list(&add.sources), add.dest.as_str()),
-        Instruction::Raw(raw) => format!("{} {}", raw.keyword.as_str(), raw.args.as_str()),
-        other => other.keyword().to_string(),
+    let command = |command: &Command| match command {
+        Command::Shell(script) => script.shell_text(),
+        Command::Exec(argv) => argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "),
     };
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > 120 { format!("{}…", line.chars().take(119).collect::<String>()) } else { line }
+    match instruction {
+        Instruction::Run(run) => one_line(&["RUN", &command(&run.command)]),
+        Instruction::Copy(copy) => {
+            let from = copy.from.as_ref().map(|f| format!("--from={f}")).unwrap_or_default();
+            one_line(&["COPY", &from, &source_list(&copy.sources), copy.dest.as_str()])
+        }
+        Instruction::Add(add) => one_line(&["ADD", &source_list(&add.sources), add.dest.as_str()]),
+        Instruction::Raw(raw) => one_line(&[raw.keyword.as_str(), raw.args.as_str()]),
+        other => one_line(&[other.keyword()]),
+    }
+}
+
+/// The words of `texts`, in order, joined by single spaces; over 120 characters, the first 119 and `…`.
+fn one_line(texts: &[&str]) -> String {
+    const MAX: usize = 120;
+    let mut line = String::new();
+    let mut chars = 0;
+    // The line's length in bytes once it holds `MAX - 1` characters.
+    let mut cut = 0;
+    for (n, word) in texts.iter().flat_map(|text| text.split_whitespace()).enumerate() {
+        let separator = (n > 0).then_some(' ');
+        for c in separator.into_iter().chain(word.chars()) {
+            if chars == MAX {
+                line.truncate(cut);
+                line.push('…');
+                return line;
+            }
+            line.push(c);
+            chars += 1;
+            if chars == MAX - 1 {
+                cut = line.len();
+            }
+        }
+    }
+    line
 }
 
 fn source_list(sources: &[Source]) -> String {
@@ -926,4 +951,37 @@ fn source_list(sources: &[Source]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_one_line_of_at_most_120_characters() {
+        let exactly = "x".repeat(116);
+        let over = format!("{exactly}yz");
+        let wide = "é".repeat(130);
+        for (texts, expected) in [
+            (vec!["RUN", "a  b\n\tc"], "RUN a b c".to_string()),
+            (vec!["RUN", "a \n\t b  "], "RUN a b".to_string()),
+            (vec!["COPY", "", "src", "/app/"], "COPY src /app/".to_string()),
+            (vec!["RUN", &exactly], format!("RUN {exactly}")),
+            (vec!["RUN", &over], format!("RUN {}…", &over[..115])),
+            (vec!["RUN", &wide], format!("RUN {}…", "é".repeat(115))),
+            (vec!["USER"], "USER".to_string()),
+        ] {
+            let line = one_line(&texts);
+            assert_eq!(line, expected);
+            // The same as joining the words and cutting the line (how it was computed before).
+            let words: String = texts.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+            let cut = if words.chars().count() > 120 {
+                format!("{}…", words.chars().take(119).collect::<String>())
+            } else {
+                words
+            };
+            assert_eq!(line, cut);
+            assert!(line.chars().count() <= 120);
+        }
+    }
 }
