@@ -98,3 +98,13 @@ fn emit_validate_estimate(bencher: divan::Bencher, n: usize) {
         (valid, text.len(), report.total.high)
     });
 }
+
+/// The estimate of the chain built `FROM` stage to stage ([`support::from_chain_model`]): each stage
+/// starts from everything the one before it holds.
+#[divan::bench(args = STAGES)]
+fn estimate_from_chain(bencher: divan::Bencher, n: usize) {
+    let (_, dockerignore) = model(n);
+    let model = support::from_chain_model(n);
+    let options = options(&dockerignore);
+    bencher.bench(|| estimate_with(&model, &Fixed, &options).total.high);
+}

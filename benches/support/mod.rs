@@ -6,7 +6,7 @@
 pub mod seeds;
 
 use dockwright::analysis::ContextRead;
-use dockwright::model::{Dockerfile, FromSource, Instruction};
+use dockwright::model::{BaseImage, Dockerfile, FromSource, Instruction};
 use dockwright::{Base, Copy, Health, Image, Run, Stage, StageName, Value};
 
 /// The bench cases: each seed example (all of its images), and a generated 1,000-stage image.
@@ -47,6 +47,17 @@ pub fn generated_model(n: usize) -> Dockerfile {
     let model = repeated_model(n);
     let stitched = repeated_model(checked);
     assert_eq!(stitched, generated(checked).to_model().expect("the generated image validates up to 1,000 stages"));
+    model
+}
+
+/// [`generated_model`]`(n)` with every stage but the first built `FROM` the one before it (as well as
+/// copying from it): the final stage's filesystem holds every stage's layers.
+pub fn from_chain_model(n: usize) -> Dockerfile {
+    let mut model = generated_model(n);
+    for (i, stage) in model.stages.iter_mut().enumerate().skip(1) {
+        let name = StageName::new(format!("stage-{}", i - 1)).expect("a valid stage name");
+        stage.from.base = BaseImage::Stage(name);
+    }
     model
 }
 

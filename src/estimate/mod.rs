@@ -920,23 +920,20 @@ fn describe(instruction: &Instruction) -> String {
 /// The words of `texts`, in order, joined by single spaces; over 120 characters, the first 119 and `…`.
 fn one_line(texts: &[&str]) -> String {
     const MAX: usize = 120;
-    let mut line = String::new();
+    let mut line = String::with_capacity(MAX + 8);
     let mut chars = 0;
-    // The line's length in bytes once it holds `MAX - 1` characters.
-    let mut cut = 0;
-    for (n, word) in texts.iter().flat_map(|text| text.split_whitespace()).enumerate() {
-        let separator = (n > 0).then_some(' ');
-        for c in separator.into_iter().chain(word.chars()) {
-            if chars == MAX {
-                line.truncate(cut);
-                line.push('…');
-                return line;
-            }
-            line.push(c);
+    for word in texts.iter().flat_map(|text| text.split_whitespace()) {
+        if !line.is_empty() {
+            line.push(' ');
             chars += 1;
-            if chars == MAX - 1 {
-                cut = line.len();
-            }
+        }
+        line.push_str(word);
+        chars += word.chars().count();
+        if chars > MAX {
+            let cut = line.char_indices().nth(MAX - 1).map_or(line.len(), |(at, _)| at);
+            line.truncate(cut);
+            line.push('…');
+            break;
         }
     }
     line
