@@ -123,8 +123,9 @@ impl Figure {
     }
 
     fn plus(&mut self, other: &Figure) {
-        self.low += other.low;
-        self.high += other.high;
+        // Past u64::MAX bytes (a chain of stages doubling its size) a figure stays at the maximum.
+        self.low = self.low.saturating_add(other.low);
+        self.high = self.high.saturating_add(other.high);
         if !other.source.is_empty() {
             if !self.source.is_empty() {
                 self.source.push_str("; ");
@@ -651,8 +652,8 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         }
         let mut total = base.clone().unwrap_or_else(|_| Figure::exact(0, ""));
         for layer in &layers {
-            total.low += layer.size.low;
-            total.high += layer.size.high;
+            total.low = total.low.saturating_add(layer.size.low);
+            total.high = total.high.saturating_add(layer.size.high);
         }
         total.source = format!("stage '{}'", names[i]);
         states.push(state);
