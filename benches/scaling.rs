@@ -1,8 +1,10 @@
 //! How cost grows with the number of stages: the generated chain image (each stage copies from the one
 //! before it, see `support::generated`) at 250, 500, 1,000, 2,000 and 4,000 stages, for each step a user
 //! pays for (`emit`, `Dockerfile::validate`, `analyze`, `estimate_with`, `expected_rebuild_cost`) and for
-//! emit + validate + estimate together. Every step should at most about double when the stages double.
-//! Run with `cargo bench --bench scaling`; figures in `book/src/benchmarks.md`.
+//! emit + validate + estimate together, and the estimate of the same chain built `FROM` stage to stage.
+//! Every step should at most about double when the stages double. Run with `cargo bench --bench
+//! scaling -- --sample-count 5 --sample-size 1` (the 4,000-stage FROM chain takes seconds a sample);
+//! figures in `book/src/benchmarks.md`.
 
 #[path = "support/mod.rs"]
 mod support;
