@@ -803,3 +803,37 @@ fn analyze_for_a_target_builds_what_it_needs() {
     let err = analyze_for(&Dockerfile::default(), Target::Default).unwrap_err();
     assert_eq!(err.to_string(), "the Dockerfile has no stages, so it has no build target: add a stage");
 }
+
+/// A global ARG that a `FROM` line reads can change the image a stage starts from: its likelihood
+/// reaches every step of that stage's chain, and a stage copying from it, as a base change would.
+#[test]
+fn build_args_read_by_a_from_line_enter_the_cost() {
+    let mut image = Image::new().arg("PY", Some("3.12"));
+    let build = image.stage(Stage::new("build", Base::python("${PY}").slim()).run("python3 -m venv /venv"));
+    let tools = image.stage(Stage::new("tools", &build).env("MODE", "tools").run("python3 -m pip --version"));
+    image.stage(Stage::new("app", Base::alpine("3.19")).copy_from(&build, ["/venv"], "/venv").copy_from(
+        &tools,
+        ["/t"],
+        "/t",
+    ));
+    let analysis = analyze(&model(&image));
+    let mut change_model = ChangeModel::default();
+    change_model.args.push(("PY".into(), 0.5));
+    let cost = expected_rebuild_cost(&analysis, Target::Default, &change_model).unwrap();
+    let misses: Vec<String> = cost
+        .per_step
+        .iter()
+        .filter(|step| step.weight > 0.0)
+        .map(|step| format!("{} {:.5}", step.label, step.miss_probability))
+        .collect();
+    // The python image or PY: 1 − 0.99 × 0.5; the app's copies add alpine's 1%.
+    assert_eq!(
+        misses,
+        [
+            "build: RUN python3 -m venv /venv 0.50500",
+            "tools: RUN python3 -m pip --version 0.50500",
+            "app: COPY --from=build /venv /venv 0.50995",
+            "app: COPY --from=tools /t /t 0.50995",
+        ]
+    );
+}

@@ -330,6 +330,68 @@ fn target_counts_its_from_chain() {
     assert!(!report.stage("prod").unwrap().counted);
 }
 
+/// A chain of stages, each copying what the one before copied: sizes add up along the chain, while a
+/// copy's source names its stage one level deep, so the report grows linearly with the chain (it grew
+/// quadratically when every copy repeated the whole chain's sources).
+#[test]
+fn copy_from_chains_add_sizes_and_keep_sources_one_stage_deep() {
+    let mut image = Image::new();
+    let mut previous = image.stage(Stage::new("s0", Base::scratch()).copy(["app"], "/app/"));
+    for i in 1..4 {
+        let stage =
+            Stage::new(&format!("s{i}"), Base::scratch()).copy(["app"], "/app/").copy_from(&previous, ["/app"], "/app");
+        previous = image.stage(stage);
+    }
+    let report = estimate(&image.to_model().unwrap(), &Fixed);
+    let copies: Vec<(u64, &str)> = report
+        .stages
+        .iter()
+        .flat_map(|stage| stage.layers.iter().filter(|l| l.instruction.starts_with("COPY --from")))
+        .map(|layer| (layer.size.high, layer.parts[0].source.as_str()))
+        .collect();
+    assert_eq!(
+        copies,
+        [
+            (MB, "stage 's0' /app: fixed context"),
+            (2 * MB, "stage 's1' /app: fixed context; stage 's0' /app"),
+            (3 * MB, "stage 's2' /app: fixed context; stage 's1' /app"),
+        ]
+    );
+    assert_eq!(report.total.high, 4 * MB);
+}
+
+/// A chain of stages each built `FROM` the one before and copying its `/app` again: every stage holds
+/// the one before it twice, so sizes double along the chain. Sources stay one stage deep (they doubled
+/// in length with every stage: 870 MB of text at 24 stages), and sizes past `u64::MAX` bytes stay at
+/// `u64::MAX` instead of overflowing.
+#[test]
+fn from_chains_keep_sources_short_and_saturate_sizes() {
+    let mut image = Image::new();
+    let mut previous = image.stage(Stage::new("s0", Base::scratch()).copy(["app"], "/app/"));
+    for i in 1..70 {
+        let stage =
+            Stage::new(&format!("s{i}"), &previous).copy(["app"], "/app/").copy_from(&previous, ["/app"], "/app");
+        previous = image.stage(stage);
+    }
+    let report = estimate(&image.to_model().unwrap(), &Fixed);
+    let sources = |stage: &str| {
+        let layer = report.stage(stage).unwrap().layers.last().unwrap();
+        (layer.size.high, layer.parts[0].source.clone())
+    };
+    assert_eq!(sources("s1"), (MB, "stage 's0' /app: fixed context".to_string()));
+    assert_eq!(sources("s2"), (3 * MB, "stage 's1' /app: fixed context; fixed context; stage 's0' /app".to_string()));
+    assert_eq!(
+        sources("s3"),
+        (
+            7 * MB,
+            "stage 's2' /app: fixed context; fixed context; stage 's0' /app; fixed context; stage 's1' /app"
+                .to_string()
+        )
+    );
+    assert_eq!(report.total.high, u64::MAX);
+    assert!(report.stages.iter().flat_map(|s| &s.layers).all(|l| l.parts.iter().all(|p| p.source.len() < 4_000)));
+}
+
 #[test]
 fn budget_failure_lists_how_far_over_and_the_largest_layers() {
     let mut image = Image::new();

@@ -6,7 +6,8 @@
 pub mod seeds;
 
 use dockwright::analysis::ContextRead;
-use dockwright::{Base, Copy, Health, Image, Run, Stage, Value};
+use dockwright::model::{BaseImage, Dockerfile, FromSource, Instruction};
+use dockwright::{Base, Copy, Health, Image, Run, Stage, StageName, Value};
 
 /// The bench cases: each seed example (all of its images), and a generated 1,000-stage image.
 pub const CASES: [&str; 6] =
@@ -35,6 +36,52 @@ pub fn generated(n: usize) -> Image {
         previous = Some(image.stage(stage));
     }
     image
+}
+
+/// The model of [`generated`]`(n)`, for any `n`: from 2,000 stages on, the image is over the build
+/// definition size BuildKit accepts, so [`Image::to_model`] refuses it; this builds the first two stages
+/// with the DSL and repeats the second under the next names. It is checked against the DSL's model at
+/// `n` stages (or 1,000 when `n` is larger), so the larger models are the same generator's.
+pub fn generated_model(n: usize) -> Dockerfile {
+    let checked = n.min(1_000);
+    let model = repeated_model(n);
+    let stitched = repeated_model(checked);
+    assert_eq!(stitched, generated(checked).to_model().expect("the generated image validates up to 1,000 stages"));
+    model
+}
+
+/// [`generated_model`]`(n)` with every stage but the first built `FROM` the one before it (as well as
+/// copying from it): the final stage's filesystem holds every stage's layers.
+pub fn from_chain_model(n: usize) -> Dockerfile {
+    let mut model = generated_model(n);
+    for (i, stage) in model.stages.iter_mut().enumerate().skip(1) {
+        let name = StageName::new(format!("stage-{}", i - 1)).expect("a valid stage name");
+        stage.from.base = BaseImage::Stage(name);
+    }
+    model
+}
+
+fn repeated_model(n: usize) -> Dockerfile {
+    let mut model = generated(n.min(2)).to_model().expect("two generated stages validate");
+    let Some(template) = model.stages.get(1).cloned() else { return model };
+    let name = |i: usize| StageName::new(format!("stage-{i}")).expect("a valid stage name");
+    for i in 2..n {
+        let mut stage = template.clone();
+        stage.from.name = Some(name(i));
+        for instruction in &mut stage.instructions {
+            match instruction {
+                Instruction::Label(label) => {
+                    for value in label.labels.values_mut() {
+                        *value = Value::literal(format!("stage {i}")).expect("a literal");
+                    }
+                }
+                Instruction::Copy(copy) if copy.from.is_some() => copy.from = Some(FromSource::Stage(name(i - 1))),
+                _ => {}
+            }
+        }
+        model.stages.push(stage);
+    }
+    model
 }
 
 /// The images of a case.

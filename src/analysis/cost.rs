@@ -13,8 +13,10 @@
 //! listed in [`ChangeModel::args`]. Events are independent; the same event reaching a step twice counts
 //! once. `inputs(i)` follows the cache-key rules: the events of the step's own content inputs (context
 //! sources, source stages' results, images), of the build args in its key, and — unless it is a
-//! `COPY --link` — every event its parent chain has seen, back to the base image. A context source
-//! maps to events like this:
+//! `COPY --link` — every event its parent chain has seen, back to the base image and the build args
+//! its `FROM` line reads ([`StageInfo::base_args`](super::StageInfo::base_args), of the stage and of
+//! the stages it is built on: a new value may name another image). A context source maps to events
+//! like this (worked out once per distinct source, so the cost is linear in the number of steps):
 //!
 //! - a source that a rule covers entirely (a file the rule matches, or a directory under a rule ending
 //!   in `/**`, like `vendor/wheels` under `**/vendor/**`) has that rule's event only (the first rule in
@@ -27,7 +29,7 @@
 //! (apt-get, apk, dnf, pip, npm, go build, cargo, ...) is expensive, any other RUN medium, COPY/ADD
 //! cheap, config steps free. Everything is deterministic: no randomness, fixed iteration orders.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use super::glob;
@@ -377,6 +379,144 @@ enum Event {
     Arg(String),
 }
 
+/// Every event the steps of one target can see, numbered in [`Event`] order, so a set of events is a
+/// bitset whose bits run in the order a `BTreeSet<Event>` would (the product of their probabilities is
+/// the same, to the last bit).
+struct EventIndex<'a> {
+    /// Each event's probability, by number.
+    probability: Vec<f64>,
+    images: HashMap<&'a str, usize>,
+    args: HashMap<&'a str, usize>,
+    /// Per stage, the numbers of the build args its base image is read with.
+    origin_args: Vec<Vec<usize>>,
+    rules: usize,
+}
+
+impl<'a> EventIndex<'a> {
+    fn new(analysis: &'a Analysis, stages: &[usize], origin_args: &[Vec<&'a str>], model: &ChangeModel) -> Self {
+        let mut images: BTreeSet<&str> = BTreeSet::new();
+        let mut args: BTreeSet<&str> = BTreeSet::new();
+        for &stage in stages {
+            let info = &analysis.stages[stage];
+            args.extend(origin_args[stage].iter().copied());
+            if let Parent::Image(image) = &info.tip {
+                images.insert(image);
+            }
+            for key in info.steps.iter().filter_map(|&step| analysis.steps[step].key.as_ref()) {
+                if let Parent::Image(image) = &key.parent {
+                    images.insert(image);
+                }
+                for input in &key.content {
+                    match input {
+                        ContentInput::Image(image) => {
+                            images.insert(image);
+                        }
+                        ContentInput::Stage(read) => {
+                            if let Parent::Image(image) = &analysis.stages[read.stage].tip {
+                                images.insert(image);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                args.extend(key.args.iter().map(String::as_str));
+            }
+        }
+        // `Event` order: the rules, other, the images, the args (names in order).
+        let rules = model.paths.len();
+        let mut probability: Vec<f64> = (0..rules).map(|rule| model.probability(&Event::Rule(rule))).collect();
+        probability.push(model.probability(&Event::Other));
+        let images: HashMap<&str, usize> = images
+            .into_iter()
+            .map(|image| {
+                probability.push(model.probability(&Event::Image(image.to_string())));
+                (image, probability.len() - 1)
+            })
+            .collect();
+        let args: HashMap<&str, usize> = args
+            .into_iter()
+            .map(|name| {
+                probability.push(model.probability(&Event::Arg(name.to_string())));
+                (name, probability.len() - 1)
+            })
+            .collect();
+        // Only the stages the target builds have their args numbered; the others are never read.
+        let origin_args =
+            origin_args.iter().map(|names| names.iter().filter_map(|name| args.get(name).copied()).collect()).collect();
+        EventIndex { probability, images, args, origin_args, rules }
+    }
+
+    /// How many 64-bit words a set takes.
+    fn words(&self) -> usize {
+        self.probability.len().div_ceil(64)
+    }
+
+    fn insert(set: &mut [u64], id: usize) {
+        set[id / 64] |= 1 << (id % 64);
+    }
+
+    fn insert_image(&self, set: &mut [u64], image: &str) {
+        if let Some(&id) = self.images.get(image) {
+            Self::insert(set, id);
+        }
+    }
+
+    fn insert_arg(&self, set: &mut [u64], name: &str) {
+        if let Some(&id) = self.args.get(name) {
+            Self::insert(set, id);
+        }
+    }
+
+    /// Adds the events the state `parent` has seen: a step's, or a base image's with the build args
+    /// `stage`'s chain reads it with.
+    fn parent(&self, set: &mut [u64], state: &[u64], parent: &Parent, stage: usize) {
+        match parent {
+            Parent::Step(step) => union(set, &state[step * set.len()..(step + 1) * set.len()]),
+            Parent::Image(image) => {
+                self.insert_image(set, image);
+                for &id in &self.origin_args[stage] {
+                    Self::insert(set, id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The set of a context read's events (rules and "other" only).
+    fn set(&self, events: BTreeSet<Event>) -> Vec<u64> {
+        let mut set = vec![0; self.words()];
+        for event in events {
+            match event {
+                Event::Rule(rule) => Self::insert(&mut set, rule),
+                Event::Other => Self::insert(&mut set, self.rules),
+                Event::Image(image) => self.insert_image(&mut set, &image),
+                Event::Arg(name) => self.insert_arg(&mut set, &name),
+            }
+        }
+        set
+    }
+
+    /// The events of `set`, by number, in order.
+    fn ids<'s>(&self, set: &'s [u64]) -> impl Iterator<Item = usize> + 's {
+        set.iter().enumerate().flat_map(|(index, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    index * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+fn union(set: &mut [u64], other: &[u64]) {
+    for (word, other) in set.iter_mut().zip(other) {
+        *word |= other;
+    }
+}
+
 /// One step's share of the expected rebuild cost.
 ///
 /// ```
@@ -525,38 +665,52 @@ pub fn expected_rebuild_cost(
     model: &ChangeModel,
 ) -> Result<RebuildCost, Error> {
     let target = analysis.resolve(&target.into())?;
-    // Events the state after each step has seen.
-    let mut state: Vec<BTreeSet<Event>> = vec![BTreeSet::new(); analysis.steps.len()];
-    let parent_events = |state: &[BTreeSet<Event>], parent: &Parent| match parent {
-        Parent::Step(step) => state[*step].clone(),
-        Parent::Image(image) => BTreeSet::from([Event::Image(image.clone())]),
-        _ => BTreeSet::new(),
-    };
+    let stages = analysis.reachable_from(target);
+    // The global ARGs each stage's base image is read with: a change of one changes the base.
+    let origin_args = analysis.origin_args();
+    let events = EventIndex::new(analysis, &stages, &origin_args, model);
+    let words = events.words();
+    // The events the state after each step has seen: `words` bits per step.
+    let mut state = vec![0u64; analysis.steps.len() * words];
+    // The events of each distinct context read, worked out once (a long file reads the same sources
+    // many times).
+    let mut read_events: HashMap<&ContextRead, Vec<u64>> = HashMap::new();
+    let mut parent = vec![0u64; words];
+    let mut inputs = vec![0u64; words];
     let mut cost = RebuildCost { target, target_name: analysis.stage_name(target), ..RebuildCost::default() };
-    for stage in analysis.reachable_from(target) {
+    cost.per_step.reserve(stages.iter().map(|&stage| analysis.stages[stage].steps.len()).sum());
+    for stage in stages {
         for &index in &analysis.stages[stage].steps {
             let step = &analysis.steps[index];
             let mut probability = 0.0;
             if let Some(key) = &step.key {
-                let parent = parent_events(&state, &key.parent);
-                let mut inputs = if key.chains_parent { parent.clone() } else { BTreeSet::new() };
+                parent.fill(0);
+                events.parent(&mut parent, &state, &key.parent, stage);
+                if key.chains_parent {
+                    inputs.copy_from_slice(&parent);
+                } else {
+                    inputs.fill(0);
+                }
                 for input in &key.content {
                     match input {
-                        ContentInput::Context(read) => inputs.extend(model.read_events(read)),
+                        ContentInput::Context(read) => {
+                            let set = read_events.entry(read).or_insert_with(|| events.set(model.read_events(read)));
+                            union(&mut inputs, set);
+                        }
                         ContentInput::Stage(read) => {
-                            inputs.extend(parent_events(&state, &analysis.stages[read.stage].tip))
+                            events.parent(&mut inputs, &state, &analysis.stages[read.stage].tip, read.stage)
                         }
-                        ContentInput::Image(image) => {
-                            inputs.insert(Event::Image(image.clone()));
-                        }
+                        ContentInput::Image(image) => events.insert_image(&mut inputs, image),
                         _ => {}
                     }
                 }
-                inputs.extend(key.args.iter().map(|name| Event::Arg(name.clone())));
-                let unchanged: f64 = inputs.iter().map(|event| 1.0 - model.probability(event)).product();
+                for name in &key.args {
+                    events.insert_arg(&mut inputs, name);
+                }
+                let unchanged: f64 = events.ids(&inputs).map(|id| 1.0 - events.probability[id]).product();
                 probability = 1.0 - unchanged;
-                inputs.extend(parent);
-                state[index] = inputs;
+                union(&mut inputs, &parent);
+                state[index * words..(index + 1) * words].copy_from_slice(&inputs);
             }
             let weight = model.weights.weight(step);
             let expected = probability * weight;

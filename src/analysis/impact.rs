@@ -293,18 +293,8 @@ pub fn cache_impact(analysis: &Analysis, target: impl Into<Target>, changes: &Ch
             image == base || image.strip_prefix(base.as_str()).is_some_and(|rest| rest.starts_with([':', '@']))
         })
     };
-    // The global ARGs the base image of each stage's chain reads: its own FROM's, and those of the
-    // stages it is built on (a chain starts at the first FROM that names an image).
-    let mut origin_args: Vec<Vec<&str>> = Vec::with_capacity(analysis.stages.len());
-    for info in &analysis.stages {
-        let mut args: Vec<&str> = info.base_args.iter().map(String::as_str).collect();
-        if let super::StageBase::Stage(base) = info.base {
-            args.extend(origin_args.get(base).into_iter().flatten().copied());
-        }
-        args.sort_unstable();
-        args.dedup();
-        origin_args.push(args);
-    }
+    // The global ARGs the base image of each stage's chain reads.
+    let origin_args = analysis.origin_args();
     let arg_changed = |name: &str| changes.args.iter().any(|(changed, _)| changed == name);
     // The cause of change of the state after each step (None: unchanged).
     let mut state: Vec<Option<Cause>> = vec![None; analysis.steps.len()];

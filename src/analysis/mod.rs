@@ -366,6 +366,23 @@ impl Analysis {
         stage.steps.iter().map(|&step| &self.steps[step]).find(|step| step.location == location)
     }
 
+    /// Per stage, the global ARGs its chain's base image is read with: those of its own `FROM` line and
+    /// of the stages it is built on (a chain starts at the first `FROM` that names an image), sorted.
+    /// A `--build-arg` for one of them may change the image the stage starts from.
+    pub(crate) fn origin_args(&self) -> Vec<Vec<&str>> {
+        let mut origin_args: Vec<Vec<&str>> = Vec::with_capacity(self.stages.len());
+        for info in &self.stages {
+            let mut args: Vec<&str> = info.base_args.iter().map(String::as_str).collect();
+            if let StageBase::Stage(base) = info.base {
+                args.extend(origin_args.get(base).into_iter().flatten().copied());
+            }
+            args.sort_unstable();
+            args.dedup();
+            origin_args.push(args);
+        }
+        origin_args
+    }
+
     /// The stages building `target` needs, itself included, in index order: its base stage and every
     /// stage it copies or mounts from, transitively. Out-of-range targets give an empty list.
     ///
@@ -1056,8 +1073,23 @@ impl ScopeState {
 /// no `.`, `..`, empty components or trailing `/`. The one path resolver that analysis, passes and the
 /// estimator share.
 pub(crate) fn resolve_path(dir: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') { path.to_string() } else { format!("{dir}/{path}") };
-    format!("/{}", glob::clean(&joined))
+    // One pass, one allocation: `/` + each component; `..` drops the last one (never above `/`).
+    let mut resolved = String::with_capacity(dir.len() + path.len() + 1);
+    let start = if path.starts_with('/') { None } else { Some(dir) };
+    for part in start.into_iter().chain([path]).flat_map(|text| text.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => resolved.truncate(resolved.rfind('/').unwrap_or(0)),
+            part => {
+                resolved.push('/');
+                resolved.push_str(part);
+            }
+        }
+    }
+    if resolved.is_empty() {
+        resolved.push('/');
+    }
+    resolved
 }
 
 /// Whether `inner` is `outer` or inside it (both absolute and canonical, as [`resolve_path`] gives).
@@ -1065,8 +1097,58 @@ pub(crate) fn within(inner: &str, outer: &str) -> bool {
     outer == "/" || inner == outer || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// The stages by name, and what each stage starts from: the one place a `FROM <name>` or a
+/// `--from=<name>` is resolved to a stage, for the analysis and the size estimator alike. BuildKit
+/// resolves a name to a stage defined before the one using it (the latest of that name); a name that
+/// is no earlier stage is an image. Built in one pass over the stages; a lookup is a hash lookup, so
+/// resolving every reference of a file costs time linear in its size.
+pub(crate) struct StageIndex<'a> {
+    dockerfile: &'a Dockerfile,
+    /// Each name's stages, in Dockerfile order.
+    by_name: std::collections::HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> StageIndex<'a> {
+    pub(crate) fn new(dockerfile: &'a Dockerfile) -> Self {
+        let mut by_name: std::collections::HashMap<&'a str, Vec<usize>> = std::collections::HashMap::new();
+        for (index, stage) in dockerfile.stages.iter().enumerate() {
+            if let Some(name) = stage.name() {
+                by_name.entry(name).or_default().push(index);
+            }
+        }
+        StageIndex { dockerfile, by_name }
+    }
+
+    /// The latest stage named `name` among the stages before `before`.
+    pub(crate) fn lookup(&self, name: &str, before: usize) -> Option<usize> {
+        let stages = self.by_name.get(name)?;
+        let earlier = stages.partition_point(|&stage| stage < before);
+        earlier.checked_sub(1).map(|last| stages[last])
+    }
+
+    /// What the stage at `index` starts from: an earlier stage of that name, else the image as written.
+    /// The one place a `FROM` is resolved; everything about a stage's start (scope, parent, graph
+    /// edge, labels, the estimator's base size) follows from its result.
+    pub(crate) fn base(&self, index: usize, base: &BaseImage) -> StageBase {
+        match base {
+            BaseImage::Stage(name) => match self.lookup(name.as_str(), index) {
+                Some(stage) => StageBase::Stage(stage),
+                None => StageBase::Image(name.to_string()),
+            },
+            BaseImage::Image(_) | BaseImage::Template(_) => {
+                // A template is the image its global ARG defaults give (as written if they give none).
+                match self.dockerfile.base_image(base) {
+                    Some(Ok(image)) => StageBase::Image(image.to_string()),
+                    _ => StageBase::Image(base.to_string()),
+                }
+            }
+        }
+    }
+}
+
 struct Analyzer<'a> {
     dockerfile: &'a Dockerfile,
+    index: StageIndex<'a>,
     globals: Vec<(String, Option<String>)>,
     stages: Vec<StageInfo>,
     finals: Vec<ScopeState>,
@@ -1084,20 +1166,19 @@ impl<'a> Analyzer<'a> {
                 (arg.name.as_str().to_string(), value)
             })
             .collect();
-        Analyzer { dockerfile, globals, stages: Vec::new(), finals: Vec::new(), steps: Vec::new() }
+        let index = StageIndex::new(dockerfile);
+        Analyzer { dockerfile, index, globals, stages: Vec::new(), finals: Vec::new(), steps: Vec::new() }
     }
 
     /// A stage by name, among the stages before `before` (BuildKit resolves names to earlier stages;
     /// a name that is not a stage is an image).
     fn lookup(&self, name: &str, before: usize) -> Option<usize> {
-        self.dockerfile.stages[..before.min(self.dockerfile.stages.len())]
-            .iter()
-            .rposition(|stage| stage.name() == Some(name))
+        self.index.lookup(name, before)
     }
 
     fn run(mut self) -> Analysis {
         for (index, stage) in self.dockerfile.stages.iter().enumerate() {
-            let base = self.base(index, &stage.from.base);
+            let base = self.index.base(index, &stage.from.base);
             let (mut scope, mut parent, mut depends_on) = match &base {
                 StageBase::Stage(base) => (
                     self.finals[*base].clone(),
@@ -1132,25 +1213,6 @@ impl<'a> Analyzer<'a> {
         }
         let target = self.stages.len().checked_sub(1);
         Analysis { stages: self.stages, steps: self.steps, target }
-    }
-
-    /// What the stage at `index` starts from: an earlier stage of that name, else the image as written.
-    /// The one place a `FROM` is resolved; everything about a stage's start (scope, parent, graph
-    /// edge, labels) follows from its result.
-    fn base(&self, index: usize, base: &BaseImage) -> StageBase {
-        match base {
-            BaseImage::Stage(name) => match self.lookup(name.as_str(), index) {
-                Some(stage) => StageBase::Stage(stage),
-                None => StageBase::Image(name.to_string()),
-            },
-            BaseImage::Image(_) | BaseImage::Template(_) => {
-                // A template is the image its global ARG defaults give (as written if they give none).
-                match self.dockerfile.base_image(base) {
-                    Some(Ok(image)) => StageBase::Image(image.to_string()),
-                    _ => StageBase::Image(base.to_string()),
-                }
-            }
-        }
     }
 
     fn stage_read(&self, from: &FromSource, before: usize, paths: Vec<String>) -> Result<StageRead, String> {
@@ -1574,6 +1636,28 @@ fn context_pattern(source: &str) -> String {
 mod tests {
     use super::*;
     use crate::{Base, Image, Stage};
+
+    #[test]
+    fn paths_resolve_to_canonical_absolute_form() {
+        for (dir, path, expected) in [
+            ("/app", "src", "/app/src"),
+            ("/app", "./src/", "/app/src"),
+            ("/app", "/etc//x/", "/etc/x"),
+            ("/app", "..", "/"),
+            ("/app", "../../..", "/"),
+            ("/a/b", "../c/./d/..", "/a/c"),
+            ("/", ".", "/"),
+            ("/", "", "/"),
+            ("", "x", "/x"),
+            ("/a", "..x/y", "/a/..x/y"),
+            ("/é/ü", "../ß", "/é/ß"),
+        ] {
+            assert_eq!(resolve_path(dir, path), expected, "{dir} + {path}");
+            // The same as cleaning the joined path (how it was computed before).
+            let joined = if path.starts_with('/') { path.to_string() } else { format!("{dir}/{path}") };
+            assert_eq!(resolve_path(dir, path), format!("/{}", glob::clean(&joined)), "{dir} + {path}");
+        }
+    }
 
     #[test]
     fn writes_of_copy_follow_the_destination_shape() {

@@ -12,7 +12,11 @@
 //! (the later layer only hides them): they count, and are reported as waste, as dive does. A deletion
 //! within the same `RUN` (the apt hygiene `apt-get update && ... && rm -rf /var/lib/apt/lists/*`)
 //! removes them before the layer is written. `COPY --from` takes the source stage's estimate of the
-//! copied paths, so sizes propagate through stages.
+//! copied paths, so sizes propagate through stages; its figure's source names the stage and path, then
+//! the sources of what that stage wrote there, one stage deep (what the stage had itself copied from
+//! another is named by that stage and path), so sources stay short however long a chain of stages is.
+//! The stage graph (which stage a `FROM` or `--from` name is, what image a stage starts from) is the
+//! analysis's, and the walk costs time linear in the file.
 //!
 //! ```
 //! use dockwright::estimate::{estimate, CatalogOracle, Figure, SizeOracle};
@@ -49,7 +53,7 @@ pub use fs::{ContextOracle, WheelsOracle};
 pub use oracle::{AlpineIndex, CatalogOracle, Composite, DebianIndex};
 pub use unknown::{Missing, Unknown};
 
-use crate::analysis::{StepKind, raw_step_kind, resolve_path as resolve, within};
+use crate::analysis::{StageBase, StageIndex, StepKind, raw_step_kind, resolve_path as resolve, within};
 use crate::base::PackageManager;
 use crate::model::{BaseImage, Command, Dockerfile, FromSource, ImageRef, Instruction, Source, range_text};
 
@@ -119,8 +123,9 @@ impl Figure {
     }
 
     fn plus(&mut self, other: &Figure) {
-        self.low += other.low;
-        self.high += other.high;
+        // Past u64::MAX bytes (a chain of stages doubling its size) a figure stays at the maximum.
+        self.low = self.low.saturating_add(other.low);
+        self.high = self.high.saturating_add(other.high);
         if !other.source.is_empty() {
             if !self.source.is_empty() {
                 self.source.push_str("; ");
@@ -617,23 +622,21 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         .enumerate()
         .map(|(i, s)| s.name().map(str::to_string).unwrap_or_else(|| format!("stage-{i}")))
         .collect();
-    let index_of = |name: &str, before: usize| names[..before].iter().position(|n| n == name);
+    // The stage graph as the analysis resolves it: `FROM <stage>` and `COPY --from=<stage>` name an
+    // earlier stage by a hash lookup, and an image base is the one `Dockerfile::base_image` gives.
+    let graph = StageIndex::new(dockerfile);
     let mut parents: Vec<Option<usize>> = Vec::new();
     for (i, stage) in dockerfile.stages.iter().enumerate() {
-        let (from, mut state, base, parent) = match &stage.from.base {
-            BaseImage::Stage(name) => match index_of(name.as_str(), i) {
-                Some(p) => (name.to_string(), states[p].clone(), Ok(stages[p].total.clone()), Some(p)),
-                None => {
-                    let missing = Missing::UndefinedStage { stage: name.to_string() };
-                    (name.to_string(), StageState::default(), Err(missing), None)
-                }
-            },
-            BaseImage::Image(_) | BaseImage::Template(_) => {
-                // A template is the image its global ARG defaults give (as written if they give none).
-                let reference = match dockerfile.base_image(&stage.from.base) {
-                    Some(Ok(image)) => image.to_string(),
-                    _ => stage.from.base.to_string(),
-                };
+        let (from, mut state, base, parent) = match graph.base(i, &stage.from.base) {
+            StageBase::Stage(p) => {
+                (stage.from.base.to_string(), states[p].clone(), Ok(stages[p].total.clone()), Some(p))
+            }
+            // A stage name that names no earlier stage (the analysis reads it as an image).
+            StageBase::Image(name) if matches!(stage.from.base, BaseImage::Stage(_)) => {
+                let missing = Missing::UndefinedStage { stage: name.clone() };
+                (name, StageState::default(), Err(missing), None)
+            }
+            StageBase::Image(reference) => {
                 let base = base_size(oracle, &reference);
                 let state = StageState { image: reference.clone(), ..StageState::default() };
                 (reference, state, base, None)
@@ -642,15 +645,15 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         parents.push(parent);
         let mut layers = Vec::new();
         for (index, instruction) in stage.instructions.iter().enumerate() {
-            let ctx = Ctx { oracle, options, states: &states, names: &names[..i], stage: i };
+            let ctx = Ctx { oracle, options, states: &states, graph: &graph, stage: i };
             if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
                 layers.push(layer);
             }
         }
         let mut total = base.clone().unwrap_or_else(|_| Figure::exact(0, ""));
         for layer in &layers {
-            total.low += layer.size.low;
-            total.high += layer.size.high;
+            total.low = total.low.saturating_add(layer.size.low);
+            total.high = total.high.saturating_add(layer.size.high);
         }
         total.source = format!("stage '{}'", names[i]);
         states.push(state);
@@ -754,8 +757,9 @@ impl StageState {
 struct Ctx<'a> {
     oracle: &'a dyn SizeOracle,
     options: &'a Options,
+    /// The states of the stages before this one.
     states: &'a [StageState],
-    names: &'a [String],
+    graph: &'a StageIndex<'a>,
     /// The index of the stage being walked.
     stage: usize,
 }
@@ -794,15 +798,19 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                     context_copy(ctx, state, sources, excludes, dest, &mut layer);
                 }
                 Some(FromSource::Stage(name)) => {
-                    let from = ctx.names.iter().position(|n| n == name.as_str()).map(|i| &ctx.states[i]);
+                    let from = ctx.graph.lookup(name.as_str(), ctx.stage).map(|i| &ctx.states[i]);
                     for source in &sources {
                         let path = resolve("/", source);
                         let target = copy_target(state, dest, &path, sources.len() > 1);
                         match from.and_then(|from| from.size_of(&path)) {
-                            Some(mut size) => {
-                                size.source = format!("stage '{name}' {path}: {}", size.source);
-                                state.written.push(Written { path: target, size: size.clone() });
-                                layer.parts.push(size);
+                            Some(size) => {
+                                // The layer says where the bytes came from, one stage deep; the copy
+                                // itself is remembered by its stage and path, so a chain of stages each
+                                // copying from the one before keeps every source the same length.
+                                let origin = format!("stage '{name}' {path}");
+                                let part = Figure { source: format!("{origin}: {}", size.source), ..size.clone() };
+                                state.written.push(Written { path: target, size: Figure { source: origin, ..size } });
+                                layer.parts.push(part);
                             }
                             None => layer.unknowns.push(Missing::StageFiles { stage: name.to_string(), path }),
                         }
@@ -892,23 +900,45 @@ fn context_copy(
     }
 }
 
-/// A one-line description of an instruction (for reports, not Dockerfile text).
+/// A one-line description of an instruction (for reports, not Dockerfile text): its words joined by
+/// single spaces, cut to 120 characters (the last one `…`) when longer.
 fn describe(instruction: &Instruction) -> String {
-    let text = match instruction {
-        Instruction::Run(run) => match &run.command {
-            Command::Shell(script) => format!("RUN {}", script.shell_text()),
-            Command::Exec(argv) => format!("RUN {}", argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" ")),
-        },
-        Instruction::Copy(copy) => {
-            let from = copy.from.as_ref().map(|f| format!("--from={f} ")).unwrap_or_default();
-            format!("COPY {from}{} {}", source_list(&copy.sources), copy.dest.as_str())
-        }
-        Instruction::Add(add) => format!("ADD {} {}", source_list(&add.sources), add.dest.as_str()),
-        Instruction::Raw(raw) => format!("{} {}", raw.keyword.as_str(), raw.args.as_str()),
-        other => other.keyword().to_string(),
+    let command = |command: &Command| match command {
+        Command::Shell(script) => script.shell_text(),
+        Command::Exec(argv) => argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "),
     };
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > 120 { format!("{}…", line.chars().take(119).collect::<String>()) } else { line }
+    match instruction {
+        Instruction::Run(run) => one_line(&["RUN", &command(&run.command)]),
+        Instruction::Copy(copy) => {
+            let from = copy.from.as_ref().map(|f| format!("--from={f}")).unwrap_or_default();
+            one_line(&["COPY", &from, &source_list(&copy.sources), copy.dest.as_str()])
+        }
+        Instruction::Add(add) => one_line(&["ADD", &source_list(&add.sources), add.dest.as_str()]),
+        Instruction::Raw(raw) => one_line(&[raw.keyword.as_str(), raw.args.as_str()]),
+        other => one_line(&[other.keyword()]),
+    }
+}
+
+/// The words of `texts`, in order, joined by single spaces; over 120 characters, the first 119 and `…`.
+fn one_line(texts: &[&str]) -> String {
+    const MAX: usize = 120;
+    let mut line = String::with_capacity(MAX + 8);
+    let mut chars = 0;
+    for word in texts.iter().flat_map(|text| text.split_whitespace()) {
+        if !line.is_empty() {
+            line.push(' ');
+            chars += 1;
+        }
+        line.push_str(word);
+        chars += word.chars().count();
+        if chars > MAX {
+            let cut = line.char_indices().nth(MAX - 1).map_or(line.len(), |(at, _)| at);
+            line.truncate(cut);
+            line.push('…');
+            break;
+        }
+    }
+    line
 }
 
 fn source_list(sources: &[Source]) -> String {
@@ -920,4 +950,37 @@ fn source_list(sources: &[Source]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_one_line_of_at_most_120_characters() {
+        let exactly = "x".repeat(116);
+        let over = format!("{exactly}yz");
+        let wide = "é".repeat(130);
+        for (texts, expected) in [
+            (vec!["RUN", "a  b\n\tc"], "RUN a b c".to_string()),
+            (vec!["RUN", "a \n\t b  "], "RUN a b".to_string()),
+            (vec!["COPY", "", "src", "/app/"], "COPY src /app/".to_string()),
+            (vec!["RUN", &exactly], format!("RUN {exactly}")),
+            (vec!["RUN", &over], format!("RUN {}…", &over[..115])),
+            (vec!["RUN", &wide], format!("RUN {}…", "é".repeat(115))),
+            (vec!["USER"], "USER".to_string()),
+        ] {
+            let line = one_line(&texts);
+            assert_eq!(line, expected);
+            // The same as joining the words and cutting the line (how it was computed before).
+            let words: String = texts.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+            let cut = if words.chars().count() > 120 {
+                format!("{}…", words.chars().take(119).collect::<String>())
+            } else {
+                words
+            };
+            assert_eq!(line, cut);
+            assert!(line.chars().count() <= 120);
+        }
+    }
 }

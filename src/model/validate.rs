@@ -30,7 +30,8 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
         }
         super::globals::check_from(dockerfile, stage, &defined, &place, &mut errors);
         for (position, instruction) in stage.instructions.iter().enumerate() {
-            let at = format!("{place}, instruction {} ({})", position + 1, instruction.keyword());
+            // Written only when there is a problem to locate.
+            let at = || format!("{place}, instruction {} ({})", position + 1, instruction.keyword());
             let before = errors.len();
             check_instruction(instruction, &defined, false, &mut errors, &at);
             placed(&mut errors, before, ErrorPlace { stage: index, instruction: Some(position) });
@@ -81,14 +82,17 @@ const HISTORY_OVERHEAD: usize = 128;
 /// form, which is never shorter than how they are written.
 fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
     use std::collections::{HashMap, HashSet};
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
 
-    let chain = |parent: u64, link: &str| {
+    let chain = |parent: u64, link: &[u8]| {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (parent, link).hash(&mut hasher);
+        hasher.write_u64(parent);
+        hasher.write(link);
         hasher.finish()
     };
     let mut total = json_len(&dockerfile.args) * 3;
+    // Each instruction's JSON, written into one buffer reused for all of them.
+    let mut json: Vec<u8> = Vec::new();
     let mut largest_env = 0;
     let mut operations: HashSet<u64> = HashSet::new();
     // Per named stage: the environment in scope at its end and the key of its last step.
@@ -96,26 +100,34 @@ fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
     // The stages whose history and configuration make up the image built by default: the last stage
     // and the stages it is built FROM.
     let mut in_image = vec![false; dockerfile.stages.len()];
+    // Each stage's base stage: the latest earlier stage of that name.
+    let mut latest: HashMap<&str, usize> = HashMap::new();
+    let mut bases: Vec<Option<usize>> = Vec::with_capacity(dockerfile.stages.len());
+    for (index, stage) in dockerfile.stages.iter().enumerate() {
+        bases.push(match &stage.from.base {
+            BaseImage::Stage(parent) => latest.get(parent.as_str()).copied(),
+            _ => None,
+        });
+        if let Some(name) = stage.name() {
+            latest.insert(name, index);
+        }
+    }
     let mut cursor = dockerfile.stages.len().checked_sub(1);
     while let Some(index) = cursor {
         in_image[index] = true;
-        cursor = match &dockerfile.stages[index].from.base {
-            BaseImage::Stage(parent) => {
-                dockerfile.stages[..index].iter().rposition(|s| s.name() == Some(parent.as_str()))
-            }
-            _ => None,
-        };
+        cursor = bases[index];
     }
     for (index, stage) in dockerfile.stages.iter().enumerate() {
         let (mut env, mut key) = match &stage.from.base {
             BaseImage::Stage(parent) => stages.get(parent.as_str()).cloned().unwrap_or_default(),
-            other => (HashMap::new(), chain(0, &other.to_string())),
+            other => (HashMap::new(), chain(0, other.to_string().as_bytes())),
         };
         if operations.insert(key) {
             total += STEP_OVERHEAD;
         }
         for instruction in &stage.instructions {
-            let json = serde_json::to_string(instruction).unwrap_or_default();
+            json.clear();
+            serde_json::to_writer(&mut json, instruction).unwrap_or_default();
             let text = json.len();
             total += text;
             if in_image[index] {
@@ -177,7 +189,22 @@ fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
 
 /// The length of a model value's JSON form.
 fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
-    serde_json::to_string(value).map_or(0, |text| text.len())
+    let mut json = JsonLen(0);
+    serde_json::to_writer(&mut json, value).map_or(0, |()| json.0)
+}
+
+/// A sink for JSON text that keeps only its length.
+struct JsonLen(usize);
+
+impl std::io::Write for JsonLen {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn stage_place(stage: &Stage, index: usize) -> String {
@@ -192,9 +219,9 @@ fn check_instruction(
     defined: &HashSet<&str>,
     in_trigger: bool,
     errors: &mut Vec<Error>,
-    at: &str,
+    at: &dyn Fn() -> String,
 ) {
-    let mut problem = |kind: ErrorKind, message: String| errors.push(Error::new(kind, message).at(at));
+    let mut problem = |kind: ErrorKind, message: String| errors.push(Error::new(kind, message).at(at()));
     let check_from = |from: &Option<FromSource>, problem: &mut dyn FnMut(ErrorKind, String)| {
         if let Some(FromSource::Stage(name)) = from {
             if !defined.contains(name.as_str()) && !in_trigger {
