@@ -173,6 +173,12 @@ pub(crate) fn run(session: &mut Session<'_>, args: &LintArgs) {
         ));
         return;
     }
+    if args.fix && !args.diff && args.files.iter().any(|file| file.as_os_str() == "-") {
+        session.fail(&Failure::new(
+            "standard input cannot be fixed in place: use --fix --diff to see the fixes, or give the file",
+        ));
+        return;
+    }
     let given = match &args.config {
         Some(path) => match config::read(path) {
             Ok(found) => Some(found),
@@ -390,9 +396,7 @@ fn lint_one(session: &mut Session<'_>, args: &LintArgs, settings: &Settings, sou
             session.diff(&name, &text, &fixed, &[]);
         } else {
             let Some(path) = &path else {
-                session.fail(&Failure::new(
-                    "standard input cannot be fixed in place: use --fix --diff to see the fixes, or give the file",
-                ));
+                // Refused before reading anything (`run`).
                 return None;
             };
             if let Err(failure) = input::write_atomically(path, &fixed) {

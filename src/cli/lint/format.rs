@@ -253,7 +253,8 @@ fn region(text: &str, start: usize, end: usize) -> Json {
     })
 }
 
-/// The 1-based line and 1-based column in UTF-16 code units of byte `offset` (lines end at `\n`).
+/// The 1-based line and 1-based column in UTF-16 code units of byte `offset` (lines end at `\n`; a
+/// byte order mark at the start is not counted).
 fn utf16_position(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
@@ -262,7 +263,9 @@ fn utf16_position(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].encode_utf16().count() + 1;
+    // A byte order mark is no column: editors and BuildKit drop it.
+    let line_text = before[line_start..].strip_prefix('\u{feff}').unwrap_or(&before[line_start..]);
+    let column = line_text.encode_utf16().count() + 1;
     (line, column)
 }
 
@@ -382,5 +385,6 @@ mod tests {
         assert_eq!(utf16_position(text, 5), (2, 2));
         assert_eq!(utf16_position(text, 9), (2, 4));
         assert_eq!(utf16_position(text, 100), (3, 1));
+        assert_eq!(utf16_position("\u{feff}FROM a", 8), (1, 6));
     }
 }
