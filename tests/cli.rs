@@ -82,7 +82,7 @@ CMD [\"python\", \"app.py\"]
 fn help_lists_every_subcommand_with_examples() {
     let help = run(&["--help"], b"");
     assert_eq!(help.code, 0, "{}", help.stderr);
-    for command in ["fmt", "optimize", "impact", "estimate", "import", "completions", "man"] {
+    for command in ["lint", "fmt", "optimize", "impact", "estimate", "import", "completions", "man"] {
         assert!(help.stdout.contains(&format!("  {command} ")), "{command} missing from:\n{}", help.stdout);
         let sub = run(&[command, "--help"], b"");
         assert_eq!(sub.code, 0, "{command}: {}", sub.stderr);
@@ -140,7 +140,7 @@ fn completions_and_man_page_are_generated() {
     assert_eq!(unknown.code, 2);
     assert_eq!(
         unknown.stderr,
-        "error: no subcommand is called 'frob': use one of fmt, optimize, impact, estimate, import, completions, man\n"
+        "error: no subcommand is called 'frob': use one of lint, fmt, optimize, impact, estimate, import, completions, man\n"
     );
 }
 
@@ -617,7 +617,8 @@ fn unusable_inputs_are_named_with_what_to_do() {
     ];
     for (file, message) in cases {
         for command in [
-            &["fmt"][..],
+            &["lint", "--no-config"][..],
+            &["fmt"],
             &["optimize"],
             &["estimate"],
             &["impact", "--changed", "a", "--"],
@@ -666,7 +667,9 @@ fn crlf_and_a_byte_order_mark_read_as_buildkit_reads_them() {
     assert_eq!(canonical.code, 0, "{}", canonical.stderr);
     for (what, text) in [("crlf", &crlf), ("bom", &bom), ("bom+crlf", &both)] {
         for command in [
-            &["fmt", "-"][..],
+            // SARIF's byte offsets count the CRs and the mark, as they are in the file: text only.
+            &["lint", "--no-config", "-"][..],
+            &["fmt", "-"],
             &["optimize", "-"],
             &["impact", "-", "--changed", "src/a"],
             &["estimate", "-"],
@@ -734,6 +737,9 @@ fn colour_only_when_asked_or_on_a_terminal_and_never_with_no_color() {
 
 /// Every subcommand that reads a Dockerfile, reading standard input.
 const READERS: &[&[&str]] = &[
+    &["lint", "--no-config", "-"],
+    &["lint", "--no-config", "--format", "sarif", "--enable", "DW2003", "-"],
+    &["lint", "--no-config", "--fix", "--diff", "--failure-threshold", "style", "-"],
     &["fmt", "-"],
     &["fmt", "--check", "--diff", "-"],
     &["optimize", "--buildkit", "--explain", "-"],

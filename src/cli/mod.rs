@@ -9,12 +9,14 @@
 //! errors with their cause chain, colour only on a terminal and never with `NO_COLOR`, and one exit
 //! code, [`Exit`]. A subcommand is one module with a clap `Args` struct and a `run` function.
 //!
-//! Adding one (`lint`, say) is a module `cli/lint.rs` holding `LintArgs` (with the shared flags
-//! flattened in: `input::BuildArgs` for `--target`, `--context`, `--ignorefile`; `input::ArgValues` for
-//! `--build-arg`) and `run(&mut Session, &LintArgs)`, which reads each file with `input::read`,
-//! reports each finding with `Session::report` (a `Report` carries a rule code, a location, a message
-//! and a help line) and raises the exit code with `Session::exit(Exit::Findings)`; then one variant in
-//! `Command` and one arm in [`run`].
+//! Adding one (`fmt`, say) is a module `cli/fmt.rs` holding `FmtArgs` (with the shared flags
+//! flattened in where they apply: `input::BuildArgs` for `--target`, `--context`, `--ignorefile`;
+//! `input::ArgValues` for `--build-arg`) and `run(&mut Session, &FmtArgs)`, which reads each file with
+//! `input::read`, reports each finding with `Session::report` (a `Report` carries a rule code, a
+//! location, a message and a help line) and raises the exit code with `Session::exit(Exit::Findings)`;
+//! then one variant in `Command` and one arm in [`run`]. Settings shared by subcommands live in the
+//! config file, `.dockwright.toml` (`config`: found next to the Dockerfile or up to the repository's
+//! root); `lint` reads its `[lint]` table.
 //!
 //! ```
 //! use dockwright::cli::{run, Console, Exit};
@@ -28,12 +30,14 @@
 //! assert!(stderr.is_empty());
 //! ```
 
+mod config;
 mod estimate;
 mod fmt;
 mod generate;
 mod impact;
 mod import;
 mod input;
+mod lint;
 mod optimize;
 mod output;
 
@@ -221,6 +225,7 @@ where
         cli.verbose,
     );
     match cli.command {
+        Command::Lint(args) => lint::run(&mut session, &args),
         Command::Fmt(args) => fmt::run(&mut session, &args),
         Command::Optimize(args) => optimize::run(&mut session, &args),
         Command::Impact(args) => impact::run(&mut session, &args),
@@ -243,10 +248,10 @@ enum ColorChoice {
     Never,
 }
 
-const ABOUT: &str = "Format, optimize, analyse and size Dockerfiles, and turn them into dockwright Rust";
+const ABOUT: &str = "Lint, format, optimize, analyse and size Dockerfiles, and turn them into dockwright Rust";
 
 const LONG_ABOUT: &str = "\
-Format, optimize, analyse and size Dockerfiles, and turn them into dockwright Rust.
+Lint, format, optimize, analyse and size Dockerfiles, and turn them into dockwright Rust.
 
 dockwright reads a Dockerfile the way BuildKit does (a port of its parser) and lowers it into a typed \
 model. Every subcommand works on that model, and says what it could not keep as written instead of \
@@ -254,6 +259,8 @@ silently changing what the file means.";
 
 const EXAMPLES: &str = "\
 Examples:
+  dockwright lint Dockerfile                     findings with their codes, locations and fixes
+  dockwright lint --format sarif Dockerfile      SARIF 2.1.0 for a code-scanning UI
   dockwright fmt Dockerfile                      rewrite the file in canonical form
   dockwright fmt --check --diff Dockerfile       show what would change; exit 1 if anything would
   dockwright optimize --context . Dockerfile     print the file reordered for the build cache
@@ -263,7 +270,8 @@ Examples:
   dockwright import Dockerfile --to rust         print the dockwright Rust that builds the same file
   dockwright completions bash > /etc/bash_completion.d/dockwright
 
-Exit codes: 0 ok; 1 findings (a file would change, over budget, a rewrite would change meaning);
+Exit codes: 0 ok; 1 findings (lint findings at or above the failure threshold, a file would change,
+over budget, a rewrite would change meaning);
 2 usage or input/output error (missing or unreadable file, a Dockerfile BuildKit refuses).
 Colour is used on a terminal only, never when NO_COLOR is set.";
 
@@ -285,6 +293,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Lint(lint::LintArgs),
     Fmt(fmt::FmtArgs),
     Optimize(optimize::OptimizeArgs),
     Impact(impact::ImpactArgs),

@@ -47,6 +47,10 @@ impl StdError for Failure {
 pub(crate) enum Level {
     Error,
     Warning,
+    /// A lint finding of severity `info`.
+    Info,
+    /// A lint finding of severity `style`.
+    Style,
     Note,
 }
 
@@ -55,6 +59,8 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
+            Level::Info => "info",
+            Level::Style => "style",
             Level::Note => "note",
         }
     }
@@ -63,6 +69,8 @@ impl Level {
         match self {
             Level::Error => AnsiColor::Red.on_default().bold(),
             Level::Warning => AnsiColor::Yellow.on_default().bold(),
+            Level::Info => AnsiColor::Blue.on_default().bold(),
+            Level::Style => AnsiColor::Magenta.on_default().bold(),
             Level::Note => AnsiColor::Cyan.on_default().bold(),
         }
     }
@@ -74,6 +82,18 @@ impl From<Severity> for Level {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
             _ => Level::Note,
+        }
+    }
+}
+
+impl From<crate::lint::Severity> for Level {
+    fn from(severity: crate::lint::Severity) -> Self {
+        use crate::lint::Severity as Lint;
+        match severity {
+            Lint::Error => Level::Error,
+            Lint::Warning => Level::Warning,
+            Lint::Info => Level::Info,
+            _ => Level::Style,
         }
     }
 }
@@ -149,6 +169,26 @@ impl Stream<'_> {
         self.styled(style, text);
         self.text("\n");
     }
+
+    /// Writes one located item about `file`: `file:line:column: level[CODE]: message`, then the help
+    /// line.
+    pub(crate) fn report(&mut self, file: &str, report: &Report<'_>) {
+        let at = match report.at {
+            Some(at) => format!("{file}:{at}: "),
+            None => format!("{file}: "),
+        };
+        self.styled(HEADING, &at);
+        let label = match report.code {
+            Some(code) => format!("{}[{code}]", report.level.label()),
+            None => report.level.label().to_string(),
+        };
+        self.styled(report.level.style(), &label);
+        self.line(&format!(": {}", report.message));
+        if let Some(help) = report.help {
+            self.styled(DIM, "  = help");
+            self.line(&format!(": {help}"));
+        }
+    }
 }
 
 /// The streams, the colour choice and the exit code of one run.
@@ -213,21 +253,7 @@ impl<'a> Session<'a> {
 
     /// Prints one located item about `file` on standard error (it does not change the exit code).
     pub(crate) fn report(&mut self, file: &str, report: &Report<'_>) {
-        let at = match report.at {
-            Some(at) => format!("{file}:{at}: "),
-            None => format!("{file}: "),
-        };
-        self.err.styled(HEADING, &at);
-        let label = match report.code {
-            Some(code) => format!("{}[{code}]", report.level.label()),
-            None => report.level.label().to_string(),
-        };
-        self.err.styled(report.level.style(), &label);
-        self.err.line(&format!(": {}", report.message));
-        if let Some(help) = report.help {
-            self.err.styled(DIM, "  = help");
-            self.err.line(&format!(": {help}"));
-        }
+        self.err.report(file, report);
     }
 
     /// Prints what lowering `file` did not keep as written: errors and warnings, and notes with

@@ -24,6 +24,8 @@ pub(crate) struct Context<'a> {
     pub(crate) stages: Vec<NodeStage<'a>>,
     /// The stage whose image the final-image rules judge.
     final_stage: Option<usize>,
+    /// The registries base images may come from ([`Options::trust_registry`](super::Options::trust_registry)).
+    pub(crate) trusted_registries: &'a std::collections::BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -44,7 +46,8 @@ impl<'a> Context<'a> {
             None => analysis.target(),
             Some(name) => analysis.resolve(&Target::stage(name)).ok(),
         };
-        Context { text, parsed, lowered, analysis, globals, stages, final_stage }
+        static NONE: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        Context { text, parsed, lowered, analysis, globals, stages, final_stage, trusted_registries: &NONE }
     }
 
     /// The span of bytes `range` of the text.

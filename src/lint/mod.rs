@@ -85,7 +85,8 @@ pub fn check(text: &str, options: &Options) -> Vec<Diagnostic> {
 /// ```
 #[must_use]
 pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Options) -> Vec<Diagnostic> {
-    let context = Context::new(text, parsed, lowered, options.target.as_deref());
+    let mut context = Context::new(text, parsed, lowered, options.target.as_deref());
+    context.trusted_registries = &options.trusted;
     let ignores = ignore::Ignores::read(&context);
     let mut out = Vec::new();
     for rule in rules::RULES {
@@ -404,6 +405,7 @@ pub struct Options {
     disable: BTreeSet<String>,
     severities: BTreeMap<String, Severity>,
     target: Option<String>,
+    trusted: BTreeSet<String>,
 }
 
 impl Options {
@@ -477,6 +479,26 @@ impl Options {
     #[must_use]
     pub fn target(mut self, stage: &str) -> Self {
         self.target = Some(stage.to_string());
+        self
+    }
+
+    /// Trusts base images from `registry` (a host, with its port if it has one; `*.example.com` for
+    /// every host under a domain; `docker.io` for Docker Hub, where images without a registry come
+    /// from). DW2010 (untrusted-registry, hadolint's DL3026), when enabled, reports base images from
+    /// any other registry; with no registry trusted, only Docker Hub is.
+    ///
+    /// ```
+    /// use dockwright::lint::{check, Options};
+    ///
+    /// let text = "FROM registry.example.com/base/python:3.12\nFROM alpine:3.20\nUSER 1\n";
+    /// let options = Options::default().enable("DW2010").disable("DW3014");
+    /// let found = check(text, &options.clone().trust_registry("*.example.com"));
+    /// assert_eq!(found[0].message, "base image 'alpine:3.20' comes from Docker Hub (docker.io), which is not a trusted registry");
+    /// assert!(check(text, &options.trust_registry("registry.example.com").trust_registry("docker.io")).is_empty());
+    /// ```
+    #[must_use]
+    pub fn trust_registry(mut self, registry: &str) -> Self {
+        self.trusted.insert(registry.to_ascii_lowercase());
         self
     }
 

@@ -36,6 +36,7 @@ mod stage_name_casing;
 mod syntax_directive;
 mod undefined_arg_in_from;
 mod undefined_var;
+mod untrusted_registry;
 mod user_root;
 mod workdir_relative;
 
@@ -57,6 +58,7 @@ pub(crate) const RULES: &[Rule] = &[
     base_latest::RULE,
     base_undigested::RULE,
     syntax_directive::RULE,
+    untrusted_registry::RULE,
     buildkit_refuses::RULE,
     shell_form_command::RULE,
     exec_form_fallback::RULE,

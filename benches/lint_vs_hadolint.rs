@@ -1,0 +1,150 @@
+//! `dockwright lint` against hadolint 2.15.1, whole processes, over every Dockerfile of BuildKit's
+//! corpus (`../shared/corpora/buildkit`: files named `Dockerfile` or `*.Dockerfile`), in one run:
+//!
+//! - per file: one process per file and tool (`dockwright lint --no-config --format json FILE`,
+//!   `hadolint --no-fail -f json FILE`), the two tools alternating file by file, `ROUNDS` rounds; the
+//!   table gives the total wall time of a round (median of the rounds) and the median per file;
+//! - batch: one process given every file (both tools take many), `ROUNDS` times, median;
+//! - the floor: starting `true` the same way, once per file, which no linter run can beat;
+//! - parse failures: files hadolint refuses (its DL1000 finding), files dockwright cannot read (exit 2),
+//!   and files BuildKit itself refuses (dockwright's DW3000 finding: still linted as far as they read).
+//!
+//! `cargo bench --features cli --bench lint_vs_hadolint` (hadolint from `scripts/hadolint-up`, or
+//! `$HADOLINT`). Prints a Markdown table for `book/src/benchmarks.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[path = "../tests/support/hadolint.rs"]
+mod hadolint;
+
+const ROUNDS: usize = 5;
+
+fn corpus() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/buildkit");
+    assert!(root.join("extracted").is_dir(), "BuildKit corpus not found at {}", root.display());
+    let mut out = Vec::new();
+    let mut pending = vec![root];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                pending.push(path);
+            } else if name == "Dockerfile" || name.ends_with(".Dockerfile") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs `command`, returning its wall time, exit code and standard output.
+fn timed(command: &mut Command) -> (Duration, i32, String) {
+    let start = Instant::now();
+    let output = command.stdin(Stdio::null()).stderr(Stdio::null()).output().expect("run the linter");
+    let elapsed = start.elapsed();
+    (elapsed, output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs it once as a smoke test.
+    let smoke = !std::env::args().any(|arg| arg == "--bench");
+    let Some(hadolint) = hadolint::hadolint() else { return };
+    let dockwright = PathBuf::from(env!("CARGO_BIN_EXE_dockwright"));
+    let mut files = corpus();
+    if smoke {
+        files.truncate(5);
+    }
+    let rounds = if smoke { 1 } else { ROUNDS };
+    let dw = |file: &Path| {
+        let mut command = Command::new(&dockwright);
+        command.args(["lint", "--no-config", "--format", "json"]).arg(file);
+        command
+    };
+    let hl = |file: &Path| {
+        let mut command = Command::new(&hadolint);
+        command.args(["--no-fail", "-f", "json"]).arg(file);
+        command
+    };
+
+    let mut dw_rounds = Vec::new();
+    let mut hl_rounds = Vec::new();
+    let mut dw_per_file = Vec::new();
+    let mut hl_per_file = Vec::new();
+    // The floor: starting a process that does nothing (`true`), the same way, once per file.
+    let mut floor_per_file = Vec::new();
+    let (mut hl_refused, mut dw_unreadable, mut dw_buildkit_refuses, mut refused_and_read) = (0, 0, 0, 0);
+    for round in 0..rounds {
+        let (mut dw_total, mut hl_total) = (Duration::ZERO, Duration::ZERO);
+        for file in &files {
+            let (dw_time, dw_code, dw_out) = timed(&mut dw(file));
+            let (hl_time, _, hl_out) = timed(&mut hl(file));
+            floor_per_file.push(timed(Command::new("true").arg(file)).0);
+            dw_total += dw_time;
+            hl_total += hl_time;
+            dw_per_file.push(dw_time);
+            hl_per_file.push(hl_time);
+            if round == 0 {
+                let refused = hl_out.contains("\"code\":\"DL1000\"");
+                hl_refused += usize::from(refused);
+                let unreadable = dw_code == 2;
+                dw_unreadable += usize::from(unreadable);
+                dw_buildkit_refuses += usize::from(dw_out.contains("\"code\": \"DW3000\""));
+                refused_and_read += usize::from(refused && !unreadable);
+            }
+        }
+        dw_rounds.push(dw_total);
+        hl_rounds.push(hl_total);
+    }
+    let mut dw_batch = Vec::new();
+    let mut hl_batch = Vec::new();
+    for _ in 0..rounds {
+        let mut command = Command::new(&dockwright);
+        command.args(["lint", "--no-config", "--format", "json"]).args(&files);
+        dw_batch.push(timed(&mut command).0);
+        let mut command = Command::new(&hadolint);
+        command.args(["--no-fail", "-f", "json"]).args(&files);
+        hl_batch.push(timed(&mut command).0);
+    }
+
+    let (dw_round, hl_round) = (median(dw_rounds), median(hl_rounds));
+    let (dw_file, hl_file) = (median(dw_per_file), median(hl_per_file));
+    let floor = median(floor_per_file);
+    let (dw_all, hl_all) = (median(dw_batch), median(hl_batch));
+    let ratio = |hl: Duration, dw: Duration| format!("{:.1}x", hl.as_secs_f64() / dw.as_secs_f64());
+    println!("{} Dockerfiles, {rounds} round(s); medians\n", files.len());
+    println!("| | dockwright lint | hadolint 2.15.1 | hadolint / dockwright |");
+    println!("|---|---|---|---|");
+    println!(
+        "| one process per file: all files | {} | {} | {} |",
+        ms(dw_round),
+        ms(hl_round),
+        ratio(hl_round, dw_round)
+    );
+    println!("| one process per file: per file | {} | {} | {} |", ms(dw_file), ms(hl_file), ratio(hl_file, dw_file));
+    println!(
+        "| one process per file: per file, less the cost of starting `true` ({}) | {} | {} | {} |",
+        ms(floor),
+        ms(dw_file.saturating_sub(floor)),
+        ms(hl_file.saturating_sub(floor)),
+        ratio(hl_file.saturating_sub(floor), dw_file.saturating_sub(floor))
+    );
+    println!("| one process for all files | {} | {} | {} |", ms(dw_all), ms(hl_all), ratio(hl_all, dw_all));
+    println!(
+        "| files it cannot parse | {dw_unreadable} | {hl_refused} (DL1000) | |\n\nOf the {hl_refused} files hadolint refuses, \
+         dockwright lints {refused_and_read}. BuildKit itself refuses {dw_buildkit_refuses} files (DW3000 findings; \
+         they are still linted as far as they read)."
+    );
+}
