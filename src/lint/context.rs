@@ -24,6 +24,8 @@ pub(crate) struct Context<'a> {
     pub(crate) stages: Vec<NodeStage<'a>>,
     /// The stage whose image the final-image rules judge.
     final_stage: Option<usize>,
+    /// The oldest frontend the file must build with.
+    pub(crate) frontend: crate::analysis::FrontendVersion,
 }
 
 impl<'a> Context<'a> {
@@ -44,7 +46,8 @@ impl<'a> Context<'a> {
             None => analysis.target(),
             Some(name) => analysis.resolve(&Target::stage(name)).ok(),
         };
-        Context { text, parsed, lowered, analysis, globals, stages, final_stage }
+        let frontend = super::Options::DEFAULT_FRONTEND;
+        Context { text, parsed, lowered, analysis, globals, stages, final_stage, frontend }
     }
 
     /// The span of bytes `range` of the text.
