@@ -1,5 +1,6 @@
 //! DW3021: `cd` in a `RUN` to a directory later steps could name with `WORKDIR`. A `cd` lasts for its
-//! `RUN` only; `WORKDIR` says where the following steps run, and creates the directory.
+//! `RUN` only; `WORKDIR` says where the following steps run, and creates the directory. Reported once
+//! per `RUN`, at its first `cd`.
 
 use super::{Rule, info};
 use crate::lint::context::Context;
@@ -25,6 +26,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 format!("RUN changes directory with 'cd {}', which lasts for this RUN only", dir.text),
                 format!("set the directory with WORKDIR {} before the RUN", dir.text),
             ));
+            // One finding per RUN, at its first cd: the WORKDIR replaces that one.
+            break;
         }
     }
 }
