@@ -394,3 +394,27 @@ fn every_example_image_lints_clean() {
     assert!(checked >= 10, "only {checked} example Dockerfiles");
     assert!(findings.is_empty(), "{}", findings.join("\n"));
 }
+
+/// ShellCheck's findings land on the word they name, across line continuations and in heredoc
+/// bodies (`<<-` tabs included), with the stage's shell as dialect; SC codes are silenced like rule codes.
+#[test]
+fn shellcheck_findings_map_to_dockerfile_words() {
+    if !shellcheck::installed() {
+        return;
+    }
+    let text = "FROM debian:bookworm-slim\nRUN mkdir -p /a \\\n    && rm -rf $DIR/x\nRUN <<-EOF\n\techo start\n\tcp $SRC /b\nEOF\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -n $X ]] && echo $X\nUSER 1\n";
+    let found = check_with(text, &Options::default(), &shellcheck::Program);
+    let sc: Vec<String> = found
+        .iter()
+        .filter(|d| d.code.starts_with("SC"))
+        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+        .collect();
+    assert_eq!(sc, ["3:15 SC2086 \"$DIR\"", "6:5 SC2086 \"$SRC\"", "9:25 SC2086 \"$X\""]);
+    // The same file with the code ignored, by option and by comment.
+    let silenced = check_with(text, &Options::default().disable("SC2086"), &shellcheck::Program);
+    assert!(silenced.iter().all(|d| !d.code.starts_with("SC")));
+    assert!(Options::default().disable("SC2086").unknown().is_empty());
+    let commented = text.replace("RUN mkdir", "# hadolint ignore=SC2086\nRUN mkdir");
+    let left = check_with(&commented, &Options::default(), &shellcheck::Program);
+    assert_eq!(left.iter().filter(|d| d.code == "SC2086").count(), 2);
+}

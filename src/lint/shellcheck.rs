@@ -270,7 +270,8 @@ impl<'s> Locator<'s> {
         if joined {
             return cx.logical(self.node, start + from..start + to);
         }
-        let shift = |line: usize| self.tabs.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        // The tabs `<<-` stripped from this line and every line before it.
+        let shift = |line: usize| self.tabs.iter().take(line).sum::<usize>();
         let range: Range<usize> =
             start + from + shift(comment.line)..start + to + shift(comment.end_line).max(shift(comment.line));
         cx.span(range)
