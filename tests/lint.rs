@@ -10,7 +10,10 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use dockwright::lint::{Diagnostic, Options, Severity, apply_fixes, check, rule, rules};
+#[path = "support/shellcheck.rs"]
+mod shellcheck;
+
+use dockwright::lint::{Diagnostic, Options, Severity, apply_fixes, check, check_with, rule, rules};
 use pretty_assertions::assert_eq;
 use proptest::prelude::*;
 
@@ -19,8 +22,10 @@ fn all_rules() -> Options {
     rules().iter().fold(Options::default(), |options, rule| options.enable(rule.code))
 }
 
+/// The findings of the rule with `code` (for DW3023 shellcheck, ShellCheck's `SC` codes too).
 fn of_code<'d>(found: &'d [Diagnostic], code: &str) -> Vec<&'d Diagnostic> {
-    found.iter().filter(|diagnostic| diagnostic.code == code).collect()
+    let name = rule(code).map_or("", |info| info.name);
+    found.iter().filter(|diagnostic| diagnostic.code == code || diagnostic.rule == name).collect()
 }
 
 fn render(text: &str, found: &[&Diagnostic]) -> String {
@@ -44,7 +49,13 @@ fn every_rule_fires_and_passes_as_its_golden_files_say() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let options = all_rules();
     let mut failures = Vec::new();
+    // ShellCheck's findings (DW3023) need the program; without it that rule's golden file is skipped.
+    let shellcheck = shellcheck::installed();
+    let check = |text: &str, options: &Options| check_with(text, options, &shellcheck::Program);
     for info in rules() {
+        if info.code == "DW3023" && !shellcheck {
+            continue;
+        }
         let dir = root.join(info.code);
         let fires = fs::read_to_string(dir.join("fires.Dockerfile"))
             .unwrap_or_else(|err| panic!("{}: no fires.Dockerfile: {err}", info.code));
@@ -57,6 +68,8 @@ fn every_rule_fires_and_passes_as_its_golden_files_say() {
         for diagnostic in &mine {
             assert_eq!(diagnostic.rule, info.name);
         }
+        // Every finding of the file is some rule's: nothing unexpected slips into other codes' counts.
+        assert!(found.iter().all(|diagnostic| rule(diagnostic.rule).is_some()));
         let mut rendered = render(&fires, &mine);
         let fixes: Vec<Diagnostic> = mine.iter().filter(|d| d.fix.is_some()).map(|d| (*d).clone()).collect();
         if !fixes.is_empty() {
@@ -380,4 +393,28 @@ fn every_example_image_lints_clean() {
     }
     assert!(checked >= 10, "only {checked} example Dockerfiles");
     assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+/// ShellCheck's findings land on the word they name, across line continuations and in heredoc
+/// bodies (`<<-` tabs included), with the stage's shell as dialect; SC codes are silenced like rule codes.
+#[test]
+fn shellcheck_findings_map_to_dockerfile_words() {
+    if !shellcheck::installed() {
+        return;
+    }
+    let text = "FROM debian:bookworm-slim\nRUN mkdir -p /a \\\n    && rm -rf $DIR/x\nRUN <<-EOF\n\techo start\n\tcp $SRC /b\nEOF\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -n $X ]] && echo $X\nUSER 1\n";
+    let found = check_with(text, &Options::default(), &shellcheck::Program);
+    let sc: Vec<String> = found
+        .iter()
+        .filter(|d| d.code.starts_with("SC"))
+        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+        .collect();
+    assert_eq!(sc, ["3:15 SC2086 \"$DIR\"", "6:5 SC2086 \"$SRC\"", "9:25 SC2086 \"$X\""]);
+    // The same file with the code ignored, by option and by comment.
+    let silenced = check_with(text, &Options::default().disable("SC2086"), &shellcheck::Program);
+    assert!(silenced.iter().all(|d| !d.code.starts_with("SC")));
+    assert!(Options::default().disable("SC2086").unknown().is_empty());
+    let commented = text.replace("RUN mkdir", "# hadolint ignore=SC2086\nRUN mkdir");
+    let left = check_with(&commented, &Options::default(), &shellcheck::Program);
+    assert_eq!(left.iter().filter(|d| d.code == "SC2086").count(), 2);
 }

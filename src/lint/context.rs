@@ -26,6 +26,8 @@ pub(crate) struct Context<'a> {
     final_stage: Option<usize>,
     /// The registries base images may come from ([`Options::trust_registry`](super::Options::trust_registry)).
     pub(crate) trusted_registries: &'a std::collections::BTreeSet<String>,
+    /// The oldest frontend the file must build with.
+    pub(crate) frontend: crate::analysis::FrontendVersion,
 }
 
 impl<'a> Context<'a> {
@@ -47,7 +49,8 @@ impl<'a> Context<'a> {
             Some(name) => analysis.resolve(&Target::stage(name)).ok(),
         };
         static NONE: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        Context { text, parsed, lowered, analysis, globals, stages, final_stage, trusted_registries: &NONE }
+        let frontend = super::Options::DEFAULT_FRONTEND;
+        Context { text, parsed, lowered, analysis, globals, stages, final_stage, trusted_registries: &NONE, frontend }
     }
 
     /// The span of bytes `range` of the text.

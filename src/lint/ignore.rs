@@ -85,6 +85,18 @@ impl Ignores {
     }
 }
 
+impl Ignores {
+    /// Whether a finding coded `code` (not a rule's: a ShellCheck code) at `span` is silenced.
+    pub(crate) fn silences_id(&self, code: &str, span: &Span) -> bool {
+        let named = |id: &Id| matches!(id, Id::Rule(name) if name.eq_ignore_ascii_case(code));
+        self.global.iter().any(named)
+            || self
+                .local
+                .iter()
+                .any(|(range, ids)| range.start <= span.start && span.start <= range.end && ids.iter().any(named))
+    }
+}
+
 /// The rest of `text` after `key` (ASCII case ignored).
 fn after_key<'t>(text: &'t str, key: &str) -> Option<&'t str> {
     let head = text.get(..key.len())?;

@@ -38,6 +38,8 @@
 mod context;
 mod ignore;
 mod rules;
+mod runs;
+pub mod shellcheck;
 mod vars;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,6 +50,8 @@ pub use crate::import::Span;
 use crate::import::{Lowered, Parsed, lower, parse};
 
 use self::context::Context;
+pub use self::shellcheck::{ShellCheck, check_with};
+use crate::analysis::FrontendVersion;
 
 /// Lints Dockerfile `text` with `options`: every finding of every enabled rule, sorted by place in the
 /// text, then by code. Never fails and never panics: text BuildKit would refuse is linted as far as it
@@ -87,6 +91,7 @@ pub fn check(text: &str, options: &Options) -> Vec<Diagnostic> {
 pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Options) -> Vec<Diagnostic> {
     let mut context = Context::new(text, parsed, lowered, options.target.as_deref());
     context.trusted_registries = &options.trusted;
+    context.frontend = options.frontend_minimum();
     let ignores = ignore::Ignores::read(&context);
     let mut out = Vec::new();
     for rule in rules::RULES {
@@ -94,7 +99,6 @@ pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Op
         if !options.is_enabled(info) {
             continue;
         }
-        let severity = options.severity_of(info);
         let mut findings = Vec::new();
         (rule.check)(&context, &mut findings);
         for finding in findings {
@@ -104,7 +108,7 @@ pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Op
             out.push(Diagnostic {
                 code: info.code,
                 rule: info.name,
-                severity,
+                severity: options.severity_override(info).or(finding.severity).unwrap_or(info.severity),
                 message: finding.message,
                 span: finding.span,
                 help: finding.help,
@@ -406,6 +410,7 @@ pub struct Options {
     severities: BTreeMap<String, Severity>,
     target: Option<String>,
     trusted: BTreeSet<String>,
+    frontend: Option<FrontendVersion>,
 }
 
 impl Options {
@@ -502,6 +507,33 @@ impl Options {
         self
     }
 
+    /// The oldest Dockerfile frontend the file must build with (DW3022 frontend-version reports what
+    /// it refuses or ignores). By default [`Options::DEFAULT_FRONTEND`], what Docker 26's built-in
+    /// frontend supports: an engine that cannot pull `docker/dockerfile` builds with that.
+    ///
+    /// ```
+    /// use dockwright::analysis::FrontendVersion;
+    /// use dockwright::lint::{check, Options};
+    ///
+    /// let text = "FROM alpine:3.20\nCOPY --exclude=*.md . /src/\nUSER 1\n";
+    /// let codes = |options: &Options| check(text, options).iter().map(|d| d.code).collect::<Vec<_>>();
+    /// assert_eq!(codes(&Options::default()), ["DW3022"]);
+    /// assert!(codes(&Options::default().frontend(FrontendVersion(1, 19))).is_empty());
+    /// ```
+    #[must_use]
+    pub fn frontend(mut self, version: FrontendVersion) -> Self {
+        self.frontend = Some(version);
+        self
+    }
+
+    /// The frontend [`Options::frontend`] falls back to: 1.6, the newest whose features Docker 26's
+    /// built-in frontend (BuildKit 0.13) supports.
+    ///
+    /// ```
+    /// assert_eq!(dockwright::lint::Options::DEFAULT_FRONTEND.to_string(), "1.6");
+    /// ```
+    pub const DEFAULT_FRONTEND: FrontendVersion = FrontendVersion(1, 6);
+
     /// The names given to [`enable`](Options::enable), [`disable`](Options::disable) and
     /// [`severity`](Options::severity) that no rule answers to, sorted.
     ///
@@ -514,7 +546,8 @@ impl Options {
     #[must_use]
     pub fn unknown(&self) -> Vec<String> {
         let names = self.enable.iter().chain(&self.disable).chain(self.severities.keys());
-        let unknown: BTreeSet<String> = names.filter(|id| rule(id).is_none()).cloned().collect();
+        let unknown: BTreeSet<String> =
+            names.filter(|id| rule(id).is_none() && shellcheck::code_number(id).is_none()).cloned().collect();
         unknown.into_iter().collect()
     }
 
@@ -525,8 +558,12 @@ impl Options {
         info.enabled || self.enable.iter().any(|id| refers_to(info, id))
     }
 
-    fn severity_of(&self, info: &RuleInfo) -> Severity {
-        self.severities.iter().find(|(id, _)| refers_to(info, id)).map_or(info.severity, |(_, severity)| *severity)
+    fn severity_override(&self, info: &RuleInfo) -> Option<Severity> {
+        self.severities.iter().find(|(id, _)| refers_to(info, id)).map(|(_, severity)| *severity)
+    }
+
+    fn frontend_minimum(&self) -> FrontendVersion {
+        self.frontend.unwrap_or(Options::DEFAULT_FRONTEND)
     }
 }
 
@@ -537,11 +574,19 @@ pub(crate) struct Finding {
     message: String,
     help: String,
     fix: Option<Fix>,
+    /// Its severity, when not the rule's (unless [`Options::severity`] overrides the rule).
+    severity: Option<Severity>,
 }
 
 impl Finding {
     pub(crate) fn new(span: Span, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Finding { span, message: message.into(), help: help.into(), fix: None }
+        Finding { span, message: message.into(), help: help.into(), fix: None, severity: None }
+    }
+
+    #[must_use]
+    pub(crate) fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
     }
 
     #[must_use]

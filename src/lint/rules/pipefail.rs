@@ -1,0 +1,62 @@
+//! DW3019: a pipe in a `RUN` whose shell has `pipefail` but does not set it: the step's status is
+//! the last command's, so `curl ... | tar x` succeeds when the download fails. Only where the shell
+//! running the step has the option: bash, zsh, ksh, busybox's ash (Alpine's and busybox's `/bin/sh`)
+//! and Red Hat's `/bin/sh` (bash). Debian's `/bin/sh` is dash, which has no pipefail; there (and on
+//! images dockwright does not know) the rule says nothing, since its remedy would be another shell.
+
+use super::{Rule, info, root_image, sh_has_pipefail, stage_shell};
+use crate::import::shell::Joined;
+use crate::lint::context::Context;
+use crate::lint::runs::runs;
+use crate::lint::{Finding, Fix, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    info: info("DW3019", "pipefail", Severity::Warning, true, &["DL4006"], None, "a pipe without set -o pipefail"),
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for site in runs(cx) {
+        let commands = site.commands();
+        let Some(pipe) = commands.iter().position(|command| command.joined == Joined::Pipe) else { continue };
+        let shell = stage_shell(cx, site.stage, site.index);
+        if shell.iter().any(|arg| arg.contains("pipefail")) {
+            continue;
+        }
+        let has_pipefail = match shell.first().map(|program| program.rsplit('/').next().unwrap_or("")) {
+            None => root_image(cx, site.stage).and_then(|image| sh_has_pipefail(&image)).unwrap_or(false),
+            Some("sh") if shell.len() <= 2 => {
+                root_image(cx, site.stage).and_then(|image| sh_has_pipefail(&image)).unwrap_or(false)
+            }
+            Some("bash" | "zsh" | "ksh" | "mksh" | "ash") => true,
+            Some(_) => false,
+        };
+        if !has_pipefail {
+            continue;
+        }
+        // `set -o pipefail` (or `set -eo pipefail`) before the pipe.
+        let set_before = commands[..pipe]
+            .iter()
+            .any(|command| command.tool() == Some("set") && command.args().any(|arg| arg == "pipefail"));
+        if set_before {
+            continue;
+        }
+        let fix = if site.is_heredoc_body() {
+            site.command_source(cx, 0).map(|range| Fix::replace(range.start..range.start, "set -o pipefail\n"))
+        } else {
+            site.command_source(cx, 0).map(|range| Fix::replace(range.start..range.start, "set -o pipefail && "))
+        };
+        let program = commands[pipe - 1].tool().unwrap_or("the command");
+        out.push(
+            Finding::new(
+                site.commands_span(cx, pipe - 1, pipe),
+                format!(
+                    "RUN pipes '{program}' into '{}' without pipefail: the step succeeds if '{program}' fails",
+                    commands[pipe].tool().unwrap_or("a command")
+                ),
+                "start the script with set -o pipefail && (or set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"])",
+            )
+            .fix(fix),
+        );
+    }
+}

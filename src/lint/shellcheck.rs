@@ -1,0 +1,279 @@
+//! ShellCheck on the shell inside `RUN`: [`check_with`] lints a file as [`check`](super::check) does,
+//! then hands each shell-form `RUN` script to a [`ShellCheck`] runner with the stage's shell as its
+//! dialect, and maps each finding (`SC2086` ...) back to the Dockerfile text. The codes are
+//! ShellCheck's own, passed through: [`Options`] and ignore comments (`# hadolint ignore=SC2086`)
+//! name them directly, and rule DW3023 `shellcheck` turns the whole pass off.
+//!
+//! The core runs no program: a runner is given by the caller (the command line runs the `shellcheck`
+//! program with [`arguments`]). A runner that cannot run gives one info finding (DW3023) saying
+//! ShellCheck was not run and why, instead of silence.
+//!
+//! ```
+//! use dockwright::lint::shellcheck::{ShellCheck, check_with};
+//! use dockwright::lint::Options;
+//!
+//! /// A stand-in for the program: one SC2086 on `$DIR` of line 1.
+//! struct Fake;
+//! impl ShellCheck for Fake {
+//!     fn run(&self, script: &str, dialect: &str) -> Result<String, String> {
+//!         assert_eq!((script, dialect), ("rm -rf $DIR", "sh"));
+//!         Ok(r#"{"comments":[{"line":1,"endLine":1,"column":8,"endColumn":12,"level":"info","code":2086,
+//!               "message":"Double quote to prevent globbing and word splitting."}]}"#.into())
+//!     }
+//! }
+//! let text = "FROM alpine:3.20\nRUN rm -rf $DIR\nUSER 1\n";
+//! let found = check_with(text, &Options::default(), &Fake);
+//! assert_eq!(found[0].to_string(), "2:12: info[SC2086]: Double quote to prevent globbing and word splitting.");
+//! assert_eq!(&text[found[0].span.range()], "$DIR");
+//! assert!(check_with(text, &Options::default().disable("SC2086"), &Fake).is_empty());
+//! ```
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::{Mutex, OnceLock};
+
+use super::context::Context;
+use super::ignore::Ignores;
+use super::runs::runs;
+use super::{Diagnostic, Options, Severity, Span, rule};
+use crate::import::{lower, parse};
+use crate::model::{Command, Instruction};
+
+/// Runs ShellCheck on one script.
+pub trait ShellCheck {
+    /// ShellCheck's `-f json1` output for `script` read as shell `dialect` (`sh`, `bash`, `dash` or
+    /// `ksh`), or why it could not run (`shellcheck is not installed`). The program exits 1 when it
+    /// finds something: that is output, not failure.
+    ///
+    /// # Errors
+    ///
+    /// Why ShellCheck could not run, in a few words.
+    fn run(&self, script: &str, dialect: &str) -> Result<String, String>;
+}
+
+/// The command-line arguments that make the `shellcheck` program read a script on its standard input
+/// as `dialect` and print what [`ShellCheck::run`] returns. Sourced files cannot be followed, so
+/// SC1090 and SC1091 are left out.
+///
+/// ```
+/// assert_eq!(
+///     dockwright::lint::shellcheck::arguments("bash"),
+///     ["--norc", "-s", "bash", "-f", "json1", "-e", "SC1090,SC1091", "-"]
+/// );
+/// ```
+#[must_use]
+pub fn arguments(dialect: &str) -> Vec<String> {
+    ["--norc", "-s", dialect, "-f", "json1", "-e", "SC1090,SC1091", "-"].map(str::to_string).to_vec()
+}
+
+/// Lints `text` as [`check`](super::check) does, and runs `shellcheck` on every shell-form `RUN`
+/// script (unless DW3023 is disabled): its findings, coded `SC####`, are merged in text order.
+///
+/// ```
+/// use dockwright::lint::shellcheck::{ShellCheck, check_with};
+/// use dockwright::lint::Options;
+///
+/// struct Absent;
+/// impl ShellCheck for Absent {
+///     fn run(&self, _: &str, _: &str) -> Result<String, String> {
+///         Err("shellcheck is not installed".into())
+///     }
+/// }
+/// let text = "FROM alpine:3.20\nRUN make\nUSER 1\n";
+/// let found = check_with(text, &Options::default(), &Absent);
+/// assert_eq!(found[0].to_string(), "2:1: info[DW3023]: ShellCheck was not run on the RUN scripts: shellcheck is not installed");
+/// assert!(check_with(text, &Options::default().disable("shellcheck"), &Absent).is_empty());
+/// ```
+#[must_use]
+pub fn check_with(text: &str, options: &Options, checker: &dyn ShellCheck) -> Vec<Diagnostic> {
+    let parsed = parse(text);
+    let lowered = lower(&parsed);
+    let mut out = super::check_parsed(text, &parsed, &lowered, options);
+    let Some(info) = rule("DW3023") else { return out };
+    if !options.is_enabled(&info) {
+        return out;
+    }
+    let cx = Context::new(text, &parsed, &lowered, options.target.as_deref());
+    let ignores = Ignores::read(&cx);
+    let mut found = Vec::new();
+    for site in runs(&cx) {
+        let Some(Instruction::Run(run)) =
+            lowered.dockerfile.stages.get(site.stage).and_then(|stage| stage.instructions.get(site.index))
+        else {
+            continue;
+        };
+        let Command::Shell(script) = &run.command else { continue };
+        let Some(dialect) = dialect(&cx, site.stage, site.index) else { continue };
+        let script = script.shell_text();
+        let json = match checker.run(&script, dialect) {
+            Ok(json) => json,
+            Err(why) => {
+                let message = format!("ShellCheck was not run on the RUN scripts: {why}");
+                found.push(Diagnostic {
+                    code: info.code,
+                    rule: info.name,
+                    severity: options.severity_override(&info).unwrap_or(info.severity),
+                    message,
+                    span: cx.node_span(site.node),
+                    help: "install shellcheck (Debian: apt-get install shellcheck) and lint again".into(),
+                    fix: None,
+                });
+                break;
+            }
+        };
+        let locate = Locator::new(&cx, &site, &script);
+        for comment in comments(&json) {
+            let id = code(comment.code);
+            if options.disable.iter().any(|name| name.eq_ignore_ascii_case(id)) {
+                continue;
+            }
+            let span = locate.span(&cx, &comment);
+            if ignores.silences_id(id, &span) {
+                continue;
+            }
+            let severity = options
+                .severities
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(id))
+                .map(|(_, severity)| *severity)
+                .or_else(|| options.severity_override(&info))
+                .unwrap_or(comment.level);
+            found.push(Diagnostic {
+                code: id,
+                rule: info.name,
+                severity,
+                message: comment.message,
+                span,
+                help: format!("see https://www.shellcheck.net/wiki/{id}"),
+                fix: None,
+            });
+        }
+    }
+    out.extend(found);
+    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    out
+}
+
+/// The number of a ShellCheck code (`SC2086` or `sc2086`), if `id` is one.
+pub(crate) fn code_number(id: &str) -> Option<u32> {
+    let digits = id.get(..2).filter(|prefix| prefix.eq_ignore_ascii_case("SC")).and(id.get(2..))?;
+    (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
+}
+
+/// The stage's shell as a ShellCheck dialect, when ShellCheck reads that shell.
+fn dialect(cx: &Context<'_>, stage: usize, index: usize) -> Option<&'static str> {
+    let argv = super::rules::stage_shell(cx, stage, index);
+    let Some(program) = argv.first() else { return Some("sh") };
+    match program.rsplit('/').next().unwrap_or(program) {
+        "sh" | "ash" => Some("sh"),
+        "bash" => Some("bash"),
+        "dash" => Some("dash"),
+        "ksh" | "mksh" => Some("ksh"),
+        _ => None,
+    }
+}
+
+/// `SC` and the number, as a `'static` code. ShellCheck's codes are four digits, so at most a few
+/// thousand strings are ever made, each once.
+fn code(number: u32) -> &'static str {
+    static CODES: OnceLock<Mutex<BTreeMap<u32, &'static str>>> = OnceLock::new();
+    let mut codes = CODES.get_or_init(|| Mutex::new(BTreeMap::new())).lock().unwrap_or_else(|e| e.into_inner());
+    codes.entry(number).or_insert_with(|| Box::leak(format!("SC{number:04}").into_boxed_str()))
+}
+
+/// One ShellCheck comment.
+struct Comment {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    level: Severity,
+    code: u32,
+    message: String,
+}
+
+/// The comments of `-f json1` output; what does not read as one is left out.
+fn comments(json: &str) -> Vec<Comment> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else { return Vec::new() };
+    let list = value.get("comments").and_then(|c| c.as_array()).cloned().unwrap_or_default();
+    let number = |item: &serde_json::Value, key: &str| item.get(key).and_then(serde_json::Value::as_u64);
+    list.iter()
+        .filter_map(|item| {
+            let code = u32::try_from(number(item, "code")?).ok().filter(|code| (1000..10000).contains(code))?;
+            let line = usize::try_from(number(item, "line")?).ok()?;
+            let column = usize::try_from(number(item, "column")?).ok()?;
+            let end_line = number(item, "endLine").and_then(|n| usize::try_from(n).ok()).unwrap_or(line);
+            let end_column = number(item, "endColumn").and_then(|n| usize::try_from(n).ok()).unwrap_or(column);
+            let level = match item.get("level").and_then(|l| l.as_str()).unwrap_or("warning") {
+                "error" => Severity::Error,
+                "info" => Severity::Info,
+                "style" => Severity::Style,
+                _ => Severity::Warning,
+            };
+            let message = item.get("message").and_then(|m| m.as_str()).unwrap_or("").to_string();
+            Some(Comment { line, column, end_line, end_column, level, code, message })
+        })
+        .collect()
+}
+
+/// Turns a place in the script (line and column, 1-based, in characters) into a span of the file.
+struct Locator<'s> {
+    script: &'s str,
+    node: &'s crate::import::Node,
+    /// Where the script starts: in the node's joined text, or in the source text.
+    start: Option<(bool, usize)>,
+    /// For a `<<-` heredoc: the tabs stripped from each line.
+    tabs: Vec<usize>,
+}
+
+impl<'s> Locator<'s> {
+    fn new(cx: &Context<'_>, site: &super::runs::RunSite<'s>, script: &'s str) -> Self {
+        let node = site.node;
+        let mut tabs = Vec::new();
+        let start = if site.is_heredoc_body() {
+            let doc = &node.heredocs[0];
+            if doc.chomp {
+                tabs = doc.content.split('\n').map(|line| line.len() - line.trim_start_matches('\t').len()).collect();
+            }
+            node.heredoc_spans.first().map(|span| (false, span.start))
+        } else {
+            let from = cx.args(node).first().map_or(node.original.len(), |(range, _)| range.start);
+            node.original.get(from..).and_then(|rest| rest.find(script)).map(|at| (true, from + at))
+        };
+        Locator { script, node, start, tabs }
+    }
+
+    /// The byte offset in the script of `line`:`column`.
+    fn offset(&self, line: usize, column: usize) -> Option<usize> {
+        let mut at = 0;
+        for _ in 1..line {
+            at += self.script.get(at..)?.find('\n')? + 1;
+        }
+        let rest = self.script.get(at..)?;
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let within = rest[..line_end]
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([line_end])
+            .nth(column.saturating_sub(1))
+            .unwrap_or(line_end);
+        Some(at + within)
+    }
+
+    fn span(&self, cx: &Context<'_>, comment: &Comment) -> Span {
+        let (Some((joined, start)), Some(from), Some(to)) =
+            (self.start, self.offset(comment.line, comment.column), self.offset(comment.end_line, comment.end_column))
+        else {
+            return cx.node_span(self.node);
+        };
+        let to = to.max(from);
+        if joined {
+            return cx.logical(self.node, start + from..start + to);
+        }
+        // The tabs `<<-` stripped from this line and every line before it.
+        let shift = |line: usize| self.tabs.iter().take(line).sum::<usize>();
+        let range: Range<usize> =
+            start + from + shift(comment.line)..start + to + shift(comment.end_line).max(shift(comment.line));
+        cx.span(range)
+    }
+}

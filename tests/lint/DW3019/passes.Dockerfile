@@ -1,0 +1,6 @@
+FROM alpine:3.20
+RUN set -o pipefail && wget -qO- https://example.com/a.tar.gz | tar -xz -C /opt
+FROM debian:bookworm-slim
+RUN curl -fsSL https://example.com/a.tar.gz | tar -xz -C /opt
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN curl -fsSL https://example.com/key | gpg --dearmor > /usr/share/keyrings/example.gpg

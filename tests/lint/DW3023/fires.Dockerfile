@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+ENV DIR=/opt/app
+RUN rm -rf $DIR/cache
