@@ -5,44 +5,15 @@
 //! bytes to every subcommand: no panic, exit 0, 1 or 2.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use pretty_assertions::assert_eq;
 use proptest::prelude::*;
 
-/// What one run gave.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "support/cli.rs"]
+mod support_cli;
 
-/// Runs the binary with `args` in `dir`, `stdin` on its standard input, colour settings untouched
-/// except `NO_COLOR` removed (tests that want it set it through `env`).
-fn run_in(dir: &Path, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dockwright"));
-    command.args(args).current_dir(dir).env_remove("NO_COLOR").env_remove("TERM");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let mut child =
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run dockwright");
-    let mut input = child.stdin.take().unwrap();
-    // The command may exit before reading everything (a usage error): a broken pipe is fine.
-    let _ = input.write_all(stdin);
-    drop(input);
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
-    let run = Run {
-        code: status.code().expect("dockwright was killed by a signal"),
-        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
-    };
-    assert!(!run.stderr.contains("panicked"), "dockwright {args:?} panicked:\n{}", run.stderr);
-    run
-}
+use support_cli::{Run, run_in};
 
 fn run(args: &[&str], stdin: &[u8]) -> Run {
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin, &[])

@@ -7,35 +7,17 @@
 //! subcommands.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use pretty_assertions::assert_eq;
 
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "support/cli.rs"]
+mod support_cli;
+
+use support_cli::{Run, run_in as run_with};
 
 fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dockwright"));
-    command.args(args).current_dir(dir).env_remove("NO_COLOR").env_remove("TERM");
-    let mut child =
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run dockwright");
-    let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin);
-    drop(input);
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
-    let run = Run {
-        code: status.code().expect("dockwright was killed by a signal"),
-        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
-    };
-    assert!(!run.stderr.contains("panicked"), "dockwright {args:?} panicked:\n{}", run.stderr);
-    run
+    run_with(dir, args, stdin, &[])
 }
 
 fn data() -> PathBuf {

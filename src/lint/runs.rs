@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use super::Span;
 use super::context::Context;
-use crate::analysis::{RunFacts, Step};
+use crate::analysis::{Install, RunFacts, Step};
 use crate::import::Node;
 use crate::import::shell::ShellCommand;
 use crate::model::Instruction;
@@ -49,6 +49,16 @@ impl<'a> RunSite<'a> {
     /// The script's commands.
     pub(crate) fn commands(&self) -> &'a [ShellCommand] {
         self.facts.script.commands()
+    }
+
+    /// The index of an install's subcommand word (`install` in `apt-get install`, `add` in `apk add`)
+    /// in its command; 0 (the program) when it has none.
+    pub(crate) fn subcommand_word(&self, install: &Install) -> usize {
+        self.commands()[install.command]
+            .words
+            .iter()
+            .position(|word| Some(&word.text) == install.subcommand.as_ref())
+            .unwrap_or(0)
     }
 
     /// Whether the script is the body of a heredoc (`RUN <<EOF`).

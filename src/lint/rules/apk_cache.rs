@@ -25,9 +25,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let command = &site.commands()[install.command];
-            let sub =
-                command.words.iter().position(|word| Some(&word.text) == install.subcommand.as_ref()).unwrap_or(0);
+            let sub = site.subcommand_word(install);
             let fix = site
                 .word_source(cx, install.command, sub)
                 .map(|range| Fix::replace(range.end..range.end, " --no-cache"));

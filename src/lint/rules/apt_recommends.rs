@@ -29,9 +29,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if install.manager != Manager::Apt || install.action != PackageAction::Install || !install.recommends {
                 continue;
             }
-            let command = &site.commands()[install.command];
-            let sub =
-                command.words.iter().position(|word| Some(&word.text) == install.subcommand.as_ref()).unwrap_or(0);
+            let sub = site.subcommand_word(install);
             let fix = site
                 .word_source(cx, install.command, sub)
                 .map(|range| Fix::replace(range.end..range.end, " --no-install-recommends"));
@@ -40,7 +38,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     site.word_span(cx, install.command, sub),
                     format!(
                         "{} install also installs the packages '{}' recommend",
-                        command.tool().unwrap_or("apt-get"),
+                        site.commands()[install.command].tool().unwrap_or("apt-get"),
                         install.packages.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("', '")
                     ),
                     "add --no-install-recommends, and name what you need",
