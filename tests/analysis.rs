@@ -605,7 +605,7 @@ fn examples_need_no_newer_frontend_than_the_engine_has() {
     for (example, service, image) in images() {
         let needs = dockwright::analysis::frontend_needs(&image.to_model().unwrap());
         let max = needs.iter().map(|need| need.feature.since()).max();
-        if let Some(version) = max.filter(|version| *version > dockwright::analysis::FrontendVersion(1, 6)) {
+        if let Some(version) = max.filter(|version| *version > dockwright::lint::Options::DEFAULT_FRONTEND) {
             newest.push(format!("{example}/{service} needs frontend {version}: {needs:?}"));
         }
     }
