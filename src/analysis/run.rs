@@ -276,13 +276,23 @@ pub(crate) fn is_python(tool: &str) -> bool {
 /// taken as `/` like every other relative path analysis resolves): what [`Step::run`](super::Step::run)
 /// holds, for the estimator, which walks a file without analysing all of it.
 pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> RunFacts {
+    let workdir = workdir.unwrap_or("/");
+    let (script, installs) = script_and_installs(run, location, workdir);
+    let writes = writes(&script, workdir);
+    // An activity needs its paths known (no wildcards, no relative account paths, a venv's pip).
+    let activity = if writes == RunWrites::Anywhere { None } else { activity(&script) };
+    RunFacts { script, installs, writes, activity }
+}
+
+/// The part of [`facts`] the size estimator reads: the script and its installs (the same facts, not
+/// a second reading), without the write set and activity it has no use for.
+pub(crate) fn script_and_installs(run: &Run, location: Location, workdir: &str) -> (Script, Vec<Install>) {
     let script = match &run.command {
         Command::Shell(script) => Script::read(&script.shell_text()),
         Command::Exec(argv) => Script::from_argv(argv.iter().map(|arg| arg.as_str().to_string())),
         #[allow(unreachable_patterns)]
         _ => Script::default(),
     };
-    let workdir = workdir.unwrap_or("/");
     let mut installs: Vec<Install> = Vec::new();
     for (index, command) in script.commands().iter().enumerate() {
         if let Some(install) = install(location, index, command) {
@@ -290,10 +300,7 @@ pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> Run
         }
     }
     mark_cleaned(&script, workdir, &mut installs);
-    let writes = writes(&script, workdir);
-    // An activity needs its paths known (no wildcards, no relative account paths, a venv's pip).
-    let activity = if writes == RunWrites::Anywhere { None } else { activity(&script) };
-    RunFacts { script, installs, writes, activity }
+    (script, installs)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -304,16 +311,30 @@ fn install(location: Location, index: usize, command: &ShellCommand) -> Option<I
         return None;
     }
     let words = command.invoked();
-    let program = words.first()?.text.clone();
-    let tool = program.rsplit('/').next().unwrap_or(&program).to_string();
+    let program = words.first()?.text.as_str();
+    let tool = program.rsplit('/').next().unwrap_or(program);
     let args: Vec<&str> = words[1..].iter().map(|w| w.text.as_str()).collect();
+    // Which manager, and its arguments, decided before anything is built: most commands are not one.
+    let (manager, args) = match tool {
+        "apt-get" | "apt" => (Manager::Apt, args.as_slice()),
+        "apk" => (Manager::Apk, args.as_slice()),
+        "dnf" => (Manager::Dnf, args.as_slice()),
+        "microdnf" => (Manager::Microdnf, args.as_slice()),
+        "yum" => (Manager::Yum, args.as_slice()),
+        tool if is_pip(tool) => (Manager::Pip, args.as_slice()),
+        tool if is_python(tool) => match args.as_slice() {
+            ["-m", "pip", rest @ ..] => (Manager::Pip, rest),
+            _ => return None,
+        },
+        _ => return None,
+    };
     let mut install = Install {
         location,
         command: index,
-        manager: Manager::Apt,
+        manager,
         action: PackageAction::Other,
         subcommand: None,
-        program,
+        program: program.to_string(),
         packages: Vec::new(),
         options: args.iter().filter(|a| a.starts_with('-')).map(|a| a.to_string()).collect(),
         recommends: false,
@@ -323,26 +344,11 @@ fn install(location: Location, index: usize, command: &ShellCommand) -> Option<I
         find_links: None,
         no_index: false,
     };
-    match tool.as_str() {
-        "apt-get" | "apt" => apt(&mut install, &args),
-        "apk" => apk(&mut install, &args),
-        "dnf" | "microdnf" | "yum" => {
-            install.manager = match tool.as_str() {
-                "dnf" => Manager::Dnf,
-                "microdnf" => Manager::Microdnf,
-                _ => Manager::Yum,
-            };
-            dnf(&mut install, &args)
-        }
-        tool if is_pip(tool) => pip(&mut install, &args),
-        tool if is_python(tool) => match args.as_slice() {
-            ["-m", "pip", rest @ ..] => {
-                install.options = rest.iter().filter(|a| a.starts_with('-')).map(|a| a.to_string()).collect();
-                pip(&mut install, rest)
-            }
-            _ => return None,
-        },
-        _ => return None,
+    match manager {
+        Manager::Apt => apt(&mut install, args),
+        Manager::Apk => apk(&mut install, args),
+        Manager::Dnf | Manager::Microdnf | Manager::Yum => dnf(&mut install, args),
+        Manager::Pip => pip(&mut install, args),
     }
     Some(install)
 }
@@ -352,7 +358,6 @@ fn action(subcommand: Option<&str>, table: &[(&str, PackageAction)]) -> PackageA
 }
 
 fn apt(install: &mut Install, args: &[&str]) {
-    install.manager = Manager::Apt;
     let mut operands: Vec<&str> = Vec::new();
     let mut recommends = true;
     let mut iter = args.iter();
@@ -407,7 +412,6 @@ fn apt(install: &mut Install, args: &[&str]) {
 }
 
 fn apk(install: &mut Install, args: &[&str]) {
-    install.manager = Manager::Apk;
     let mut operands = Vec::new();
     let mut skip = false;
     for &arg in args {
@@ -520,7 +524,6 @@ const PIP_VALUED: &[&str] = &[
 ];
 
 fn pip(install: &mut Install, args: &[&str]) {
-    install.manager = Manager::Pip;
     let sub = args.first().copied().filter(|a| !a.starts_with('-'));
     install.subcommand = sub.map(str::to_string);
     install.action = action(

@@ -102,27 +102,62 @@ pub(crate) fn label_key(key: &str, escape: char, long: bool) -> String {
     quoted.finish()
 }
 
-/// A JSON array of strings, written by a JSON encoder: `["a", "b"]`. Exec-form arguments are never
-/// expanded by BuildKit, so nothing but JSON escaping applies.
+/// A JSON array of strings: `["a", "b"]`, each string as serde_json writes it. Exec-form arguments
+/// are never expanded by BuildKit, so nothing but JSON escaping applies.
 ///
 /// In the `long` form every character but an ASCII letter or digit is written as a `\uXXXX` escape,
 /// so that [`wrap`] can break the line between any two escapes: no run of spaces, `#` or escape
 /// characters is left where a line must break.
 pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>, long: bool) -> String {
-    let encoded: Vec<String> = items
-        .into_iter()
-        .map(
-            |item| {
-                if long { json_string_escaped(item) } else { serde_json::Value::String(item.to_string()).to_string() }
-            },
-        )
-        .collect();
-    format!("[{}]", encoded.join(", "))
+    let mut out = String::with_capacity(64);
+    out.push('[');
+    for (index, item) in items.into_iter().enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        if long {
+            json_string_escaped(&mut out, item);
+        } else {
+            json_string(&mut out, item);
+        }
+    }
+    out.push(']');
+    out
 }
 
-/// A JSON string with every character but an ASCII letter or digit as `\uXXXX` (UTF-16 units).
-fn json_string_escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 6 + 2);
+/// Appends `text` as a JSON string, as serde_json writes it: `"` and `\` escaped, the short escapes
+/// for backspace, form feed, newline, carriage return and tab, `\u00XX` for the other control
+/// characters, everything else as is (a unit test checks it against serde_json on arbitrary text).
+fn json_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut plain = 0;
+    for (at, c) in text.char_indices() {
+        let short = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            c if c < ' ' => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain..at]);
+        if short.is_empty() {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push_str(short);
+        }
+        plain = at + c.len_utf8();
+    }
+    out.push_str(&text[plain..]);
+    out.push('"');
+}
+
+/// Appends a JSON string with every character but an ASCII letter or digit as `\uXXXX` (UTF-16 units).
+fn json_string_escaped(out: &mut String, text: &str) {
+    out.reserve(text.len() * 6 + 2);
     out.push('"');
     let mut units = [0u16; 2];
     for c in text.chars() {
@@ -135,7 +170,6 @@ fn json_string_escaped(text: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// A path for the JSON form of COPY, ADD and VOLUME. BuildKit runs every element through its shell
@@ -144,8 +178,14 @@ fn json_string_escaped(text: &str) -> String {
 /// argument shaped like `<<WORD` (after optional digits) for a heredoc, even in JSON form: the first
 /// character of such a path is escaped, which the lexer undoes.
 pub(crate) fn lexed_path(path: &str, escape: char) -> String {
-    let looks_like_heredoc = path.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<");
     let mut out = String::with_capacity(path.len());
+    push_lexed_path(&mut out, path, escape);
+    out
+}
+
+/// [`lexed_path`], appended to `out`.
+fn push_lexed_path(out: &mut String, path: &str, escape: char) {
+    let looks_like_heredoc = path.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<");
     for (index, c) in path.chars().enumerate() {
         let first_needs_escape = index == 0 && (c == '\u{feff}' || looks_like_heredoc);
         if c == escape || matches!(c, '"' | '\'' | '$') || first_needs_escape {
@@ -153,13 +193,27 @@ pub(crate) fn lexed_path(path: &str, escape: char) -> String {
         }
         out.push(c);
     }
-    out
 }
 
 /// A list of paths in JSON form, each escaped for the lexer.
 pub(crate) fn path_array<'a>(paths: impl IntoIterator<Item = &'a str>, escape: char, long: bool) -> String {
-    let lexed: Vec<String> = paths.into_iter().map(|p| lexed_path(p, escape)).collect();
-    json_array(lexed.iter().map(String::as_str), long)
+    let mut out = String::with_capacity(64);
+    let mut lexed = String::new();
+    out.push('[');
+    for (index, path) in paths.into_iter().enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        lexed.clear();
+        push_lexed_path(&mut lexed, path, escape);
+        if long {
+            json_string_escaped(&mut out, &lexed);
+        } else {
+            json_string(&mut out, &lexed);
+        }
+    }
+    out.push(']');
+    out
 }
 
 /// True when `text` can follow `RUN`, `CMD` or `ENTRYPOINT` on one line and reach the shell unchanged:
@@ -323,6 +377,15 @@ mod tests {
     fn variables_stay_unescaped_inside_quotes() {
         let v = Value::template("my dir ${HOME}").unwrap();
         assert_eq!(value(&v, '\\', false), "\"my dir ${HOME}\"");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_strings_are_what_serde_json_writes(text in "\\PC*|[\\x00-\\x20\"\\\\\\x7f\u{80}-\u{a0}\u{2028}\u{2029}a]*") {
+            let mut ours = String::new();
+            json_string(&mut ours, &text);
+            proptest::prop_assert_eq!(ours, serde_json::to_string(&text).unwrap());
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub(crate) mod escape;
 pub use escape::{could_be_directive, is_heredoc_body, is_one_line_shell};
 
 use std::collections::HashMap;
+use std::fmt::{Display, Write as _};
 
 use crate::model::{
     Add, BaseImage, Command, Copy, Dockerfile, FromInstruction, FromSource, Healthcheck, Instruction, MAX_LINE, Mount,
@@ -93,8 +94,10 @@ struct Writer {
 
 impl Writer {
     fn write(dockerfile: &Dockerfile) -> Writer {
+        // About 48 bytes an instruction: one allocation for most files.
+        let instructions: usize = dockerfile.stages.iter().map(|stage| stage.instructions.len() + 1).sum();
         let mut writer = Writer {
-            out: String::new(),
+            out: String::with_capacity((instructions + dockerfile.args.len()) * 48),
             escape: dockerfile.directives.escape.char(),
             shells: HashMap::new(),
             shell: DEFAULT_SHELL.iter().map(|s| s.to_string()).collect(),
@@ -186,7 +189,7 @@ impl Writer {
     fn instruction(&mut self, instruction: &Instruction) {
         self.heredoc = false;
         let mut text = self.render(instruction);
-        if text.split('\n').any(|line| line.len() > MAX_LINE) {
+        if text.len() > MAX_LINE && text.split('\n').any(|line| line.len() > MAX_LINE) {
             self.long = true;
             self.heredoc = false;
             text = escape::wrap(&self.render(instruction), self.escape, self.heredoc);
@@ -207,30 +210,18 @@ impl Writer {
             Instruction::Run(run) => self.run(run),
             Instruction::Copy(copy) => self.copy(copy),
             Instruction::Add(add) => self.add(add),
-            Instruction::Env(env) => {
-                let pairs = env
-                    .vars
-                    .iter()
-                    .map(|(name, value)| format!("{name}={}", escape::value(value, e, long)))
-                    .collect::<Vec<_>>();
-                self.continued("ENV ", &pairs, "    ")
-            }
+            Instruction::Env(env) => self.continued("ENV ", &env.vars, |text, (name, value)| {
+                text.extend([name.as_str(), "=", &escape::value(value, e, long)]);
+            }),
             Instruction::Arg(arg) => match &arg.default {
                 Some(default) => format!("ARG {}={}", arg.name, escape::value(default, e, long)),
                 None => format!("ARG {}", arg.name),
             },
-            Instruction::Label(label) => {
-                let pairs = label
-                    .labels
-                    .iter()
-                    .map(|(key, value)| {
-                        format!("{}={}", escape::label_key(key.as_str(), e, long), escape::value(value, e, long))
-                    })
-                    .collect::<Vec<_>>();
-                self.continued("LABEL ", &pairs, "    ")
-            }
+            Instruction::Label(label) => self.continued("LABEL ", &label.labels, |text, (key, value)| {
+                text.extend([&escape::label_key(key.as_str(), e, long), "=", &escape::value(value, e, long)]);
+            }),
             Instruction::User(user) => format!("USER {}", user.user),
-            Instruction::Workdir(workdir) => format!("WORKDIR {}", escape::value(&workdir.path, e, long)),
+            Instruction::Workdir(workdir) => "WORKDIR ".to_string() + &escape::value(&workdir.path, e, long),
             Instruction::Expose(expose) => {
                 let ports: Vec<String> = expose
                     .ports
@@ -249,22 +240,23 @@ impl Writer {
             Instruction::Healthcheck(Healthcheck::Check { options, command }) => {
                 let mut line = String::from("HEALTHCHECK ");
                 let flags = [
-                    ("interval", options.interval.map(|d| d.to_string())),
-                    ("timeout", options.timeout.map(|d| d.to_string())),
-                    ("start-period", options.start_period.map(|d| d.to_string())),
-                    ("start-interval", options.start_interval.map(|d| d.to_string())),
-                    ("retries", options.retries.map(|r| r.to_string())),
+                    ("interval", shown(&options.interval)),
+                    ("timeout", shown(&options.timeout)),
+                    ("start-period", shown(&options.start_period)),
+                    ("start-interval", shown(&options.start_interval)),
+                    ("retries", shown(&options.retries)),
                 ];
                 for (name, value) in flags {
                     if let Some(value) = value {
-                        line.push_str(&format!("--{name}={value} "));
+                        push_display(&mut line, &["--", name, "="], value);
+                        line.push(' ');
                     }
                 }
                 line.push_str("CMD ");
                 line.push_str(&self.single_line_command(command));
                 line
             }
-            Instruction::Cmd(cmd) => format!("CMD {}", self.single_line_command(&cmd.command)),
+            Instruction::Cmd(cmd) => "CMD ".to_string() + &self.single_line_command(&cmd.command),
             Instruction::Entrypoint(entrypoint) => {
                 format!("ENTRYPOINT {}", self.single_line_command(&entrypoint.command))
             }
@@ -296,13 +288,15 @@ impl Writer {
     fn run(&mut self, run: &Run) -> String {
         let mut head = String::from("RUN ");
         for mount in &run.mounts {
-            head.push_str(&format!("--mount={} ", mount_options(mount)));
+            head.push_str("--mount=");
+            mount_options(&mut head, mount);
+            head.push(' ');
         }
         if let Some(network) = run.network {
-            head.push_str(&format!("--network={} ", network.as_str()));
+            head.extend(["--network=", network.as_str(), " "]);
         }
         if let Some(security) = run.security {
-            head.push_str(&format!("--security={} ", security.as_str()));
+            head.extend(["--security=", security.as_str(), " "]);
         }
         let e = self.escape;
         match &run.command {
@@ -313,7 +307,9 @@ impl Writer {
                 let steps: Vec<&str> = steps.iter().map(|s| s.as_str()).collect();
                 let mut text = head + steps[0];
                 for step in &steps[1..] {
-                    text.push_str(&format!(" {e}\n && {step}"));
+                    text.push(' ');
+                    text.push(e);
+                    text.extend(["\n && ", step]);
                 }
                 text
             }
@@ -365,13 +361,15 @@ impl Writer {
     fn copy(&mut self, copy: &Copy) -> String {
         let mut head = String::from("COPY ");
         if let Some(from) = &copy.from {
-            head.push_str(&format!("--from={} ", from_source(from)));
+            head.extend(["--from=", &from_source(from), " "]);
         }
         if let Some(chown) = &copy.chown {
-            head.push_str(&format!("--chown={chown} "));
+            push_display(&mut head, &["--chown="], chown);
+            head.push(' ');
         }
         if let Some(chmod) = &copy.chmod {
-            head.push_str(&format!("--chmod={chmod} "));
+            push_display(&mut head, &["--chmod="], chmod);
+            head.push(' ');
         }
         if copy.link {
             head.push_str("--link ");
@@ -435,14 +433,22 @@ impl Writer {
         head + &escape::path_array(paths, e, self.long)
     }
 
-    /// An instruction whose items are written one per line with continuations when there are several.
-    fn continued(&self, head: &str, items: &[String], indent: &str) -> String {
+    /// An instruction whose items (each written by `write`) are written one per line, indented, with
+    /// continuations when there are several.
+    fn continued<T>(
+        &self,
+        head: &str,
+        items: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut String, T),
+    ) -> String {
         let mut text = String::from(head);
-        for (index, item) in items.iter().enumerate() {
+        for (index, item) in items.into_iter().enumerate() {
             if index > 0 {
-                text.push_str(&format!(" {}\n{indent}", self.escape));
+                text.push(' ');
+                text.push(self.escape);
+                text.push_str("\n    ");
             }
-            text.push_str(item);
+            write(&mut text, item);
         }
         text
     }
@@ -473,67 +479,95 @@ fn from_source(from: &FromSource) -> String {
     from.to_string()
 }
 
-/// The comma-separated options of a `--mount` flag. Every value is a safe-charset type, so no quoting,
-/// CSV or lexer layer can change it.
-fn mount_options(mount: &Mount) -> String {
-    let mut options: Vec<String> = Vec::new();
-    let mut push = |key: &str, value: Option<String>| {
-        if let Some(value) = value {
-            options.push(format!("{key}={value}"));
-        }
-    };
+/// Appends the comma-separated options of a `--mount` flag. Every value is a safe-charset type, so no
+/// quoting, CSV or lexer layer can change it.
+fn mount_options(out: &mut String, mount: &Mount) {
+    let mut options = MountOptions { out, first: true };
+    let mut push = |key: &str, value: Option<&dyn Display>| options.push(key, value);
     match mount {
         Mount::Bind { target, source, from, rw } => {
-            push("type", Some("bind".into()));
-            push("target", Some(target.to_string()));
-            push("source", source.as_ref().map(ToString::to_string));
-            push("from", from.as_ref().map(from_source));
-            if *rw {
-                options.push("rw".into());
-            }
+            push("type", Some(&"bind"));
+            push("target", Some(target));
+            push("source", shown(source));
+            push("from", shown(from));
+            options.flag("rw", *rw);
         }
         Mount::Cache { target, id, sharing, from, source, mode, uid, gid, readonly } => {
-            push("type", Some("cache".into()));
-            push("target", Some(target.to_string()));
-            push("id", id.as_ref().map(ToString::to_string));
-            push("sharing", sharing.map(|s| s.as_str().to_string()));
-            push("from", from.as_ref().map(from_source));
-            push("source", source.as_ref().map(ToString::to_string));
-            push("mode", mode.as_ref().map(ToString::to_string));
-            push("uid", uid.map(|n| n.to_string()));
-            push("gid", gid.map(|n| n.to_string()));
-            if *readonly {
-                options.push("ro".into());
-            }
+            push("type", Some(&"cache"));
+            push("target", Some(target));
+            push("id", shown(id));
+            push("sharing", shown(&sharing.map(|s| s.as_str())));
+            push("from", shown(from));
+            push("source", shown(source));
+            push("mode", shown(mode));
+            push("uid", shown(uid));
+            push("gid", shown(gid));
+            options.flag("ro", *readonly);
         }
         Mount::Tmpfs { target, size } => {
-            push("type", Some("tmpfs".into()));
-            push("target", Some(target.to_string()));
-            push("size", size.map(|n| n.to_string()));
+            push("type", Some(&"tmpfs"));
+            push("target", Some(target));
+            push("size", shown(size));
         }
         Mount::Secret { id, target, env, required, mode, uid, gid } => {
-            push("type", Some("secret".into()));
-            push("id", id.as_ref().map(ToString::to_string));
-            push("target", target.as_ref().map(ToString::to_string));
-            push("env", env.as_ref().map(ToString::to_string));
-            push("mode", mode.as_ref().map(ToString::to_string));
-            push("uid", uid.map(|n| n.to_string()));
-            push("gid", gid.map(|n| n.to_string()));
-            if *required {
-                options.push("required".into());
-            }
+            push("type", Some(&"secret"));
+            push("id", shown(id));
+            push("target", shown(target));
+            push("env", shown(env));
+            push("mode", shown(mode));
+            push("uid", shown(uid));
+            push("gid", shown(gid));
+            options.flag("required", *required);
         }
         Mount::Ssh { id, target, required, mode, uid, gid } => {
-            push("type", Some("ssh".into()));
-            push("id", id.as_ref().map(ToString::to_string));
-            push("target", target.as_ref().map(ToString::to_string));
-            push("mode", mode.as_ref().map(ToString::to_string));
-            push("uid", uid.map(|n| n.to_string()));
-            push("gid", gid.map(|n| n.to_string()));
-            if *required {
-                options.push("required".into());
-            }
+            push("type", Some(&"ssh"));
+            push("id", shown(id));
+            push("target", shown(target));
+            push("mode", shown(mode));
+            push("uid", shown(uid));
+            push("gid", shown(gid));
+            options.flag("required", *required);
         }
     }
-    options.join(",")
+}
+
+/// The options of a `--mount` flag being written, comma-separated.
+struct MountOptions<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl MountOptions<'_> {
+    fn push(&mut self, key: &str, value: Option<&dyn Display>) {
+        if let Some(value) = value {
+            self.separate();
+            push_display(self.out, &[key, "="], value);
+        }
+    }
+
+    fn flag(&mut self, name: &str, on: bool) {
+        if on {
+            self.separate();
+            self.out.push_str(name);
+        }
+    }
+
+    fn separate(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+    }
+}
+
+/// An optional value, to be displayed.
+fn shown<T: Display>(value: &Option<T>) -> Option<&dyn Display> {
+    value.as_ref().map(|value| value as &dyn Display)
+}
+
+/// Appends `pieces`, then `value` as it displays itself.
+fn push_display(out: &mut String, pieces: &[&str], value: &dyn Display) {
+    out.extend(pieces.iter().copied());
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "{value}");
 }

@@ -786,8 +786,8 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
             // The RUN's facts as analysis reads them (the one shell reader), without analysing the
             // whole file again.
             let location = crate::analysis::Location { stage: ctx.stage, instruction: index };
-            let facts = crate::analysis::run_facts(run, location, Some(&state.workdir));
-            rules::run(ctx.oracle, state, &facts, &mut layer);
+            let (script, installs) = crate::analysis::script_and_installs(run, location, &state.workdir);
+            rules::run(ctx.oracle, state, (&script, &installs), &mut layer);
         }
         Instruction::Copy(copy) => {
             let sources = path_sources(&copy.sources, &mut layer);
@@ -903,53 +903,80 @@ fn context_copy(
 /// A one-line description of an instruction (for reports, not Dockerfile text): its words joined by
 /// single spaces, cut to 120 characters (the last one `…`) when longer.
 fn describe(instruction: &Instruction) -> String {
-    let command = |command: &Command| match command {
-        Command::Shell(script) => script.shell_text(),
-        Command::Exec(argv) => argv.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "),
-    };
+    let mut line = OneLine::new();
     match instruction {
-        Instruction::Run(run) => one_line(&["RUN", &command(&run.command)]),
+        Instruction::Run(run) => {
+            line.push("RUN");
+            match &run.command {
+                Command::Shell(script) => script.pieces().for_each(|piece| line.push(piece)),
+                Command::Exec(argv) => argv.iter().for_each(|arg| line.push(arg.as_str())),
+            }
+        }
         Instruction::Copy(copy) => {
-            let from = copy.from.as_ref().map(|f| format!("--from={f}")).unwrap_or_default();
-            one_line(&["COPY", &from, &source_list(&copy.sources), copy.dest.as_str()])
+            line.push("COPY");
+            if let Some(from) = &copy.from {
+                line.push(&format!("--from={from}"));
+            }
+            sources_into(&mut line, &copy.sources);
+            line.push(copy.dest.as_str());
         }
-        Instruction::Add(add) => one_line(&["ADD", &source_list(&add.sources), add.dest.as_str()]),
-        Instruction::Raw(raw) => one_line(&[raw.keyword.as_str(), raw.args.as_str()]),
-        other => one_line(&[other.keyword()]),
+        Instruction::Add(add) => {
+            line.push("ADD");
+            sources_into(&mut line, &add.sources);
+            line.push(add.dest.as_str());
+        }
+        Instruction::Raw(raw) => {
+            line.push(raw.keyword.as_str());
+            line.push(raw.args.as_str());
+        }
+        other => line.push(other.keyword()),
     }
+    line.text
 }
 
-/// The words of `texts`, in order, joined by single spaces; over 120 characters, the first 119 and `…`.
-fn one_line(texts: &[&str]) -> String {
+/// A line being made of the words of texts, in order, joined by single spaces; past 120 characters,
+/// the first 119 and `…`, and the rest is not read.
+struct OneLine {
+    text: String,
+    chars: usize,
+    full: bool,
+}
+
+impl OneLine {
     const MAX: usize = 120;
-    let mut line = String::with_capacity(MAX + 8);
-    let mut chars = 0;
-    for word in texts.iter().flat_map(|text| text.split_whitespace()) {
-        if !line.is_empty() {
-            line.push(' ');
-            chars += 1;
-        }
-        line.push_str(word);
-        chars += word.chars().count();
-        if chars > MAX {
-            let cut = line.char_indices().nth(MAX - 1).map_or(line.len(), |(at, _)| at);
-            line.truncate(cut);
-            line.push('…');
-            break;
+
+    fn new() -> Self {
+        OneLine { text: String::with_capacity(Self::MAX + 8), chars: 0, full: false }
+    }
+
+    fn push(&mut self, text: &str) {
+        for word in text.split_whitespace() {
+            if self.full {
+                return;
+            }
+            if !self.text.is_empty() {
+                self.text.push(' ');
+                self.chars += 1;
+            }
+            self.text.push_str(word);
+            self.chars += word.chars().count();
+            if self.chars > Self::MAX {
+                let cut = self.text.char_indices().nth(Self::MAX - 1).map_or(self.text.len(), |(at, _)| at);
+                self.text.truncate(cut);
+                self.text.push('…');
+                self.full = true;
+            }
         }
     }
-    line
 }
 
-fn source_list(sources: &[Source]) -> String {
-    sources
-        .iter()
-        .map(|s| match s {
-            Source::Path(path) => path.as_str().to_string(),
-            Source::Inline(_) => "<<inline>>".to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+fn sources_into(line: &mut OneLine, sources: &[Source]) {
+    for source in sources {
+        match source {
+            Source::Path(path) => line.push(path.as_str()),
+            Source::Inline(_) => line.push("<<inline>>"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -970,7 +997,9 @@ mod tests {
             (vec!["RUN", &wide], format!("RUN {}…", "é".repeat(115))),
             (vec!["USER"], "USER".to_string()),
         ] {
-            let line = one_line(&texts);
+            let mut line = OneLine::new();
+            texts.iter().for_each(|text| line.push(text));
+            let line = line.text;
             assert_eq!(line, expected);
             // The same as joining the words and cutting the line (how it was computed before).
             let words: String = texts.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");

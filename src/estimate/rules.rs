@@ -11,12 +11,12 @@
 //! do unless `--setopt=install_weak_deps=False` (or `0`) is; apk has none. The last setting on the
 //! command line wins; configuration files the `RUN` does not show are not read. The commands, and
 //! what each package-manager command installs with which settings, are analysis's facts
-//! ([`RunFacts`]): the rules only size them.
+//! ([`RunFacts`](crate::analysis::RunFacts)): the rules only size them.
 
 use super::{Figure, LayerReport, Missing, SizeOracle, StageState, Written, resolve};
-use crate::analysis::{Install, Manager, PackageAction, RunFacts, is_python};
+use crate::analysis::{Install, Manager, PackageAction, is_python};
 use crate::base::PackageManager;
-use crate::import::shell::{Opaque, ShellCommand};
+use crate::import::shell::{Opaque, Script, ShellCommand};
 
 const KB: u64 = 1000;
 const MB: u64 = 1000 * 1000;
@@ -100,11 +100,17 @@ const SMALL_COMMANDS: &[&str] = &[
     "true", "set", "cd", "export", "touch", "test", "[", ":", "printf", "umask", "id", "whoami", "ls", "cat",
 ];
 
-/// Applies one RUN's commands (as analysis read them: [`RunFacts`]) to `state` and `layer`.
-pub(super) fn run(oracle: &dyn SizeOracle, state: &mut StageState, facts: &RunFacts, layer: &mut LayerReport) {
+/// Applies one RUN's commands (as analysis read them: its script and installs, [`RunFacts`](crate::analysis::RunFacts)) to `state`
+/// and `layer`.
+pub(super) fn run(
+    oracle: &dyn SizeOracle,
+    state: &mut StageState,
+    (script, installs): (&Script, &[Install]),
+    layer: &mut LayerReport,
+) {
     let mut run = RunState { oracle, state, layer, pending: Vec::new(), dnf_cache: false, small: false };
-    for (index, command) in facts.script.commands().iter().enumerate() {
-        let install = facts.installs.iter().find(|install| install.command == index);
+    for (index, command) in script.commands().iter().enumerate() {
+        let install = installs.iter().find(|install| install.command == index);
         run.command(command, install);
     }
     if run.dnf_cache {

@@ -426,7 +426,7 @@ const RESERVED: &[&str] = &[
 
 struct Reader<'a> {
     src: &'a str,
-    chars: Vec<(usize, char)>,
+    /// The byte offset of the next character.
     pos: usize,
     script_opaque: Vec<Opaque>,
 }
@@ -439,25 +439,25 @@ enum End {
 
 impl<'a> Reader<'a> {
     fn new(src: &'a str) -> Self {
-        Reader { src, chars: src.char_indices().collect(), pos: 0, script_opaque: Vec::new() }
+        Reader { src, pos: 0, script_opaque: Vec::new() }
     }
 
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).map(|&(_, c)| c)
+        self.src.get(self.pos..).and_then(|rest| rest.chars().next())
     }
 
     fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.pos + ahead).map(|&(_, c)| c)
+        self.src.get(self.pos..).and_then(|rest| rest.chars().nth(ahead))
     }
 
     fn byte(&self) -> usize {
-        self.chars.get(self.pos).map_or(self.src.len(), |&(at, _)| at)
+        self.pos
     }
 
     fn bump(&mut self) -> Option<char> {
         let c = self.peek();
-        if c.is_some() {
-            self.pos += 1;
+        if let Some(c) = c {
+            self.pos += c.len_utf8();
         }
         c
     }
@@ -685,7 +685,7 @@ impl<'a> Reader<'a> {
         if heredoc {
             // The body follows on the next lines; the reader does not follow it.
             push_once(&mut command.opaque, Opaque::Heredoc);
-            self.pos = self.chars.len();
+            self.pos = self.src.len();
         }
     }
 
@@ -765,8 +765,36 @@ impl<'a> Reader<'a> {
                     }
                 }
                 _ => {
-                    self.bump();
-                    word.text.push(c);
+                    // A run of characters with no meaning to the shell is copied at once; while the
+                    // word may still be an assignment, only up to the next character that decides it.
+                    let rest = &self.src[self.pos..];
+                    let plain = |c: char| {
+                        !matches!(
+                            c,
+                            ' ' | '\t'
+                                | '\n'
+                                | ';'
+                                | '&'
+                                | '|'
+                                | '<'
+                                | '>'
+                                | '('
+                                | ')'
+                                | '\\'
+                                | '\''
+                                | '"'
+                                | '$'
+                                | '`'
+                                | '*'
+                                | '?'
+                                | '['
+                                | '{'
+                                | '}'
+                        ) && (assignment.is_some() || c.is_ascii_alphanumeric() || c == '_')
+                    };
+                    let len = rest.find(|c: char| !plain(c)).unwrap_or(rest.len()).max(c.len_utf8());
+                    word.text.push_str(&rest[..len]);
+                    self.pos += len;
                 }
             }
         }

@@ -252,18 +252,23 @@ impl ShellScript {
     /// assert_eq!(ShellScript::Text(Text::new("make").unwrap()).shell_text(), "make");
     /// ```
     pub fn shell_text(&self) -> String {
-        match self {
-            ShellScript::Text(text) => text.as_str().to_string(),
-            ShellScript::Steps(steps) => steps.iter().map(Text::as_str).collect::<Vec<_>>().join(STEP_SEPARATOR),
-            ShellScript::Script(lines) => {
-                let mut text = String::from("set -e");
-                for line in lines {
-                    text.push('\n');
-                    text.push_str(line.as_str());
-                }
-                text
-            }
-        }
+        self.pieces().collect()
+    }
+
+    /// The pieces [`ShellScript::shell_text`] is made of, in order, for readers that do not need the
+    /// whole text at once. Every separator between two lines or steps starts and ends with whitespace.
+    pub(crate) fn pieces(&self) -> impl Iterator<Item = &str> {
+        let (head, lines, separator): (Option<&str>, &[Text], &str) = match self {
+            ShellScript::Text(text) => (Some(text.as_str()), &[], ""),
+            ShellScript::Steps(steps) => (None, steps.as_slice(), STEP_SEPARATOR),
+            ShellScript::Script(lines) => (Some("set -e"), lines.as_slice(), "\n"),
+        };
+        let first_separated = head.is_some();
+        head.into_iter().chain(
+            lines.iter().enumerate().flat_map(move |(index, line)| {
+                [if index > 0 || first_separated { separator } else { "" }, line.as_str()]
+            }),
+        )
     }
 }
 
