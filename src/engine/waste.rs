@@ -5,26 +5,7 @@
 //! Docker 25+ OCI layout and the older one, through `manifest.json`), and [`Engine::waste`] saves an
 //! image and does both.
 //!
-//! # dive's definition, followed exactly
-//!
-//! dive (`dive/filetree/efficiency.go` and `dive/image/image.go` at v0.13.1) builds one file tree per
-//! layer from the tar's entries, then visits every **leaf** of every layer tree, oldest layer first,
-//! children in byte order of their names, and keys each by its path (a whiteout `.wh.name` counts as
-//! `name`):
-//!
-//! - a file, symlink, or empty directory adds its tar size (0 for all but regular files);
-//! - a whiteout adds 0 when what it deletes was a file, and the sizes of the whole deleted subtree when
-//!   it was a directory (looked up in the layers below, stacked); a whiteout of a path the lower layers
-//!   do not have ends dive's visit of that layer (its later leaves are skipped) and leaves the path
-//!   with a minimum of -1, which is what dive's score then sums;
-//! - an opaque-directory marker (`.wh..wh..opq`) is never added to a tree: the files it hides are not
-//!   counted as removed.
-//!
-//! Every path seen in two or more layers is an *inefficiency*; its size is the sum over all its copies
-//! (the one in the final image included), and the image's **wasted bytes** are the sum of those. The
-//! **efficiency score** is the sum over every path of its smallest copy divided by the sum over every
-//! path of all its copies (1 when nothing has any size). A directory entry that appears in two layers
-//! is an inefficiency of 0 bytes, as in dive.
+//! The definition, dive's own, is in [`layer_waste`]'s documentation.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -337,8 +318,33 @@ struct PathData {
 }
 
 /// Layer waste and efficiency of an image whose layers (oldest first) hold `layers`: dive 0.13.1's
-/// computation (see the [module documentation](self)). No IO: the entries come from
-/// [`read_image_archive`] or anywhere else.
+/// computation. No IO: the entries come from [`read_image_archive`] or anywhere else.
+///
+/// # dive's definition, followed exactly
+///
+/// dive (`dive/filetree/efficiency.go` and `dive/image/image.go` at v0.13.1) builds one file tree per
+/// layer from the tar's entries, then visits every **leaf** of every layer tree, oldest layer first,
+/// children in byte order of their names, and keys each by its path (a whiteout `.wh.name` counts as
+/// `name`):
+///
+/// - a file, symlink, or empty directory adds its tar size (0 for all but regular files);
+/// - a whiteout adds 0 when what it deletes was a file, and the sizes of the whole deleted subtree when
+///   it was a directory (looked up in the layers below, stacked); a whiteout of a path the lower layers
+///   do not have ends dive's visit of that layer (its later leaves are skipped) and leaves the path
+///   with a minimum of -1, which is what dive's score then sums;
+/// - an opaque-directory marker (`.wh..wh..opq`) is never added to a tree: the files it hides are not
+///   counted as removed.
+///
+/// So a directory deleted whole (`rm -rf /cache` in a later layer) wastes nothing in dive's eyes: its
+/// files are each in one layer, and its own path is a leaf only of the whiteout's layer (unless it was
+/// an empty directory in an earlier one). dockwright reports what dive reports, not what the layers
+/// really still store.
+///
+/// Every path seen in two or more layers is an *inefficiency*; its size is the sum over all its copies
+/// (the one in the final image included), and the image's **wasted bytes** are the sum of those. The
+/// **efficiency score** is the sum over every path of its smallest copy divided by the sum over every
+/// path of all its copies (1 when nothing has any size). A directory entry that appears in two layers
+/// is an inefficiency of 0 bytes, as in dive.
 ///
 /// ```
 /// use dockwright::engine::{layer_waste, FileEntry};
