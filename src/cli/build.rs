@@ -31,8 +31,8 @@ Examples:
 
 The engine is the one DOCKER_HOST names, or the default socket; builds run with no network (RUN steps
 cannot fetch) and need the docker CLI with its buildx plugin. After the build, the image is saved and
-read to compute layer waste and efficiency exactly as dive 0.13.1 does. Progress: BuildKit's live
-display when standard error is a terminal, else one line per step once the build is done.";
+read to compute layer waste and efficiency exactly as dive 0.13.1 does. Progress goes to standard
+error: BuildKit's live display on a terminal, else its plain log, line by line as the build runs.";
 
 /// Build the image on a Docker engine, then compare its real size with the estimate and report its
 /// layer waste and efficiency (as dive computes them).
@@ -113,19 +113,11 @@ pub(crate) fn run(session: &mut Session<'_>, args: &ImageBuildArgs, console: &Co
     if !tty {
         session.err.line(&format!("building '{}' as {} on {}", source.name, args.tag, engine.address()));
     }
-    let built = match engine.build(&request) {
+    // Off a terminal, BuildKit's plain log goes to standard error line by line as the build runs.
+    let built = match engine.build_streaming(&request, &mut |line| session.err.line(line)) {
         Ok(built) => built,
         Err(error) => return session.fail(&Failure::because(cannot(), error)),
     };
-    for step in &built.steps {
-        let how = match (step.cached, step.duration) {
-            (true, _) => "CACHED".to_string(),
-            (false, Some(duration)) => format!("{:.1}s", duration.as_secs_f64()),
-            (false, None) => "done".to_string(),
-        };
-        session.err.styled(DIM, "step ");
-        session.err.line(&format!("{} ({how})", step.name));
-    }
     let measured = match engine.inspect(&built.image_id) {
         Ok(info) => info,
         Err(error) => {
