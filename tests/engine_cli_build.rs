@@ -181,3 +181,37 @@ fn build_without_an_engine_says_so_and_exits_2() {
         out.stderr
     );
 }
+
+#[test]
+fn build_checks_its_inputs_before_it_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    let no_engine = [("DOCKER_HOST", "unix:///nonexistent/dockwright/docker.sock")];
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["build", "--context", "missing", "Dockerfile"],
+            "error: build context 'missing' is not a directory: give the directory `docker build` would be given\n",
+        ),
+        (&["build", "--target", "nope", "Dockerfile"], "error: cannot build 'Dockerfile'\n  caused by: "),
+        (&["build", "Dockerfile", "--budget", "12 parsecs"], "error: invalid value '12 parsecs' for '--budget <SIZE>'"),
+        (&["build", "missing.Dockerfile"], "error: cannot read 'missing.Dockerfile'\n  caused by: "),
+    ];
+    for (args, stderr) in cases {
+        let out = support_cli::run_in(dir.path(), args, b"", &no_engine);
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.starts_with(stderr), "{args:?}: {}", out.stderr);
+    }
+    let help = support_cli::run_in(dir.path(), &["build", "--help"], b"", &[]);
+    assert_eq!(help.code, 0);
+    for flag in [
+        "--context <DIR>",
+        "--target <STAGE>",
+        "--build-arg <NAME=VALUE>",
+        "--tag <NAME:TAG>",
+        "--budget <SIZE>",
+        "--format <FORMAT>",
+        "Examples:",
+    ] {
+        assert!(help.stdout.contains(flag), "{flag} missing from:\n{}", help.stdout);
+    }
+}

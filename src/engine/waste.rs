@@ -534,8 +534,9 @@ fn layer_entries(mut reader: impl Read) -> Result<Vec<FileEntry>, String> {
 }
 
 impl Engine {
-    /// Saves `image` (to a scratch directory, removed afterwards) and computes its layer waste and
-    /// efficiency as dive does ([`layer_waste`] over [`read_image_archive`]).
+    /// Saves `image` (to a scratch directory, removed afterwards: it needs free space for the image's
+    /// uncompressed layers) and computes its layer waste and efficiency as dive does ([`layer_waste`]
+    /// over [`read_image_archive`]).
     ///
     /// ```no_run
     /// use dockwright::engine::Engine;
