@@ -109,9 +109,13 @@ fn completions_and_man_page_are_generated() {
     assert!(estimate.stdout.contains("\\fB\\-\\-budget\\fR"), "{}", estimate.stdout);
     let unknown = run(&["man", "frob"], b"");
     assert_eq!(unknown.code, 2);
+    // `build` is there when the binary is built with feature `engine` too.
+    let build = if cfg!(feature = "engine") { "build, " } else { "" };
     assert_eq!(
         unknown.stderr,
-        "error: no subcommand is called 'frob': use one of lint, fmt, optimize, impact, estimate, import, completions, man\n"
+        format!(
+            "error: no subcommand is called 'frob': use one of lint, fmt, optimize, impact, estimate, {build}import, completions, man\n"
+        )
     );
 }
 

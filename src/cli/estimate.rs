@@ -1,18 +1,19 @@
 //! `dockwright estimate`: the image's size per stage and layer, and a budget check.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use serde_json::{Value as Json, json};
 
 use super::Exit;
-use super::input::{self, ArgValues, BuildArgs};
+use super::input::{self, ArgValues, BuildArgs, Source};
 use super::output::{ADDED, Failure, REMOVED, Session};
 use crate::analysis::{Target, analyze};
 use crate::estimate::{
     Budget, BudgetFailure, BuiltinPackages, CatalogOracle, Composite, ContextOracle, Figure, Missing, Options,
     SizeReport, WheelsOracle, estimate_with,
 };
+use crate::model::Dockerfile;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -63,20 +64,10 @@ enum Format {
 }
 
 pub(crate) fn run(session: &mut Session<'_>, args: &EstimateArgs) {
-    let source = match input::read(session, &args.file) {
-        Ok(source) => source,
-        Err(failure) => return session.fail(&failure),
+    let Some(Prepared { source, dockerfile }) = prepare(session, &args.file, &args.build, &args.values, "estimate")
+    else {
+        return;
     };
-    let Some(lowered) = input::lowered(session, &source, "estimate") else { return };
-    let mut dockerfile = lowered.dockerfile;
-    if let Err(failure) = args.values.apply(session, &source.name, &mut dockerfile) {
-        return session.fail(&failure);
-    }
-    if let Some(target) = &args.build.target {
-        if let Err(error) = analyze(&dockerfile).resolve(&Target::stage(target.as_str())) {
-            return session.fail(&Failure::because(format!("cannot estimate '{}'", source.name), error));
-        }
-    }
     let mut oracle = Composite::new();
     for path in &args.catalog {
         match std::fs::read_to_string(path) {
@@ -86,20 +77,14 @@ pub(crate) fn run(session: &mut Session<'_>, args: &EstimateArgs) {
             }
         }
     }
-    oracle = oracle.with(BuiltinPackages::debian_bookworm());
     let context = match args.build.context_dir() {
         Ok(context) => context,
         Err(failure) => return session.fail(&failure),
     };
-    let ignore = match args.build.ignore_file(&source) {
-        Ok(file) => file.map(|(_, text)| text).unwrap_or_default(),
+    let report = match estimate_in_context(&source, &dockerfile, &args.build, oracle) {
+        Ok((report, _)) => report,
         Err(failure) => return session.fail(&failure),
     };
-    if let Some(root) = context {
-        oracle = oracle.with(ContextOracle::new(root).with_ignore(&ignore)).with(WheelsOracle::new(root));
-    }
-    let options = Options { target: args.build.target.clone(), dockerignore: Vec::new() };
-    let report = estimate_with(&dockerfile, &oracle, &options);
     let budget = args.budget.map(|budget| if args.allow_unknown { budget.allow_unknown() } else { budget });
     let check = budget.map(|budget| report.check(budget));
     match args.format {
@@ -137,6 +122,62 @@ pub(crate) fn run(session: &mut Session<'_>, args: &EstimateArgs) {
     }
 }
 
+/// A Dockerfile read and lowered, with the `--build-arg` values applied and `--target` checked.
+pub(crate) struct Prepared {
+    pub(crate) source: Source,
+    pub(crate) dockerfile: Dockerfile,
+}
+
+/// Reads `file` for `verb` (`estimate`, `build`): lowers it, applies `values`, checks the target.
+/// Reports what goes wrong (exit 2) and returns `None` then.
+pub(crate) fn prepare(
+    session: &mut Session<'_>,
+    file: &Path,
+    build: &BuildArgs,
+    values: &ArgValues,
+    verb: &str,
+) -> Option<Prepared> {
+    let source = match input::read(session, file) {
+        Ok(source) => source,
+        Err(failure) => {
+            session.fail(&failure);
+            return None;
+        }
+    };
+    let lowered = input::lowered(session, &source, verb)?;
+    let mut dockerfile = lowered.dockerfile;
+    if let Err(failure) = values.apply(session, &source.name, &mut dockerfile) {
+        session.fail(&failure);
+        return None;
+    }
+    if let Some(target) = &build.target {
+        if let Err(error) = analyze(&dockerfile).resolve(&Target::stage(target.as_str())) {
+            session.fail(&Failure::because(format!("cannot {verb} '{}'", source.name), error));
+            return None;
+        }
+    }
+    Some(Prepared { source, dockerfile })
+}
+
+/// The estimate of `dockerfile`, asking `oracle` first, then the built-in Debian package table, then
+/// (with a context) the build context's files and vendored wheels after the ignore file that applies;
+/// and that ignore file's text (empty when there is none).
+pub(crate) fn estimate_in_context<'a>(
+    source: &Source,
+    dockerfile: &Dockerfile,
+    build: &'a BuildArgs,
+    oracle: Composite<'a>,
+) -> Result<(SizeReport, String), Failure> {
+    let mut oracle = oracle.with(BuiltinPackages::debian_bookworm());
+    let context = build.context_dir()?;
+    let ignore = build.ignore_file(source)?.map(|(_, text)| text).unwrap_or_default();
+    if let Some(root) = context {
+        oracle = oracle.with(ContextOracle::new(root).with_ignore(&ignore)).with(WheelsOracle::new(root));
+    }
+    let options = Options { target: build.target.clone(), dockerignore: Vec::new() };
+    Ok((estimate_with(dockerfile, &oracle, &options), ignore))
+}
+
 /// Why the budget check failed, in the command line's words: the library's message names its own
 /// API for opting in to unknown parts, which here is `--allow-unknown`.
 fn budget_failure(failure: &BudgetFailure) -> String {
@@ -172,12 +213,12 @@ fn hints(report: &SizeReport, context: bool, catalog: bool) -> Vec<&'static str>
     out
 }
 
-fn figure(figure: &Figure) -> Json {
+pub(crate) fn figure(figure: &Figure) -> Json {
     json!({ "low": figure.low, "high": figure.high, "source": figure.source })
 }
 
 /// The report as JSON: every stage and layer with its figures, the unknowns with how to supply them.
-fn to_json(file: &str, report: &SizeReport) -> Json {
+pub(crate) fn to_json(file: &str, report: &SizeReport) -> Json {
     let stages: Vec<Json> = report
         .stages
         .iter()

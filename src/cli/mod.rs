@@ -30,6 +30,8 @@
 //! assert!(stderr.is_empty());
 //! ```
 
+#[cfg(feature = "engine")]
+mod build;
 mod config;
 mod estimate;
 mod fmt;
@@ -230,6 +232,8 @@ where
         Command::Optimize(args) => optimize::run(&mut session, &args),
         Command::Impact(args) => impact::run(&mut session, &args),
         Command::Estimate(args) => estimate::run(&mut session, &args),
+        #[cfg(feature = "engine")]
+        Command::Build(args) => build::run(&mut session, &args, console),
         Command::Import(args) => import::run(&mut session, &args),
         Command::Completions(args) => generate::completions(&mut session, &args, Cli::command()),
         Command::Man(args) => generate::man(&mut session, &args, Cli::command()),
@@ -268,6 +272,8 @@ Examples:
                                                  which steps rerun after editing src/app.py, and why
   dockwright estimate --budget 500MB Dockerfile  size per layer; exit 1 when it may be over 500 MB
   dockwright import Dockerfile --to rust         print the dockwright Rust that builds the same file
+  dockwright build --budget 500MB Dockerfile     (feature engine) build it, then measured size per layer
+                                                 beside the estimate, layer waste and efficiency
   dockwright completions bash > /etc/bash_completion.d/dockwright
 
 Exit codes: 0 ok; 1 findings (lint findings at or above the failure threshold, a file would change,
@@ -298,6 +304,8 @@ enum Command {
     Optimize(optimize::OptimizeArgs),
     Impact(impact::ImpactArgs),
     Estimate(estimate::EstimateArgs),
+    #[cfg(feature = "engine")]
+    Build(build::ImageBuildArgs),
     Import(import::ImportArgs),
     Completions(generate::CompletionsArgs),
     Man(generate::ManArgs),

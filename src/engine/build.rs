@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::base::BaseMapping;
@@ -492,6 +492,30 @@ impl Engine {
     /// # Ok::<(), dockwright::engine::EngineError>(())
     /// ```
     pub fn build(&self, request: &BuildRequest) -> Result<BuildReport, EngineError> {
+        self.build_streaming(request, &mut |_| {})
+    }
+
+    /// [`Engine::build`], handing each line of BuildKit's plain progress log to `on_line` as it arrives
+    /// (nothing with [`Progress::Tty`], whose display goes to the terminal): what a caller that is not
+    /// on a terminal shows while the build runs. The report is the same.
+    ///
+    /// ```no_run
+    /// use dockwright::engine::{BuildRequest, Engine, Progress};
+    ///
+    /// let engine = Engine::connect()?;
+    /// let request = BuildRequest::new("FROM dockwright/debian:bookworm-slim\nRUN echo hi\n", ".", "example/hi:dev")
+    ///     .progress(Progress::Plain);
+    /// let mut lines = Vec::new();
+    /// let report = engine.build_streaming(&request, &mut |line| lines.push(line.to_string()))?;
+    /// assert!(lines.iter().any(|line| line.ends_with("[2/2] RUN echo hi")));
+    /// assert!(report.image_id.starts_with("sha256:"));
+    /// # Ok::<(), dockwright::engine::EngineError>(())
+    /// ```
+    pub fn build_streaming(
+        &self,
+        request: &BuildRequest,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<BuildReport, EngineError> {
         let context = std::path::absolute(&request.context)
             .map_err(|err| EngineError::io("resolve the build context", &request.context, err))?;
         if !context.is_dir() {
@@ -543,10 +567,7 @@ impl Engine {
             let status = command.status().map_err(|err| no_cli(&self.address, &err))?;
             (status, String::new())
         } else {
-            let output = command.output().map_err(|err| no_cli(&self.address, &err))?;
-            let mut log = String::from_utf8_lossy(&output.stderr).into_owned();
-            log.push_str(&String::from_utf8_lossy(&output.stdout));
-            (output.status, log)
+            run_streaming(&mut command, on_line).map_err(|err| no_cli(&self.address, &err))?
         };
         let duration = started.elapsed();
 
@@ -565,6 +586,43 @@ impl Engine {
             .to_string();
         Ok(BuildReport { image_id, duration, steps: parse_progress(&log), log })
     }
+}
+
+/// Runs the build client, handing each line of its standard error (BuildKit's plain progress) to
+/// `on_line` as it comes; its status and whole log (standard error, then standard output).
+fn run_streaming(command: &mut Command, on_line: &mut dyn FnMut(&str)) -> std::io::Result<(ExitStatus, String)> {
+    use std::io::{BufRead, Read};
+
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    // Standard output is drained on its own thread so neither pipe can fill up and stall the client.
+    let mut stdout = child.stdout.take().expect("standard output is piped");
+    let drain = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stdout.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("standard error is piped"));
+    let mut log = String::new();
+    let mut line = Vec::new();
+    let read = loop {
+        line.clear();
+        match stderr.read_until(b'\n', &mut line) {
+            Ok(0) => break Ok(()),
+            Ok(_) => {
+                let text = String::from_utf8_lossy(&line);
+                on_line(text.trim_end_matches(['\n', '\r']));
+                log.push_str(&text);
+            }
+            Err(err) => break Err(err),
+        }
+    };
+    if read.is_err() {
+        let _ = child.kill();
+    }
+    let status = child.wait()?;
+    read?;
+    let stdout = drain.join().unwrap_or_else(|_| Ok(Vec::new()))?;
+    log.push_str(&String::from_utf8_lossy(&stdout));
+    Ok((status, log))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), EngineError> {

@@ -524,11 +524,7 @@ impl fmt::Display for SizeReport {
             1 => writeln!(f, ", 1 part unknown")?,
             n => writeln!(f, ", {n} parts unknown")?,
         }
-        let size_of = |figure: &Figure, unknown: bool| match (unknown, figure.high) {
-            (true, 0) => "unknown".to_string(),
-            (true, _) => format!("{} + unknown", range_text(figure.low, figure.high)),
-            (false, _) => range_text(figure.low, figure.high),
-        };
+        let size_of = figure_text;
         let width = self
             .stages
             .iter()
@@ -579,6 +575,16 @@ impl fmt::Display for SizeReport {
             }
         }
         Ok(())
+    }
+}
+
+/// A figure as the size column of a table shows it: `1.2–25.0 MB`, or with parts it could not size
+/// (`unknown`), `unknown` or `1.2 MB + unknown`.
+pub(crate) fn figure_text(figure: &Figure, unknown: bool) -> String {
+    match (unknown, figure.high) {
+        (true, 0) => "unknown".to_string(),
+        (true, _) => format!("{} + unknown", range_text(figure.low, figure.high)),
+        (false, _) => range_text(figure.low, figure.high),
     }
 }
 
