@@ -362,8 +362,8 @@ fn copy_from_chains_add_sizes_and_keep_sources_one_stage_deep() {
 
 /// A chain of stages each built `FROM` the one before and copying its `/app` again: every stage holds
 /// the one before it twice, so sizes double along the chain. Sources stay one stage deep (they doubled
-/// in length with every stage: 870 MB of text at 24 stages), and sizes past `u64::MAX` bytes stay at
-/// `u64::MAX` instead of overflowing.
+/// in length with every stage: 870 MB of text at 24 stages) and name at most three writes of a path,
+/// and sizes past `u64::MAX` bytes stay at `u64::MAX` instead of overflowing.
 #[test]
 fn from_chains_keep_sources_short_and_saturate_sizes() {
     let mut image = Image::new();
@@ -380,16 +380,17 @@ fn from_chains_keep_sources_short_and_saturate_sizes() {
     };
     assert_eq!(sources("s1"), (MB, "stage 's0' /app: fixed context".to_string()));
     assert_eq!(sources("s2"), (3 * MB, "stage 's1' /app: fixed context; fixed context; stage 's0' /app".to_string()));
+    // A path names the sources of its first three writes and counts the rest.
     assert_eq!(
         sources("s3"),
-        (
-            7 * MB,
-            "stage 's2' /app: fixed context; fixed context; stage 's0' /app; fixed context; stage 's1' /app"
-                .to_string()
-        )
+        (7 * MB, "stage 's2' /app: fixed context; fixed context; stage 's0' /app; and 2 more writes".to_string())
+    );
+    assert_eq!(
+        sources("s69"),
+        (u64::MAX, "stage 's68' /app: fixed context; fixed context; stage 's0' /app; and 134 more writes".to_string())
     );
     assert_eq!(report.total.high, u64::MAX);
-    assert!(report.stages.iter().flat_map(|s| &s.layers).all(|l| l.parts.iter().all(|p| p.source.len() < 4_000)));
+    assert!(report.stages.iter().flat_map(|s| &s.layers).all(|l| l.parts.iter().all(|p| p.source.len() < 120)));
 }
 
 #[test]

@@ -43,6 +43,8 @@ mod unknown;
 
 use std::fmt;
 
+use indexmap::IndexMap;
+
 pub use crate::model::{Budget, BudgetError};
 pub use budget::{
     BudgetCheckError, BudgetExceeded, BudgetFailure, BudgetFit, ImageBudget, IncompleteEstimate, IntoBudget,
@@ -711,20 +713,90 @@ fn base_size(oracle: &dyn SizeOracle, reference: &str) -> Result<Figure, Missing
     Ok(figure)
 }
 
-/// A file or directory a stage's layers wrote, with its estimated size.
+/// A file or directory a layer wrote, with its estimated size.
 #[derive(Debug, Clone)]
 struct Written {
     path: String,
     size: Figure,
 }
 
+/// How many writes of one path name their sources in its figure; later ones are counted.
+const SOURCES_SHOWN: usize = 3;
+
+/// What a stage's layers wrote, one entry per path in the order each path was first written. Writing
+/// a path again adds to its entry, so a stage holds as many entries as it has distinct paths, however
+/// many stages before it wrote them (a chain of stages each built `FROM` the one before copies a
+/// handful of entries a stage, not everything every earlier stage wrote).
+#[derive(Debug, Clone, Default)]
+struct Writes {
+    by_path: IndexMap<String, PathWrites>,
+}
+
+/// The writes of one path: their sizes added up, the sources of the first [`SOURCES_SHOWN`], and how
+/// many more there were.
+#[derive(Debug, Clone)]
+struct PathWrites {
+    size: Figure,
+    shown: usize,
+    more: usize,
+}
+
+impl PathWrites {
+    fn figure(&self) -> Figure {
+        match self.more {
+            0 => self.size.clone(),
+            more => Figure { source: format!("{}; and {more} more writes", self.size.source), ..self.size.clone() },
+        }
+    }
+}
+
+impl Writes {
+    /// Adds a write.
+    fn add(&mut self, written: Written) {
+        let Some(entry) = self.by_path.get_mut(&written.path) else {
+            let shown = usize::from(!written.size.source.is_empty());
+            self.by_path.insert(written.path, PathWrites { size: written.size, shown, more: 0 });
+            return;
+        };
+        let size = &written.size;
+        entry.size.low = entry.size.low.saturating_add(size.low);
+        entry.size.high = entry.size.high.saturating_add(size.high);
+        if size.source.is_empty() {
+            return;
+        }
+        if entry.shown < SOURCES_SHOWN {
+            if !entry.size.source.is_empty() {
+                entry.size.source.push_str("; ");
+            }
+            entry.size.source.push_str(&size.source);
+            entry.shown += 1;
+        } else {
+            entry.more += 1;
+        }
+    }
+
+    /// Each path at or under `path` that was written, with its figure.
+    fn under<'a>(&'a self, path: &'a str) -> impl Iterator<Item = (&'a str, Figure)> + 'a {
+        self.by_path.iter().filter(move |(at, _)| within(at, path)).map(|(at, writes)| (at.as_str(), writes.figure()))
+    }
+
+    /// Takes out every path at or under `dir`, with its figure.
+    fn remove_under(&mut self, dir: &str) -> Vec<(String, Figure)> {
+        let (gone, kept): (IndexMap<String, PathWrites>, IndexMap<String, PathWrites>) =
+            std::mem::take(&mut self.by_path).into_iter().partition(|(at, _)| within(at, dir));
+        self.by_path = kept;
+        gone.into_iter().map(|(at, writes)| (at, writes.figure())).collect()
+    }
+}
+
 /// What the estimator knows of a stage's filesystem while walking it.
 #[derive(Debug, Clone)]
 struct StageState {
     workdir: String,
-    written: Vec<Written>,
-    /// Container path -> context path, for COPYs from the context (to find wheels and requirements).
-    origins: Vec<(String, String)>,
+    written: Writes,
+    /// Container path -> context path, for COPYs from the context (to find wheels and requirements);
+    /// the latest COPY to a path wins.
+    origins: IndexMap<String, String>,
     layer_count: usize,
     /// The image at the root of the stage's `FROM` chain (for rules that depend on it).
     image: String,
@@ -736,8 +808,8 @@ impl Default for StageState {
     fn default() -> Self {
         StageState {
             workdir: "/".into(),
-            written: Vec::new(),
-            origins: Vec::new(),
+            written: Writes::default(),
+            origins: IndexMap::new(),
             layer_count: 0,
             image: String::new(),
             installed: Vec::new(),
@@ -748,15 +820,15 @@ impl Default for StageState {
 impl StageState {
     /// The estimated size of `path` and everything under it, when any layer wrote there.
     fn size_of(&self, path: &str) -> Option<Figure> {
-        let hits: Vec<&Written> = self.written.iter().filter(|w| within(&w.path, path)).collect();
+        let hits: Vec<Figure> = self.written.under(path).map(|(_, size)| size).collect();
         if hits.is_empty() {
             return None;
         }
-        Some(Figure::sum(hits.iter().map(|w| &w.size)))
+        Some(Figure::sum(&hits))
     }
 
     fn origin_of(&self, path: &str) -> Option<&str> {
-        self.origins.iter().rev().find(|(container, _)| container == path).map(|(_, context)| context.as_str())
+        self.origins.get(path).map(String::as_str)
     }
 }
 
@@ -815,7 +887,7 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                                 // copying from the one before keeps every source the same length.
                                 let origin = format!("stage '{name}' {path}");
                                 let part = Figure { source: format!("{origin}: {}", size.source), ..size.clone() };
-                                state.written.push(Written { path: target, size: Figure { source: origin, ..size } });
+                                state.written.add(Written { path: target, size: Figure { source: origin, ..size } });
                                 layer.parts.push(part);
                             }
                             None => layer.unknowns.push(Missing::StageFiles { stage: name.to_string(), path }),
@@ -893,13 +965,13 @@ fn context_copy(
     for source in &sources {
         let clean = source.trim_end_matches('/').trim_start_matches("./");
         // A directory's contents land in dest; a file lands in dest/<name> when dest ends in '/'.
-        state.origins.push((dest_path.clone(), clean.to_string()));
-        state.origins.push((resolve(&dest_path, base_name(clean)), clean.to_string()));
+        state.origins.insert(dest_path.clone(), clean.to_string());
+        state.origins.insert(resolve(&dest_path, base_name(clean)), clean.to_string());
     }
     let query = ContextQuery { sources, excludes, ignore: ctx.options.dockerignore.clone() };
     match ctx.oracle.context(&query) {
         Some(size) => {
-            state.written.push(Written { path: dest_path, size: size.clone() });
+            state.written.add(Written { path: dest_path, size: size.clone() });
             layer.parts.push(size);
         }
         None => layer.unknowns.push(Missing::Context { sources: query.sources }),

@@ -121,7 +121,7 @@ pub(super) fn run(
     }
     for written in std::mem::take(&mut run.pending) {
         run.layer.parts.push(written.size.clone());
-        run.state.written.push(written);
+        run.state.written.add(written);
     }
 }
 
@@ -158,12 +158,8 @@ impl RunState<'_, '_> {
         let dir = path.trim_end_matches('*').trim_end_matches('/');
         let dir = resolve(&self.state.workdir, if dir.is_empty() { "/" } else { dir });
         self.pending.retain(|w| !super::within(&w.path, &dir));
-        let (gone, kept): (Vec<Written>, Vec<Written>) =
-            std::mem::take(&mut self.state.written).into_iter().partition(|w| super::within(&w.path, &dir));
-        self.state.written = kept;
-        for written in gone {
-            let mut waste = written.size.clone();
-            waste.source = format!("{} deleted here, still stored in an earlier layer: {}", written.path, waste.source);
+        for (path, mut waste) in self.state.written.remove_under(&dir) {
+            waste.source = format!("{path} deleted here, still stored in an earlier layer: {}", waste.source);
             self.layer.waste.plus(&waste);
         }
     }
@@ -191,13 +187,7 @@ impl RunState<'_, '_> {
                 self.small = true;
                 for path in args.iter().skip(1).filter(|a| !a.starts_with('-')) {
                     let resolved = resolve(&self.state.workdir, path);
-                    let earlier: Vec<Figure> = self
-                        .state
-                        .written
-                        .iter()
-                        .filter(|w| super::within(&w.path, &resolved))
-                        .map(|w| w.size.clone())
-                        .collect();
+                    let earlier: Vec<Figure> = self.state.written.under(&resolved).map(|(_, size)| size).collect();
                     for mut size in earlier {
                         size.source = format!("{name} -R copies {resolved} into this layer: {}", size.source);
                         self.layer.parts.push(size);
@@ -340,7 +330,13 @@ impl RunState<'_, '_> {
             Some(size) => {
                 self.write(&target, size);
                 match self.state.installed.iter_mut().find(|(t, _)| *t == target) {
-                    Some((_, done)) => done.extend(files),
+                    Some((_, done)) => {
+                        for file in files {
+                            if !done.contains(&file) {
+                                done.push(file);
+                            }
+                        }
+                    }
                     None => self.state.installed.push((target, files)),
                 }
             }
