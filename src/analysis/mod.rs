@@ -1073,6 +1073,16 @@ impl ScopeState {
 /// no `.`, `..`, empty components or trailing `/`. The one path resolver that analysis, passes and the
 /// estimator share.
 pub(crate) fn resolve_path(dir: &str, path: &str) -> String {
+    // Most paths are already canonical, or one plain name in a canonical directory.
+    let plain_name = |name: &str| !name.is_empty() && name != "." && name != ".." && !name.contains('/');
+    let canonical =
+        |p: &str| p == "/" || (p.starts_with('/') && !p.ends_with('/') && p[1..].split('/').all(plain_name));
+    if canonical(path) {
+        return path.to_string();
+    }
+    if plain_name(path) && canonical(dir) {
+        return if dir == "/" { ["/", path].concat() } else { [dir, "/", path].concat() };
+    }
     // One pass, one allocation: `/` + each component; `..` drops the last one (never above `/`).
     let mut resolved = String::with_capacity(dir.len() + path.len() + 1);
     let start = if path.starts_with('/') { None } else { Some(dir) };

@@ -288,7 +288,7 @@ pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> Run
 /// a second reading), without the write set and activity it has no use for.
 pub(crate) fn script_and_installs(run: &Run, location: Location, workdir: &str) -> (Script, Vec<Install>) {
     let script = match &run.command {
-        Command::Shell(script) => Script::read(&script.shell_text()),
+        Command::Shell(script) => Script::read(&script.text()),
         Command::Exec(argv) => Script::from_argv(argv.iter().map(|arg| arg.as_str().to_string())),
         #[allow(unreachable_patterns)]
         _ => Script::default(),
@@ -577,31 +577,47 @@ fn setting(option: &str, key: &str) -> Option<bool> {
 
 /// Sets [`Install::cleaned`] from the commands after each install.
 fn mark_cleaned(script: &Script, workdir: &str, installs: &mut [Install]) {
-    let commands = script.commands();
-    let removes = |after: usize, dir: &str| {
-        commands.iter().skip(after + 1).any(|command| {
+    // What each `rm` removes, resolved once: (command index, path).
+    let removed: Vec<(usize, String)> = script
+        .commands()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, command)| {
             let words = command.invoked();
-            words.first().is_some_and(|w| w.text == "rm")
-                && words[1..].iter().filter(|w| !w.text.starts_with('-')).any(|w| {
-                    let path = w.text.trim_end_matches('*').trim_end_matches('/');
-                    let path = resolve_path(workdir, if path.is_empty() { "/" } else { path });
-                    within(&path, dir) || within(dir, &path)
-                })
+            words.first().is_some_and(|w| w.text == "rm").then(|| (index, &words[1..]))
         })
+        .flat_map(|(index, args)| {
+            args.iter().filter(|w| !w.text.starts_with('-')).map(move |w| {
+                let path = w.text.trim_end_matches('*').trim_end_matches('/');
+                (index, resolve_path(workdir, if path.is_empty() { "/" } else { path }))
+            })
+        })
+        .collect();
+    let removes = |after: usize, dir: &str| {
+        removed.iter().any(|(index, path)| *index > after && (within(path, dir) || within(dir, path)))
     };
-    let later: Vec<(usize, Manager, PackageAction, Option<String>)> =
-        installs.iter().map(|i| (i.command, i.manager, i.action, i.subcommand.clone())).collect();
+    // The cleaning commands among the installs: (command index, manager, subcommand is `dist-clean`,
+    // subcommand is `clean`).
+    let cleans: Vec<(usize, Manager, bool, bool)> = installs
+        .iter()
+        .map(|i| {
+            let sub = i.subcommand.as_deref();
+            (i.command, i.manager, sub == Some("dist-clean"), sub == Some("clean"))
+        })
+        .collect();
     for install in installs.iter_mut() {
-        let after = |manager: &[Manager], sub: &[&str]| {
-            later.iter().any(|(command, m, _, s)| {
-                *command > install.command && manager.contains(m) && s.as_deref().is_some_and(|s| sub.contains(&s))
+        let later = |managers: &[Manager], dist_clean: bool| {
+            cleans.iter().any(|&(command, manager, is_dist_clean, is_clean)| {
+                command > install.command
+                    && managers.contains(&manager)
+                    && if dist_clean { is_dist_clean } else { is_clean }
             })
         };
         install.cleaned = match install.manager {
-            Manager::Apt => removes(install.command, "/var/lib/apt/lists") || after(&[Manager::Apt], &["dist-clean"]),
+            Manager::Apt => removes(install.command, "/var/lib/apt/lists") || later(&[Manager::Apt], true),
             Manager::Apk => install.no_cache || removes(install.command, "/var/cache/apk"),
             Manager::Dnf | Manager::Microdnf | Manager::Yum => {
-                after(&[Manager::Dnf, Manager::Microdnf, Manager::Yum], &["clean"])
+                later(&[Manager::Dnf, Manager::Microdnf, Manager::Yum], false)
             }
             Manager::Pip => install.no_cache,
         };

@@ -663,7 +663,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
             total.low = total.low.saturating_add(layer.size.low);
             total.high = total.high.saturating_add(layer.size.high);
         }
-        total.source = format!("stage '{}'", names[i]);
+        total.source = ["stage '", &names[i], "'"].concat();
         states.push(state);
         stages.push(StageReport { name: names[i].clone(), from, base, layers, total, counted: false });
     }
@@ -681,7 +681,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
             let waste =
                 Figure::sum(stages.iter().filter(|s| s.counted).flat_map(|s| s.layers.iter().map(|l| &l.waste)));
             let mut total = stages[i].total.clone();
-            total.source = format!("image '{}'", names[i]);
+            total.source = ["image '", &names[i], "'"].concat();
             (total, waste)
         }
         None => (Figure::exact(0, "no such target"), Figure::exact(0, "")),
@@ -885,8 +885,8 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                                 // The layer says where the bytes came from, one stage deep; the copy
                                 // itself is remembered by its stage and path, so a chain of stages each
                                 // copying from the one before keeps every source the same length.
-                                let origin = format!("stage '{name}' {path}");
-                                let part = Figure { source: format!("{origin}: {}", size.source), ..size.clone() };
+                                let origin = ["stage '", name.as_str(), "' ", &path].concat();
+                                let part = Figure { source: [&origin, ": ", &size.source].concat(), ..size.clone() };
                                 state.written.add(Written { path: target, size: Figure { source: origin, ..size } });
                                 layer.parts.push(part);
                             }
@@ -1028,23 +1028,41 @@ impl OneLine {
     }
 
     fn push(&mut self, text: &str) {
-        for word in text.split_whitespace() {
-            if self.full {
-                return;
+        if self.full {
+            return;
+        }
+        // ASCII text without a vertical tab splits into the same words at ASCII whitespace (the only
+        // whitespace `split_whitespace` finds there), and counts one character a byte.
+        if text.is_ascii() && !text.contains('\u{b}') {
+            for word in text.split_ascii_whitespace() {
+                if !self.word(word, word.len()) {
+                    return;
+                }
             }
-            if !self.text.is_empty() {
-                self.text.push(' ');
-                self.chars += 1;
-            }
-            self.text.push_str(word);
-            self.chars += word.chars().count();
-            if self.chars > Self::MAX {
-                let cut = self.text.char_indices().nth(Self::MAX - 1).map_or(self.text.len(), |(at, _)| at);
-                self.text.truncate(cut);
-                self.text.push('…');
-                self.full = true;
+        } else {
+            for word in text.split_whitespace() {
+                if !self.word(word, word.chars().count()) {
+                    return;
+                }
             }
         }
+    }
+
+    /// Adds a word; false once the line is full.
+    fn word(&mut self, word: &str, chars: usize) -> bool {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+            self.chars += 1;
+        }
+        self.text.push_str(word);
+        self.chars += chars;
+        if self.chars > Self::MAX {
+            let cut = self.text.char_indices().nth(Self::MAX - 1).map_or(self.text.len(), |(at, _)| at);
+            self.text.truncate(cut);
+            self.text.push('…');
+            self.full = true;
+        }
+        !self.full
     }
 }
 
@@ -1069,6 +1087,8 @@ mod tests {
         for (texts, expected) in [
             (vec!["RUN", "a  b\n\tc"], "RUN a b c".to_string()),
             (vec!["RUN", "a \n\t b  "], "RUN a b".to_string()),
+            (vec!["RUN", "a\u{b}b\u{c}c\rd"], "RUN a b c d".to_string()),
+            (vec!["RUN", "é\u{2003}x"], "RUN é x".to_string()),
             (vec!["COPY", "", "src", "/app/"], "COPY src /app/".to_string()),
             (vec!["RUN", &exactly], format!("RUN {exactly}")),
             (vec!["RUN", &over], format!("RUN {}…", &over[..115])),

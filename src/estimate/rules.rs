@@ -136,7 +136,11 @@ struct RunState<'a, 'b> {
 
 /// A command's text for a report: line continuations joined.
 fn shown(command: &ShellCommand) -> String {
-    command.text.replace("\\\n", " ").trim().to_string()
+    if command.text.contains("\\\n") {
+        command.text.replace("\\\n", " ").trim().to_string()
+    } else {
+        command.text.trim().to_string()
+    }
 }
 
 impl RunState<'_, '_> {
@@ -159,7 +163,7 @@ impl RunState<'_, '_> {
         let dir = resolve(&self.state.workdir, if dir.is_empty() { "/" } else { dir });
         self.pending.retain(|w| !super::within(&w.path, &dir));
         for (path, mut waste) in self.state.written.remove_under(&dir) {
-            waste.source = format!("{path} deleted here, still stored in an earlier layer: {}", waste.source);
+            waste.source = [&path, " deleted here, still stored in an earlier layer: ", &waste.source].concat();
             self.layer.waste.plus(&waste);
         }
     }
@@ -189,7 +193,7 @@ impl RunState<'_, '_> {
                     let resolved = resolve(&self.state.workdir, path);
                     let earlier: Vec<Figure> = self.state.written.under(&resolved).map(|(_, size)| size).collect();
                     for mut size in earlier {
-                        size.source = format!("{name} -R copies {resolved} into this layer: {}", size.source);
+                        size.source = [name, " -R copies ", &resolved, " into this layer: ", &size.source].concat();
                         self.layer.parts.push(size);
                     }
                 }

@@ -527,7 +527,7 @@ impl<'a> Reader<'a> {
             text: String::new(),
             joined,
             assignments: Vec::new(),
-            words: Vec::new(),
+            words: Vec::with_capacity(8),
             redirections: Vec::new(),
             opaque: Vec::new(),
         };

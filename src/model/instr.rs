@@ -255,6 +255,14 @@ impl ShellScript {
         self.pieces().collect()
     }
 
+    /// [`ShellScript::shell_text`], borrowed when the script is one text.
+    pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            ShellScript::Text(text) => std::borrow::Cow::Borrowed(text.as_str()),
+            other => std::borrow::Cow::Owned(other.shell_text()),
+        }
+    }
+
     /// The pieces [`ShellScript::shell_text`] is made of, in order, for readers that do not need the
     /// whole text at once. Every separator between two lines or steps starts and ends with whitespace.
     pub(crate) fn pieces(&self) -> impl Iterator<Item = &str> {
