@@ -313,21 +313,21 @@ fn install(location: Location, index: usize, command: &ShellCommand) -> Option<I
     let words = command.invoked();
     let program = words.first()?.text.as_str();
     let tool = program.rsplit('/').next().unwrap_or(program);
-    let args: Vec<&str> = words[1..].iter().map(|w| w.text.as_str()).collect();
-    // Which manager, and its arguments, decided before anything is built: most commands are not one.
-    let (manager, args) = match tool {
-        "apt-get" | "apt" => (Manager::Apt, args.as_slice()),
-        "apk" => (Manager::Apk, args.as_slice()),
-        "dnf" => (Manager::Dnf, args.as_slice()),
-        "microdnf" => (Manager::Microdnf, args.as_slice()),
-        "yum" => (Manager::Yum, args.as_slice()),
-        tool if is_pip(tool) => (Manager::Pip, args.as_slice()),
-        tool if is_python(tool) => match args.as_slice() {
-            ["-m", "pip", rest @ ..] => (Manager::Pip, rest),
-            _ => return None,
-        },
+    // Which manager, and where its arguments start, decided before anything is built: most commands
+    // are not one.
+    let is_pip_module = || words.get(1..3).is_some_and(|w| w[0].text == "-m" && w[1].text == "pip");
+    let (manager, skip) = match tool {
+        "apt-get" | "apt" => (Manager::Apt, 1),
+        "apk" => (Manager::Apk, 1),
+        "dnf" => (Manager::Dnf, 1),
+        "microdnf" => (Manager::Microdnf, 1),
+        "yum" => (Manager::Yum, 1),
+        tool if is_pip(tool) => (Manager::Pip, 1),
+        tool if is_python(tool) && is_pip_module() => (Manager::Pip, 3),
         _ => return None,
     };
+    let args: Vec<&str> = words[skip..].iter().map(|w| w.text.as_str()).collect();
+    let args = args.as_slice();
     let mut install = Install {
         location,
         command: index,
@@ -577,6 +577,9 @@ fn setting(option: &str, key: &str) -> Option<bool> {
 
 /// Sets [`Install::cleaned`] from the commands after each install.
 fn mark_cleaned(script: &Script, workdir: &str, installs: &mut [Install]) {
+    if installs.is_empty() {
+        return;
+    }
     // What each `rm` removes, resolved once: (command index, path).
     let removed: Vec<(usize, String)> = script
         .commands()

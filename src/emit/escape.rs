@@ -36,17 +36,20 @@ pub(crate) fn value(value: &Value, escape: char, long: bool) -> String {
         Part::Var(_) => true,
     });
     if plain && !value.parts().is_empty() && !starts_with_dashes(value) {
-        return value.to_string();
+        let mut out = String::with_capacity(32);
+        for part in value.parts() {
+            match part {
+                Part::Literal(text) => out.push_str(text.as_str()),
+                Part::Var(name) => out.extend(["${", name.as_str(), "}"]),
+            }
+        }
+        return out;
     }
     let mut quoted = Quoted::new(escape, long);
     for part in value.parts() {
         match part {
             Part::Literal(text) => quoted.text(text.as_str()),
-            Part::Var(name) => {
-                quoted.out.push_str("${");
-                quoted.out.push_str(name.as_str());
-                quoted.out.push('}');
-            }
+            Part::Var(name) => quoted.out.extend(["${", name.as_str(), "}"]),
         }
     }
     quoted.finish()
@@ -68,7 +71,9 @@ struct Quoted {
 
 impl Quoted {
     fn new(escape: char, long: bool) -> Self {
-        Quoted { out: String::from("\""), escape, long, run: 0 }
+        let mut out = String::with_capacity(32);
+        out.push('"');
+        Quoted { out, escape, long, run: 0 }
     }
 
     fn text(&mut self, text: &str) {
@@ -235,13 +240,14 @@ pub fn is_one_line_shell(text: &str, escape: char) -> bool {
     let Some(last) = text.chars().next_back() else {
         return false;
     };
-    !text.contains(['\n', '\r'])
+    let bytes = text.as_bytes();
+    !bytes.iter().any(|&b| b == b'\n' || b == b'\r')
         && !first.is_whitespace()
         && !last.is_whitespace()
         && first != '['
         && first != '-'
         && last != escape
-        && !text.contains("<<")
+        && !bytes.windows(2).any(|pair| pair == b"<<")
 }
 
 /// True when `text` can be the body of a heredoc and reach the shell unchanged. BuildKit gives the shell

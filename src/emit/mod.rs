@@ -221,7 +221,7 @@ impl Writer {
                 text.extend([&escape::label_key(key.as_str(), e, long), "=", &escape::value(value, e, long)]);
             }),
             Instruction::User(user) => format!("USER {}", user.user),
-            Instruction::Workdir(workdir) => "WORKDIR ".to_string() + &escape::value(&workdir.path, e, long),
+            Instruction::Workdir(workdir) => ["WORKDIR ", &escape::value(&workdir.path, e, long)].concat(),
             Instruction::Expose(expose) => {
                 let ports: Vec<String> = expose
                     .ports
@@ -238,7 +238,7 @@ impl Writer {
             }
             Instruction::Healthcheck(Healthcheck::None) => "HEALTHCHECK NONE".to_string(),
             Instruction::Healthcheck(Healthcheck::Check { options, command }) => {
-                let mut line = String::from("HEALTHCHECK ");
+                let mut line = with_head("HEALTHCHECK ");
                 let flags = [
                     ("interval", shown(&options.interval)),
                     ("timeout", shown(&options.timeout)),
@@ -256,7 +256,7 @@ impl Writer {
                 line.push_str(&self.single_line_command(command));
                 line
             }
-            Instruction::Cmd(cmd) => "CMD ".to_string() + &self.single_line_command(&cmd.command),
+            Instruction::Cmd(cmd) => ["CMD ", &self.single_line_command(&cmd.command)].concat(),
             Instruction::Entrypoint(entrypoint) => {
                 format!("ENTRYPOINT {}", self.single_line_command(&entrypoint.command))
             }
@@ -286,7 +286,7 @@ impl Writer {
     }
 
     fn run(&mut self, run: &Run) -> String {
-        let mut head = String::from("RUN ");
+        let mut head = with_head("RUN ");
         for mount in &run.mounts {
             head.push_str("--mount=");
             mount_options(&mut head, mount);
@@ -359,7 +359,7 @@ impl Writer {
     }
 
     fn copy(&mut self, copy: &Copy) -> String {
-        let mut head = String::from("COPY ");
+        let mut head = with_head("COPY ");
         if let Some(from) = &copy.from {
             head.extend(["--from=", &from_source(from), " "]);
         }
@@ -384,7 +384,7 @@ impl Writer {
     }
 
     fn add(&mut self, add: &Add) -> String {
-        let mut head = String::from("ADD ");
+        let mut head = with_head("ADD ");
         if let Some(chown) = &add.chown {
             head.push_str(&format!("--chown={chown} "));
         }
@@ -441,7 +441,7 @@ impl Writer {
         items: impl IntoIterator<Item = T>,
         mut write: impl FnMut(&mut String, T),
     ) -> String {
-        let mut text = String::from(head);
+        let mut text = with_head(head);
         for (index, item) in items.into_iter().enumerate() {
             if index > 0 {
                 text.push(' ');
@@ -472,7 +472,14 @@ fn comment_line(line: &str) -> String {
 
 fn heredoc_run(head: String, body: &str) -> String {
     let delimiter = escape::heredoc_delimiter(body);
-    format!("{head}<<{delimiter}\n{body}\n{delimiter}")
+    [&head, "<<", &delimiter, "\n", body, "\n", &delimiter].concat()
+}
+
+/// A string for an instruction's text, starting with `head`, with room for a usual line.
+fn with_head(head: &str) -> String {
+    let mut text = String::with_capacity(256);
+    text.push_str(head);
+    text
 }
 
 fn from_source(from: &FromSource) -> String {

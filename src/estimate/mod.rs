@@ -1031,19 +1031,30 @@ impl OneLine {
         if self.full {
             return;
         }
-        // ASCII text without a vertical tab splits into the same words at ASCII whitespace (the only
-        // whitespace `split_whitespace` finds there), and counts one character a byte.
-        if text.is_ascii() && !text.contains('\u{b}') {
-            for word in text.split_ascii_whitespace() {
-                if !self.word(word, word.len()) {
-                    return;
-                }
-            }
-        } else {
+        if !text.is_ascii() {
             for word in text.split_whitespace() {
                 if !self.word(word, word.chars().count()) {
                     return;
                 }
+            }
+            return;
+        }
+        // ASCII: words between runs of whitespace (what `char::is_whitespace` says of ASCII), one
+        // character a byte.
+        let space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if space(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && !space(bytes[at]) {
+                at += 1;
+            }
+            if !self.word(&text[start..at], at - start) {
+                return;
             }
         }
     }
@@ -1057,12 +1068,17 @@ impl OneLine {
         self.text.push_str(word);
         self.chars += chars;
         if self.chars > Self::MAX {
-            let cut = self.text.char_indices().nth(Self::MAX - 1).map_or(self.text.len(), |(at, _)| at);
-            self.text.truncate(cut);
-            self.text.push('…');
-            self.full = true;
+            self.cut();
         }
         !self.full
+    }
+
+    /// Cuts the line to its first `MAX - 1` characters and `…`.
+    fn cut(&mut self) {
+        let cut = self.text.char_indices().nth(Self::MAX - 1).map_or(self.text.len(), |(at, _)| at);
+        self.text.truncate(cut);
+        self.text.push('…');
+        self.full = true;
     }
 }
 
@@ -1089,6 +1105,8 @@ mod tests {
             (vec!["RUN", "a \n\t b  "], "RUN a b".to_string()),
             (vec!["RUN", "a\u{b}b\u{c}c\rd"], "RUN a b c d".to_string()),
             (vec!["RUN", "é\u{2003}x"], "RUN é x".to_string()),
+            (vec!["RUN", "a\u{1c}b"], "RUN a\u{1c}b".to_string()),
+            (vec!["RUN", "é", &over], format!("RUN é {}…", &over[..113])),
             (vec!["COPY", "", "src", "/app/"], "COPY src /app/".to_string()),
             (vec!["RUN", &exactly], format!("RUN {exactly}")),
             (vec!["RUN", &over], format!("RUN {}…", &over[..115])),

@@ -81,7 +81,7 @@ const HISTORY_OVERHEAD: usize = 128;
 /// definition, so a step is counted once per distinct chain of inputs. Values are counted by their JSON
 /// form, which is never shorter than how they are written.
 fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
-    use std::collections::{HashMap, HashSet};
+    use std::collections::{BTreeMap, HashMap, HashSet};
     use std::hash::Hasher;
 
     let chain = |parent: u64, link: &[u8]| {
@@ -94,9 +94,11 @@ fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
     // Each instruction's JSON, written into one buffer reused for all of them.
     let mut json: Vec<u8> = Vec::new();
     let mut largest_env = 0;
-    let mut operations: HashSet<u64> = HashSet::new();
+    // The keys are hashes already: the set uses them as they are.
+    let mut operations: HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>> = HashSet::default();
     // Per named stage: the environment in scope at its end and the key of its last step.
-    let mut stages: HashMap<&str, (HashMap<&str, usize>, u64)> = HashMap::new();
+    // (A stage's environment is a few variables: a sorted map is cheaper than hashing their names.)
+    let mut stages: HashMap<&str, (BTreeMap<&str, usize>, u64)> = HashMap::new();
     // The stages whose history and configuration make up the image built by default: the last stage
     // and the stages it is built FROM.
     let mut in_image = vec![false; dockerfile.stages.len()];
@@ -120,7 +122,7 @@ fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
     for (index, stage) in dockerfile.stages.iter().enumerate() {
         let (mut env, mut key) = match &stage.from.base {
             BaseImage::Stage(parent) => stages.get(parent.as_str()).cloned().unwrap_or_default(),
-            other => (HashMap::new(), chain(0, other.to_string().as_bytes())),
+            other => (BTreeMap::new(), chain(0, other.to_string().as_bytes())),
         };
         if operations.insert(key) {
             total += STEP_OVERHEAD;
@@ -184,6 +186,26 @@ fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
                 largest_env / 1024
             ),
         ));
+    }
+}
+
+/// A hasher for keys that are hashes already: a key is its own hash.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
     }
 }
 
