@@ -240,14 +240,18 @@ pub fn is_one_line_shell(text: &str, escape: char) -> bool {
     let Some(last) = text.chars().next_back() else {
         return false;
     };
-    let bytes = text.as_bytes();
-    !bytes.iter().any(|&b| b == b'\n' || b == b'\r')
-        && !first.is_whitespace()
-        && !last.is_whitespace()
-        && first != '['
-        && first != '-'
-        && last != escape
-        && !bytes.windows(2).any(|pair| pair == b"<<")
+    if first.is_whitespace() || last.is_whitespace() || first == '[' || first == '-' || last == escape {
+        return false;
+    }
+    // No line break and no `<<`, in one pass.
+    let mut previous = 0;
+    for &byte in text.as_bytes() {
+        if byte == b'\n' || byte == b'\r' || (byte == b'<' && previous == b'<') {
+            return false;
+        }
+        previous = byte;
+    }
+    true
 }
 
 /// True when `text` can be the body of a heredoc and reach the shell unchanged. BuildKit gives the shell
