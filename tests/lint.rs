@@ -50,10 +50,13 @@ fn every_rule_fires_and_passes_as_its_golden_files_say() {
     let options = all_rules();
     let mut failures = Vec::new();
     // ShellCheck's findings (DW3023) need the program; without it that rule's golden file is skipped.
-    let shellcheck = shellcheck::installed();
-    let check = |text: &str, options: &Options| check_with(text, options, &shellcheck::Program);
+    let shellcheck = shellcheck::program();
+    let check = |text: &str, options: &Options| match &shellcheck {
+        Some(program) => check_with(text, options, program.as_ref()),
+        None => check(text, options),
+    };
     for info in rules() {
-        if info.code == "DW3023" && !shellcheck {
+        if info.code == "DW3023" && shellcheck.is_none() {
             continue;
         }
         let dir = root.join(info.code);
@@ -167,6 +170,15 @@ fn options_enable_disable_and_override_severity() {
         [("DW2001", Severity::Warning), ("DW2003", Severity::Info), ("DW1001", Severity::Error)]
     );
     assert_eq!(Options::default().disable("DL9999").severity("nope", Severity::Info).unknown(), ["DL9999", "nope"]);
+
+    // One rule named twice by different ids: the later call wins, whichever id sorts first.
+    let user_root = |options: Options| codes(&options.disable("DW2001"));
+    for (first, second) in [("DL3002", "DW1001"), ("DW1001", "DL3002"), ("user-root", "DL3002")] {
+        let options = Options::default().severity(first, Severity::Error).severity(second, Severity::Info);
+        assert_eq!(user_root(options), [("DW1001", Severity::Info)], "{first} then {second}");
+        let options = Options::default().severity(first, Severity::Info).severity(second, Severity::Error);
+        assert_eq!(user_root(options), [("DW1001", Severity::Error)], "{first} then {second}");
+    }
 
     // The final-image rules judge the build target; a name that is no stage judges no image.
     let text =
@@ -399,11 +411,10 @@ fn every_example_image_lints_clean() {
 /// bodies (`<<-` tabs included), with the stage's shell as dialect; SC codes are silenced like rule codes.
 #[test]
 fn shellcheck_findings_map_to_dockerfile_words() {
-    if !shellcheck::installed() {
-        return;
-    }
+    let Some(program) = shellcheck::program() else { return };
+    let program = program.as_ref();
     let text = "FROM debian:bookworm-slim\nRUN mkdir -p /a \\\n    && rm -rf $DIR/x\nRUN <<-EOF\n\techo start\n\tcp $SRC /b\nEOF\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -n $X ]] && echo $X\nUSER 1\n";
-    let found = check_with(text, &Options::default(), &shellcheck::Program);
+    let found = check_with(text, &Options::default(), program);
     let sc: Vec<String> = found
         .iter()
         .filter(|d| d.code.starts_with("SC"))
@@ -411,10 +422,10 @@ fn shellcheck_findings_map_to_dockerfile_words() {
         .collect();
     assert_eq!(sc, ["3:15 SC2086 \"$DIR\"", "6:5 SC2086 \"$SRC\"", "9:25 SC2086 \"$X\""]);
     // The same file with the code ignored, by option and by comment.
-    let silenced = check_with(text, &Options::default().disable("SC2086"), &shellcheck::Program);
+    let silenced = check_with(text, &Options::default().disable("SC2086"), program);
     assert!(silenced.iter().all(|d| !d.code.starts_with("SC")));
     assert!(Options::default().disable("SC2086").unknown().is_empty());
     let commented = text.replace("RUN mkdir", "# hadolint ignore=SC2086\nRUN mkdir");
-    let left = check_with(&commented, &Options::default(), &shellcheck::Program);
+    let left = check_with(&commented, &Options::default(), program);
     assert_eq!(left.iter().filter(|d| d.code == "SC2086").count(), 2);
 }

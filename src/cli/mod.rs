@@ -40,6 +40,7 @@ mod input;
 mod lint;
 mod optimize;
 mod output;
+mod shellcheck;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
@@ -48,6 +49,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use self::output::Session;
+pub use self::shellcheck::ShellCheckProgram;
 
 /// How a run of the command ended: its exit code.
 ///
