@@ -695,3 +695,36 @@ fn help_url_comes_from_the_flag_over_the_config() {
     assert_eq!(help_uri(&flag).as_deref(), Some("https://me.github.io/dockwright/lint.html#dw3011-maintainer"));
     assert_eq!(help_uri(&["--no-config"]), None);
 }
+
+/// A UTF-8 byte order mark is no column: findings on line 1 are at the same line and column as in
+/// the file without it, in every format (byte offsets still count it, as it is in the file).
+#[test]
+fn a_byte_order_mark_is_no_column() {
+    let plain = "FROM alpine\nMAINTAINER me\nUSER 1\n";
+    let marked = format!("\u{feff}{plain}");
+    for format in ["text", "checkstyle", "junit"] {
+        let args = ["lint", "--no-config", "--no-shellcheck", "--format", format, "-"];
+        let (a, b) = (run(&args, plain.as_bytes()), run(&args, marked.as_bytes()));
+        assert!(
+            a.stdout.contains(":1:6")
+                || a.stdout.contains("line=\"1\" column=\"6\"")
+                || a.stdout.contains("DW2001 1:6"),
+            "{format}: {}",
+            a.stdout
+        );
+        assert_eq!((b.code, b.stdout), (a.code, a.stdout), "{format}");
+    }
+    let json = |text: &str| {
+        let out = run(&["lint", "--no-config", "--no-shellcheck", "--format", "json", "-"], text.as_bytes());
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        report["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| d["span"].clone()).collect::<Vec<_>>()
+    };
+    let (a, b) = (json(plain), json(&marked));
+    assert_eq!(a.len(), b.len());
+    for (a, b) in a.iter().zip(&b) {
+        for key in ["line", "column", "end_line", "end_column"] {
+            assert_eq!(a[key], b[key], "{key}: {a} / {b}");
+        }
+        assert_eq!(b["start"].as_u64(), a["start"].as_u64().map(|start| start + 3));
+    }
+}
