@@ -429,3 +429,41 @@ fn shellcheck_findings_map_to_dockerfile_words() {
     let left = check_with(&commented, &Options::default(), program);
     assert_eq!(left.iter().filter(|d| d.code == "SC2086").count(), 2);
 }
+
+/// An exec-form `RUN` that runs a shell with `-c` is read as that shell's script: the shell rules
+/// find in it what they find in the same shell-form `RUN` (located at the instruction: the script
+/// is inside a JSON string).
+#[test]
+fn exec_form_shell_c_runs_are_read_like_shell_form() {
+    let scripts = [
+        "curl -fsSL https://get.example.com | sh",
+        "sudo make install",
+        "apt-get update && apt-get install -y curl",
+        "apk add curl",
+        "pip install flask",
+        "cd /app && make",
+        "chmod u+s /usr/bin/tool",
+    ];
+    let options = all_rules().disable("DW3023");
+    let codes = |run: &str| {
+        let text = format!("FROM debian:bookworm-slim\n{run}\nUSER 1\n");
+        // As a set: the exec form's findings are all at the instruction, so their order differs.
+        let mut codes: Vec<&str> = check(&text, &options).iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    };
+    for script in scripts {
+        let shell = codes(&format!("RUN {script}"));
+        assert!(shell.iter().any(|code| *code != "DW2003"), "{script}: {shell:?}");
+        for argv in [
+            format!("[\"/bin/sh\", \"-c\", \"{script}\"]"),
+            format!("[\"bash\", \"-euo\", \"pipefail\", \"-c\", \"{script}\"]"),
+        ] {
+            assert_eq!(codes(&format!("RUN {argv}")), shell, "{argv}");
+        }
+    }
+    // Not a shell, or no -c: one command, as before.
+    assert!(!codes("RUN [\"python\", \"-c\", \"sudo make\"]").contains(&"DW1008"));
+    assert!(!codes("RUN [\"sh\", \"script.sh\", \"sudo\"]").contains(&"DW1008"));
+}

@@ -24,7 +24,8 @@ use crate::model::{Command, Run};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RunFacts {
-    /// The script as the shell reads it (an exec-form `RUN` is one command with its argv as words).
+    /// The script as the shell reads it (an exec-form `RUN` is one command with its argv as words,
+    /// unless it runs a shell with `-c`: then it is that shell's script).
     pub script: Script,
     /// Its package-manager commands, in order.
     pub installs: Vec<Install>,
@@ -272,13 +273,42 @@ pub(crate) fn is_python(tool: &str) -> bool {
     tool.strip_prefix("python").is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
+/// The script an exec-form `RUN` hands a POSIX shell to run with `-c` (`["/bin/sh", "-c", "text"]`,
+/// `["bash", "-euo", "pipefail", "-c", "text"]`): such a `RUN` is read as the shell reads its script,
+/// like a shell-form one.
+fn shell_c(argv: &[String]) -> Option<&str> {
+    let program = argv.first()?;
+    let name = program.rsplit('/').next().unwrap_or(program);
+    if !matches!(name, "sh" | "bash" | "dash" | "ash") {
+        return None;
+    }
+    let mut at = 1;
+    loop {
+        let flags = argv.get(at)?.strip_prefix(['-', '+'])?;
+        if flags.is_empty() || !flags.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        if flags.contains('c') {
+            return argv.get(at + 1).map(String::as_str);
+        }
+        // `-o pipefail`: the option's name is the next word.
+        at += if flags.ends_with('o') { 2 } else { 1 };
+    }
+}
+
 /// The facts of a `RUN` at `location`, whose working directory is `workdir` (`None`: the base image's,
 /// taken as `/` like every other relative path analysis resolves): what [`Step::run`](super::Step::run)
 /// holds, for the estimator, which walks a file without analysing all of it.
 pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> RunFacts {
     let script = match &run.command {
         Command::Shell(script) => Script::read(&script.shell_text()),
-        Command::Exec(argv) => Script::from_argv(argv.iter().map(|arg| arg.as_str().to_string())),
+        Command::Exec(argv) => {
+            let argv: Vec<String> = argv.iter().map(|arg| arg.as_str().to_string()).collect();
+            match shell_c(&argv) {
+                Some(text) => Script::read(text),
+                None => Script::from_argv(argv),
+            }
+        }
         #[allow(unreachable_patterns)]
         _ => Script::default(),
     };
