@@ -136,6 +136,8 @@ pub enum Manager {
     Yum,
     /// `pip` (also `python -m pip`).
     Pip,
+    /// `npm`: its `install` (`i`, `add`), `ci`, `uninstall`, `update` and `cache` commands.
+    Npm,
 }
 
 /// What a package-manager command does.
@@ -210,9 +212,10 @@ pub struct Install {
     pub no_cache: bool,
     /// Whether the same `RUN` leaves no cache or index behind it: apt removes `/var/lib/apt/lists`
     /// (or runs `dist-clean`) in a later command, dnf/yum/microdnf run `clean` later, apk uses
-    /// `--no-cache` or removes `/var/cache/apk` later, pip uses `--no-cache-dir`.
+    /// `--no-cache` or removes `/var/cache/apk` later, pip uses `--no-cache-dir`, npm runs `cache`
+    /// (`npm cache clean --force`) or removes `/root/.npm` later.
     pub cleaned: bool,
-    /// pip: requirements files (`-r`).
+    /// pip: requirements files (`-r`); `npm ci`: `package.json` and `package-lock.json`.
     pub requirements: Vec<String>,
     /// pip: the `--find-links` location.
     pub find_links: Option<String>,
@@ -365,6 +368,13 @@ fn install(location: Location, index: usize, command: &ShellCommand) -> Option<I
             dnf(&mut install, &args)
         }
         tool if is_pip(tool) => pip(&mut install, &args),
+        "npm" => {
+            npm(&mut install, &args);
+            // `npm run build`, `npm test`: scripts of the project, not the package manager's work.
+            if install.action == PackageAction::Other {
+                return None;
+            }
+        }
         tool if is_python(tool) => match args.as_slice() {
             ["-m", "pip", rest @ ..] => {
                 install.options = rest.iter().filter(|a| a.starts_with('-')).map(|a| a.to_string()).collect();
@@ -587,6 +597,62 @@ fn pip(install: &mut Install, args: &[&str]) {
     }
 }
 
+/// npm options that take a value in the next word.
+const NPM_VALUED: &[&str] =
+    &["--prefix", "-w", "--workspace", "--registry", "--cache", "--omit", "--include", "--tag", "--loglevel"];
+
+fn npm(install: &mut Install, args: &[&str]) {
+    install.manager = Manager::Npm;
+    let mut operands: Vec<&str> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(&arg) = iter.next() {
+        if NPM_VALUED.contains(&arg) {
+            iter.next();
+        } else if !arg.starts_with('-') {
+            operands.push(arg);
+        }
+    }
+    let sub = operands.first().copied();
+    install.subcommand = sub.map(str::to_string);
+    install.action = action(
+        sub,
+        &[
+            ("install", PackageAction::Install),
+            ("i", PackageAction::Install),
+            ("add", PackageAction::Install),
+            ("ci", PackageAction::Install),
+            ("uninstall", PackageAction::Remove),
+            ("remove", PackageAction::Remove),
+            ("rm", PackageAction::Remove),
+            ("update", PackageAction::Upgrade),
+            ("upgrade", PackageAction::Upgrade),
+            ("cache", PackageAction::Clean),
+        ],
+    );
+    if sub == Some("ci") {
+        // The packages are the lockfile's.
+        install.requirements = vec!["package.json".into(), "package-lock.json".into()];
+    } else if matches!(install.action, PackageAction::Install | PackageAction::Upgrade | PackageAction::Remove) {
+        install.packages = operands.iter().skip(1).map(|word| npm_package(word)).collect();
+    }
+}
+
+/// An npm package word: `left-pad@1.3.0` is `left-pad` pinned `@1.3.0`; a scoped name keeps its `@`
+/// (`@types/node@20` is `@types/node` pinned `@20`); other specs (`github:user/repo`, `./dir`,
+/// tarballs) are kept whole as names.
+fn npm_package(word: &str) -> Package {
+    let (scope, rest) = match word.strip_prefix('@') {
+        Some(rest) => ("@", rest),
+        None => ("", word),
+    };
+    match rest.split_once('@') {
+        Some((name, version)) if !name.contains(':') => {
+            Package::new(format!("{scope}{name}"), Some(&format!("@{version}")))
+        }
+        _ => Package::new(word, None),
+    }
+}
+
 /// The boolean value of `key=value` when the key is `key` (ASCII case ignored, as apt and dnf do):
 /// `APT::Install-Recommends=false` gives `Some(false)`; another key or an unreadable value gives `None`.
 fn setting(option: &str, key: &str) -> Option<bool> {
@@ -631,6 +697,7 @@ fn mark_cleaned(script: &Script, workdir: &str, installs: &mut [Install]) {
                 after(&[Manager::Dnf, Manager::Microdnf, Manager::Yum], &["clean"])
             }
             Manager::Pip => install.no_cache,
+            Manager::Npm => after(&[Manager::Npm], &["cache"]) || removes(install.command, "/root/.npm"),
         };
     }
 }

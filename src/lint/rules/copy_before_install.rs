@@ -105,12 +105,6 @@ fn named_files(sites: &[crate::lint::runs::RunSite<'_>], stage: usize, after: us
         for install in &site.facts.installs {
             out.extend(install.requirements.iter().map(|file| file.trim_start_matches("./").to_string()));
         }
-        for command in site.commands() {
-            let words: Vec<&str> = command.words().collect();
-            if words.first() == Some(&"npm") && words.get(1) == Some(&"ci") {
-                out.extend(["package.json".to_string(), "package-lock.json".to_string()]);
-            }
-        }
     }
     out.sort();
     out.dedup();
