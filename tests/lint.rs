@@ -467,3 +467,33 @@ fn exec_form_shell_c_runs_are_read_like_shell_form() {
     assert!(!codes("RUN [\"python\", \"-c\", \"sudo make\"]").contains(&"DW1008"));
     assert!(!codes("RUN [\"sh\", \"script.sh\", \"sudo\"]").contains(&"DW1008"));
 }
+
+/// DW4006's fix is the optimizer's split as text edits: the manifest copies where the optimizer puts
+/// them, the full copy after the installs, everything else as written (line endings included).
+#[test]
+fn copy_before_install_fix_splits_the_copy_as_the_optimizer_does() {
+    let options = Options::default().disable("DW3023");
+    let cases = [
+        (
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENV PIP_NO_COLOR=1\n# deps\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+            "FROM python:3.12-slim\nWORKDIR /app\nENV PIP_NO_COLOR=1\n# deps\nCOPY [\"requirements.txt\", \"./\"]\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+        ),
+        (
+            "FROM python:3.12-slim\r\nWORKDIR /app\r\nCOPY . .\r\nRUN pip install --no-cache-dir -r requirements.txt",
+            "FROM python:3.12-slim\r\nWORKDIR /app\r\nCOPY [\"requirements.txt\", \"./\"]\r\nRUN pip install --no-cache-dir -r requirements.txt\r\nCOPY . .",
+        ),
+    ];
+    for (text, expected) in cases {
+        let found = check(text, &options);
+        let split: Vec<Diagnostic> = found.iter().filter(|d| d.code == "DW4006").cloned().collect();
+        assert_eq!(split.len(), 1, "{text:?}");
+        let fixed = apply_fixes(text, &split);
+        assert_eq!(fixed, expected);
+        assert!(check(&fixed, &options).iter().all(|d| d.code != "DW4006"), "{fixed}");
+    }
+    // Where the optimizer does not split (a RUN it cannot move), there is no fix.
+    let text = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN make && pip install -r requirements.txt\n";
+    let found = check(text, &options);
+    let split = found.iter().find(|d| d.code == "DW4006").unwrap();
+    assert!(split.fix.is_none());
+}
