@@ -428,6 +428,20 @@ fn shellcheck_findings_map_to_dockerfile_words() {
     let commented = text.replace("RUN mkdir", "# hadolint ignore=SC2086\nRUN mkdir");
     let left = check_with(&commented, &Options::default(), program);
     assert_eq!(left.iter().filter(|d| d.code == "SC2086").count(), 2);
+
+    // An exec-form RUN running a shell with -c: its script, with that shell; located in the JSON
+    // string where the script is there as written, else at the instruction.
+    let text = "FROM debian:bookworm-slim\nRUN [\"/bin/bash\", \"-c\", \"[[ -n $X ]] && rm -rf $DIR\"]\nRUN [\"sh\", \"-c\", \"echo \\\"$Y\\\"; ls $Z\"]\nUSER 1\n";
+    let found = check_with(text, &Options::default(), program);
+    let sc: Vec<String> = found
+        .iter()
+        .filter(|d| d.code.starts_with("SC"))
+        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+        .collect();
+    assert_eq!(sc[0], "2:48 SC2086 \"$DIR\"");
+    // The second script has escaped quotes in the JSON: found at its instruction.
+    assert_eq!(sc[1], format!("3:1 SC2086 {:?}", text.lines().nth(2).unwrap()));
+    assert_eq!(sc.len(), 2, "{sc:?}");
 }
 
 /// An exec-form `RUN` that runs a shell with `-c` is read as that shell's script: the shell rules

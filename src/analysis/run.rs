@@ -279,7 +279,7 @@ pub(crate) fn is_python(tool: &str) -> bool {
 /// The script an exec-form `RUN` hands a POSIX shell to run with `-c` (`["/bin/sh", "-c", "text"]`,
 /// `["bash", "-euo", "pipefail", "-c", "text"]`): such a `RUN` is read as the shell reads its script,
 /// like a shell-form one.
-fn shell_c(argv: &[String]) -> Option<&str> {
+pub(crate) fn shell_c(argv: &[String]) -> Option<&str> {
     let program = argv.first()?;
     let name = program.rsplit('/').next().unwrap_or(program);
     if !matches!(name, "sh" | "bash" | "dash" | "ash") {

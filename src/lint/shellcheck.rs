@@ -1,6 +1,6 @@
 //! ShellCheck on the shell inside `RUN`: [`check_with`] lints a file as [`check`](super::check) does,
 //! then hands each shell-form `RUN` script to a [`ShellCheck`] runner with the stage's shell as its
-//! dialect, and maps each finding (`SC2086` ...) back to the Dockerfile text. The codes are
+//! dialect (and each exec-form `RUN` that runs a shell with `-c`, with that shell), and maps each finding (`SC2086` ...) back to the Dockerfile text. The codes are
 //! ShellCheck's own, passed through: [`Options`] and ignore comments (`# hadolint ignore=SC2086`)
 //! name them directly, and rule DW3023 `shellcheck` turns the whole pass off.
 //!
@@ -73,7 +73,8 @@ pub fn arguments(dialect: &str) -> Vec<String> {
 }
 
 /// Lints `text` as [`check`](super::check) does, and runs `shellcheck` on every shell-form `RUN`
-/// script (unless DW3023 is disabled): its findings, coded `SC####`, are merged in text order.
+/// script, and every exec-form one that runs a shell with `-c` (unless DW3023 is disabled): its
+/// findings, coded `SC####`, are merged in text order.
 ///
 /// ```
 /// use dockwright::lint::shellcheck::{ShellCheck, check_with};
@@ -300,7 +301,8 @@ impl Scripts {
     }
 }
 
-/// The scripts of the file's shell-form `RUN`s whose shell ShellCheck reads.
+/// The scripts of the file's shell-form `RUN`s, and exec-form ones running a shell with `-c`, whose
+/// shell ShellCheck reads.
 fn entries(cx: &Context<'_>) -> Vec<Entry> {
     let mut out = Vec::new();
     for site in runs(cx) {
@@ -309,10 +311,19 @@ fn entries(cx: &Context<'_>) -> Vec<Entry> {
         else {
             continue;
         };
-        let Command::Shell(script) = &run.command else { continue };
-        let Some(dialect) = dialect(cx, site.stage, site.index) else { continue };
+        let (script, dialect) = match &run.command {
+            Command::Shell(script) => (script.shell_text(), dialect(cx, site.stage, site.index)),
+            // `["/bin/sh", "-c", "..."]`: the script that shell runs, read as that shell.
+            Command::Exec(argv) => {
+                let argv: Vec<String> = argv.iter().map(|arg| arg.as_str().to_string()).collect();
+                let Some(text) = crate::analysis::shell_c(&argv) else { continue };
+                (text.to_string(), shell_dialect(&argv))
+            }
+            #[allow(unreachable_patterns)]
+            _ => continue,
+        };
+        let Some(dialect) = dialect else { continue };
         let Some(node) = cx.parsed.ast.nodes.iter().position(|node| std::ptr::eq(node, site.node)) else { continue };
-        let script = script.shell_text();
         let locator = Locator::new(cx, &site, &script);
         out.push(Entry { script, dialect, node, locator });
     }
@@ -327,7 +338,11 @@ pub(crate) fn code_number(id: &str) -> Option<u32> {
 
 /// The stage's shell as a ShellCheck dialect, when ShellCheck reads that shell.
 fn dialect(cx: &Context<'_>, stage: usize, index: usize) -> Option<&'static str> {
-    let argv = super::rules::stage_shell(cx, stage, index);
+    shell_dialect(&super::rules::stage_shell(cx, stage, index))
+}
+
+/// The shell `argv` runs (`sh` when none is given) as a ShellCheck dialect, when ShellCheck reads it.
+fn shell_dialect(argv: &[String]) -> Option<&'static str> {
     let Some(program) = argv.first() else { return Some("sh") };
     match program.rsplit('/').next().unwrap_or(program) {
         "sh" | "ash" => Some("sh"),
