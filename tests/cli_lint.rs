@@ -728,3 +728,16 @@ fn a_byte_order_mark_is_no_column() {
         assert_eq!(b["start"].as_u64(), a["start"].as_u64().map(|start| start + 3));
     }
 }
+
+#[test]
+fn a_flag_switches_a_rule_the_config_switched_by_another_id() {
+    let dir = dir_with(&[
+        ("Dockerfile", "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl\nUSER 1\n"),
+        (".dockwright.toml", "[lint]\nignore = [\"DL3008\", \"DW4002\", \"DW2003\"]\n"),
+    ]);
+    // The config turns DW2005 off by its hadolint code; the flag turns it on by its code.
+    let (_, codes) = codes_in(dir.path(), &["--no-shellcheck", "Dockerfile"]);
+    assert!(!codes.iter().any(|code| code.starts_with("DW2005")), "{codes:?}");
+    let (_, codes) = codes_in(dir.path(), &["--no-shellcheck", "--enable", "DW2005", "Dockerfile"]);
+    assert!(codes.iter().any(|code| code.starts_with("DW2005")), "{codes:?}");
+}

@@ -171,6 +171,13 @@ fn options_enable_disable_and_override_severity() {
     );
     assert_eq!(Options::default().disable("DL9999").severity("nope", Severity::Info).unknown(), ["DL9999", "nope"]);
 
+    // Switched off and on again by another id: the later call wins.
+    assert_eq!(codes(&Options::default().disable("DL3002").enable("user-root")), codes(&Options::default()));
+    assert_eq!(
+        codes(&Options::default().enable("base-undigested").disable("DW2003").enable("DL3002").disable("DW2001")),
+        [("DW1001", Severity::Warning)]
+    );
+
     // One rule named twice by different ids: the later call wins, whichever id sorts first.
     let user_root = |options: Options| codes(&options.disable("DW2001"));
     for (first, second) in [("DL3002", "DW1001"), ("DW1001", "DL3002"), ("user-root", "DL3002")] {

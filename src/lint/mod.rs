@@ -422,8 +422,9 @@ fn refers_to(info: &RuleInfo, id: &str) -> bool {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    enable: BTreeSet<String>,
-    disable: BTreeSet<String>,
+    /// [`enable`](Options::enable) (`true`) and [`disable`](Options::disable) (`false`), in the order
+    /// given: the last that names a rule wins.
+    switches: Vec<(String, bool)>,
     /// In the order given: the last that names a rule wins.
     severities: Vec<(String, Severity)>,
     target: Option<String>,
@@ -442,23 +443,25 @@ impl Options {
         Options::default()
     }
 
-    /// Runs the rule `id` names, even if it is off by default (a later [`disable`](Options::disable)
-    /// of the same rule wins).
+    /// Runs the rule `id` names, even if it is off by default. Of several [`enable`](Options::enable)
+    /// and [`disable`](Options::disable) calls naming one rule, by any of its ids, the last wins.
     ///
     /// ```
     /// use dockwright::lint::{check, Options};
     ///
     /// assert!(check("FROM alpine:3.20\nUSER 1\n", &Options::default().disable("DW3014")).is_empty());
     /// assert_eq!(check("FROM alpine:3.20\nUSER 1\n", &Options::default().enable("DW2003").disable("DW3014")).len(), 1);
+    /// let later = Options::default().disable("DW3014").enable("no-healthcheck").disable("base-undigested");
+    /// assert_eq!(check("FROM alpine:3.20\nEXPOSE 80\nUSER 1\n", &later)[0].code, "DW3014");
     /// ```
     #[must_use]
     pub fn enable(mut self, id: &str) -> Self {
-        self.disable.remove(id);
-        self.enable.insert(id.to_string());
+        self.switches.push((id.to_string(), true));
         self
     }
 
-    /// Does not run the rule `id` names.
+    /// Does not run the rule `id` names (the last of several calls naming one rule wins, as for
+    /// [`enable`](Options::enable)).
     ///
     /// ```
     /// use dockwright::lint::{check, Options};
@@ -467,8 +470,7 @@ impl Options {
     /// ```
     #[must_use]
     pub fn disable(mut self, id: &str) -> Self {
-        self.enable.remove(id);
-        self.disable.insert(id.to_string());
+        self.switches.push((id.to_string(), false));
         self
     }
 
@@ -566,7 +568,7 @@ impl Options {
     /// ```
     #[must_use]
     pub fn unknown(&self) -> Vec<String> {
-        let names = self.enable.iter().chain(&self.disable).chain(self.severities.iter().map(|(id, _)| id));
+        let names = self.switches.iter().map(|(id, _)| id).chain(self.severities.iter().map(|(id, _)| id));
         let unknown: BTreeSet<String> =
             names.filter(|id| rule(id).is_none() && shellcheck::code_number(id).is_none()).cloned().collect();
         unknown.into_iter().collect()
@@ -588,14 +590,16 @@ impl Options {
     }
 
     fn is_enabled(&self, info: &RuleInfo) -> bool {
-        if self.disable.iter().any(|id| refers_to(info, id)) {
-            return false;
-        }
-        info.enabled || self.enable.iter().any(|id| refers_to(info, id))
+        self.switches.iter().rev().find(|(id, _)| refers_to(info, id)).map_or(info.enabled, |(_, on)| *on)
     }
 
     fn severity_override(&self, info: &RuleInfo) -> Option<Severity> {
         self.severities.iter().rev().find(|(id, _)| refers_to(info, id)).map(|(_, severity)| *severity)
+    }
+
+    /// Whether the ShellCheck code `id` (`SC2086`) is switched off.
+    fn is_disabled_id(&self, id: &str) -> bool {
+        self.switches.iter().rev().find(|(name, _)| name.eq_ignore_ascii_case(id)).is_some_and(|(_, on)| !on)
     }
 
     /// The severity given for the ShellCheck code `id` (`SC2086`), if any.

@@ -276,7 +276,7 @@ impl Scripts {
             };
             for comment in comments(json) {
                 let id = code(comment.code);
-                if options.disable.iter().any(|name| name.eq_ignore_ascii_case(id)) {
+                if options.is_disabled_id(id) {
                     continue;
                 }
                 let span = entry.locator.span(&spans, node, &entry.script, &comment);
