@@ -584,6 +584,19 @@ fn shellcheck_findings_come_through_the_binary_at_their_words() {
 }
 
 #[test]
+fn a_relative_shellcheck_path_is_the_callers() {
+    let Some(program) = dockwright::cli::ShellCheckProgram::find() else {
+        return assert!(shellcheck_installed());
+    };
+    let dir = dir_with(&[("Dockerfile", UNQUOTED)]);
+    fs::create_dir(dir.path().join("tools")).unwrap();
+    std::os::unix::fs::symlink(program.path(), dir.path().join("tools/sc")).unwrap();
+    let out = run_in(dir.path(), &["lint", "--shellcheck", "tools/sc", "--format", "json", "Dockerfile"], b"");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["shellcheck"]["status"], "checked", "{}", out.stderr);
+}
+
+#[test]
 fn shellcheck_codes_are_sarif_rules_with_their_wiki_page() {
     if !shellcheck_installed() {
         return;

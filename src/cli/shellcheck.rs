@@ -119,6 +119,13 @@ impl ShellCheckProgram {
             .iter()
             .flat_map(|(dialect, indices)| indices.chunks(per_process).map(move |chunk| (*dialect, chunk)))
             .collect();
+        // The processes run in the scratch directory: a relative path given (`bin/shellcheck`) is
+        // the caller's, so it is made absolute first; a bare name is looked up on PATH.
+        let program = match self.path.components().count() {
+            0 | 1 => self.path.clone(),
+            _ => std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone()),
+        };
+        let program = ShellCheckProgram::at(program);
         let queue = Mutex::new(batches.into_iter());
         let results = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
@@ -127,7 +134,7 @@ impl ShellCheckProgram {
                     loop {
                         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
                         let Some((dialect, chunk)) = next else { break };
-                        let result = self.run_files(dir.path(), dialect, chunk);
+                        let result = program.run_files(dir.path(), dialect, chunk);
                         results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
                     }
                 });
