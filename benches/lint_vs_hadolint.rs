@@ -4,6 +4,8 @@
 //! - per file: one process per file and tool (`dockwright lint --no-config --format json FILE`,
 //!   `hadolint --no-fail -f json FILE`), the two tools alternating file by file, `ROUNDS` rounds; the
 //!   table gives the total wall time of a round (median of the rounds) and the median per file;
+//! - dockwright twice: with ShellCheck (the default, and the fair comparison: hadolint runs
+//!   ShellCheck on every `RUN` inside its own process) and with `--no-shellcheck`;
 //! - batch: one process given every file (both tools take many), `ROUNDS` times, median;
 //! - the floor: starting `true` the same way, once per file, which no linter run can beat;
 //! - parse failures: files hadolint refuses (its DL1000 finding), files dockwright cannot read (exit 2),
@@ -68,9 +70,16 @@ fn main() {
         files.truncate(5);
     }
     let rounds = if smoke { 1 } else { ROUNDS };
+    // dockwright with ShellCheck (the fair comparison: hadolint runs ShellCheck on every RUN inside
+    // its process) and without it.
     let dw = |file: &Path| {
         let mut command = Command::new(&dockwright);
         command.args(["lint", "--no-config", "--format", "json"]).arg(file);
+        command
+    };
+    let dw_off = |file: &Path| {
+        let mut command = Command::new(&dockwright);
+        command.args(["lint", "--no-config", "--no-shellcheck", "--format", "json"]).arg(file);
         command
     };
     let hl = |file: &Path| {
@@ -79,22 +88,25 @@ fn main() {
         command
     };
 
-    let mut dw_rounds = Vec::new();
-    let mut hl_rounds = Vec::new();
-    let mut dw_per_file = Vec::new();
-    let mut hl_per_file = Vec::new();
+    let (mut dw_rounds, mut off_rounds, mut hl_rounds) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut dw_per_file, mut off_per_file, mut hl_per_file) = (Vec::new(), Vec::new(), Vec::new());
     // The floor: starting a process that does nothing (`true`), the same way, once per file.
     let mut floor_per_file = Vec::new();
     let (mut hl_refused, mut dw_unreadable, mut dw_buildkit_refuses, mut refused_and_read) = (0, 0, 0, 0);
+    // ShellCheck findings each reports (round 0), and whether dockwright found ShellCheck.
+    let (mut dw_sc, mut hl_sc, mut dw_checked) = (0, 0, 0);
     for round in 0..rounds {
-        let (mut dw_total, mut hl_total) = (Duration::ZERO, Duration::ZERO);
+        let (mut dw_total, mut off_total, mut hl_total) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
         for file in &files {
             let (dw_time, dw_code, dw_out) = timed(&mut dw(file));
+            let (off_time, _, _) = timed(&mut dw_off(file));
             let (hl_time, _, hl_out) = timed(&mut hl(file));
             floor_per_file.push(timed(Command::new("true").arg(file)).0);
             dw_total += dw_time;
+            off_total += off_time;
             hl_total += hl_time;
             dw_per_file.push(dw_time);
+            off_per_file.push(off_time);
             hl_per_file.push(hl_time);
             if round == 0 {
                 let refused = hl_out.contains("\"code\":\"DL1000\"");
@@ -103,48 +115,64 @@ fn main() {
                 dw_unreadable += usize::from(unreadable);
                 dw_buildkit_refuses += usize::from(dw_out.contains("\"code\": \"DW3000\""));
                 refused_and_read += usize::from(refused && !unreadable);
+                dw_sc += dw_out.matches("\"code\": \"SC").count();
+                hl_sc += hl_out.matches("\"code\":\"SC").count();
+                dw_checked += usize::from(dw_out.contains("\"status\": \"checked\""));
             }
         }
         dw_rounds.push(dw_total);
+        off_rounds.push(off_total);
         hl_rounds.push(hl_total);
     }
-    let mut dw_batch = Vec::new();
-    let mut hl_batch = Vec::new();
+    let (mut dw_batch, mut off_batch, mut hl_batch) = (Vec::new(), Vec::new(), Vec::new());
+    let mut batch_scripts = String::new();
     for _ in 0..rounds {
         let mut command = Command::new(&dockwright);
         command.args(["lint", "--no-config", "--format", "json"]).args(&files);
-        dw_batch.push(timed(&mut command).0);
+        let (time, _, out) = timed(&mut command);
+        dw_batch.push(time);
+        if let Some(at) = out.find("\"scripts\": ") {
+            batch_scripts = out[at + 11..].split(|c: char| !c.is_ascii_digit()).next().unwrap_or("").to_string();
+        }
+        let mut command = Command::new(&dockwright);
+        command.args(["lint", "--no-config", "--no-shellcheck", "--format", "json"]).args(&files);
+        off_batch.push(timed(&mut command).0);
         let mut command = Command::new(&hadolint);
         command.args(["--no-fail", "-f", "json"]).args(&files);
         hl_batch.push(timed(&mut command).0);
     }
 
-    let (dw_round, hl_round) = (median(dw_rounds), median(hl_rounds));
-    let (dw_file, hl_file) = (median(dw_per_file), median(hl_per_file));
+    let (dw_round, off_round, hl_round) = (median(dw_rounds), median(off_rounds), median(hl_rounds));
+    let (dw_file, off_file, hl_file) = (median(dw_per_file), median(off_per_file), median(hl_per_file));
     let floor = median(floor_per_file);
-    let (dw_all, hl_all) = (median(dw_batch), median(hl_batch));
+    let (dw_all, off_all, hl_all) = (median(dw_batch), median(off_batch), median(hl_batch));
     let ratio = |hl: Duration, dw: Duration| format!("{:.1}x", hl.as_secs_f64() / dw.as_secs_f64());
-    println!("{} Dockerfiles, {rounds} round(s); medians\n", files.len());
-    println!("| | dockwright lint | hadolint 2.15.1 | hadolint / dockwright |");
-    println!("|---|---|---|---|");
+    let row = |what: &str, dw: Duration, off: Duration, hl: Duration| {
+        println!("| {what} | {} | {} | {} | {} | {} |", ms(dw), ms(off), ms(hl), ratio(hl, dw), ratio(hl, off));
+    };
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("{} Dockerfiles, {rounds} round(s); medians; load average at the end: {}\n", files.len(), load.trim());
     println!(
-        "| one process per file: all files | {} | {} | {} |",
-        ms(dw_round),
-        ms(hl_round),
-        ratio(hl_round, dw_round)
+        "| | dockwright lint | dockwright lint --no-shellcheck | hadolint 2.15.1 | hadolint / dockwright | \
+         hadolint / dockwright --no-shellcheck |"
     );
-    println!("| one process per file: per file | {} | {} | {} |", ms(dw_file), ms(hl_file), ratio(hl_file, dw_file));
-    println!(
-        "| one process per file: per file, less the cost of starting `true` ({}) | {} | {} | {} |",
-        ms(floor),
-        ms(dw_file.saturating_sub(floor)),
-        ms(hl_file.saturating_sub(floor)),
-        ratio(hl_file.saturating_sub(floor), dw_file.saturating_sub(floor))
+    println!("|---|---|---|---|---|---|");
+    row("one process per file: all files", dw_round, off_round, hl_round);
+    row("one process per file: per file", dw_file, off_file, hl_file);
+    let less = |time: Duration| time.saturating_sub(floor);
+    row(
+        &format!("one process per file: per file, less the cost of starting `true` ({})", ms(floor)),
+        less(dw_file),
+        less(off_file),
+        less(hl_file),
     );
-    println!("| one process for all files | {} | {} | {} |", ms(dw_all), ms(hl_all), ratio(hl_all, dw_all));
+    row("one process for all files", dw_all, off_all, hl_all);
     println!(
-        "| files it cannot parse | {dw_unreadable} | {hl_refused} (DL1000) | |\n\nOf the {hl_refused} files hadolint refuses, \
+        "| files it cannot parse | {dw_unreadable} | {dw_unreadable} | {hl_refused} (DL1000) | | |\n\
+         | ShellCheck findings (SC codes) | {dw_sc} | 0 | {hl_sc} | | |\n\nOf the {hl_refused} files hadolint refuses, \
          dockwright lints {refused_and_read}. BuildKit itself refuses {dw_buildkit_refuses} files (DW3000 findings; \
-         they are still linted as far as they read)."
+         they are still linted as far as they read). ShellCheck checked the RUN scripts of {dw_checked} of {} \
+         files one by one, and {batch_scripts} scripts in the one-process run.",
+        files.len()
     );
 }

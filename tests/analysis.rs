@@ -695,6 +695,18 @@ fn run_installs_with_pins_and_flags() {
             "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $PKGS",
             vec!["0:Apt Install apt-get [$PKGS|] [recommends]"],
         ),
+        // npm: installs (a lockfile's with ci), pins after `@` (scoped names keep theirs), a later
+        // `npm cache clean` cleans; its project scripts are not installs.
+        (
+            debian(),
+            "npm ci && npm install -g --prefix /opt typescript@5.4.5 @types/node left-pad@latest && npm cache clean --force",
+            vec![
+                "0:Npm Install npm [] [cleaned]",
+                "1:Npm Install npm [typescript|@5.4.5 @types/node| left-pad|@latest] [cleaned]",
+                "2:Npm Clean npm [] []",
+            ],
+        ),
+        (debian(), "npm run build && npm uninstall left-pad", vec!["1:Npm Remove npm [left-pad|] []"]),
         // Not package managers, or not commands at all.
         (debian(), "echo apt-get install curl && (apt-get install x)", vec![]),
     ];

@@ -61,7 +61,7 @@ fn every_format_prints_what_its_golden_file_holds() {
         ("checkstyle", "report.checkstyle.xml"),
         ("junit", "report.junit.xml"),
     ] {
-        let out = run(&["lint", "--no-config", "--format", format, files[0], files[1]], b"");
+        let out = run(&["lint", "--no-config", "--no-shellcheck", "--format", format, files[0], files[1]], b"");
         assert_eq!(out.code, 1, "{format}: {}", out.stderr);
         assert_eq!(out.stderr, "", "{format}");
         golden(golden_file, &out.stdout);
@@ -512,4 +512,245 @@ fn text_is_coloured_only_when_asked() {
         "{:?}",
         coloured.stdout
     );
+}
+
+// ---------------------------------------------------------------- ShellCheck
+
+/// Whether `shellcheck` is on PATH here (under `CI` it must be: scripts/shellcheck-up installs it).
+fn shellcheck_installed() -> bool {
+    let found = dockwright::cli::ShellCheckProgram::find().is_some();
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "shellcheck is not installed: run scripts/shellcheck-up");
+        println!("SKIPPED: shellcheck is not installed (scripts/shellcheck-up installs it)");
+    }
+    found
+}
+
+/// A Dockerfile whose RUN scripts ShellCheck finds SC2086 in: across a line continuation and in a
+/// heredoc body.
+const UNQUOTED: &str =
+    "FROM alpine:3.20\nRUN mkdir -p /a \\\n    && rm -rf $DIR/x\nRUN <<EOF\ncp $SRC /b\nEOF\nUSER 1\n";
+
+#[test]
+fn shellcheck_findings_come_through_the_binary_at_their_words() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let dir = dir_with(&[("Dockerfile", UNQUOTED), ("b.Dockerfile", UNQUOTED)]);
+    let out = run_in(dir.path(), &["lint", "Dockerfile", "b.Dockerfile"], b"");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let expected: Vec<String> = ["Dockerfile", "b.Dockerfile"]
+        .iter()
+        .flat_map(|file| {
+            [
+                format!("{file}:3:15: info[SC2086]: Double quote to prevent globbing and word splitting."),
+                "  = help: see https://www.shellcheck.net/wiki/SC2086".to_string(),
+                format!("{file}:5:4: info[SC2086]: Double quote to prevent globbing and word splitting."),
+                "  = help: see https://www.shellcheck.net/wiki/SC2086".to_string(),
+            ]
+        })
+        .collect();
+    assert_eq!(out.stdout.lines().collect::<Vec<_>>(), expected);
+
+    // JSON says it ran, on how many scripts, and locates the findings.
+    let out = run_in(dir.path(), &["lint", "--format", "json", "Dockerfile", "b.Dockerfile"], b"");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["shellcheck"], serde_json::json!({"status": "checked", "scripts": 4, "message": null}));
+    let first = &report["files"][0]["diagnostics"][0];
+    assert_eq!((first["code"].as_str(), first["span"]["line"].as_u64()), (Some("SC2086"), Some(3)));
+    assert_eq!((first["span"]["column"].as_u64(), first["span"]["end_column"].as_u64()), (Some(15), Some(19)));
+
+    // Off by flag, by config, or one code at a time; the threshold sees SC findings as their severity.
+    for (args, config) in [
+        (&["--no-shellcheck"][..], ""),
+        (&["--disable", "shellcheck"][..], ""),
+        (&[][..], "[lint]\nignore = [\"DW3023\"]\n"),
+        (&["--disable", "SC2086"][..], ""),
+        (&["--failure-threshold", "warning"][..], ""),
+    ] {
+        fs::write(dir.path().join(".dockwright.toml"), config).unwrap();
+        let mut all = vec!["lint", "Dockerfile"];
+        all.extend(args);
+        let out = run_in(dir.path(), &all, b"");
+        let threshold = args.contains(&"--failure-threshold");
+        assert_eq!(out.stdout.contains("SC2086"), threshold, "{args:?} {config:?}: {}", out.stdout);
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{args:?} {config:?}");
+    }
+    fs::remove_file(dir.path().join(".dockwright.toml")).unwrap();
+    let out = run_in(dir.path(), &["lint", "--no-shellcheck", "--format", "json", "Dockerfile"], b"");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["shellcheck"], serde_json::json!({"status": "off", "scripts": 0, "message": null}));
+}
+
+#[test]
+fn a_relative_shellcheck_path_is_the_callers() {
+    let Some(program) = dockwright::cli::ShellCheckProgram::find() else {
+        return assert!(shellcheck_installed());
+    };
+    let dir = dir_with(&[("Dockerfile", UNQUOTED)]);
+    fs::create_dir(dir.path().join("tools")).unwrap();
+    std::os::unix::fs::symlink(program.path(), dir.path().join("tools/sc")).unwrap();
+    let out = run_in(dir.path(), &["lint", "--shellcheck", "tools/sc", "--format", "json", "Dockerfile"], b"");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["shellcheck"]["status"], "checked", "{}", out.stderr);
+}
+
+#[test]
+fn shellcheck_codes_are_sarif_rules_with_their_wiki_page() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let (schemas, index) = sarif_schema();
+    let dir = dir_with(&[("Dockerfile", UNQUOTED)]);
+    let out = run_in(dir.path(), &["lint", "--format", "sarif", "Dockerfile"], b"");
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    if let Err(error) = schemas.validate(&log, index) {
+        panic!("the SARIF is not valid:\n{error:#}\n{}", out.stdout);
+    }
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "SC2086");
+    let rule = &rules[usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap()];
+    assert_eq!((&rule["id"], &rule["helpUri"]), (&"SC2086".into(), &"https://www.shellcheck.net/wiki/SC2086".into()));
+    assert_eq!(run["invocations"][0]["properties"]["shellcheck"]["status"], "checked");
+    assert!(run["invocations"][0].get("toolExecutionNotifications").is_none());
+}
+
+#[test]
+fn a_missing_shellcheck_is_said_once_in_every_format() {
+    let (schemas, index) = sarif_schema();
+    let dir = dir_with(&[("Dockerfile", UNQUOTED), ("b.Dockerfile", UNQUOTED), ("bin/.keep", "")]);
+    let empty_path = dir.path().join("bin");
+    let empty_path = empty_path.to_str().unwrap();
+    let note = "dockwright lint: note[DW3023]: ShellCheck did not check the 4 RUN scripts (no SC findings): \
+                shellcheck is not on PATH\n  = help: install shellcheck (Debian: apt-get install shellcheck) or \
+                give it with --shellcheck PATH; --no-shellcheck turns this off\n";
+    let files = ["Dockerfile", "b.Dockerfile"];
+    let lint = |args: &[&str]| {
+        let mut all = vec!["lint"];
+        all.extend(args);
+        all.extend(files);
+        run_with(dir.path(), &all, b"", &[("PATH", empty_path)])
+    };
+    let out = lint(&[]);
+    // Not a finding: the exit code is the other rules' (none here).
+    assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (0, "", note));
+
+    let out = lint(&["--format", "json"]);
+    assert_eq!(out.stderr, note);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let message = "ShellCheck did not check the 4 RUN scripts (no SC findings): shellcheck is not on PATH";
+    assert_eq!(report["shellcheck"], serde_json::json!({"status": "missing", "scripts": 4, "message": message}));
+
+    let out = lint(&["--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    if let Err(error) = schemas.validate(&log, index) {
+        panic!("the SARIF is not valid:\n{error:#}\n{}", out.stdout);
+    }
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(notification["message"]["text"], message);
+    assert_eq!(notification["descriptor"]["id"], "DW3023");
+
+    // A program given that cannot run: said the same way, with why.
+    let out = lint(&["--shellcheck", "/nonexistent/shellcheck", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["shellcheck"]["status"], "failed");
+    let why = report["shellcheck"]["message"].as_str().unwrap();
+    assert!(why.contains("/nonexistent/shellcheck could not be started"), "{why}");
+    assert_eq!(out.stderr.matches("note[DW3023]").count(), 1, "{}", out.stderr);
+
+    // Nothing to check, or ShellCheck off: nothing said.
+    let out = lint(&["--no-shellcheck"]);
+    assert_eq!(out.stderr, "");
+    let out = run_with(dir.path(), &["lint", "-"], b"FROM alpine:3.20\nUSER 1\n", &[("PATH", empty_path)]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn one_rule_named_twice_in_severity_overrides() {
+    let dir = dir_with(&[("Dockerfile", "FROM alpine:3.20\nUSER root\n")]);
+    let config = |text: &str| fs::write(dir.path().join(".dockwright.toml"), text).unwrap();
+    // Two keys of the config naming one rule: an error naming both, whatever their order.
+    for keys in ["DL3002 = \"error\"\nDW1001 = \"info\"\n", "user-root = \"info\"\nDL3002 = \"error\"\n"] {
+        config(&format!("[lint]\nignore = [\"DW3014\"]\n[lint.severity]\n{keys}"));
+        let out = run_in(dir.path(), &["lint", "Dockerfile"], b"");
+        assert_eq!(out.code, 2, "{keys}");
+        assert!(out.stderr.contains("[lint.severity] names one rule twice, as "), "{}", out.stderr);
+        assert!(out.stderr.contains("DL3002") && out.stderr.ends_with(": keep one of them\n"), "{}", out.stderr);
+    }
+    // A flag wins over the config, whichever id each uses; of two flags, the later.
+    config("[lint]\nignore = [\"DW3014\"]\n[lint.severity]\nDL3002 = \"error\"\n");
+    assert_eq!(codes_in(dir.path(), &["--severity", "DW1001=info", "Dockerfile"]), (1, vec!["DW1001:info".into()]));
+    assert_eq!(codes_in(dir.path(), &["Dockerfile"]), (1, vec!["DW1001:error".into()]));
+    let flags = ["--severity", "user-root=style", "--severity", "DL3002=warning", "Dockerfile"];
+    assert_eq!(codes_in(dir.path(), &flags), (1, vec!["DW1001:warning".into()]));
+}
+
+#[test]
+fn help_url_comes_from_the_flag_over_the_config() {
+    let dir = dir_with(&[
+        ("Dockerfile", "FROM alpine:3.20\nMAINTAINER me\nUSER 1\n"),
+        (".dockwright.toml", "[lint]\nhelp-url = \"https://config.example.com/lint.html\"\n"),
+    ]);
+    let help_uri = |args: &[&str]| {
+        let mut all = vec!["lint", "--format", "sarif", "--no-shellcheck"];
+        all.extend(args);
+        all.push("Dockerfile");
+        let out = run_in(dir.path(), &all, b"");
+        let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().clone();
+        rules.iter().find(|rule| rule["id"] == "DW3011").unwrap()["helpUri"].as_str().map(str::to_string)
+    };
+    assert_eq!(help_uri(&[]).as_deref(), Some("https://config.example.com/lint.html#dw3011-maintainer"));
+    let flag = ["--help-url", "https://me.github.io/dockwright/lint.html#top"];
+    assert_eq!(help_uri(&flag).as_deref(), Some("https://me.github.io/dockwright/lint.html#dw3011-maintainer"));
+    assert_eq!(help_uri(&["--no-config"]), None);
+}
+
+/// A UTF-8 byte order mark is no column: findings on line 1 are at the same line and column as in
+/// the file without it, in every format (byte offsets still count it, as it is in the file).
+#[test]
+fn a_byte_order_mark_is_no_column() {
+    let plain = "FROM alpine\nMAINTAINER me\nUSER 1\n";
+    let marked = format!("\u{feff}{plain}");
+    for format in ["text", "checkstyle", "junit"] {
+        let args = ["lint", "--no-config", "--no-shellcheck", "--format", format, "-"];
+        let (a, b) = (run(&args, plain.as_bytes()), run(&args, marked.as_bytes()));
+        assert!(
+            a.stdout.contains(":1:6")
+                || a.stdout.contains("line=\"1\" column=\"6\"")
+                || a.stdout.contains("DW2001 1:6"),
+            "{format}: {}",
+            a.stdout
+        );
+        assert_eq!((b.code, b.stdout), (a.code, a.stdout), "{format}");
+    }
+    let json = |text: &str| {
+        let out = run(&["lint", "--no-config", "--no-shellcheck", "--format", "json", "-"], text.as_bytes());
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        report["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| d["span"].clone()).collect::<Vec<_>>()
+    };
+    let (a, b) = (json(plain), json(&marked));
+    assert_eq!(a.len(), b.len());
+    for (a, b) in a.iter().zip(&b) {
+        for key in ["line", "column", "end_line", "end_column"] {
+            assert_eq!(a[key], b[key], "{key}: {a} / {b}");
+        }
+        assert_eq!(b["start"].as_u64(), a["start"].as_u64().map(|start| start + 3));
+    }
+}
+
+#[test]
+fn a_flag_switches_a_rule_the_config_switched_by_another_id() {
+    let dir = dir_with(&[
+        ("Dockerfile", "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl\nUSER 1\n"),
+        (".dockwright.toml", "[lint]\nignore = [\"DL3008\", \"DW4002\", \"DW2003\"]\n"),
+    ]);
+    // The config turns DW2005 off by its hadolint code; the flag turns it on by its code.
+    let (_, codes) = codes_in(dir.path(), &["--no-shellcheck", "Dockerfile"]);
+    assert!(!codes.iter().any(|code| code.starts_with("DW2005")), "{codes:?}");
+    let (_, codes) = codes_in(dir.path(), &["--no-shellcheck", "--enable", "DW2005", "Dockerfile"]);
+    assert!(codes.iter().any(|code| code.starts_with("DW2005")), "{codes:?}");
 }

@@ -50,10 +50,13 @@ fn every_rule_fires_and_passes_as_its_golden_files_say() {
     let options = all_rules();
     let mut failures = Vec::new();
     // ShellCheck's findings (DW3023) need the program; without it that rule's golden file is skipped.
-    let shellcheck = shellcheck::installed();
-    let check = |text: &str, options: &Options| check_with(text, options, &shellcheck::Program);
+    let shellcheck = shellcheck::program();
+    let check = |text: &str, options: &Options| match &shellcheck {
+        Some(program) => check_with(text, options, program.as_ref()),
+        None => check(text, options),
+    };
     for info in rules() {
-        if info.code == "DW3023" && !shellcheck {
+        if info.code == "DW3023" && shellcheck.is_none() {
             continue;
         }
         let dir = root.join(info.code);
@@ -167,6 +170,22 @@ fn options_enable_disable_and_override_severity() {
         [("DW2001", Severity::Warning), ("DW2003", Severity::Info), ("DW1001", Severity::Error)]
     );
     assert_eq!(Options::default().disable("DL9999").severity("nope", Severity::Info).unknown(), ["DL9999", "nope"]);
+
+    // Switched off and on again by another id: the later call wins.
+    assert_eq!(codes(&Options::default().disable("DL3002").enable("user-root")), codes(&Options::default()));
+    assert_eq!(
+        codes(&Options::default().enable("base-undigested").disable("DW2003").enable("DL3002").disable("DW2001")),
+        [("DW1001", Severity::Warning)]
+    );
+
+    // One rule named twice by different ids: the later call wins, whichever id sorts first.
+    let user_root = |options: Options| codes(&options.disable("DW2001"));
+    for (first, second) in [("DL3002", "DW1001"), ("DW1001", "DL3002"), ("user-root", "DL3002")] {
+        let options = Options::default().severity(first, Severity::Error).severity(second, Severity::Info);
+        assert_eq!(user_root(options), [("DW1001", Severity::Info)], "{first} then {second}");
+        let options = Options::default().severity(first, Severity::Info).severity(second, Severity::Error);
+        assert_eq!(user_root(options), [("DW1001", Severity::Error)], "{first} then {second}");
+    }
 
     // The final-image rules judge the build target; a name that is no stage judges no image.
     let text =
@@ -399,11 +418,10 @@ fn every_example_image_lints_clean() {
 /// bodies (`<<-` tabs included), with the stage's shell as dialect; SC codes are silenced like rule codes.
 #[test]
 fn shellcheck_findings_map_to_dockerfile_words() {
-    if !shellcheck::installed() {
-        return;
-    }
+    let Some(program) = shellcheck::program() else { return };
+    let program = program.as_ref();
     let text = "FROM debian:bookworm-slim\nRUN mkdir -p /a \\\n    && rm -rf $DIR/x\nRUN <<-EOF\n\techo start\n\tcp $SRC /b\nEOF\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -n $X ]] && echo $X\nUSER 1\n";
-    let found = check_with(text, &Options::default(), &shellcheck::Program);
+    let found = check_with(text, &Options::default(), program);
     let sc: Vec<String> = found
         .iter()
         .filter(|d| d.code.starts_with("SC"))
@@ -411,10 +429,92 @@ fn shellcheck_findings_map_to_dockerfile_words() {
         .collect();
     assert_eq!(sc, ["3:15 SC2086 \"$DIR\"", "6:5 SC2086 \"$SRC\"", "9:25 SC2086 \"$X\""]);
     // The same file with the code ignored, by option and by comment.
-    let silenced = check_with(text, &Options::default().disable("SC2086"), &shellcheck::Program);
+    let silenced = check_with(text, &Options::default().disable("SC2086"), program);
     assert!(silenced.iter().all(|d| !d.code.starts_with("SC")));
     assert!(Options::default().disable("SC2086").unknown().is_empty());
     let commented = text.replace("RUN mkdir", "# hadolint ignore=SC2086\nRUN mkdir");
-    let left = check_with(&commented, &Options::default(), &shellcheck::Program);
+    let left = check_with(&commented, &Options::default(), program);
     assert_eq!(left.iter().filter(|d| d.code == "SC2086").count(), 2);
+
+    // An exec-form RUN running a shell with -c: its script, with that shell; located in the JSON
+    // string where the script is there as written, else at the instruction.
+    let text = "FROM debian:bookworm-slim\nRUN [\"/bin/bash\", \"-c\", \"[[ -n $X ]] && rm -rf $DIR\"]\nRUN [\"sh\", \"-c\", \"echo \\\"$Y\\\"; ls $Z\"]\nUSER 1\n";
+    let found = check_with(text, &Options::default(), program);
+    let sc: Vec<String> = found
+        .iter()
+        .filter(|d| d.code.starts_with("SC"))
+        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+        .collect();
+    assert_eq!(sc[0], "2:48 SC2086 \"$DIR\"");
+    // The second script has escaped quotes in the JSON: found at its instruction.
+    assert_eq!(sc[1], format!("3:1 SC2086 {:?}", text.lines().nth(2).unwrap()));
+    assert_eq!(sc.len(), 2, "{sc:?}");
+}
+
+/// An exec-form `RUN` that runs a shell with `-c` is read as that shell's script: the shell rules
+/// find in it what they find in the same shell-form `RUN` (located at the instruction: the script
+/// is inside a JSON string).
+#[test]
+fn exec_form_shell_c_runs_are_read_like_shell_form() {
+    let scripts = [
+        "curl -fsSL https://get.example.com | sh",
+        "sudo make install",
+        "apt-get update && apt-get install -y curl",
+        "apk add curl",
+        "pip install flask",
+        "cd /app && make",
+        "chmod u+s /usr/bin/tool",
+    ];
+    let options = all_rules().disable("DW3023");
+    let codes = |run: &str| {
+        let text = format!("FROM debian:bookworm-slim\n{run}\nUSER 1\n");
+        // As a set: the exec form's findings are all at the instruction, so their order differs.
+        let mut codes: Vec<&str> = check(&text, &options).iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    };
+    for script in scripts {
+        let shell = codes(&format!("RUN {script}"));
+        assert!(shell.iter().any(|code| *code != "DW2003"), "{script}: {shell:?}");
+        for argv in [
+            format!("[\"/bin/sh\", \"-c\", \"{script}\"]"),
+            format!("[\"bash\", \"-euo\", \"pipefail\", \"-c\", \"{script}\"]"),
+        ] {
+            assert_eq!(codes(&format!("RUN {argv}")), shell, "{argv}");
+        }
+    }
+    // Not a shell, or no -c: one command, as before.
+    assert!(!codes("RUN [\"python\", \"-c\", \"sudo make\"]").contains(&"DW1008"));
+    assert!(!codes("RUN [\"sh\", \"script.sh\", \"sudo\"]").contains(&"DW1008"));
+}
+
+/// DW4006's fix is the optimizer's split as text edits: the manifest copies where the optimizer puts
+/// them, the full copy after the installs, everything else as written (line endings included).
+#[test]
+fn copy_before_install_fix_splits_the_copy_as_the_optimizer_does() {
+    let options = Options::default().disable("DW3023");
+    let cases = [
+        (
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENV PIP_NO_COLOR=1\n# deps\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+            "FROM python:3.12-slim\nWORKDIR /app\nENV PIP_NO_COLOR=1\n# deps\nCOPY [\"requirements.txt\", \"./\"]\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+        ),
+        (
+            "FROM python:3.12-slim\r\nWORKDIR /app\r\nCOPY . .\r\nRUN pip install --no-cache-dir -r requirements.txt",
+            "FROM python:3.12-slim\r\nWORKDIR /app\r\nCOPY [\"requirements.txt\", \"./\"]\r\nRUN pip install --no-cache-dir -r requirements.txt\r\nCOPY . .",
+        ),
+    ];
+    for (text, expected) in cases {
+        let found = check(text, &options);
+        let split: Vec<Diagnostic> = found.iter().filter(|d| d.code == "DW4006").cloned().collect();
+        assert_eq!(split.len(), 1, "{text:?}");
+        let fixed = apply_fixes(text, &split);
+        assert_eq!(fixed, expected);
+        assert!(check(&fixed, &options).iter().all(|d| d.code != "DW4006"), "{fixed}");
+    }
+    // Where the optimizer does not split (a RUN it cannot move), there is no fix.
+    let text = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN make && pip install -r requirements.txt\n";
+    let found = check(text, &options);
+    let split = found.iter().find(|d| d.code == "DW4006").unwrap();
+    assert!(split.fix.is_none());
 }

@@ -24,7 +24,8 @@ use crate::model::{Command, Run};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RunFacts {
-    /// The script as the shell reads it (an exec-form `RUN` is one command with its argv as words).
+    /// The script as the shell reads it (an exec-form `RUN` is one command with its argv as words,
+    /// unless it runs a shell with `-c`: then it is that shell's script).
     pub script: Script,
     /// Its package-manager commands, in order.
     pub installs: Vec<Install>,
@@ -135,6 +136,8 @@ pub enum Manager {
     Yum,
     /// `pip` (also `python -m pip`).
     Pip,
+    /// `npm`: its `install` (`i`, `add`), `ci`, `uninstall`, `update` and `cache` commands.
+    Npm,
 }
 
 /// What a package-manager command does.
@@ -209,9 +212,10 @@ pub struct Install {
     pub no_cache: bool,
     /// Whether the same `RUN` leaves no cache or index behind it: apt removes `/var/lib/apt/lists`
     /// (or runs `dist-clean`) in a later command, dnf/yum/microdnf run `clean` later, apk uses
-    /// `--no-cache` or removes `/var/cache/apk` later, pip uses `--no-cache-dir`.
+    /// `--no-cache` or removes `/var/cache/apk` later, pip uses `--no-cache-dir`, npm runs `cache`
+    /// (`npm cache clean --force`) or removes `/root/.npm` later.
     pub cleaned: bool,
-    /// pip: requirements files (`-r`).
+    /// pip: requirements files (`-r`); `npm ci`: `package.json` and `package-lock.json`.
     pub requirements: Vec<String>,
     /// pip: the `--find-links` location.
     pub find_links: Option<String>,
@@ -272,6 +276,29 @@ pub(crate) fn is_python(tool: &str) -> bool {
     tool.strip_prefix("python").is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
+/// The script an exec-form `RUN` hands a POSIX shell to run with `-c` (`["/bin/sh", "-c", "text"]`,
+/// `["bash", "-euo", "pipefail", "-c", "text"]`): such a `RUN` is read as the shell reads its script,
+/// like a shell-form one.
+pub(crate) fn shell_c(argv: &[String]) -> Option<&str> {
+    let program = argv.first()?;
+    let name = program.rsplit('/').next().unwrap_or(program);
+    if !matches!(name, "sh" | "bash" | "dash" | "ash") {
+        return None;
+    }
+    let mut at = 1;
+    loop {
+        let flags = argv.get(at)?.strip_prefix(['-', '+'])?;
+        if flags.is_empty() || !flags.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        if flags.contains('c') {
+            return argv.get(at + 1).map(String::as_str);
+        }
+        // `-o pipefail`: the option's name is the next word.
+        at += if flags.ends_with('o') { 2 } else { 1 };
+    }
+}
+
 /// The facts of a `RUN` at `location`, whose working directory is `workdir` (`None`: the base image's,
 /// taken as `/` like every other relative path analysis resolves): what [`Step::run`](super::Step::run)
 /// holds, for the estimator, which walks a file without analysing all of it.
@@ -289,7 +316,13 @@ pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> Run
 pub(crate) fn script_and_installs(run: &Run, location: Location, workdir: &str) -> (Script, Vec<Install>) {
     let script = match &run.command {
         Command::Shell(script) => Script::read(&script.text()),
-        Command::Exec(argv) => Script::from_argv(argv.iter().map(|arg| arg.as_str().to_string())),
+        Command::Exec(argv) => {
+            let argv: Vec<String> = argv.iter().map(|arg| arg.as_str().to_string()).collect();
+            match shell_c(&argv) {
+                Some(text) => Script::read(text),
+                None => Script::from_argv(argv),
+            }
+        }
         #[allow(unreachable_patterns)]
         _ => Script::default(),
     };
@@ -322,6 +355,7 @@ fn install(location: Location, index: usize, command: &ShellCommand) -> Option<I
         "dnf" => (Manager::Dnf, 1),
         "microdnf" => (Manager::Microdnf, 1),
         "yum" => (Manager::Yum, 1),
+        "npm" => (Manager::Npm, 1),
         tool if is_pip(tool) => (Manager::Pip, 1),
         tool if is_python(tool) && is_pip_module() => (Manager::Pip, 3),
         _ => return None,
@@ -349,6 +383,13 @@ fn install(location: Location, index: usize, command: &ShellCommand) -> Option<I
         Manager::Apk => apk(&mut install, args),
         Manager::Dnf | Manager::Microdnf | Manager::Yum => dnf(&mut install, args),
         Manager::Pip => pip(&mut install, args),
+        Manager::Npm => {
+            npm(&mut install, args);
+            // `npm run build`, `npm test`: scripts of the project, not the package manager's work.
+            if install.action == PackageAction::Other {
+                return None;
+            }
+        }
     }
     Some(install)
 }
@@ -560,6 +601,62 @@ fn pip(install: &mut Install, args: &[&str]) {
     }
 }
 
+/// npm options that take a value in the next word.
+const NPM_VALUED: &[&str] =
+    &["--prefix", "-w", "--workspace", "--registry", "--cache", "--omit", "--include", "--tag", "--loglevel"];
+
+fn npm(install: &mut Install, args: &[&str]) {
+    install.manager = Manager::Npm;
+    let mut operands: Vec<&str> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(&arg) = iter.next() {
+        if NPM_VALUED.contains(&arg) {
+            iter.next();
+        } else if !arg.starts_with('-') {
+            operands.push(arg);
+        }
+    }
+    let sub = operands.first().copied();
+    install.subcommand = sub.map(str::to_string);
+    install.action = action(
+        sub,
+        &[
+            ("install", PackageAction::Install),
+            ("i", PackageAction::Install),
+            ("add", PackageAction::Install),
+            ("ci", PackageAction::Install),
+            ("uninstall", PackageAction::Remove),
+            ("remove", PackageAction::Remove),
+            ("rm", PackageAction::Remove),
+            ("update", PackageAction::Upgrade),
+            ("upgrade", PackageAction::Upgrade),
+            ("cache", PackageAction::Clean),
+        ],
+    );
+    if sub == Some("ci") {
+        // The packages are the lockfile's.
+        install.requirements = vec!["package.json".into(), "package-lock.json".into()];
+    } else if matches!(install.action, PackageAction::Install | PackageAction::Upgrade | PackageAction::Remove) {
+        install.packages = operands.iter().skip(1).map(|word| npm_package(word)).collect();
+    }
+}
+
+/// An npm package word: `left-pad@1.3.0` is `left-pad` pinned `@1.3.0`; a scoped name keeps its `@`
+/// (`@types/node@20` is `@types/node` pinned `@20`); other specs (`github:user/repo`, `./dir`,
+/// tarballs) are kept whole as names.
+fn npm_package(word: &str) -> Package {
+    let (scope, rest) = match word.strip_prefix('@') {
+        Some(rest) => ("@", rest),
+        None => ("", word),
+    };
+    match rest.split_once('@') {
+        Some((name, version)) if !name.contains(':') => {
+            Package::new(format!("{scope}{name}"), Some(&format!("@{version}")))
+        }
+        _ => Package::new(word, None),
+    }
+}
+
 /// The boolean value of `key=value` when the key is `key` (ASCII case ignored, as apt and dnf do):
 /// `APT::Install-Recommends=false` gives `Some(false)`; another key or an unreadable value gives `None`.
 fn setting(option: &str, key: &str) -> Option<bool> {
@@ -599,30 +696,25 @@ fn mark_cleaned(script: &Script, workdir: &str, installs: &mut [Install]) {
     let removes = |after: usize, dir: &str| {
         removed.iter().any(|(index, path)| *index > after && (within(path, dir) || within(dir, path)))
     };
-    // The cleaning commands among the installs: (command index, manager, subcommand is `dist-clean`,
-    // subcommand is `clean`).
-    let cleans: Vec<(usize, Manager, bool, bool)> = installs
-        .iter()
-        .map(|i| {
-            let sub = i.subcommand.as_deref();
-            (i.command, i.manager, sub == Some("dist-clean"), sub == Some("clean"))
-        })
-        .collect();
+    // The installs' managers and subcommands, to find the cleaning commands after each one.
+    let later: Vec<(usize, Manager, Option<String>)> =
+        installs.iter().map(|i| (i.command, i.manager, i.subcommand.clone())).collect();
     for install in installs.iter_mut() {
-        let later = |managers: &[Manager], dist_clean: bool| {
-            cleans.iter().any(|&(command, manager, is_dist_clean, is_clean)| {
-                command > install.command
-                    && managers.contains(&manager)
-                    && if dist_clean { is_dist_clean } else { is_clean }
+        let after = |managers: &[Manager], subcommands: &[&str]| {
+            later.iter().any(|(command, manager, sub)| {
+                *command > install.command
+                    && managers.contains(manager)
+                    && sub.as_deref().is_some_and(|sub| subcommands.contains(&sub))
             })
         };
         install.cleaned = match install.manager {
-            Manager::Apt => removes(install.command, "/var/lib/apt/lists") || later(&[Manager::Apt], true),
+            Manager::Apt => removes(install.command, "/var/lib/apt/lists") || after(&[Manager::Apt], &["dist-clean"]),
             Manager::Apk => install.no_cache || removes(install.command, "/var/cache/apk"),
             Manager::Dnf | Manager::Microdnf | Manager::Yum => {
-                later(&[Manager::Dnf, Manager::Microdnf, Manager::Yum], false)
+                after(&[Manager::Dnf, Manager::Microdnf, Manager::Yum], &["clean"])
             }
             Manager::Pip => install.no_cache,
+            Manager::Npm => after(&[Manager::Npm], &["cache"]) || removes(install.command, "/root/.npm"),
         };
     }
 }

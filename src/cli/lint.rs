@@ -12,8 +12,10 @@ use clap::{Args, ValueEnum};
 use super::Exit;
 use super::config::{self, Found};
 use super::input::{self, Source};
-use super::output::{Failure, Report, Session};
-use crate::lint::{Diagnostic, Options, Severity, apply_fixes, check, rules};
+use super::output::{Failure, Level, Report, Session};
+use super::shellcheck::ShellCheckProgram;
+use crate::lint::shellcheck::{Script, Scripts, prepare};
+use crate::lint::{Diagnostic, Options, Severity, apply_fixes, rules};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -26,10 +28,17 @@ Examples:
   dockwright lint --fix Dockerfile                  apply the mechanical fixes in place
   dockwright lint --fix --diff Dockerfile           show them as a diff, write nothing
   dockwright lint --list-rules                      every rule, with its hadolint and BuildKit names
+  dockwright lint --no-shellcheck Dockerfile        without ShellCheck's checks of the RUN scripts
 
 Rules are named by code (DW1001), name (user-root), hadolint code (DL3002) or BuildKit check name
 (JSONArgsRecommended). In the file, `# dockwright ignore=CODE` (or hadolint's `# hadolint ignore=DL3002`)
 on the comment lines right above an instruction silences those rules for it.
+
+ShellCheck: when the `shellcheck` program is on PATH (or given with --shellcheck), it checks every
+shell-form RUN script, all files' scripts in one batch; its findings carry its own codes (SC2086) and
+are named like rules (`--disable SC2086`, `# hadolint ignore=SC2086`). When it is missing, a note on
+standard error (and the reports' `shellcheck` status) says so. Off: --no-shellcheck, or
+`ignore = [\"shellcheck\"]` in the config file.
 
 Config: .dockwright.toml next to the Dockerfile, or in a directory above it up to the repository's
 root (or --config FILE):
@@ -38,6 +47,7 @@ root (or --config FILE):
   enable = [\"DW2003\"]
   failure-threshold = \"warning\"
   trusted-registries = [\"docker.io\", \"*.example.com\"]
+  help-url = \"https://docs.example.com/dockwright/lint.html\"
   [lint.severity]
   DW1001 = \"error\"
 Command-line flags win over the config file.
@@ -86,6 +96,16 @@ pub(crate) struct LintArgs {
     /// Do not read any config file.
     #[arg(long)]
     no_config: bool,
+    /// Do not run ShellCheck on the RUN scripts (as `--disable shellcheck`).
+    #[arg(long, conflicts_with = "shellcheck")]
+    no_shellcheck: bool,
+    /// The shellcheck program to run. Default: `shellcheck` on PATH.
+    #[arg(long, value_name = "PATH")]
+    shellcheck: Option<PathBuf>,
+    /// Where the book's lint page is published: SARIF's `helpUri` of each rule is this and the rule's
+    /// anchor. Default: the config file's `help-url`.
+    #[arg(long, value_name = "URL")]
+    help_url: Option<String>,
     /// Print every rule (code, name, default severity, on or off, hadolint codes, BuildKit check) and
     /// exit.
     #[arg(long, exclusive = true)]
@@ -162,6 +182,26 @@ pub(crate) struct Linted {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+/// A linted file's threshold, and its scripts waiting for ShellCheck.
+struct Pending {
+    threshold: Threshold,
+    /// Whether ShellCheck is on for it.
+    shellcheck: bool,
+    scripts: Scripts,
+}
+
+/// What came of ShellCheck in one run: the JSON report's `shellcheck` object and SARIF's
+/// notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ShellCheckStatus {
+    /// `checked` (every script was checked; there may have been none), `off`, `missing` or `failed`.
+    pub(crate) status: &'static str,
+    /// How many RUN scripts ShellCheck checked, or would have.
+    pub(crate) scripts: usize,
+    /// Why it was not run (`missing`, `failed`).
+    pub(crate) message: Option<String>,
+}
+
 pub(crate) fn run(session: &mut Session<'_>, args: &LintArgs) {
     if args.list_rules {
         list_rules(session);
@@ -191,7 +231,9 @@ pub(crate) fn run(session: &mut Session<'_>, args: &LintArgs) {
     let mut discovered: BTreeMap<PathBuf, Option<Found>> = BTreeMap::new();
     let mut settings: BTreeMap<Option<PathBuf>, Option<Settings>> = BTreeMap::new();
     let mut linted = Vec::new();
-    let mut help_url = given.as_ref().and_then(|found| found.config.lint.help_url.clone());
+    let mut help_url =
+        args.help_url.clone().or_else(|| given.as_ref().and_then(|found| found.config.lint.help_url.clone()));
+    let mut pending: Vec<Pending> = Vec::new();
     for file in files {
         let source = match input::read(session, file) {
             Ok(source) => source,
@@ -241,11 +283,16 @@ pub(crate) fn run(session: &mut Session<'_>, args: &LintArgs) {
             }
         };
         let Some(setting) = setting else { continue };
-        if let Some(result) = lint_one(session, args, &setting, source) {
-            if result.diagnostics.iter().any(|diagnostic| setting.threshold.fails(diagnostic.severity)) {
-                session.exit(Exit::Findings);
-            }
+        if let Some((result, scripts)) = lint_one(session, args, &setting, source) {
             linted.push(result);
+            let shellcheck = setting.options.runs("DW3023");
+            pending.push(Pending { threshold: setting.threshold, shellcheck, scripts });
+        }
+    }
+    let shellcheck = shellcheck(session, args, &mut linted, &pending);
+    for (file, pending) in linted.iter().zip(&pending) {
+        if file.diagnostics.iter().any(|diagnostic| pending.threshold.fails(diagnostic.severity)) {
+            session.exit(Exit::Findings);
         }
     }
     match args.format {
@@ -267,8 +314,8 @@ pub(crate) fn run(session: &mut Session<'_>, args: &LintArgs) {
                 }
             }
         }
-        Format::Json => session.out.line(&format::json(&linted)),
-        Format::Sarif => session.out.line(&format::sarif(&linted, help_url.as_deref())),
+        Format::Json => session.out.line(&format::json(&linted, &shellcheck)),
+        Format::Sarif => session.out.line(&format::sarif(&linted, help_url.as_deref(), &shellcheck)),
         Format::Checkstyle => session.out.text(&format::checkstyle(&linted)),
         Format::Junit => session.out.text(&format::junit(&linted)),
     }
@@ -301,7 +348,15 @@ impl Settings {
             for id in &lint.ignore {
                 options = options.disable(id);
             }
+            // One rule named by two keys (DW1001 and DL3002) would leave the choice to the keys' order.
+            let mut named: BTreeMap<&str, &str> = BTreeMap::new();
             for (id, level) in &lint.severity {
+                if let Some(other) = crate::lint::rule(id).and_then(|info| named.insert(info.code, id)) {
+                    return Err(Failure::new(format!(
+                        "config file '{name}': [lint.severity] names one rule twice, as {other} and {id}: keep one \
+                         of them"
+                    )));
+                }
                 let severity = level.parse::<Severity>().map_err(|_| {
                     Failure::new(format!(
                         "config file '{name}': [lint.severity] {id} = \"{level}\" is no severity: use error, \
@@ -340,6 +395,9 @@ impl Settings {
         if !unknown.is_empty() {
             return Err(unknown_rules("the command line", &unknown));
         }
+        if args.no_shellcheck {
+            options = options.disable("DW3023");
+        }
         if let Some(target) = &args.target {
             options = options.target(target);
         }
@@ -362,8 +420,14 @@ fn unknown_rules(place: &str, unknown: &[String]) -> Failure {
 /// in the next round.
 const FIX_ROUNDS: usize = 8;
 
-/// Lints one file (fixing it first with `--fix`); `None` when it could not be written back.
-fn lint_one(session: &mut Session<'_>, args: &LintArgs, settings: &Settings, source: Source) -> Option<Linted> {
+/// Lints one file (fixing it first with `--fix`), with its scripts for ShellCheck; `None` when it could
+/// not be written back.
+fn lint_one(
+    session: &mut Session<'_>,
+    args: &LintArgs,
+    settings: &Settings,
+    source: Source,
+) -> Option<(Linted, Scripts)> {
     let Source { name, path, text } = source;
     if args.target.is_some() {
         if let Some(failure) = unknown_target(&text, args.target.as_deref().unwrap_or_default(), &name) {
@@ -371,9 +435,9 @@ fn lint_one(session: &mut Session<'_>, args: &LintArgs, settings: &Settings, sou
             return None;
         }
     }
-    let mut diagnostics = check(&text, &settings.options);
+    let (mut diagnostics, mut scripts) = prepare(&text, &settings.options);
     if !args.fix {
-        return Some(Linted { name, stdin: path.is_none(), text, diagnostics });
+        return Some((Linted { name, stdin: path.is_none(), text, diagnostics }, scripts));
     }
     let mut fixed = text.clone();
     let mut count = 0;
@@ -386,10 +450,11 @@ fn lint_one(session: &mut Session<'_>, args: &LintArgs, settings: &Settings, sou
         if next == fixed {
             break;
         }
-        let after = check(&next, &settings.options);
+        let (after, after_scripts) = prepare(&next, &settings.options);
         count += diagnostics.len().saturating_sub(after.len());
         fixed = next;
         diagnostics = after;
+        scripts = after_scripts;
     }
     if fixed != text {
         if args.diff {
@@ -407,7 +472,58 @@ fn lint_one(session: &mut Session<'_>, args: &LintArgs, settings: &Settings, sou
             session.err.line(&format!("{name}: fixed {count} finding{s}"));
         }
     }
-    Some(Linted { name, stdin: path.is_none(), text: fixed, diagnostics })
+    Some((Linted { name, stdin: path.is_none(), text: fixed, diagnostics }, scripts))
+}
+
+/// Runs ShellCheck once for the scripts of every file (`pending`, one per file of `linted`) and merges
+/// its findings into each file's; says on standard error when it could not run.
+fn shellcheck(
+    session: &mut Session<'_>,
+    args: &LintArgs,
+    linted: &mut [Linted],
+    pending: &[Pending],
+) -> ShellCheckStatus {
+    let all: Vec<Script<'_>> = pending.iter().flat_map(|file| file.scripts.iter()).collect();
+    let count = all.len();
+    if !pending.iter().any(|file| file.shellcheck) {
+        return ShellCheckStatus { status: "off", scripts: 0, message: None };
+    }
+    if count == 0 {
+        return ShellCheckStatus { status: "checked", scripts: 0, message: None };
+    }
+    let program = match &args.shellcheck {
+        Some(path) => Some(ShellCheckProgram::at(path)),
+        None => ShellCheckProgram::find(),
+    };
+    let (status, why) = match program.map(|program| program.run_all(&all)) {
+        Some(Ok(outputs)) => {
+            let mut outputs = outputs.into_iter();
+            for (file, pending) in linted.iter_mut().zip(pending) {
+                let scripts = &pending.scripts;
+                let mine: Vec<Result<String, String>> = outputs.by_ref().take(scripts.len()).map(Ok).collect();
+                file.diagnostics = scripts.merge(std::mem::take(&mut file.diagnostics), &mine);
+            }
+            return ShellCheckStatus { status: "checked", scripts: count, message: None };
+        }
+        Some(Err(why)) => ("failed", why),
+        None => ("missing", "shellcheck is not on PATH".to_string()),
+    };
+    let s = if count == 1 { "" } else { "s" };
+    let message = format!("ShellCheck did not check the {count} RUN script{s} (no SC findings): {why}");
+    session.err.report(
+        "dockwright lint",
+        &Report {
+            level: Level::Note,
+            code: Some("DW3023"),
+            at: None,
+            message: &message,
+            help: Some(
+                "install shellcheck (Debian: apt-get install shellcheck) or give it with --shellcheck PATH; \
+                 --no-shellcheck turns this off",
+            ),
+        },
+    );
+    ShellCheckStatus { status, scripts: count, message: Some(message) }
 }
 
 /// A failure when `--target` names no stage of the file.

@@ -42,6 +42,7 @@ mod input;
 mod lint;
 mod optimize;
 mod output;
+mod shellcheck;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
@@ -50,6 +51,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use self::output::Session;
+pub use self::shellcheck::ShellCheckProgram;
 
 /// How a run of the command ended: its exit code.
 ///

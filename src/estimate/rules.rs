@@ -245,6 +245,8 @@ impl RunState<'_, '_> {
                 }
             }
             Manager::Pip => self.pip(install, command),
+            // npm's packages have no size table: what it installs is unknown, as any command's.
+            _ => self.unrecognised(command),
         }
     }
 

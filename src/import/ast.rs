@@ -224,20 +224,27 @@ impl fmt::Display for Position {
 }
 
 impl LineIndex {
-    /// Indexes the lines of `text` (lines end at `\n`, as BuildKit reads them).
+    /// Indexes the lines of `text` (lines end at `\n`, as BuildKit reads them). A UTF-8 byte order
+    /// mark is no part of line 1: its columns count from the byte after it.
     ///
     /// ```
+    /// use dockwright::import::{LineIndex, Position};
+    ///
     /// let index = dockwright::import::LineIndex::new("a\nb");
     /// assert_eq!(index.position(2).line, 2);
+    /// let marked = LineIndex::new("\u{feff}FROM x\n");
+    /// assert_eq!(marked.position(8), Position { line: 1, column: 6 });
+    /// assert_eq!(marked.position(0), Position { line: 1, column: 1 });
+    /// assert_eq!(marked.line(1), Some(3..9));
     /// ```
     #[must_use]
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
+        let mut starts = vec![if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 }];
         starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
         LineIndex { starts, len: text.len() }
     }
 
-    /// The bytes of 1-based line `line`, its line break excluded.
+    /// The bytes of 1-based line `line`, its line break (and on line 1 a byte order mark) excluded.
     ///
     /// ```
     /// let index = dockwright::import::LineIndex::new("ab\ncd\n");
@@ -264,7 +271,8 @@ impl LineIndex {
         let offset = offset.min(self.len);
         let line = self.starts.partition_point(|&start| start <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        Position { line, column: offset - start + 1 }
+        // An offset inside the byte order mark is the line's start.
+        Position { line, column: offset.saturating_sub(start) + 1 }
     }
 }
 

@@ -53,29 +53,25 @@ impl<'a> Context<'a> {
         Context { text, parsed, lowered, analysis, globals, stages, final_stage, trusted_registries: &NONE, frontend }
     }
 
+    /// How spans of this text are made.
+    pub(crate) fn spans(&self) -> Spans<'a> {
+        Spans { text: self.text, parsed: self.parsed }
+    }
+
     /// The span of bytes `range` of the text.
     pub(crate) fn span(&self, range: Range<usize>) -> Span {
-        let end = range.end.min(self.text.len());
-        Span::new(range.start.min(end)..end, &self.parsed.ast.lines)
+        self.spans().span(range)
     }
 
     /// The whole instruction.
     pub(crate) fn node_span(&self, node: &Node) -> Span {
-        self.span(node.span.clone())
+        self.spans().node_span(node)
     }
 
     /// Bytes `range` of the node's joined text ([`Node::original`]), in the source text. Falls back to
     /// the instruction's span where the node has no segments (an ONBUILD trigger).
     pub(crate) fn logical(&self, node: &Node, range: Range<usize>) -> Span {
-        let start = node.source_offset(range.start);
-        let end = match range.end.checked_sub(1) {
-            Some(last) if range.end > range.start => node.source_offset(last).map(|at| at + 1),
-            _ => start,
-        };
-        match (start, end) {
-            (Some(start), Some(end)) if end >= start => self.span(start..end),
-            _ => self.node_span(node),
-        }
+        self.spans().logical(node, range)
     }
 
     /// The keyword as written, and its span.
@@ -155,6 +151,41 @@ impl<'a> Context<'a> {
         }
         out.reverse();
         out
+    }
+}
+
+/// Spans of a text from its syntax tree: what locating a finding needs, without the rest of a
+/// [`Context`] (ShellCheck's findings are located after the rules have run).
+#[derive(Clone, Copy)]
+pub(crate) struct Spans<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) parsed: &'a Parsed,
+}
+
+impl Spans<'_> {
+    /// The span of bytes `range` of the text.
+    pub(crate) fn span(&self, range: Range<usize>) -> Span {
+        let end = range.end.min(self.text.len());
+        Span::new(range.start.min(end)..end, &self.parsed.ast.lines)
+    }
+
+    /// The whole instruction.
+    pub(crate) fn node_span(&self, node: &Node) -> Span {
+        self.span(node.span.clone())
+    }
+
+    /// Bytes `range` of the node's joined text, in the source text (the instruction where the node has
+    /// no segments).
+    pub(crate) fn logical(&self, node: &Node, range: Range<usize>) -> Span {
+        let start = node.source_offset(range.start);
+        let end = match range.end.checked_sub(1) {
+            Some(last) if range.end > range.start => node.source_offset(last).map(|at| at + 1),
+            _ => start,
+        };
+        match (start, end) {
+            (Some(start), Some(end)) if end >= start => self.span(start..end),
+            _ => self.node_span(node),
+        }
     }
 }
 

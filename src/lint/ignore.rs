@@ -12,6 +12,7 @@ use std::ops::Range;
 use super::context::Context;
 use super::{RuleInfo, Span, refers_to};
 
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Ignores {
     /// Ids silenced everywhere; `all` silences every rule that has a BuildKit check.
     global: Vec<Id>,
@@ -20,6 +21,7 @@ pub(crate) struct Ignores {
 }
 
 /// A name given in an ignore comment.
+#[derive(Debug, Clone)]
 enum Id {
     /// dockwright's or hadolint's: any id of a rule.
     Rule(String),

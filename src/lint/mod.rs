@@ -42,7 +42,7 @@ mod runs;
 pub mod shellcheck;
 mod vars;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Range;
 
@@ -89,10 +89,23 @@ pub fn check(text: &str, options: &Options) -> Vec<Diagnostic> {
 /// ```
 #[must_use]
 pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Options) -> Vec<Diagnostic> {
+    let context = context(text, parsed, lowered, options);
+    let ignores = ignore::Ignores::read(&context);
+    let mut out = run_rules(&context, &ignores, options);
+    sort(&mut out);
+    out
+}
+
+/// The file read every way the rules need, with the options' settings.
+fn context<'a>(text: &'a str, parsed: &'a Parsed, lowered: &'a Lowered, options: &'a Options) -> Context<'a> {
     let mut context = Context::new(text, parsed, lowered, options.target.as_deref());
     context.trusted_registries = &options.trusted;
     context.frontend = options.frontend_minimum();
-    let ignores = ignore::Ignores::read(&context);
+    context
+}
+
+/// Every finding of every enabled rule that the file's ignore comments leave, unsorted.
+fn run_rules(context: &Context<'_>, ignores: &ignore::Ignores, options: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in rules::RULES {
         let info = &rule.info;
@@ -100,7 +113,7 @@ pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Op
             continue;
         }
         let mut findings = Vec::new();
-        (rule.check)(&context, &mut findings);
+        (rule.check)(context, &mut findings);
         for finding in findings {
             if ignores.silences(info, &finding.span) {
                 continue;
@@ -116,8 +129,12 @@ pub fn check_parsed(text: &str, parsed: &Parsed, lowered: &Lowered, options: &Op
             });
         }
     }
-    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
     out
+}
+
+/// Diagnostics in text order: by place, then by code.
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
 }
 
 /// One finding: which rule, how much it matters, what and where, and how to fix it.
@@ -405,9 +422,11 @@ fn refers_to(info: &RuleInfo, id: &str) -> bool {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    enable: BTreeSet<String>,
-    disable: BTreeSet<String>,
-    severities: BTreeMap<String, Severity>,
+    /// [`enable`](Options::enable) (`true`) and [`disable`](Options::disable) (`false`), in the order
+    /// given: the last that names a rule wins.
+    switches: Vec<(String, bool)>,
+    /// In the order given: the last that names a rule wins.
+    severities: Vec<(String, Severity)>,
     target: Option<String>,
     trusted: BTreeSet<String>,
     frontend: Option<FrontendVersion>,
@@ -424,23 +443,25 @@ impl Options {
         Options::default()
     }
 
-    /// Runs the rule `id` names, even if it is off by default (a later [`disable`](Options::disable)
-    /// of the same rule wins).
+    /// Runs the rule `id` names, even if it is off by default. Of several [`enable`](Options::enable)
+    /// and [`disable`](Options::disable) calls naming one rule, by any of its ids, the last wins.
     ///
     /// ```
     /// use dockwright::lint::{check, Options};
     ///
     /// assert!(check("FROM alpine:3.20\nUSER 1\n", &Options::default().disable("DW3014")).is_empty());
     /// assert_eq!(check("FROM alpine:3.20\nUSER 1\n", &Options::default().enable("DW2003").disable("DW3014")).len(), 1);
+    /// let later = Options::default().disable("DW3014").enable("no-healthcheck").disable("base-undigested");
+    /// assert_eq!(check("FROM alpine:3.20\nEXPOSE 80\nUSER 1\n", &later)[0].code, "DW3014");
     /// ```
     #[must_use]
     pub fn enable(mut self, id: &str) -> Self {
-        self.disable.remove(id);
-        self.enable.insert(id.to_string());
+        self.switches.push((id.to_string(), true));
         self
     }
 
-    /// Does not run the rule `id` names.
+    /// Does not run the rule `id` names (the last of several calls naming one rule wins, as for
+    /// [`enable`](Options::enable)).
     ///
     /// ```
     /// use dockwright::lint::{check, Options};
@@ -449,22 +470,24 @@ impl Options {
     /// ```
     #[must_use]
     pub fn disable(mut self, id: &str) -> Self {
-        self.enable.remove(id);
-        self.disable.insert(id.to_string());
+        self.switches.push((id.to_string(), false));
         self
     }
 
-    /// Reports the rule `id` names with `severity`.
+    /// Reports the rule `id` names with `severity`. When several calls name the same rule, by any of
+    /// its ids (`DW1001`, `user-root`, `DL3002`), the last one wins, whatever the ids.
     ///
     /// ```
     /// use dockwright::lint::{check, Options, Severity};
     ///
     /// let found = check("FROM alpine:3.20\nUSER root\n", &Options::default().severity("user-root", Severity::Error));
     /// assert_eq!(found[0].severity, Severity::Error);
+    /// let both = Options::default().severity("DL3002", Severity::Error).severity("DW1001", Severity::Info);
+    /// assert_eq!(check("FROM alpine:3.20\nUSER root\n", &both)[0].severity, Severity::Info);
     /// ```
     #[must_use]
     pub fn severity(mut self, id: &str, severity: Severity) -> Self {
-        self.severities.insert(id.to_string(), severity);
+        self.severities.push((id.to_string(), severity));
         self
     }
 
@@ -545,21 +568,43 @@ impl Options {
     /// ```
     #[must_use]
     pub fn unknown(&self) -> Vec<String> {
-        let names = self.enable.iter().chain(&self.disable).chain(self.severities.keys());
+        let names = self.switches.iter().map(|(id, _)| id).chain(self.severities.iter().map(|(id, _)| id));
         let unknown: BTreeSet<String> =
             names.filter(|id| rule(id).is_none() && shellcheck::code_number(id).is_none()).cloned().collect();
         unknown.into_iter().collect()
     }
 
+    /// Whether the rule `id` names runs with these options (`false` when no rule answers to `id`).
+    ///
+    /// ```
+    /// use dockwright::lint::Options;
+    ///
+    /// assert!(Options::default().runs("shellcheck"));
+    /// assert!(!Options::default().disable("DW3023").runs("shellcheck"));
+    /// assert!(!Options::default().runs("DW2003"));
+    /// assert!(!Options::default().runs("nope"));
+    /// ```
+    #[must_use]
+    pub fn runs(&self, id: &str) -> bool {
+        rule(id).is_some_and(|info| self.is_enabled(&info))
+    }
+
     fn is_enabled(&self, info: &RuleInfo) -> bool {
-        if self.disable.iter().any(|id| refers_to(info, id)) {
-            return false;
-        }
-        info.enabled || self.enable.iter().any(|id| refers_to(info, id))
+        self.switches.iter().rev().find(|(id, _)| refers_to(info, id)).map_or(info.enabled, |(_, on)| *on)
     }
 
     fn severity_override(&self, info: &RuleInfo) -> Option<Severity> {
-        self.severities.iter().find(|(id, _)| refers_to(info, id)).map(|(_, severity)| *severity)
+        self.severities.iter().rev().find(|(id, _)| refers_to(info, id)).map(|(_, severity)| *severity)
+    }
+
+    /// Whether the ShellCheck code `id` (`SC2086`) is switched off.
+    fn is_disabled_id(&self, id: &str) -> bool {
+        self.switches.iter().rev().find(|(name, _)| name.eq_ignore_ascii_case(id)).is_some_and(|(_, on)| !on)
+    }
+
+    /// The severity given for the ShellCheck code `id` (`SC2086`), if any.
+    fn severity_for_id(&self, id: &str) -> Option<Severity> {
+        self.severities.iter().rev().find(|(name, _)| name.eq_ignore_ascii_case(id)).map(|(_, severity)| *severity)
     }
 
     fn frontend_minimum(&self) -> FrontendVersion {

@@ -1,12 +1,17 @@
 //! ShellCheck on the shell inside `RUN`: [`check_with`] lints a file as [`check`](super::check) does,
 //! then hands each shell-form `RUN` script to a [`ShellCheck`] runner with the stage's shell as its
-//! dialect, and maps each finding (`SC2086` ...) back to the Dockerfile text. The codes are
+//! dialect (and each exec-form `RUN` that runs a shell with `-c`, with that shell), and maps each finding (`SC2086` ...) back to the Dockerfile text. The codes are
 //! ShellCheck's own, passed through: [`Options`] and ignore comments (`# hadolint ignore=SC2086`)
 //! name them directly, and rule DW3023 `shellcheck` turns the whole pass off.
 //!
 //! The core runs no program: a runner is given by the caller (the command line runs the `shellcheck`
 //! program with [`arguments`]). A runner that cannot run gives one info finding (DW3023) saying
 //! ShellCheck was not run and why, instead of silence.
+//!
+//! A caller that lints many files and wants to run ShellCheck once for all their scripts (the program
+//! takes many files) uses [`prepare`] instead: it gives each file's findings and its [`Scripts`];
+//! the caller runs every file's scripts as it likes, then [`Scripts::merge`] maps each file's output
+//! back. [`check_with`] is [`prepare`], one [`ShellCheck::run`] per script, and [`Scripts::merge`].
 //!
 //! ```
 //! use dockwright::lint::shellcheck::{ShellCheck, check_with};
@@ -32,11 +37,11 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
-use super::context::Context;
+use super::context::{Context, Spans};
 use super::ignore::Ignores;
 use super::runs::runs;
-use super::{Diagnostic, Options, Severity, Span, rule};
-use crate::import::{lower, parse};
+use super::{Diagnostic, Options, Severity, Span, rule, sort};
+use crate::import::{Lowered, Node, Parsed, lower, parse};
 use crate::model::{Command, Instruction};
 
 /// Runs ShellCheck on one script.
@@ -53,7 +58,8 @@ pub trait ShellCheck {
 
 /// The command-line arguments that make the `shellcheck` program read a script on its standard input
 /// as `dialect` and print what [`ShellCheck::run`] returns. Sourced files cannot be followed, so
-/// SC1090 and SC1091 are left out.
+/// SC1090 and SC1091 are left out. The same arguments with file names in place of the last `-` read
+/// those files, and print one output for all of them: each comment names its `file`.
 ///
 /// ```
 /// assert_eq!(
@@ -67,7 +73,8 @@ pub fn arguments(dialect: &str) -> Vec<String> {
 }
 
 /// Lints `text` as [`check`](super::check) does, and runs `shellcheck` on every shell-form `RUN`
-/// script (unless DW3023 is disabled): its findings, coded `SC####`, are merged in text order.
+/// script, and every exec-form one that runs a shell with `-c` (unless DW3023 is disabled): its
+/// findings, coded `SC####`, are merged in text order.
 ///
 /// ```
 /// use dockwright::lint::shellcheck::{ShellCheck, check_with};
@@ -86,71 +93,240 @@ pub fn arguments(dialect: &str) -> Vec<String> {
 /// ```
 #[must_use]
 pub fn check_with(text: &str, options: &Options, checker: &dyn ShellCheck) -> Vec<Diagnostic> {
+    let (found, scripts) = prepare(text, options);
+    let mut outputs = Vec::new();
+    for script in scripts.iter() {
+        let output = checker.run(script.text, script.dialect);
+        let failed = output.is_err();
+        outputs.push(output);
+        // A runner that cannot run once will not run for the next script either.
+        if failed {
+            break;
+        }
+    }
+    scripts.merge(found, &outputs)
+}
+
+/// Lints `text` as [`check`](super::check) does, and reads the shell-form `RUN` scripts ShellCheck
+/// is to check (none when DW3023 is disabled): what [`check_with`] does before it runs anything.
+/// Run each of [`Scripts::iter`] with [`arguments`] (many at once if you like), then hand the outputs,
+/// in the same order, to [`Scripts::merge`].
+///
+/// ```
+/// use dockwright::lint::shellcheck::{Script, prepare};
+/// use dockwright::lint::Options;
+///
+/// let text = "FROM alpine:3.20\nRUN cd $DIR\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -d x ]] && ls\nRUN [\"ls\"]\nUSER 1\n";
+/// let (found, scripts) = prepare(text, &Options::default());
+/// assert!(found.is_empty());
+/// let listed: Vec<Script<'_>> = scripts.iter().collect();
+/// assert_eq!(listed, [Script { text: "cd $DIR", dialect: "sh" }, Script { text: "[[ -d x ]] && ls", dialect: "bash" }]);
+/// let output = r#"{"comments":[{"line":1,"column":4,"endLine":1,"endColumn":8,"level":"info","code":2086,"message":"Double quote"}]}"#;
+/// let merged = scripts.merge(found, &[Ok(output.into()), Ok(r#"{"comments":[]}"#.into())]);
+/// assert_eq!(merged[0].to_string(), "2:8: info[SC2086]: Double quote");
+/// ```
+#[must_use]
+pub fn prepare(text: &str, options: &Options) -> (Vec<Diagnostic>, Scripts) {
     let parsed = parse(text);
     let lowered = lower(&parsed);
-    let mut out = super::check_parsed(text, &parsed, &lowered, options);
-    let Some(info) = rule("DW3023") else { return out };
-    if !options.is_enabled(&info) {
-        return out;
+    prepare_parsed(text, parsed, &lowered, options)
+}
+
+fn prepare_parsed(text: &str, parsed: Parsed, lowered: &Lowered, options: &Options) -> (Vec<Diagnostic>, Scripts) {
+    let enabled = rule("DW3023").is_some_and(|info| options.is_enabled(&info));
+    let (found, entries, ignores) = {
+        let cx = super::context(text, &parsed, lowered, options);
+        let ignores = Ignores::read(&cx);
+        let mut found = super::run_rules(&cx, &ignores, options);
+        sort(&mut found);
+        let entries = if enabled { entries(&cx) } else { Vec::new() };
+        (found, entries, ignores)
+    };
+    if entries.is_empty() {
+        return (found, Scripts::default());
     }
-    let cx = Context::new(text, &parsed, &lowered, options.target.as_deref());
-    let ignores = Ignores::read(&cx);
-    let mut found = Vec::new();
-    for site in runs(&cx) {
+    let file = File { text: text.to_string(), parsed, options: options.clone(), ignores };
+    (found, Scripts { file: Some(Box::new(file)), entries })
+}
+
+/// One script ShellCheck is to read: its text and the dialect to read it as (`sh`, `bash`, `dash`
+/// or `ksh`: the stage's shell).
+///
+/// ```
+/// let script = dockwright::lint::shellcheck::Script { text: "make", dialect: "sh" };
+/// assert_eq!(dockwright::lint::shellcheck::arguments(script.dialect)[2], "sh");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Script<'a> {
+    /// The script as the shell receives it.
+    pub text: &'a str,
+    /// The shell to read it as.
+    pub dialect: &'a str,
+}
+
+/// The shell-form `RUN` scripts of one file that ShellCheck is to read ([`prepare`]), and what maps
+/// ShellCheck's findings back to the file's text.
+///
+/// ```
+/// use dockwright::lint::shellcheck::prepare;
+/// use dockwright::lint::Options;
+///
+/// let (_, scripts) = prepare("FROM alpine:3.20\nRUN make\nRUN make install\nUSER 1\n", &Options::default());
+/// assert_eq!((scripts.len(), scripts.is_empty()), (2, false));
+/// let (_, none) = prepare("FROM alpine:3.20\nRUN make\nUSER 1\n", &Options::default().disable("DW3023"));
+/// assert!(none.is_empty());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Scripts {
+    /// The file, when it has scripts.
+    file: Option<Box<File>>,
+    entries: Vec<Entry>,
+}
+
+/// What locating and filtering ShellCheck's findings reads.
+#[derive(Debug, Clone)]
+struct File {
+    text: String,
+    parsed: Parsed,
+    options: Options,
+    ignores: Ignores,
+}
+
+/// One script, and where it is in the file.
+#[derive(Debug, Clone)]
+struct Entry {
+    script: String,
+    dialect: &'static str,
+    /// Its `RUN` node, by index in the syntax tree.
+    node: usize,
+    locator: Locator,
+}
+
+impl Scripts {
+    /// The scripts, in text order.
+    ///
+    /// ```
+    /// use dockwright::lint::shellcheck::prepare;
+    ///
+    /// let (_, scripts) = prepare("FROM alpine:3.20\nRUN a \\\n  && b\nUSER 1\n", &Default::default());
+    /// assert_eq!(scripts.iter().map(|s| s.text).collect::<Vec<_>>(), ["a   && b"]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = Script<'_>> + '_ {
+        self.entries.iter().map(|entry| Script { text: &entry.script, dialect: entry.dialect })
+    }
+
+    /// How many scripts there are.
+    ///
+    /// ```
+    /// let (_, scripts) = dockwright::lint::shellcheck::prepare("FROM alpine:3.20\nUSER 1\n", &Default::default());
+    /// assert_eq!(scripts.len(), 0);
+    /// ```
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there is no script to check.
+    ///
+    /// ```
+    /// let (_, scripts) = dockwright::lint::shellcheck::prepare("FROM alpine:3.20\nRUN [\"make\"]\n", &Default::default());
+    /// assert!(scripts.is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// `found` (the file's other findings) with ShellCheck's findings merged in, in text order.
+    /// `outputs[i]` is what ShellCheck printed for script `i` of [`Scripts::iter`] (`-f json1`), or
+    /// why it could not run: the first such failure gives one DW3023 info finding, and the scripts
+    /// after it are not looked at (nor are scripts past the end of `outputs`). Comments that are not
+    /// ShellCheck's json1 are left out.
+    ///
+    /// ```
+    /// use dockwright::lint::shellcheck::prepare;
+    ///
+    /// let text = "FROM alpine:3.20\nRUN make\nUSER 1\n";
+    /// let (found, scripts) = prepare(text, &Default::default());
+    /// let merged = scripts.merge(found, &[Err("shellcheck exited with 3".into())]);
+    /// assert_eq!(merged[0].message, "ShellCheck was not run on the RUN scripts: shellcheck exited with 3");
+    /// ```
+    #[must_use]
+    pub fn merge(&self, mut found: Vec<Diagnostic>, outputs: &[Result<String, String>]) -> Vec<Diagnostic> {
+        let (Some(info), Some(file)) = (rule("DW3023"), &self.file) else { return found };
+        let spans = Spans { text: &file.text, parsed: &file.parsed };
+        let options = &file.options;
+        for (entry, output) in self.entries.iter().zip(outputs) {
+            let Some(node) = file.parsed.ast.nodes.get(entry.node) else { continue };
+            let json = match output {
+                Ok(json) => json,
+                Err(why) => {
+                    let message = format!("ShellCheck was not run on the RUN scripts: {why}");
+                    found.push(Diagnostic {
+                        code: info.code,
+                        rule: info.name,
+                        severity: options.severity_override(&info).unwrap_or(info.severity),
+                        message,
+                        span: spans.node_span(node),
+                        help: "install shellcheck (Debian: apt-get install shellcheck) and lint again".into(),
+                        fix: None,
+                    });
+                    break;
+                }
+            };
+            for comment in comments(json) {
+                let id = code(comment.code);
+                if options.is_disabled_id(id) {
+                    continue;
+                }
+                let span = entry.locator.span(&spans, node, &entry.script, &comment);
+                if file.ignores.silences_id(id, &span) {
+                    continue;
+                }
+                let severity =
+                    options.severity_for_id(id).or_else(|| options.severity_override(&info)).unwrap_or(comment.level);
+                found.push(Diagnostic {
+                    code: id,
+                    rule: info.name,
+                    severity,
+                    message: comment.message,
+                    span,
+                    help: format!("see https://www.shellcheck.net/wiki/{id}"),
+                    fix: None,
+                });
+            }
+        }
+        sort(&mut found);
+        found
+    }
+}
+
+/// The scripts of the file's shell-form `RUN`s, and exec-form ones running a shell with `-c`, whose
+/// shell ShellCheck reads.
+fn entries(cx: &Context<'_>) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for site in runs(cx) {
         let Some(Instruction::Run(run)) =
-            lowered.dockerfile.stages.get(site.stage).and_then(|stage| stage.instructions.get(site.index))
+            cx.lowered.dockerfile.stages.get(site.stage).and_then(|stage| stage.instructions.get(site.index))
         else {
             continue;
         };
-        let Command::Shell(script) = &run.command else { continue };
-        let Some(dialect) = dialect(&cx, site.stage, site.index) else { continue };
-        let script = script.shell_text();
-        let json = match checker.run(&script, dialect) {
-            Ok(json) => json,
-            Err(why) => {
-                let message = format!("ShellCheck was not run on the RUN scripts: {why}");
-                found.push(Diagnostic {
-                    code: info.code,
-                    rule: info.name,
-                    severity: options.severity_override(&info).unwrap_or(info.severity),
-                    message,
-                    span: cx.node_span(site.node),
-                    help: "install shellcheck (Debian: apt-get install shellcheck) and lint again".into(),
-                    fix: None,
-                });
-                break;
+        let (script, dialect) = match &run.command {
+            Command::Shell(script) => (script.shell_text(), dialect(cx, site.stage, site.index)),
+            // `["/bin/sh", "-c", "..."]`: the script that shell runs, read as that shell.
+            Command::Exec(argv) => {
+                let argv: Vec<String> = argv.iter().map(|arg| arg.as_str().to_string()).collect();
+                let Some(text) = crate::analysis::shell_c(&argv) else { continue };
+                (text.to_string(), shell_dialect(&argv))
             }
+            #[allow(unreachable_patterns)]
+            _ => continue,
         };
-        let locate = Locator::new(&cx, &site, &script);
-        for comment in comments(&json) {
-            let id = code(comment.code);
-            if options.disable.iter().any(|name| name.eq_ignore_ascii_case(id)) {
-                continue;
-            }
-            let span = locate.span(&cx, &comment);
-            if ignores.silences_id(id, &span) {
-                continue;
-            }
-            let severity = options
-                .severities
-                .iter()
-                .find(|(name, _)| name.eq_ignore_ascii_case(id))
-                .map(|(_, severity)| *severity)
-                .or_else(|| options.severity_override(&info))
-                .unwrap_or(comment.level);
-            found.push(Diagnostic {
-                code: id,
-                rule: info.name,
-                severity,
-                message: comment.message,
-                span,
-                help: format!("see https://www.shellcheck.net/wiki/{id}"),
-                fix: None,
-            });
-        }
+        let Some(dialect) = dialect else { continue };
+        let Some(node) = cx.parsed.ast.nodes.iter().position(|node| std::ptr::eq(node, site.node)) else { continue };
+        let locator = Locator::new(cx, &site, &script);
+        out.push(Entry { script, dialect, node, locator });
     }
-    out.extend(found);
-    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
     out
 }
 
@@ -162,7 +338,11 @@ pub(crate) fn code_number(id: &str) -> Option<u32> {
 
 /// The stage's shell as a ShellCheck dialect, when ShellCheck reads that shell.
 fn dialect(cx: &Context<'_>, stage: usize, index: usize) -> Option<&'static str> {
-    let argv = super::rules::stage_shell(cx, stage, index);
+    shell_dialect(&super::rules::stage_shell(cx, stage, index))
+}
+
+/// The shell `argv` runs (`sh` when none is given) as a ShellCheck dialect, when ShellCheck reads it.
+fn shell_dialect(argv: &[String]) -> Option<&'static str> {
     let Some(program) = argv.first() else { return Some("sh") };
     match program.rsplit('/').next().unwrap_or(program) {
         "sh" | "ash" => Some("sh"),
@@ -216,18 +396,17 @@ fn comments(json: &str) -> Vec<Comment> {
         .collect()
 }
 
-/// Turns a place in the script (line and column, 1-based, in characters) into a span of the file.
-struct Locator<'s> {
-    script: &'s str,
-    node: &'s crate::import::Node,
-    /// Where the script starts: in the node's joined text, or in the source text.
+/// Turns a place in a script (line and column, 1-based, in characters) into a span of the file.
+#[derive(Debug, Clone)]
+struct Locator {
+    /// Where the script starts: in the node's joined text (`true`), or in the source text.
     start: Option<(bool, usize)>,
     /// For a `<<-` heredoc: the tabs stripped from each line.
     tabs: Vec<usize>,
 }
 
-impl<'s> Locator<'s> {
-    fn new(cx: &Context<'_>, site: &super::runs::RunSite<'s>, script: &'s str) -> Self {
+impl Locator {
+    fn new(cx: &Context<'_>, site: &super::runs::RunSite<'_>, script: &str) -> Self {
         let node = site.node;
         let mut tabs = Vec::new();
         let start = if site.is_heredoc_body() {
@@ -240,16 +419,16 @@ impl<'s> Locator<'s> {
             let from = cx.args(node).first().map_or(node.original.len(), |(range, _)| range.start);
             node.original.get(from..).and_then(|rest| rest.find(script)).map(|at| (true, from + at))
         };
-        Locator { script, node, start, tabs }
+        Locator { start, tabs }
     }
 
-    /// The byte offset in the script of `line`:`column`.
-    fn offset(&self, line: usize, column: usize) -> Option<usize> {
+    /// The byte offset in `script` of `line`:`column`.
+    fn offset(script: &str, line: usize, column: usize) -> Option<usize> {
         let mut at = 0;
         for _ in 1..line {
-            at += self.script.get(at..)?.find('\n')? + 1;
+            at += script.get(at..)?.find('\n')? + 1;
         }
-        let rest = self.script.get(at..)?;
+        let rest = script.get(at..)?;
         let line_end = rest.find('\n').unwrap_or(rest.len());
         let within = rest[..line_end]
             .char_indices()
@@ -260,20 +439,22 @@ impl<'s> Locator<'s> {
         Some(at + within)
     }
 
-    fn span(&self, cx: &Context<'_>, comment: &Comment) -> Span {
-        let (Some((joined, start)), Some(from), Some(to)) =
-            (self.start, self.offset(comment.line, comment.column), self.offset(comment.end_line, comment.end_column))
-        else {
-            return cx.node_span(self.node);
+    fn span(&self, spans: &Spans<'_>, node: &Node, script: &str, comment: &Comment) -> Span {
+        let (Some((joined, start)), Some(from), Some(to)) = (
+            self.start,
+            Self::offset(script, comment.line, comment.column),
+            Self::offset(script, comment.end_line, comment.end_column),
+        ) else {
+            return spans.node_span(node);
         };
         let to = to.max(from);
         if joined {
-            return cx.logical(self.node, start + from..start + to);
+            return spans.logical(node, start + from..start + to);
         }
         // The tabs `<<-` stripped from this line and every line before it.
         let shift = |line: usize| self.tabs.iter().take(line).sum::<usize>();
         let range: Range<usize> =
             start + from + shift(comment.line)..start + to + shift(comment.end_line).max(shift(comment.line));
-        cx.span(range)
+        spans.span(range)
     }
 }

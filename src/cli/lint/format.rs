@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use super::Linted;
+use super::{Linted, ShellCheckStatus};
 use crate::lint::{Diagnostic, RuleInfo, Severity, rules};
 
 /// The version of the JSON schema; raised only when a field changes meaning or goes away.
@@ -14,6 +14,7 @@ pub(crate) const JSON_VERSION: u32 = 1;
 ///
 /// ```json
 /// {"version": 1, "tool": {"name": "dockwright", "version": "0.1.0"},
+///  "shellcheck": {"status": "checked", "scripts": 3, "message": null},
 ///  "files": [{"file": "Dockerfile", "diagnostics": [
 ///    {"code": "DW1001", "rule": "user-root", "severity": "warning", "message": "...", "help": "...",
 ///     "span": {"start": 0, "end": 4, "line": 1, "column": 1, "end_line": 1, "end_column": 5},
@@ -21,11 +22,17 @@ pub(crate) const JSON_VERSION: u32 = 1;
 /// ```
 ///
 /// Offsets are bytes of the file as read; lines and columns are 1-based, columns in bytes; `fix` is
-/// `null` when there is no mechanical fix.
-pub(crate) fn json(files: &[Linted]) -> String {
+/// `null` when there is no mechanical fix. `shellcheck.status` is `checked`, `off`, `missing` or
+/// `failed`, with the number of RUN scripts and, when they were not checked, why.
+pub(crate) fn json(files: &[Linted], shellcheck: &ShellCheckStatus) -> String {
     let report = JsonReport {
         version: JSON_VERSION,
         tool: JsonTool { name: "dockwright", version: env!("CARGO_PKG_VERSION") },
+        shellcheck: JsonShellCheck {
+            status: shellcheck.status,
+            scripts: shellcheck.scripts,
+            message: shellcheck.message.as_deref(),
+        },
         files: files
             .iter()
             .map(|file| JsonFile {
@@ -42,7 +49,15 @@ pub(crate) fn json(files: &[Linted]) -> String {
 struct JsonReport<'a> {
     version: u32,
     tool: JsonTool,
+    shellcheck: JsonShellCheck<'a>,
     files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonShellCheck<'a> {
+    status: &'static str,
+    scripts: usize,
+    message: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -127,10 +142,22 @@ fn sarif_level(severity: Severity) -> &'static str {
 /// A SARIF 2.1.0 log with one run: every rule (so `ruleIndex` is stable), one artifact per file, one
 /// result per finding with its region (1-based lines, columns in UTF-16 code units as SARIF counts
 /// them by default, and the byte offset and length) and its fix as an artifact change. `help_url` is
-/// where the book's lint page is published; each rule's `helpUri` is it with the rule's anchor.
-pub(crate) fn sarif(files: &[Linted], help_url: Option<&str>) -> String {
+/// where the book's lint page is published; each rule's `helpUri` is it with the rule's anchor. The
+/// ShellCheck codes found (`SC2086`) follow the rules, each with ShellCheck's wiki page as `helpUri`;
+/// when ShellCheck did not check the scripts, the run's invocation carries a notification saying why.
+pub(crate) fn sarif(files: &[Linted], help_url: Option<&str>, shellcheck: &ShellCheckStatus) -> String {
     let all = rules();
-    let descriptors: Vec<Json> = all
+    let mut ids: Vec<&str> = all.iter().map(|info| info.code).collect();
+    let mut found: Vec<&str> = files
+        .iter()
+        .flat_map(|file| &file.diagnostics)
+        .map(|diagnostic| diagnostic.code)
+        .filter(|code| !ids.contains(code))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    ids.extend(&found);
+    let mut descriptors: Vec<Json> = all
         .iter()
         .map(|info| {
             let mut rule = json!({
@@ -152,11 +179,19 @@ pub(crate) fn sarif(files: &[Linted], help_url: Option<&str>) -> String {
             rule
         })
         .collect();
+    descriptors.extend(found.iter().map(|code| {
+        json!({
+            "id": code,
+            "shortDescription": { "text": format!("ShellCheck {code}") },
+            "helpUri": format!("https://www.shellcheck.net/wiki/{code}"),
+            "properties": { "tool": "shellcheck" },
+        })
+    }));
     let artifacts: Vec<Json> = files.iter().map(|file| json!({ "location": location(file, None) })).collect();
     let mut results = Vec::new();
     for (index, file) in files.iter().enumerate() {
         for diagnostic in &file.diagnostics {
-            let rule_index = all.iter().position(|info| info.code == diagnostic.code);
+            let rule_index = ids.iter().position(|code| *code == diagnostic.code);
             let mut result = json!({
                 "ruleId": diagnostic.code,
                 "level": sarif_level(diagnostic.severity),
@@ -203,12 +238,32 @@ pub(crate) fn sarif(files: &[Linted], help_url: Option<&str>) -> String {
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": descriptors,
             }},
+            "invocations": [invocation(shellcheck)],
             "artifacts": artifacts,
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],
     });
     serde_json::to_string_pretty(&log).unwrap_or_default()
+}
+
+/// The run's invocation: it succeeded (findings are results, not failures), with a notification when
+/// ShellCheck did not check the scripts, and ShellCheck's status as a property.
+fn invocation(shellcheck: &ShellCheckStatus) -> Json {
+    let mut invocation = json!({
+        "executionSuccessful": true,
+        "properties": {
+            "shellcheck": { "status": shellcheck.status, "scripts": shellcheck.scripts },
+        },
+    });
+    if let Some(message) = &shellcheck.message {
+        invocation["toolExecutionNotifications"] = json!([{
+            "level": "warning",
+            "message": { "text": message },
+            "descriptor": { "id": "DW3023" },
+        }]);
+    }
+    invocation
 }
 
 /// An artifact location: the file as a URI reference (standard input is `stdin`), with its index in

@@ -3,7 +3,7 @@
 //! index drops the old version), not a mistake.
 
 use super::{Rule, info};
-use crate::analysis::{Manager, PackageAction};
+use crate::analysis::{Manager, Package, PackageAction};
 use crate::lint::context::Context;
 use crate::lint::runs::runs;
 use crate::lint::{Finding, Severity};
@@ -27,78 +27,56 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if install.action != PackageAction::Install {
                 continue;
             }
-            let (how, sep) = match install.manager {
-                Manager::Apt => ("<name>=<version>", "="),
-                Manager::Apk => ("<name>=<version>", "="),
-                Manager::Pip => ("<name>==<version> (or a requirements file with pins)", "=="),
+            let (how, sep, index) = match install.manager {
+                Manager::Apt => ("<name>=<version>", "=", "index"),
+                Manager::Apk => ("<name>=<version>", "=", "index"),
+                Manager::Pip => ("<name>==<version> (or a requirements file with pins)", "==", "index"),
+                Manager::Npm => {
+                    ("<name>@<version> (or install from package.json and its lockfile with npm ci)", "@", "registry")
+                }
                 _ => continue,
             };
-            let unpinned: Vec<&str> = install
+            let unpinned: Vec<&Package> = install
                 .packages
                 .iter()
-                .filter(|package| package.pin.is_none())
-                .map(|package| package.name.as_str())
-                .filter(|name| {
-                    !name.contains(['/', '$'])
+                .filter(|package| !pinned(install.manager, package.pin.as_deref()))
+                .filter(|package| {
+                    let name = package.name.as_str();
+                    // Scoped npm names (`@types/node`) are names; other paths, URLs and files are not.
+                    let scoped = install.manager == Manager::Npm && name.starts_with('@');
+                    (scoped || !name.contains(['/', '$']))
+                        && !name.contains([':', '$'])
                         && !name.starts_with('.')
                         && !name.ends_with(".deb")
                         && !name.ends_with(".whl")
                         && !name.ends_with(".apk")
+                        && !name.ends_with(".tgz")
                 })
                 .collect();
             let Some(first) = unpinned.first() else { continue };
+            let written = first.to_string();
             let command = &site.commands()[install.command];
-            let word = command.words.iter().position(|word| word.text == *first).unwrap_or(0);
+            let word = command.words.iter().position(|word| word.text == written).unwrap_or(0);
+            let names: Vec<&str> = unpinned.iter().map(|package| package.name.as_str()).collect();
+            let first = &first.name;
             let program = command.tool().unwrap_or("install");
             out.push(Finding::new(
                 site.word_span(cx, install.command, word),
                 format!(
-                    "{program} installs '{}' without a version: the build takes what the index has that day",
-                    unpinned.join("', '")
-                ),
-                format!("pin each package: {how}, e.g. {first}{sep}<version>"),
-            ));
-        }
-        // npm: `npm install <pkg>` / `npm i <pkg>` / `npm add <pkg>` (the commands' words, as analysis read them).
-        for (index, command) in site.commands().iter().enumerate() {
-            let words = command.invoked();
-            if words.first().map(|word| word.text.rsplit('/').next().unwrap_or("")) != Some("npm") {
-                continue;
-            }
-            if !matches!(words.get(1).map(|word| word.text.as_str()), Some("install" | "i" | "add")) {
-                continue;
-            }
-            let offset = command.words.len() - words.len();
-            let packages: Vec<(usize, &str)> = words
-                .iter()
-                .enumerate()
-                .skip(2)
-                .map(|(at, word)| (at, word.text.as_str()))
-                .filter(|(_, word)| {
-                    !word.starts_with('-') && !word.contains(['/', '$', ':'])
-                        || word.starts_with('@') && !word.contains(':')
-                })
-                .filter(|(_, word)| !word.starts_with('.'))
-                .collect();
-            let unpinned: Vec<&(usize, &str)> = packages.iter().filter(|(_, word)| !npm_pinned(word)).collect();
-            let Some((at, first)) = unpinned.first() else { continue };
-            let names: Vec<&str> = unpinned.iter().map(|(_, word)| *word).collect();
-            out.push(Finding::new(
-                site.word_span(cx, index, offset + at),
-                format!(
-                    "npm installs '{}' without a version: the build takes what the registry has that day",
+                    "{program} installs '{}' without a version: the build takes what the {index} has that day",
                     names.join("', '")
                 ),
-                format!(
-                    "pin each package: {first}@<version> (or install from package.json and its lockfile with npm ci)"
-                ),
+                format!("pin each package: {how}, e.g. {first}{sep}<version>"),
             ));
         }
     }
 }
 
-/// Whether an npm package word has a version (`left-pad@1.3.0`, `@scope/pkg@2`).
-fn npm_pinned(word: &str) -> bool {
-    let name = word.strip_prefix('@').unwrap_or(word);
-    name.split_once('@').is_some_and(|(_, version)| !version.is_empty() && version != "latest")
+/// Whether a package's pin fixes a version: npm's `@latest` (or a bare `@`) is a moving tag.
+fn pinned(manager: Manager, pin: Option<&str>) -> bool {
+    match (manager, pin) {
+        (_, None) => false,
+        (Manager::Npm, Some(pin)) => !matches!(pin, "@" | "@latest"),
+        (_, Some(_)) => true,
+    }
 }
