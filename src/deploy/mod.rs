@@ -1,6 +1,6 @@
 //! Multi-service projects built from images: a typed description one level above [`Image`], and the
-//! files that deploy it (a compose file and its `.env.example`; Quadlet units and an offline bundle
-//! are later writers of the same [`Project`]).
+//! files that deploy it: a compose file and its `.env.example`, and Podman Quadlet units
+//! ([`Project::to_quadlet`]).
 //!
 //! A [`Project`] holds [`Service`]s: each is built from a dockwright [`Image`] (context, Dockerfile,
 //! target, build args) or runs an existing image reference. A built service's healthcheck, user,
@@ -38,6 +38,7 @@
 //! ```
 
 mod compose;
+mod quadlet;
 mod quote;
 mod service;
 mod validate;
