@@ -151,6 +151,13 @@ pub(crate) fn json(value: &str) -> String {
     out
 }
 
+/// A word for a POSIX shell script: bare when it is made of safe characters, single-quoted otherwise
+/// (a `'` written as `'\''`).
+pub(crate) fn sh_word(value: &str) -> String {
+    let bare = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "_./:@+,-=".contains(c));
+    if bare { value.to_string() } else { format!("'{}'", value.replace('\'', "'\\''")) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +235,14 @@ mod tests {
             pretty_assertions::assert_eq!(unit_word(text), expected, "{text:?}");
         }
         pretty_assertions::assert_eq!(json("a \"b\" \\ \n"), "\"a \\\"b\\\" \\\\ \\u000a\"");
+    }
+
+    #[test]
+    fn shell_words_are_single_quoted_unless_safe() {
+        for (text, expected) in
+            [("whoseonfirst:latest", "whoseonfirst:latest"), ("a b", "'a b'"), ("it's $x", "'it'\\''s $x'"), ("", "''")]
+        {
+            pretty_assertions::assert_eq!(sh_word(text), expected, "{text:?}");
+        }
     }
 }
