@@ -91,6 +91,10 @@ fn a_bundle_loads_offline_and_runs_healthy_and_a_corrupted_one_loads_nothing() {
         ]
     );
     // No temporary directory is left beside the bundle.
+    let mut listing: Vec<String> =
+        fs::read_dir(&bundle_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    listing.sort();
+    eprintln!("bundle: {}", listing.join("  "));
     let beside: Vec<String> =
         fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert_eq!(beside, ["bundle"]);
@@ -123,6 +127,7 @@ fn a_bundle_loads_offline_and_runs_healthy_and_a_corrupted_one_loads_nothing() {
     fs::remove_file(damaged.join(".env.example")).unwrap();
     let refused = sh(&damaged, &["sh", "load.sh", "docker"]);
     let said = text(&refused);
+    eprintln!("load.sh on the damaged copy:\n{said}");
     assert!(!refused.status.success(), "a damaged bundle loaded:\n{said}");
     assert!(
         said.contains(&format!("load.sh: checksum mismatch for {}: SHA256SUMS says ", bundle.files[0].file)),
@@ -136,6 +141,7 @@ fn a_bundle_loads_offline_and_runs_healthy_and_a_corrupted_one_loads_nothing() {
     // The real one, with no network at all (a new, empty network namespace; the engine's socket is a file).
     let loaded = sh(&bundle_dir, &["unshare", "--net", "sh", "load.sh", "docker"]);
     let said = text(&loaded);
+    eprintln!("load.sh:\n{said}");
     assert!(loaded.status.success(), "load.sh failed:\n{said}");
     assert!(said.contains("load.sh: 5 files match SHA256SUMS\n"), "{said}");
     assert!(said.ends_with(&format!("loaded {image}\n")) || said.contains(&format!("loaded {image}\n")), "{said}");
