@@ -42,6 +42,7 @@ mod container;
 mod error;
 mod image;
 mod oracle;
+mod project_bundle;
 
 use std::fmt;
 use std::future::Future;
@@ -56,6 +57,7 @@ pub use container::{Container, ExecOutput, HealthReport, Network, RunOptions};
 pub use error::{EngineError, EngineErrorKind};
 pub use image::{ImageInfo, Layer};
 pub use oracle::EngineOracle;
+pub use project_bundle::BundleRequest;
 
 /// The hint every connection failure ends with.
 const START_HINT: &str = "start Docker 23+ with BuildKit, or run scripts/engine-up";
