@@ -510,6 +510,12 @@ impl Engine {
     /// # Ok::<(), dockwright::engine::EngineError>(())
     /// ```
     pub fn remove(&self, container: Container) -> Result<(), EngineError> {
+        if self.kind == EngineKind::Podman {
+            // Podman's forced remove stops with SIGTERM and waits the stop timeout (10 s for a process
+            // that ignores it) before it kills; Docker's kills at once. Kill first, as Docker does.
+            let kill = bollard::query_parameters::KillContainerOptionsBuilder::new().signal("KILL").build();
+            let _ = self.block_on(self.docker.kill_container(&container.id, Some(kill)));
+        }
         self.block_on(self.docker.remove_container(&container.id, Some(force_remove())))
             .map_err(|err| EngineError::api(&format!("cannot remove container {}", container.name), err))
     }
