@@ -13,10 +13,9 @@ use super::{Engine, EngineError, EngineErrorKind, EngineKind, tail};
 /// How often [`Engine::wait_healthy`] looks at the container's health.
 const POLL: Duration = Duration::from_millis(100);
 
-/// The probe intervals an engine uses when a healthcheck names none: `--interval` and (during the start
-/// period) `--start-interval`, Docker's defaults.
+/// The probe interval an engine uses when a healthcheck names none (`--interval`, Docker's and Podman's
+/// default).
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);
-const DEFAULT_START_INTERVAL: Duration = Duration::from_secs(5);
 
 /// How many lines of a container's logs an unhealthy or timed-out wait reports.
 const LOG_TAIL_LINES: usize = 30;
@@ -355,9 +354,9 @@ impl Engine {
     /// On Podman, probes are run by systemd timers; where there is no systemd (a container, a CI machine)
     /// none ever runs and the container stays `starting`. So on Podman this runs the probe itself (as
     /// `podman healthcheck run` does, through Podman's API) whenever none has run for one probe interval:
-    /// the healthcheck's `--start-interval` (5 s when unset) during its start period, its `--interval`
-    /// (30 s when unset) after, counted from when the wait began. Where Podman's timers do run, their
-    /// probes are on time and none is added.
+    /// the healthcheck's `--start-interval` during its start period when it has one, else its
+    /// `--interval` (30 s when unset), counted from when the wait began, so a container turns healthy
+    /// when it would on Docker. Where Podman's timers do run, their probes are on time and none is added.
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -540,16 +539,15 @@ impl Engine {
 }
 
 /// How long after the last probe the next is due, `since_start` into a container's life: the start
-/// interval during the start period, the interval after (the engine's defaults when unset or 0).
+/// interval during the start period when one is set, else the interval (30 s when unset or 0), as
+/// Docker 26 schedules them.
 fn probe_interval(schedule: &bollard::models::HealthConfig, since_start: Duration) -> Duration {
-    let nanos = |value: Option<i64>, default: Duration| {
-        value.and_then(|n| u64::try_from(n).ok()).filter(|&n| n > 0).map_or(default, Duration::from_nanos)
-    };
-    let start_period = nanos(schedule.start_period, Duration::ZERO);
-    if since_start < start_period {
-        nanos(schedule.start_interval, DEFAULT_START_INTERVAL)
-    } else {
-        nanos(schedule.interval, DEFAULT_INTERVAL)
+    let nanos =
+        |value: Option<i64>| value.and_then(|n| u64::try_from(n).ok()).filter(|&n| n > 0).map(Duration::from_nanos);
+    let interval = nanos(schedule.interval).unwrap_or(DEFAULT_INTERVAL);
+    match (nanos(schedule.start_period), nanos(schedule.start_interval)) {
+        (Some(start_period), Some(start_interval)) if since_start < start_period => start_interval,
+        _ => interval,
     }
 }
 
@@ -572,9 +570,9 @@ mod tests {
         };
         assert_eq!(probe_interval(&schedule, Duration::from_secs(2)), Duration::from_secs(1));
         assert_eq!(probe_interval(&schedule, Duration::from_secs(10)), Duration::from_secs(30));
-        // Unset: Docker's defaults; no start period means the interval from the start.
+        // No start interval: the interval, from the start (Docker 26 runs the first probe after it).
         let unset = bollard::models::HealthConfig { start_period: Some(secs(10)), ..Default::default() };
-        assert_eq!(probe_interval(&unset, Duration::ZERO), DEFAULT_START_INTERVAL);
+        assert_eq!(probe_interval(&unset, Duration::ZERO), DEFAULT_INTERVAL);
         assert_eq!(probe_interval(&bollard::models::HealthConfig::default(), Duration::ZERO), DEFAULT_INTERVAL);
     }
 }
