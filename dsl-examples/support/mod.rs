@@ -9,7 +9,8 @@
 //! - `--out DIR` writes `Dockerfile` and `.dockerignore` instead: into `DIR/` for a single-service
 //!   example, into `DIR/<service>/` for each service (or only the one named) of a multi-service one;
 //!   with no service named, also the example's compose files (`DIR/docker-compose*.yml`, whose build
-//!   contexts are relative to `DIR`), `DIR/.env.example`, and for a multi-service example the ignore
+//!   contexts are relative to `DIR`), their Podman Quadlet units (`DIR/quadlet/<compose file
+//!   stem>/`), `DIR/.env.example`, and for a multi-service example the ignore
 //!   file again as `DIR/<service>/Dockerfile.dockerignore` (what BuildKit reads beside a Dockerfile
 //!   whose context is `DIR`).
 //!   Files are written atomically (a temporary file in the same directory, then a rename).
@@ -71,8 +72,13 @@ pub fn main(example: &str, images: Vec<(&'static str, Image)>, projects: Vec<(&'
     let mut deploy = Vec::new();
     if whole {
         for (file, project) in &projects {
-            match project.to_compose() {
-                Ok(compose) => deploy.push((file.to_string(), compose)),
+            let stem = file.trim_end_matches(".yml").trim_end_matches(".yaml");
+            match project.to_compose().and_then(|compose| Ok((compose, project.to_quadlet()?))) {
+                Ok((compose, units)) => {
+                    deploy.push((file.to_string(), compose));
+                    let units = units.into_iter().map(|(name, text)| (format!("quadlet/{stem}/{name}"), text));
+                    deploy.extend(units);
+                }
                 Err(errors) => {
                     eprintln!("error: {example} {file}: invalid project\n{errors}");
                     return ExitCode::from(1);
@@ -107,7 +113,11 @@ pub fn main(example: &str, images: Vec<(&'static str, Image)>, projects: Vec<(&'
         eprintln!("wrote {} and {}", dir.join("Dockerfile").display(), dir.join(".dockerignore").display());
     }
     for (file, text) in &deploy {
-        if let Err(message) = write_atomic(&out, file, text) {
+        let (dir, name) = match file.rsplit_once('/') {
+            Some((dir, name)) => (out.join(dir), name),
+            None => (out.clone(), file.as_str()),
+        };
+        if let Err(message) = write_atomic(&dir, name, text) {
             eprintln!("error: {message}");
             return ExitCode::from(1);
         }

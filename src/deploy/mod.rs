@@ -1,6 +1,6 @@
 //! Multi-service projects built from images: a typed description one level above [`Image`], and the
-//! files that deploy it (a compose file and its `.env.example`; Quadlet units and an offline bundle
-//! are later writers of the same [`Project`]).
+//! files that deploy it: a compose file and its `.env.example`, Podman Quadlet units
+//! ([`Project::to_quadlet`]), and the plan of an offline bundle ([`Project::bundle`]).
 //!
 //! A [`Project`] holds [`Service`]s: each is built from a dockwright [`Image`] (context, Dockerfile,
 //! target, build args) or runs an existing image reference. A built service's healthcheck, user,
@@ -37,7 +37,9 @@
 //! assert_eq!(project.env_example(), "# token for the upstream API (secret: never commit the real value)\nAPI_TOKEN=change-me\n");
 //! ```
 
+mod bundle;
 mod compose;
+mod quadlet;
 mod quote;
 mod service;
 mod validate;
@@ -47,6 +49,7 @@ use crate::dsl::Image;
 use crate::error::Errors;
 use crate::model::ImageRef;
 
+pub use bundle::{Bundle, BundleText};
 use service::Source;
 pub use service::{Condition, Mount, Restart, Service};
 

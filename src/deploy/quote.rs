@@ -1,5 +1,6 @@
 //! The only place in `deploy` that quotes: YAML scalars and keys for compose files, values for
-//! `.env` files. Everything a user wrote goes through here.
+//! `.env` files, values and words of Quadlet units (systemd's quoting, `%` specifiers and the `$`
+//! of `ExecStart=`). Everything a user wrote goes through here.
 //!
 //! Compose reads YAML with go-yaml, which still resolves YAML 1.1 forms (`yes`, `on`, `1_000`, `0o17`)
 //! in places, and then interpolates `$` in every string. So a string value is always written as a
@@ -88,6 +89,75 @@ pub(crate) fn dotenv(value: &str) -> String {
     }
 }
 
+/// A value of a Quadlet key Podman's generator reads whole (`Image=`, `Volume=`, `PublishPort=`,
+/// `HealthCmd=`...): written as is, with systemd's specifier `%` and the `$` the generated `ExecStart=`
+/// would expand both doubled. `None` when no unit-file line can carry it: a line break or other
+/// control character, leading or trailing whitespace (trimmed), a trailing `\` (a line continuation),
+/// or a value wrapped in double quotes (the generator strips them).
+pub(crate) fn unit_raw(value: &str) -> Option<String> {
+    let unsafe_edge = value.starts_with(char::is_whitespace)
+        || value.ends_with(char::is_whitespace)
+        || value.ends_with('\\')
+        || (value.len() >= 2 && value.starts_with('"') && value.ends_with('"'));
+    if unsafe_edge || value.chars().any(char::is_control) {
+        return None;
+    }
+    Some(unit_escape(value))
+}
+
+/// One word of a Quadlet key the generator splits like systemd (`Exec=`, `Environment=`): always
+/// double-quoted, `\` and `"` escaped, control characters written as C escapes, and `%` and `$`
+/// doubled as in [`unit_raw`].
+pub(crate) fn unit_word(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in unit_escape(value).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() && (c as u32) <= 0xff => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn unit_escape(value: &str) -> String {
+    value.replace('%', "%%").replace('$', "$$")
+}
+
+/// A JSON string (for `HealthCmd=["CMD", ...]`, which Podman reads as a JSON array).
+pub(crate) fn json(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' || c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A word for a POSIX shell script: bare when it is made of safe characters, single-quoted otherwise
+/// (a `'` written as `'\''`).
+pub(crate) fn sh_word(value: &str) -> String {
+    let bare = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "_./:@+,-=".contains(c));
+    if bare { value.to_string() } else { format!("'{}'", value.replace('\'', "'\\''")) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +206,43 @@ mod tests {
         ];
         for (text, expected) in cases {
             pretty_assertions::assert_eq!(dotenv(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn quadlet_values_double_specifiers_and_dollars() {
+        let raw = [
+            ("docker.io/library/alpine:3.19", Some("docker.io/library/alpine:3.19")),
+            ("./da ta:/data", Some("./da ta:/data")),
+            ("100% $HOME ${X} \\ \"q\"", Some("100%% $$HOME $${X} \\ \"q\"")),
+            ("\"quoted\"", None),
+            (" lead", None),
+            ("trail ", None),
+            ("cont\\", None),
+            ("a\nb", None),
+            ("a\u{7}b", None),
+        ];
+        for (text, expected) in raw {
+            pretty_assertions::assert_eq!(unit_raw(text).as_deref(), expected, "{text:?}");
+        }
+        let words = [
+            ("a b", "\"a b\""),
+            ("\"q\" \\ 5% $x", "\"\\\"q\\\" \\\\ 5%% $$x\""),
+            ("tab\tline\nbell\u{7}", "\"tab\\tline\\nbell\\x07\""),
+            ("", "\"\""),
+        ];
+        for (text, expected) in words {
+            pretty_assertions::assert_eq!(unit_word(text), expected, "{text:?}");
+        }
+        pretty_assertions::assert_eq!(json("a \"b\" \\ \n"), "\"a \\\"b\\\" \\\\ \\u000a\"");
+    }
+
+    #[test]
+    fn shell_words_are_single_quoted_unless_safe() {
+        for (text, expected) in
+            [("whoseonfirst:latest", "whoseonfirst:latest"), ("a b", "'a b'"), ("it's $x", "'it'\\''s $x'"), ("", "''")]
+        {
+            pretty_assertions::assert_eq!(sh_word(text), expected, "{text:?}");
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Builds: a [`BuildRequest`] goes to `docker buildx build`; its plain progress log becomes a [`BuildReport`].
+//! Builds: a [`BuildRequest`] goes to `docker buildx build` (Docker) or `podman build --format docker`
+//! (Podman); its plain progress log becomes a [`BuildReport`].
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use crate::base::BaseMapping;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::model::Dockerfile;
 
-use super::{Engine, EngineError, EngineErrorKind, Network, tail};
+use super::{Engine, EngineError, EngineErrorKind, EngineKind, Network, tail};
 
 /// The Dockerfile's name in the build's scratch directory; its ignore file is this name + `.dockerignore`.
 const DOCKERFILE_NAME: &str = "dockwright.Dockerfile";
@@ -477,7 +478,14 @@ pub fn parse_progress(log: &str) -> Vec<BuildStep> {
 }
 
 impl Engine {
-    /// Builds an image with `docker buildx build --load` and reports its id, steps and log.
+    /// Builds an image and reports its id, steps and log: with `docker buildx build --load` on Docker, with
+    /// `podman --url <address> build --format docker` on Podman.
+    ///
+    /// On Podman the image is written in the Docker format, because Podman's default (OCI) has no place
+    /// for `HEALTHCHECK` and drops it; the steps are Buildah's (`STEP 2/5: RUN ...`, cached when it says
+    /// `Using cache`, with no durations); and a request with build secrets is refused with
+    /// [`EngineErrorKind::InvalidRequest`], because Podman 5's remote build puts secret files into the
+    /// build context, where a `COPY .` copies them into the image.
     ///
     /// ```no_run
     /// use dockwright::engine::{BuildRequest, Engine, EngineErrorKind, Progress};
@@ -524,6 +532,17 @@ impl Engine {
                 format!("build context {} is not a directory", context.display()),
             ));
         }
+        if self.kind == EngineKind::Podman && !request.secrets.is_empty() {
+            return Err(EngineError::new(
+                EngineErrorKind::InvalidRequest,
+                format!(
+                    "build of '{}' has build secrets, which dockwright does not send to Podman: Podman 5's remote \
+                     build puts secret files into the build context, where COPY can put them into the image; \
+                     build with Docker, or give the value at run time",
+                    request.tag
+                ),
+            ));
+        }
         let scratch = tempfile::Builder::new()
             .prefix("dockwright-build-")
             .tempdir()
@@ -532,42 +551,60 @@ impl Engine {
         let ignore = scratch.path().join(format!("{DOCKERFILE_NAME}.dockerignore"));
         let iidfile = scratch.path().join("iid");
         write(&dockerfile, &request.dockerfile)?;
-        write(&ignore, &request.dockerignore)?;
 
         let tty = match request.progress {
             Progress::Auto => std::io::stderr().is_terminal(),
             Progress::Plain => false,
             Progress::Tty => true,
         };
-        let mut command = Command::new("docker");
-        command
-            .env("DOCKER_HOST", &self.address)
-            // Attestations would make the image an index with provenance; a local build wants the image.
-            .env("BUILDX_NO_DEFAULT_ATTESTATIONS", "1")
-            .args(["buildx", "build", "--load", "--progress", if tty { "tty" } else { "plain" }])
-            .arg("--network")
-            .arg(request.network.as_str())
-            .arg("--file")
-            .arg(&dockerfile)
-            .arg("--iidfile")
-            .arg(&iidfile)
-            .arg("--tag")
-            .arg(&request.tag);
+        let mut command = match self.kind {
+            EngineKind::Podman => {
+                write(&ignore, &podman_ignore_text(&request.dockerignore, scratch.path(), &context))?;
+                let mut command = Command::new("podman");
+                command
+                    .arg("--url")
+                    .arg(podman_url(&self.address))
+                    .args(["build", "--format", "docker", "--network", request.network.as_str()])
+                    .arg("--file")
+                    .arg(&dockerfile)
+                    .arg("--ignorefile")
+                    .arg(&ignore);
+                command
+            }
+            _ => {
+                write(&ignore, &request.dockerignore)?;
+                let mut command = Command::new("docker");
+                command
+                    .env("DOCKER_HOST", &self.address)
+                    // Attestations would make the image an index with provenance; a local build wants the image.
+                    .env("BUILDX_NO_DEFAULT_ATTESTATIONS", "1")
+                    .args(["buildx", "build", "--load", "--progress", if tty { "tty" } else { "plain" }])
+                    .arg("--network")
+                    .arg(request.network.as_str())
+                    .arg("--file")
+                    .arg(&dockerfile);
+                secret_args(&request.secrets, &mut command)?;
+                command
+            }
+        };
+        command.arg("--iidfile").arg(&iidfile).arg("--tag").arg(&request.tag);
         if let Some(target) = &request.target {
             command.arg("--target").arg(target);
         }
         if request.no_cache {
             command.arg("--no-cache");
         }
-        secret_args(&request.secrets, &mut command)?;
         command.arg(&context).stdin(Stdio::null());
 
         let started = Instant::now();
         let (status, log) = if tty {
-            let status = command.status().map_err(|err| no_cli(&self.address, &err))?;
+            let status = command.status().map_err(|err| no_cli(self.kind, &self.address, &err))?;
             (status, String::new())
         } else {
-            run_streaming(&mut command, on_line).map_err(|err| no_cli(&self.address, &err))?
+            // BuildKit writes its progress to stderr; Podman writes the steps to stdout and the error to stderr.
+            let progress_on_stdout = self.kind == EngineKind::Podman;
+            run_streaming(&mut command, progress_on_stdout, on_line)
+                .map_err(|err| no_cli(self.kind, &self.address, &err))?
         };
         let duration = started.elapsed();
 
@@ -578,34 +615,77 @@ impl Engine {
                     "the docker CLI has no buildx plugin: install docker-buildx (Docker 23+), or run scripts/engine-up",
                 ));
             }
-            return Err(build_failed(&request.tag, status, &log, tty));
+            return Err(match self.kind {
+                EngineKind::Podman => podman_build_failed(&request.tag, status, &log, tty),
+                _ => build_failed(&request.tag, status, &log, tty),
+            });
         }
         let image_id = std::fs::read_to_string(&iidfile)
-            .map_err(|err| EngineError::io("read the image id BuildKit wrote to", &iidfile, err))?
+            .map_err(|err| EngineError::io("read the image id the build wrote to", &iidfile, err))?
             .trim()
             .to_string();
-        Ok(BuildReport { image_id, duration, steps: parse_progress(&log), log })
+        let steps = match self.kind {
+            EngineKind::Podman => podman_steps(&log).into_iter().map(|vertex| vertex.step).collect(),
+            _ => parse_progress(&log),
+        };
+        Ok(BuildReport { image_id, duration, steps, log })
+    }
+}
+
+/// The ignore text a Podman build gets: the request's, then the scratch directory. Podman's remote client
+/// puts a Dockerfile that lies outside the context into the context, under its absolute path (so
+/// `COPY . /app` would copy `/app/tmp/dockwright-build-*/dockwright.Dockerfile`); the last line keeps it
+/// out of every COPY (the build still reads it). When the context has nothing named like the path's
+/// first directory (`tmp`), that whole directory is ignored, so not even an empty `tmp/` is copied.
+fn podman_ignore_text(dockerignore: &str, scratch: &Path, context: &Path) -> String {
+    let mut text = dockerignore.to_string();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let relative = scratch.to_string_lossy().trim_start_matches('/').to_string();
+    let first = relative.split('/').next().unwrap_or_default();
+    if !first.is_empty() && std::fs::symlink_metadata(context.join(first)).is_err() {
+        text.push_str(first);
+    } else {
+        text.push_str(&relative);
+    }
+    text.push('\n');
+    text
+}
+
+/// The address as `podman --url` takes it (`tcp://`, not `http://`).
+fn podman_url(address: &str) -> String {
+    match address.strip_prefix("http://") {
+        Some(rest) => format!("tcp://{rest}"),
+        None => address.to_string(),
     }
 }
 
 /// Runs the build client, handing each line of its standard error (BuildKit's plain progress) to
 /// `on_line` as it comes; its status and whole log (standard error, then standard output).
-fn run_streaming(command: &mut Command, on_line: &mut dyn FnMut(&str)) -> std::io::Result<(ExitStatus, String)> {
+fn run_streaming(
+    command: &mut Command,
+    progress_on_stdout: bool,
+    on_line: &mut dyn FnMut(&str),
+) -> std::io::Result<(ExitStatus, String)> {
     use std::io::{BufRead, Read};
 
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    // Standard output is drained on its own thread so neither pipe can fill up and stall the client.
-    let mut stdout = child.stdout.take().expect("standard output is piped");
+    let stdout: Box<dyn Read + Send> = Box::new(child.stdout.take().expect("standard output is piped"));
+    let stderr: Box<dyn Read + Send> = Box::new(child.stderr.take().expect("standard error is piped"));
+    let (progress, other) = if progress_on_stdout { (stdout, stderr) } else { (stderr, stdout) };
+    // The other stream is drained on its own thread so neither pipe can fill up and stall the client.
+    let mut other = other;
     let drain = std::thread::spawn(move || {
         let mut bytes = Vec::new();
-        stdout.read_to_end(&mut bytes).map(|_| bytes)
+        other.read_to_end(&mut bytes).map(|_| bytes)
     });
-    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("standard error is piped"));
+    let mut progress = std::io::BufReader::new(progress);
     let mut log = String::new();
     let mut line = Vec::new();
     let read = loop {
         line.clear();
-        match stderr.read_until(b'\n', &mut line) {
+        match progress.read_until(b'\n', &mut line) {
             Ok(0) => break Ok(()),
             Ok(_) => {
                 let text = String::from_utf8_lossy(&line);
@@ -620,8 +700,8 @@ fn run_streaming(command: &mut Command, on_line: &mut dyn FnMut(&str)) -> std::i
     }
     let status = child.wait()?;
     read?;
-    let stdout = drain.join().unwrap_or_else(|_| Ok(Vec::new()))?;
-    log.push_str(&String::from_utf8_lossy(&stdout));
+    let rest = drain.join().unwrap_or_else(|_| Ok(Vec::new()))?;
+    log.push_str(&String::from_utf8_lossy(&rest));
     Ok((status, log))
 }
 
@@ -629,14 +709,74 @@ fn write(path: &Path, text: &str) -> Result<(), EngineError> {
     std::fs::write(path, text).map_err(|err| EngineError::io("write", path, err))
 }
 
-fn no_cli(address: &str, err: &std::io::Error) -> EngineError {
-    EngineError::new(
-        EngineErrorKind::Unreachable,
-        format!(
+fn no_cli(kind: EngineKind, address: &str, err: &std::io::Error) -> EngineError {
+    let message = match kind {
+        EngineKind::Podman => format!(
+            "cannot run `podman build` for the Podman engine at {address}: {err}: \
+             install the podman CLI (Podman 5+), or run scripts/podman-up"
+        ),
+        _ => format!(
             "cannot run `docker buildx build` for the engine at {address}: {err}: \
              install the docker CLI with the buildx plugin (Docker 23+), or run scripts/engine-up"
         ),
-    )
+    };
+    EngineError::new(EngineErrorKind::Unreachable, message)
+}
+
+/// The error for a failed Podman build: the step it failed at, that step's output, and the log's tail.
+fn podman_build_failed(tag: &str, status: std::process::ExitStatus, log: &str, tty: bool) -> EngineError {
+    if tty {
+        return EngineError::new(
+            EngineErrorKind::BuildFailed,
+            format!("build of '{tag}' failed ({status}): Podman's output above names the failing step"),
+        );
+    }
+    let reason = log.lines().rev().find_map(|line| line.strip_prefix("Error: ")).unwrap_or("no error line");
+    let steps = podman_steps(log);
+    let mut message = match steps.last() {
+        Some(last) if reason.starts_with("building at STEP") => {
+            let mut message = format!("build of '{tag}' failed at step \"{}\": {reason}", last.step.name);
+            if !last.output.is_empty() {
+                let from = last.output.len().saturating_sub(LOG_TAIL_LINES);
+                message.push_str("\noutput of that step:\n");
+                message.push_str(&last.output[from..].join("\n"));
+            }
+            message
+        }
+        _ => format!("build of '{tag}' failed ({status}): {reason}"),
+    };
+    message.push_str(&format!("\nlast {LOG_TAIL_LINES} lines of the build log:\n{}", tail(log, LOG_TAIL_LINES)));
+    EngineError::new(EngineErrorKind::BuildFailed, message)
+}
+
+/// The steps of a Podman (Buildah) build log: `[1/2] STEP 3/5: RUN make` lines, each with the output
+/// lines that follow it; `--> Using cache <id>` marks the step before it cached.
+fn podman_steps(log: &str) -> Vec<Vertex> {
+    let mut steps: Vec<Vertex> = Vec::new();
+    for line in log.lines() {
+        let rest = match line.strip_prefix('[') {
+            Some(staged) => staged.split_once("] ").map_or(line, |(_, rest)| rest),
+            None => line,
+        };
+        if rest.starts_with("STEP ") && rest.contains(": ") {
+            let id = steps.len() as u64;
+            steps.push(Vertex {
+                id,
+                step: BuildStep { name: line.to_string(), cached: false, duration: None },
+                output: Vec::new(),
+                error: None,
+            });
+        } else if let Some(last) = steps.last_mut() {
+            if line.starts_with("--> Using cache ") {
+                last.step.cached = true;
+            } else if line.starts_with("--> ") || rest.starts_with("COMMIT") || line.starts_with("Error: ") {
+                // Buildah's own lines, not the step's output.
+            } else {
+                last.output.push(line.to_string());
+            }
+        }
+    }
+    steps
 }
 
 /// The error for a failed build: the failing step, its output, and the log's tail.
@@ -739,6 +879,57 @@ mod tests {
 ------
 ERROR: failed to solve: process \"/bin/sh -c echo about to fail && exit 3\" did not complete successfully: exit code: 3
 ";
+
+    const PODMAN_FAILED: &str = "\
+[1/2] STEP 1/2: FROM dockwright/debian:bookworm-slim AS b
+[1/2] STEP 2/2: RUN echo b > /b
+--> Using cache ef638ff903b9c7d2
+--> ef638ff903b9
+[2/2] STEP 1/2: FROM dockwright/debian:bookworm-slim AS r
+[2/2] STEP 2/2: RUN echo about to fail && exit 3
+about to fail
+Error: building at STEP \"RUN echo about to fail && exit 3\": while running runtime: exit status 3
+";
+
+    #[test]
+    fn podman_steps_with_cache_and_the_failing_steps_output() {
+        let steps = podman_steps(PODMAN_FAILED);
+        let names: Vec<(&str, bool)> = steps.iter().map(|v| (v.step.name.as_str(), v.step.cached)).collect();
+        assert_eq!(
+            names,
+            [
+                ("[1/2] STEP 1/2: FROM dockwright/debian:bookworm-slim AS b", false),
+                ("[1/2] STEP 2/2: RUN echo b > /b", true),
+                ("[2/2] STEP 1/2: FROM dockwright/debian:bookworm-slim AS r", false),
+                ("[2/2] STEP 2/2: RUN echo about to fail && exit 3", false),
+            ]
+        );
+        let status = std::process::Command::new("false").status().unwrap();
+        let message = podman_build_failed("x:1", status, PODMAN_FAILED, false).to_string();
+        assert!(
+            message.starts_with(
+                "build of 'x:1' failed at step \"[2/2] STEP 2/2: RUN echo about to fail && exit 3\": building at STEP \
+                 \"RUN echo about to fail && exit 3\": while running runtime: exit status 3\noutput of that step:\nabout to fail\n"
+            ),
+            "{message}"
+        );
+        let steps = podman_steps("STEP 1/2: FROM x\nSTEP 2/2: RUN true\nCOMMIT t\n--> 1234\n");
+        assert_eq!(steps.len(), 2);
+        assert!(steps[1].output.is_empty());
+    }
+
+    #[test]
+    fn podman_ignore_text_keeps_the_scratch_directory_out_of_copies() {
+        let context = tempfile::tempdir().unwrap();
+        let scratch = Path::new("/tmp/dockwright-build-x");
+        assert_eq!(podman_ignore_text("", scratch, context.path()), "tmp\n");
+        assert_eq!(podman_ignore_text("target", Path::new("/var/tmp/d"), context.path()), "target\nvar\n");
+        // A context with its own tmp/ keeps it: only the scratch directory is ignored.
+        std::fs::create_dir(context.path().join("tmp")).unwrap();
+        assert_eq!(podman_ignore_text("*.log\n", scratch, context.path()), "*.log\ntmp/dockwright-build-x\n");
+        assert_eq!(podman_url("http://127.0.0.1:8080"), "tcp://127.0.0.1:8080");
+        assert_eq!(podman_url("unix:///run/podman/podman.sock"), "unix:///run/podman/podman.sock");
+    }
 
     #[test]
     fn steps_in_order_with_cache_and_time() {

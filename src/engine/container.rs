@@ -8,10 +8,14 @@ use bollard::models::{ContainerCreateBody, HealthStatusEnum, HostConfig};
 use bollard::query_parameters::{CreateContainerOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder};
 use futures_util::StreamExt;
 
-use super::{Engine, EngineError, EngineErrorKind, tail};
+use super::{Engine, EngineError, EngineErrorKind, EngineKind, tail};
 
 /// How often [`Engine::wait_healthy`] looks at the container's health.
 const POLL: Duration = Duration::from_millis(100);
+
+/// The probe interval an engine uses when a healthcheck names none (`--interval`, Docker's and Podman's
+/// default).
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);
 
 /// How many lines of a container's logs an unhealthy or timed-out wait reports.
 const LOG_TAIL_LINES: usize = 30;
@@ -320,10 +324,39 @@ impl Engine {
         })
     }
 
+    /// A container the engine already runs, by name or id: one started by Compose, `podman-compose` or
+    /// a unit, to wait for, exec in or remove like one [`Engine::run`] started.
+    ///
+    /// ```no_run
+    /// use dockwright::engine::{Engine, EngineErrorKind, RunOptions};
+    ///
+    /// let engine = Engine::connect()?;
+    /// let started = engine.run("dockwright/debian:bookworm-slim", &RunOptions::new().cmd(["sleep", "60"]).name("doc-find"))?;
+    /// let found = engine.container("doc-find")?;
+    /// assert_eq!(found, started);
+    /// assert_eq!(engine.container("doc-nonexistent").unwrap_err().kind(), EngineErrorKind::NotFound);
+    /// engine.remove(found)?;
+    /// # Ok::<(), dockwright::engine::EngineError>(())
+    /// ```
+    pub fn container(&self, name_or_id: &str) -> Result<Container, EngineError> {
+        let inspected = self
+            .block_on(self.docker.inspect_container(name_or_id, None))
+            .map_err(|err| EngineError::api(&format!("cannot inspect container {name_or_id}"), err))?;
+        let name = inspected.name.unwrap_or_default().trim_start_matches('/').to_string();
+        Ok(Container { id: inspected.id.unwrap_or_default(), name })
+    }
+
     /// Waits until `container`'s healthcheck passes. Fails with [`EngineErrorKind::Unhealthy`] as soon as
     /// it is unhealthy, stops, or turns out to have no healthcheck, and with [`EngineErrorKind::Timeout`]
     /// after `timeout`; either error's message has the status, the last probe output and the tail of the
     /// container's logs, and [`EngineError::health`] has the [`HealthReport`].
+    ///
+    /// On Podman, probes are run by systemd timers; where there is no systemd (a container, a CI machine)
+    /// none ever runs and the container stays `starting`. So on Podman this runs the probe itself (as
+    /// `podman healthcheck run` does, through Podman's API) whenever none has run for one probe interval:
+    /// the healthcheck's `--start-interval` during its start period when it has one, else its
+    /// `--interval` (30 s when unset), counted from when the wait began, so a container turns healthy
+    /// when it would on Docker. Where Podman's timers do run, their probes are on time and none is added.
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -339,12 +372,20 @@ impl Engine {
     /// ```
     pub fn wait_healthy(&self, container: &Container, timeout: Duration) -> Result<HealthReport, EngineError> {
         let started = Instant::now();
+        // The last probe seen (its start time, as the engine reports it) and when it was first seen.
+        let mut last_probe: (Option<String>, Instant) = (None, started);
         loop {
             let inspected = self
                 .block_on(self.docker.inspect_container(&container.id, None))
                 .map_err(|err| EngineError::api(&format!("cannot inspect container {}", container.name), err))?;
+            let schedule = inspected.config.and_then(|config| config.healthcheck).unwrap_or_default();
             let state = inspected.state.unwrap_or_default();
             let health = state.health.unwrap_or_default();
+            let probe_start = health.log.as_ref().and_then(|log| log.last()).and_then(|probe| probe.start.as_ref());
+            let probe_start = probe_start.map(|start| start.to_string());
+            if probe_start != last_probe.0 {
+                last_probe = (probe_start, Instant::now());
+            }
             let status = health.status.filter(|status| *status != HealthStatusEnum::EMPTY);
             let report = HealthReport {
                 status: status.unwrap_or(HealthStatusEnum::NONE).to_string(),
@@ -366,7 +407,18 @@ impl Engine {
                 _ if report.elapsed >= timeout => {
                     Some((EngineErrorKind::Timeout, format!("is not healthy after {timeout:?}")))
                 }
-                _ => None,
+                _ => {
+                    if self.kind == EngineKind::Podman
+                        && last_probe.1.elapsed() >= probe_interval(&schedule, started.elapsed())
+                    {
+                        // Nobody ran a probe on time (no systemd): run one. Its result shows in the next
+                        // inspect; an error (the container just stopped) shows there too.
+                        let _ = self.libpod_get(&format!("containers/{}/healthcheck", container.id));
+                        last_probe.1 = Instant::now();
+                        continue;
+                    }
+                    None
+                }
             };
             if let Some((kind, what)) = problem {
                 let logs = self.logs_tail(container);
@@ -457,6 +509,12 @@ impl Engine {
     /// # Ok::<(), dockwright::engine::EngineError>(())
     /// ```
     pub fn remove(&self, container: Container) -> Result<(), EngineError> {
+        if self.kind == EngineKind::Podman {
+            // Podman's forced remove stops with SIGTERM and waits the stop timeout (10 s for a process
+            // that ignores it) before it kills; Docker's kills at once. Kill first, as Docker does.
+            let kill = bollard::query_parameters::KillContainerOptionsBuilder::new().signal("KILL").build();
+            let _ = self.block_on(self.docker.kill_container(&container.id, Some(kill)));
+        }
         self.block_on(self.docker.remove_container(&container.id, Some(force_remove())))
             .map_err(|err| EngineError::api(&format!("cannot remove container {}", container.name), err))
     }
@@ -480,6 +538,41 @@ impl Engine {
     }
 }
 
+/// How long after the last probe the next is due, `since_start` into a container's life: the start
+/// interval during the start period when one is set, else the interval (30 s when unset or 0), as
+/// Docker 26 schedules them.
+fn probe_interval(schedule: &bollard::models::HealthConfig, since_start: Duration) -> Duration {
+    let nanos =
+        |value: Option<i64>| value.and_then(|n| u64::try_from(n).ok()).filter(|&n| n > 0).map(Duration::from_nanos);
+    let interval = nanos(schedule.interval).unwrap_or(DEFAULT_INTERVAL);
+    match (nanos(schedule.start_period), nanos(schedule.start_interval)) {
+        (Some(start_period), Some(start_interval)) if since_start < start_period => start_interval,
+        _ => interval,
+    }
+}
+
 fn force_remove() -> bollard::query_parameters::RemoveContainerOptions {
     RemoveContainerOptionsBuilder::new().force(true).v(true).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probes_are_due_at_the_start_interval_then_at_the_interval() {
+        let secs = |s: u64| i64::try_from(Duration::from_secs(s).as_nanos()).unwrap();
+        let schedule = bollard::models::HealthConfig {
+            interval: Some(secs(30)),
+            start_period: Some(secs(10)),
+            start_interval: Some(secs(1)),
+            ..Default::default()
+        };
+        assert_eq!(probe_interval(&schedule, Duration::from_secs(2)), Duration::from_secs(1));
+        assert_eq!(probe_interval(&schedule, Duration::from_secs(10)), Duration::from_secs(30));
+        // No start interval: the interval, from the start (Docker 26 runs the first probe after it).
+        let unset = bollard::models::HealthConfig { start_period: Some(secs(10)), ..Default::default() };
+        assert_eq!(probe_interval(&unset, Duration::ZERO), DEFAULT_INTERVAL);
+        assert_eq!(probe_interval(&bollard::models::HealthConfig::default(), Duration::ZERO), DEFAULT_INTERVAL);
+    }
 }

@@ -37,9 +37,11 @@ pub struct EngineError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EngineErrorKind {
-    /// No engine answers at the address, it is older than Docker 23, or the `docker buildx` CLI is missing.
+    /// No engine answers at the address, it is older than Docker 23 (or Podman 5), or the CLI that builds
+    /// for it (`docker buildx`, `podman`) is missing.
     Unreachable,
-    /// `docker buildx build` failed: the message names the failing step and ends with the build log's tail.
+    /// The build (`docker buildx build`, `podman build`) failed: the message names the failing step and
+    /// ends with the build log's tail.
     BuildFailed,
     /// The engine has no such image or container.
     NotFound,
@@ -56,6 +58,9 @@ pub enum EngineErrorKind {
     /// A request cannot be sent as it is (a bad or repeated build secret id, a secret whose variable is
     /// not set): the message names the part and how to fix it.
     InvalidRequest,
+    /// The engine `DOCKER_HOST` or a Docker context names cannot be used as named (a context that does
+    /// not exist, has no Docker host, or needs TLS): the message names the file to look at.
+    Endpoint,
 }
 
 impl EngineError {

@@ -2,7 +2,7 @@
 
 use bollard::query_parameters::RemoveImageOptionsBuilder;
 
-use super::{Engine, EngineError};
+use super::{Engine, EngineError, EngineKind};
 
 /// An image as the engine describes it: id, size, layers (from its history) and run configuration.
 ///
@@ -86,7 +86,8 @@ impl ImageInfo {
 }
 
 impl Engine {
-    /// What the engine knows about `image` (a tag, an id, or a digest reference).
+    /// What the engine knows about `image` (a tag, an id, or a digest reference). On Podman the
+    /// healthcheck is read from Podman's own image API, because its Docker-compatible one leaves it out.
     ///
     /// ```no_run
     /// use dockwright::engine::{Engine, EngineErrorKind};
@@ -124,7 +125,11 @@ impl Engine {
                 .map(|item| Layer { size: u64::try_from(item.size).unwrap_or(0), created_by: item.created_by })
                 .collect(),
             user: config.user.unwrap_or_default(),
-            healthcheck: config.healthcheck.and_then(|health| health.test).filter(|test| !test.is_empty()),
+            healthcheck: match self.kind {
+                // Podman's compatible image inspect leaves the healthcheck out; its own has it.
+                EngineKind::Podman => self.podman_image_healthcheck(image)?,
+                _ => config.healthcheck.and_then(|health| health.test).filter(|test| !test.is_empty()),
+            },
             env: config.env.unwrap_or_default(),
             cmd: config.cmd.unwrap_or_default(),
             entrypoint: config.entrypoint.unwrap_or_default(),
@@ -135,6 +140,20 @@ impl Engine {
             shell: config.shell.unwrap_or_default(),
             stop_signal: config.stop_signal.unwrap_or_default(),
         })
+    }
+
+    /// The healthcheck test of `image` as Podman's own API reports it (`Healthcheck.Test`).
+    fn podman_image_healthcheck(&self, image: &str) -> Result<Option<Vec<String>>, EngineError> {
+        let what = format!("cannot inspect image '{image}'");
+        let body = self.libpod_get(&format!("images/{image}/json")).map_err(|err| EngineError::api(&what, err))?;
+        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|err| {
+            EngineError::new(super::EngineErrorKind::Api, format!("{what}: Podman's answer is not JSON: {err}"))
+        })?;
+        let test = value
+            .pointer("/Healthcheck/Test")
+            .and_then(serde_json::Value::as_array)
+            .map(|test| test.iter().filter_map(serde_json::Value::as_str).map(str::to_string).collect::<Vec<_>>());
+        Ok(test.filter(|test| !test.is_empty()))
     }
 
     /// Removes the tag (or id) `image`; the image itself goes once nothing names it. Containers using it

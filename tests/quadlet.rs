@@ -1,0 +1,163 @@
+//! Quadlet units: every seed example's projects against golden units
+//! (`tests/golden/quadlet/<example>/<compose file stem>/`; `UPDATE_GOLDEN=1 cargo test --test quadlet`
+//! rewrites them), each accepted by Podman's own generator (`scripts/quadlet-check`, Quadlet's
+//! `-dryrun`), and hostile values carried to the generated `podman run` exactly.
+//!
+//! The dry runs need Podman's Quadlet generator (`scripts/podman-up` unpacks it): in CI a missing
+//! generator fails them, elsewhere they print SKIPPED.
+#![allow(clippy::duplicate_mod)]
+
+#[path = "../dsl-examples/appos.rs"]
+#[allow(dead_code)]
+mod appos;
+#[path = "../dsl-examples/emorobcare.rs"]
+#[allow(dead_code)]
+mod emorobcare;
+#[path = "../dsl-examples/personal_assistant.rs"]
+#[allow(dead_code)]
+mod personal_assistant;
+#[path = "../dsl-examples/spec_editor.rs"]
+#[allow(dead_code)]
+mod spec_editor;
+#[path = "../dsl-examples/whoseonfirst.rs"]
+#[allow(dead_code)]
+mod whoseonfirst;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dockwright::deploy::{Project, Service};
+use pretty_assertions::assert_eq;
+
+fn examples() -> Vec<(&'static str, Vec<(&'static str, Project)>)> {
+    vec![
+        ("spec-editor", spec_editor::projects()),
+        ("whoseonfirst", whoseonfirst::projects()),
+        ("emorobcare", emorobcare::projects()),
+        ("appos", appos::projects()),
+        ("personal-assistant", personal_assistant::projects()),
+    ]
+}
+
+fn golden_dir(example: &str, file: &str) -> PathBuf {
+    let stem = file.trim_end_matches(".yaml").trim_end_matches(".yml");
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/quadlet").join(example).join(stem)
+}
+
+fn units(file: &str, project: &Project) -> Vec<(String, String)> {
+    project.to_quadlet().unwrap_or_else(|errors| panic!("{file}: invalid project:\n{errors}"))
+}
+
+#[test]
+fn every_example_matches_its_golden_quadlet_units() {
+    for (example, projects) in examples() {
+        for (file, project) in &projects {
+            let dir = golden_dir(example, file);
+            let units = units(file, project);
+            // Deterministic: the same description always gives the same bytes.
+            assert_eq!(units, project.to_quadlet().unwrap());
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                let _ = fs::remove_dir_all(&dir);
+                fs::create_dir_all(&dir).unwrap();
+            }
+            for (name, text) in &units {
+                let path = dir.join(name);
+                if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                    fs::write(&path, text).unwrap();
+                }
+                let expected = fs::read_to_string(&path).unwrap_or_else(|err| {
+                    panic!("cannot read golden file {} ({err}): create it with `UPDATE_GOLDEN=1 cargo test --test quadlet`", path.display())
+                });
+                assert_eq!(&expected, text, "golden file {}", path.display());
+            }
+            let mut on_disk: Vec<String> =
+                fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+            on_disk.sort();
+            let mut written: Vec<String> = units.iter().map(|(n, _)| n.clone()).collect();
+            written.sort();
+            assert_eq!(on_disk, written, "{}: stale golden files", dir.display());
+        }
+    }
+}
+
+/// Runs `scripts/quadlet-check` on `dir`: the generated services, or `None` (SKIPPED) outside CI
+/// when no generator is installed.
+fn dry_run(dir: &Path) -> Option<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/quadlet-check");
+    let output = Command::new(script).arg(dir).output().expect("run scripts/quadlet-check");
+    if output.status.code() == Some(3) {
+        assert!(std::env::var_os("CI").is_none(), "CI needs Podman's Quadlet generator (scripts/podman-up)");
+        eprintln!("SKIPPED: {}", String::from_utf8_lossy(&output.stderr).trim());
+        return None;
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "quadlet -dryrun refused {}:\n{stderr}\n{stdout}", dir.display());
+    assert!(!stderr.contains("converting") && !stderr.contains("unsupported key"), "{}: {stderr}", dir.display());
+    Some(stdout)
+}
+
+#[test]
+fn podmans_generator_accepts_every_golden_quadlet_unit() {
+    for (example, projects) in examples() {
+        for (file, project) in &projects {
+            let dir = golden_dir(example, file);
+            let Some(services) = dry_run(&dir) else { return };
+            for (name, _) in units(file, project) {
+                let service = name
+                    .replace(".container", ".service")
+                    .replace(".volume", "-volume.service")
+                    .replace(".network", "-network.service");
+                assert!(
+                    services.contains(&format!("---{service}---")),
+                    "{}: no {service} generated:\n{services}",
+                    dir.display()
+                );
+            }
+        }
+    }
+}
+
+/// The `ExecStart=` line the generator writes for `unit`, after systemd's own unescaping of `%%`, `$$`.
+fn exec_start(units: &[(String, String)]) -> Option<String> {
+    let dir = std::env::temp_dir().join(format!("dockwright-quadlet-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    for (name, text) in units {
+        fs::write(dir.join(name), text).unwrap();
+    }
+    let out = dry_run(&dir);
+    let _ = fs::remove_dir_all(&dir);
+    let out = out?;
+    Some(out.lines().find(|l| l.starts_with("ExecStart=/usr/bin/podman run")).expect("an ExecStart").to_string())
+}
+
+#[test]
+fn hostile_values_reach_podman_run_exactly() {
+    let hostile = "a b \"q\" 'x' \\ 100% $HOME ${HOME} %n ;|&";
+    let project = Project::new("p").service(
+        Service::image("a", "docker.io/library/alpine:3.19")
+            .command(["echo", hostile, "tab\there", "line\nbreak"])
+            .env("GREETING", hostile),
+    );
+    let units = project.to_quadlet().unwrap();
+    let Some(exec) = exec_start(&units) else { return };
+    // Quadlet keeps `%%` and `$$` for systemd, which turns them back into `%` and `$`.
+    let expected_word = "\"a b \\\"q\\\" 'x' \\\\ 100%% $$HOME $${HOME} %%n ;|&\"";
+    assert!(exec.contains(&format!("--env \"GREETING={}", &expected_word[1..])), "{exec}");
+    assert!(exec.contains(&format!("echo {expected_word}")), "{exec}");
+    assert!(exec.contains("\"tab\\there\"") || exec.contains("\"tab\there\""), "{exec}");
+}
+
+#[test]
+fn values_no_unit_line_can_carry_are_refused() {
+    let project = Project::new("p")
+        .service(Service::image("a", "docker.io/library/alpine:3.19").env_file(" .env").env_file("x\\"));
+    let errors: Vec<String> = project.to_quadlet().unwrap_err().iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[1].starts_with("service 'a', EnvironmentFile: EnvironmentFile value \"x\\\\\" cannot be written"),
+        "{errors:?}"
+    );
+}
