@@ -560,12 +560,18 @@ impl Service {
     }
 
     /// Attaches the service to the project network `name` (declare it with
-    /// [`Project::network`](super::Project::network)); with none, compose's default network.
+    /// [`Project::network`](super::Project::network)); with none, compose's `default` network, which
+    /// needs no declaration and can be named to join it beside others.
     ///
     /// ```
-    /// use dockwright::deploy::Service;
+    /// use dockwright::deploy::{Project, Service};
     ///
-    /// let _ = Service::image("db", "postgres:16").network("backend");
+    /// let project = Project::new("p")
+    ///     .network("backend")
+    ///     .service(Service::image("web", "example/web:1"))
+    ///     .service(Service::image("api", "example/api:1").network("default").network("backend"));
+    /// let units: Vec<String> = project.to_quadlet().unwrap().into_iter().map(|(name, _)| name).collect();
+    /// assert_eq!(units, ["p-web.container", "p-api.container", "p.network", "p-backend.network"]);
     /// ```
     pub fn network(mut self, name: &str) -> Self {
         self.networks.push(name.into());

@@ -19,6 +19,9 @@ pub(crate) struct Resolved {
     pub(crate) healthcheck: Option<Healthcheck>,
 }
 
+/// Compose's network for the services that name none: it needs no declaration.
+pub(crate) const DEFAULT_NETWORK: &str = "default";
+
 fn problem(message: String) -> Error {
     Error::new(ErrorKind::InvalidProject, message)
 }
@@ -483,7 +486,9 @@ fn check_dependencies(project: &Project, service: &Service, resolved: &[Resolved
 
 fn check_references(project: &Project, service: &Service, errors: &mut Vec<Error>) {
     for network in &service.networks {
-        if !project.networks.contains(network) {
+        // Compose's `default` network exists without a declaration (it is where a service that
+        // names no network is); a service names it to join it beside others.
+        if network != DEFAULT_NETWORK && !project.networks.contains(network) {
             errors.push(problem_at(
                 "networks",
                 format!("no network '{network}' is declared: declare it with Project::network"),
