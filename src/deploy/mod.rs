@@ -50,6 +50,7 @@ use crate::error::Errors;
 use crate::model::ImageRef;
 
 pub use bundle::{Bundle, BundleText};
+pub use compose::env_example;
 use service::Source;
 pub use service::{Condition, Mount, Restart, Service};
 
