@@ -109,9 +109,13 @@ fn completions_and_man_page_are_generated() {
     assert!(estimate.stdout.contains("\\fB\\-\\-budget\\fR"), "{}", estimate.stdout);
     let unknown = run(&["man", "frob"], b"");
     assert_eq!(unknown.code, 2);
+    // `bundle` exists when the engine is compiled in.
+    let bundle = if cfg!(feature = "engine") { "bundle, " } else { "" };
     assert_eq!(
         unknown.stderr,
-        "error: no subcommand is called 'frob': use one of lint, fmt, optimize, impact, estimate, import, completions, man\n"
+        format!(
+            "error: no subcommand is called 'frob': use one of lint, fmt, optimize, impact, estimate, import, {bundle}completions, man\n"
+        )
     );
 }
 

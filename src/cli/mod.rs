@@ -30,6 +30,10 @@
 //! assert!(stderr.is_empty());
 //! ```
 
+#[cfg(feature = "engine")]
+mod bundle;
+#[cfg(feature = "engine")]
+mod compose;
 mod config;
 mod estimate;
 mod fmt;
@@ -231,6 +235,8 @@ where
         Command::Impact(args) => impact::run(&mut session, &args),
         Command::Estimate(args) => estimate::run(&mut session, &args),
         Command::Import(args) => import::run(&mut session, &args),
+        #[cfg(feature = "engine")]
+        Command::Bundle(args) => bundle::run(&mut session, &args),
         Command::Completions(args) => generate::completions(&mut session, &args, Cli::command()),
         Command::Man(args) => generate::man(&mut session, &args, Cli::command()),
     }
@@ -268,6 +274,7 @@ Examples:
                                                  which steps rerun after editing src/app.py, and why
   dockwright estimate --budget 500MB Dockerfile  size per layer; exit 1 when it may be over 500 MB
   dockwright import Dockerfile --to rust         print the dockwright Rust that builds the same file
+  dockwright bundle -f compose.yaml --out DIR    build, save and write an offline bundle (feature engine)
   dockwright completions bash > /etc/bash_completion.d/dockwright
 
 Exit codes: 0 ok; 1 findings (lint findings at or above the failure threshold, a file would change,
@@ -299,6 +306,8 @@ enum Command {
     Impact(impact::ImpactArgs),
     Estimate(estimate::EstimateArgs),
     Import(import::ImportArgs),
+    #[cfg(feature = "engine")]
+    Bundle(bundle::BundleArgs),
     Completions(generate::CompletionsArgs),
     Man(generate::ManArgs),
 }

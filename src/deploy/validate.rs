@@ -164,7 +164,7 @@ fn resolve(service: &Service, errors: &mut Vec<Error>) -> Resolved {
                     local.push(err.at("tag"));
                 }
             }
-            match build.image.to_model() {
+            match build.recipe.to_model() {
                 Err(image_errors) => local.extend(image_errors.0.into_iter().map(|err| err.at("image"))),
                 Ok(model) => {
                     let analysis = analyze(&model);
@@ -172,7 +172,7 @@ fn resolve(service: &Service, errors: &mut Vec<Error>) -> Resolved {
                         Some(target) => analysis.stage_index(target).or_else(|| {
                             local.push(problem(format!(
                                 "target '{target}' is not a stage of the image (stages: {}): name one of them",
-                                build.image.targets().join(", ")
+                                model.stages.iter().filter_map(|s| s.name()).collect::<Vec<_>>().join(", ")
                             )));
                             None
                         }),
