@@ -182,7 +182,10 @@ fn the_default_network_is_compose_s_whether_named_declared_or_implied() {
             .collect();
         assert_eq!(
             networks,
-            [("p.network", "[Network]\nNetworkName=p_default\n"), ("p-backend.network", "[Network]\nNetworkName=p_backend\n")]
+            [
+                ("p.network", "[Network]\nNetworkName=p_default\n"),
+                ("p-backend.network", "[Network]\nNetworkName=p_backend\n")
+            ]
         );
         let joined = |service: &str| -> Vec<String> {
             let text = &units.iter().find(|(name, _)| name == &format!("p-{service}.container")).unwrap().1;
