@@ -7,17 +7,32 @@
 #![cfg(all(feature = "cli", feature = "engine"))]
 #![allow(clippy::duplicate_mod)]
 
+#[path = "../dsl-examples/appos.rs"]
+#[allow(dead_code)]
+mod appos;
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "../dsl-examples/emorobcare.rs"]
+#[allow(dead_code)]
+mod emorobcare;
 #[path = "support/engine_cases.rs"]
 mod engine_cases;
+#[path = "../dsl-examples/personal_assistant.rs"]
+#[allow(dead_code)]
+mod personal_assistant;
+#[path = "../dsl-examples/spec_editor.rs"]
+#[allow(dead_code)]
+mod spec_editor;
+#[path = "../dsl-examples/whoseonfirst.rs"]
+#[allow(dead_code)]
+mod whoseonfirst;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use dockwright::base::OsFamily;
-use dockwright::deploy::{Condition, Project, Restart, Service, Variable};
+use dockwright::deploy::{Condition, Project, Recipe, Restart, Service, Variable};
 use dockwright::engine::Engine;
 use dockwright::{Base, Health, Image, Stage};
 use pretty_assertions::assert_eq;
@@ -219,4 +234,42 @@ fn compose_keys_a_bundle_cannot_carry_are_refused_each_named_with_its_service() 
          \x20 service 'cache', build.context: a remote context cannot be bundled offline: clone it and name the directory\n"
     );
     assert!(!dir.join("bundle").exists());
+}
+
+/// Every compose file the seed examples write, laid out as their `--out` lays it (the Dockerfiles
+/// where the compose file's `build:` says, the shared `.env.example`), is read back by the command
+/// into the same project: the compose file it would bundle is the one the example wrote.
+#[test]
+fn every_seed_compose_file_reads_back_into_the_compose_file_the_bundle_would_hold() {
+    let examples = [
+        ("spec-editor", spec_editor::projects()),
+        ("whoseonfirst", whoseonfirst::projects()),
+        ("emorobcare", emorobcare::projects()),
+        ("appos", appos::projects()),
+        ("personal-assistant", personal_assistant::projects()),
+    ];
+    for (example, projects) in examples {
+        let scratch = Scratch::new(example);
+        let dir = &scratch.0;
+        let shared: Vec<(&str, &Project)> = projects.iter().map(|(file, project)| (*file, project)).collect();
+        fs::write(dir.join(".env.example"), dockwright::deploy::env_example(&shared)).unwrap();
+        for (file, project) in &projects {
+            let compose = project.to_compose().unwrap_or_else(|errors| panic!("{example} {file}: {errors}"));
+            fs::write(dir.join(file), &compose).unwrap();
+            for build in project.builds() {
+                let Recipe::Image(image) = build.recipe else { panic!("{example}: the seeds describe their images") };
+                let path = dir.join(build.context).join(build.dockerfile.unwrap_or("Dockerfile"));
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, image.emit().unwrap()).unwrap();
+            }
+            let run = cli::run_in(dir, &["bundle", "-f", file, "--out", "bundle", "--dry-run", "--quadlet"], b"", &[]);
+            assert_eq!(run.code, 0, "{example} {file}:\n{}", run.stderr);
+            assert_eq!(run.stdout, compose, "{example} {file}");
+            let images: Vec<String> = project.services().iter().filter_map(|s| project.image_of(s.name())).collect();
+            for image in images {
+                assert!(run.stderr.contains(&format!("would save {image}\n")), "{example} {file}:\n{}", run.stderr);
+            }
+            assert!(!dir.join("bundle").exists(), "{example} {file}: a dry run wrote the bundle");
+        }
+    }
 }

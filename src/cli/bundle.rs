@@ -17,6 +17,7 @@ const EXAMPLES: &str = "\
 Examples:
   dockwright bundle --compose docker-compose.yml --out bundle
   dockwright bundle --compose docker-compose.yml --out bundle --quadlet
+  dockwright bundle --compose docker-compose.yml --out bundle --dry-run
   dockwright bundle -f compose.yaml -f compose.offline.yaml --out bundle --engine unix:///run/podman/podman.sock
 
 The bundle directory holds one tar per image, the compose file (named as the first one given, the
@@ -42,6 +43,10 @@ pub(crate) struct BundleArgs {
     /// Also write the project's Podman Quadlet units under quadlet/ (for a host that runs systemd).
     #[arg(long)]
     quadlet: bool,
+    /// Read and check the compose files and print the compose file the bundle would hold, with the
+    /// images it would build and save on standard error; build and write nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// The engine that builds and saves the images: unix:///path or tcp://host:port (default: DOCKER_HOST, or
     /// the local Docker socket).
     #[arg(long, value_name = "ADDRESS")]
@@ -80,6 +85,23 @@ fn bundle(session: &mut Session<'_>, args: &BundleArgs) -> Result<(), Failure> {
     })?;
 
     let compose_file = first.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    if args.dry_run {
+        let plan = if args.quadlet { project.bundle(&compose_file) } else { project.compose_bundle(&compose_file) }
+            .map_err(|errors| Failure::new(format!("cannot bundle project '{}': {errors}", project.name())))?;
+        for build in project.builds() {
+            session.err.line(&format!("would build {} for service '{}'", build.tag, build.service));
+        }
+        for image in &plan.images {
+            session.err.line(&format!("would save {image}"));
+        }
+        for file in &plan.files {
+            session.err.line(&format!("would write {}", file.path));
+        }
+        if let Some(compose) = plan.files.first() {
+            session.out.text(&compose.text);
+        }
+        return Ok(());
+    }
     let request = BundleRequest::new(&project, &dir).compose_file(&compose_file).quadlet(args.quadlet);
     let engine = match &args.engine {
         Some(address) => Engine::connect_to(address),

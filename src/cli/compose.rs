@@ -86,6 +86,16 @@ pub(crate) fn read(
 
     let variables = env_example.map(read_env_example).unwrap_or_default();
     let mut project = Project::new(&name);
+    // The first file's opening comment (how to install and start it) stays at the top.
+    let comment: Vec<&str> = files[0]
+        .1
+        .lines()
+        .map_while(|line| line.strip_prefix('#'))
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect();
+    if !comment.is_empty() {
+        project = project.comment(&comment.join("\n"));
+    }
     for network in networks {
         project = project.network(&network);
     }
