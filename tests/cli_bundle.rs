@@ -77,7 +77,7 @@ fn text(output: &Output) -> String {
 fn project(tag: &str) -> (Image, Project) {
     let mut image = Image::new().arg("GREETING", Some("hello"));
     image.stage(
-        Stage::new("app", Base::image("dockwright/debian:bookworm-slim", OsFamily::Debian))
+        Stage::new("app", Base::image("debian:bookworm-slim", OsFamily::Debian))
             .arg("GREETING")
             .run("echo \"$GREETING\" > /greeting")
             .user("10001")
@@ -95,7 +95,7 @@ fn project(tag: &str) -> (Image, Project) {
                 .restart(Restart::UnlessStopped),
         )
         .service(
-            Service::image("base", "dockwright/debian:bookworm-slim")
+            Service::image("base", "debian:bookworm-slim")
                 .command(["sleep", "infinity"])
                 .healthcheck(Health::new(["true"]))
                 .depends_on("app", Condition::Healthy),
@@ -116,17 +116,22 @@ fn a_project_dockwright_wrote_is_bundled_from_its_compose_file_and_loads_only_wh
     fs::write(dir.join(".env.example"), project.env_example()).unwrap();
     let built = Built(&engine, tag.clone());
 
-    let run =
-        cli::run_in(dir, &["bundle", "--compose", "docker-compose.yml", "--out", "bundle", "--quadlet"], b"", &[]);
+    // This engine has no registry: the Dockerfile's base and the image service run local stand-ins.
+    let map = "debian:bookworm-slim=dockwright/debian:bookworm-slim";
+    let args = ["bundle", "--compose", "docker-compose.yml", "--out", "bundle", "--quadlet", "--map", map];
+    let run = cli::run_in(dir, &args, b"", &[]);
     eprintln!("{}{}", run.stdout, run.stderr);
     assert_eq!(run.code, 0, "dockwright bundle failed:\n{}", run.stderr);
     assert!(run.stderr.starts_with("bundling project 'dwcli': 2 services, 1 to build, with the engine at "));
     let bundle = dir.join("bundle");
 
-    // The same files the library writes for the project.
-    assert_eq!(fs::read_to_string(bundle.join("docker-compose.yml")).unwrap(), compose);
+    // The same files the library writes for the project, its image service mapped.
+    let mapped = project.mapped(&engine_cases::mapping()).unwrap();
+    assert!(mapped.to_compose().unwrap().contains("    image: \"dockwright/debian:bookworm-slim\"\n"));
+    assert_ne!(mapped.to_compose().unwrap(), compose);
+    assert_eq!(fs::read_to_string(bundle.join("docker-compose.yml")).unwrap(), mapped.to_compose().unwrap());
     assert_eq!(fs::read_to_string(bundle.join(".env.example")).unwrap(), project.env_example());
-    for (name, unit) in project.to_quadlet().unwrap() {
+    for (name, unit) in mapped.to_quadlet().unwrap() {
         assert_eq!(fs::read_to_string(bundle.join("quadlet").join(&name)).unwrap(), unit, "{name}");
     }
     let app_tar = "dwtest_cli-bundle_".to_string() + &std::process::id().to_string() + ".tar";
@@ -234,6 +239,14 @@ fn compose_keys_a_bundle_cannot_carry_are_refused_each_named_with_its_service() 
          \x20 service 'cache', build.context: a remote context cannot be bundled offline: clone it and name the directory\n"
     );
     assert!(!dir.join("bundle").exists());
+
+    fs::write(dir.join("compose.yaml"), "services:\n  web:\n    image: example/web:1\n").unwrap();
+    let run = cli::run_in(dir, &["bundle", "-f", "compose.yaml", "--out", "bundle", "--map", "debian"], b"", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: --map \"debian\" is not FROM=TO: write it like debian:bookworm-slim=mirror.corp/debian:bookworm-slim\n"
+    );
 }
 
 /// Every compose file the seed examples write, laid out as their `--out` lays it (the Dockerfiles

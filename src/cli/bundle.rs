@@ -11,6 +11,7 @@ use clap::Args;
 use super::compose::{self, BuildSpec, Loaded};
 use super::input;
 use super::output::{Failure, Session};
+use crate::base::BaseMapping;
 use crate::engine::{BundleRequest, Engine};
 
 const EXAMPLES: &str = "\
@@ -18,6 +19,7 @@ Examples:
   dockwright bundle --compose docker-compose.yml --out bundle
   dockwright bundle --compose docker-compose.yml --out bundle --quadlet
   dockwright bundle --compose docker-compose.yml --out bundle --dry-run
+  dockwright bundle --compose docker-compose.yml --out bundle --map python:3.12-slim=mirror.corp/python:3.12-slim
   dockwright bundle -f compose.yaml -f compose.offline.yaml --out bundle --engine unix:///run/podman/podman.sock
 
 The bundle directory holds one tar per image, the compose file (named as the first one given, the
@@ -43,6 +45,13 @@ pub(crate) struct BundleArgs {
     /// Also write the project's Podman Quadlet units under quadlet/ (for a host that runs systemd).
     #[arg(long)]
     quadlet: bool,
+    /// Build and run FROM instead of TO (FROM=TO, repeatable): a mirror's copy or a local stand-in of a
+    /// base image or of a service's image; the bundle's compose file names TO.
+    #[arg(long = "map", value_name = "FROM=TO")]
+    map: Vec<String>,
+    /// Pull every other base and image through this registry (registry.corp/mirror).
+    #[arg(long, value_name = "REGISTRY")]
+    registry: Option<String>,
     /// Read and check the compose files and print the compose file the bundle would hold, with the
     /// images it would build and save on standard error; build and write nothing.
     #[arg(long)]
@@ -85,7 +94,23 @@ fn bundle(session: &mut Session<'_>, args: &BundleArgs) -> Result<(), Failure> {
     })?;
 
     let compose_file = first.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut mapping = BaseMapping::new();
+    for pair in &args.map {
+        let Some((from, to)) = pair.split_once('=') else {
+            return Err(Failure::new(format!(
+                "--map {pair:?} is not FROM=TO: write it like debian:bookworm-slim=mirror.corp/debian:bookworm-slim"
+            )));
+        };
+        mapping =
+            mapping.map(from, to).map_err(|error| Failure::because(format!("--map {pair:?} is not FROM=TO"), error))?;
+    }
+    if let Some(registry) = &args.registry {
+        mapping = mapping.registry(registry);
+    }
     if args.dry_run {
+        let project = project
+            .mapped(&mapping)
+            .map_err(|errors| Failure::new(format!("cannot bundle project '{}': {errors}", project.name())))?;
         let plan = if args.quadlet { project.bundle(&compose_file) } else { project.compose_bundle(&compose_file) }
             .map_err(|errors| Failure::new(format!("cannot bundle project '{}': {errors}", project.name())))?;
         for build in project.builds() {
@@ -102,7 +127,7 @@ fn bundle(session: &mut Session<'_>, args: &BundleArgs) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    let request = BundleRequest::new(&project, &dir).compose_file(&compose_file).quadlet(args.quadlet);
+    let request = BundleRequest::new(&project, &dir).compose_file(&compose_file).quadlet(args.quadlet).mapping(mapping);
     let engine = match &args.engine {
         Some(address) => Engine::connect_to(address),
         None => Engine::connect(),
