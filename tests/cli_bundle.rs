@@ -240,6 +240,27 @@ fn compose_keys_a_bundle_cannot_carry_are_refused_each_named_with_its_service() 
     );
     assert!(!dir.join("bundle").exists());
 
+    // The project's own checks, before any engine is asked (this one does not exist).
+    fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  web:\n    image: example/web:1\n    ports: [\"8080:80\"]\n    depends_on:\n      api:\n        condition: service_healthy\n  \
+         api:\n    image: example/api:1\n    ports: [\"8080:8000\"]\n",
+    )
+    .unwrap();
+    let args = ["bundle", "-f", "compose.yaml", "--out", "bundle", "--engine", "unix:///nonexistent.sock"];
+    let run = cli::run_in(dir, &args, b"", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot bundle project '{}':\n  \
+             service 'web', depends_on 'api': service_healthy asks for a healthcheck, and 'api' has none: give it one or wait for service_started\n  \
+             service 'api', ports: host port 8080 is already published by service 'web': publish it on another host port\n  \
+             variable 'TOKEN' is documented but reaches no service: pass it with env_var or an env_file, or drop it\n",
+            dir.file_name().unwrap().to_string_lossy().to_lowercase()
+        )
+    );
+
     fs::write(dir.join("compose.yaml"), "services:\n  web:\n    image: example/web:1\n").unwrap();
     let run = cli::run_in(dir, &["bundle", "-f", "compose.yaml", "--out", "bundle", "--map", "debian"], b"", &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);

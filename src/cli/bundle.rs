@@ -107,12 +107,16 @@ fn bundle(session: &mut Session<'_>, args: &BundleArgs) -> Result<(), Failure> {
     if let Some(registry) = &args.registry {
         mapping = mapping.registry(registry);
     }
+    // Checked before the engine is asked for anything (Engine::bundle checks the same again).
+    let invalid = |errors: crate::error::Errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        Failure::new(format!("cannot bundle project '{}':\n  {}", project.name(), lines.join("\n  ")))
+    };
+    let mapped = project.mapped(&mapping).map_err(invalid)?;
+    let plan = if args.quadlet { mapped.bundle(&compose_file) } else { mapped.compose_bundle(&compose_file) }
+        .map_err(invalid)?;
     if args.dry_run {
-        let project = project
-            .mapped(&mapping)
-            .map_err(|errors| Failure::new(format!("cannot bundle project '{}': {errors}", project.name())))?;
-        let plan = if args.quadlet { project.bundle(&compose_file) } else { project.compose_bundle(&compose_file) }
-            .map_err(|errors| Failure::new(format!("cannot bundle project '{}': {errors}", project.name())))?;
+        let project = mapped;
         for build in project.builds() {
             session.err.line(&format!("would build {} for service '{}'", build.tag, build.service));
         }
