@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::analysis::{analyze, image_config};
-use crate::deploy::{Condition, Mount, Project, Restart, Service, Variable};
+use crate::deploy::{Condition, DEFAULT_NOTE, Mount, ONLY_NOTE, Project, Restart, SECRET_NOTE, Service, Variable};
 use crate::dsl::Health;
 use crate::model::Dockerfile;
 
@@ -191,15 +191,10 @@ fn read_env_example(text: &str) -> Vec<Documented> {
             comment.push(note.trim().to_string());
         } else if let Some((name, value)) = line.trim_start_matches("export ").split_once('=') {
             let mut note = comment.join(" ");
-            let mut secret = false;
-            for suffix in [" (secret: never commit the real value)"] {
-                if let Some(at) = note.find(suffix) {
-                    note.replace_range(at..at + suffix.len(), "");
-                    secret = true;
-                }
-            }
+            let secret = note.contains(SECRET_NOTE);
+            note = note.replace(SECRET_NOTE, "");
             // Notes that other keys say again: the default (from `${NAME:-default}`), which files read it.
-            for prefix in [" (default: ", " (only "] {
+            for prefix in [DEFAULT_NOTE, ONLY_NOTE] {
                 if let Some(at) = note.find(prefix) {
                     if let Some(end) = note[at..].find(')') {
                         note.replace_range(at..at + end + 1, "");

@@ -299,16 +299,22 @@ pub fn env_example(files: &[(&str, &Project)]) -> String {
     out
 }
 
+/// The notes `.env.example` adds to a variable's comment: that it is a secret, its default (up to the
+/// closing parenthesis), which of several files read it. The CLI's compose reader reads them back.
+pub(crate) const SECRET_NOTE: &str = " (secret: never commit the real value)";
+pub(crate) const DEFAULT_NOTE: &str = " (default: ";
+pub(crate) const ONLY_NOTE: &str = " (only ";
+
 fn write_variable(out: &mut String, variable: &Variable, only: Option<&str>) {
     let mut note = variable.comment.replace(['\n', '\r'], " ");
     if variable.secret {
-        note.push_str(" (secret: never commit the real value)");
+        note.push_str(SECRET_NOTE);
     }
     if let Some(default) = &variable.default {
-        let _ = write!(note, " (default: {default})");
+        let _ = write!(note, "{DEFAULT_NOTE}{default})");
     }
     if let Some(files) = only {
-        let _ = write!(note, " (only {})", files.replace(['\n', '\r'], " "));
+        let _ = write!(note, "{ONLY_NOTE}{})", files.replace(['\n', '\r'], " "));
     }
     let _ = writeln!(out, "# {note}");
     let _ = writeln!(out, "{}={}", variable.name, dotenv(&variable.example));

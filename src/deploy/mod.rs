@@ -50,6 +50,8 @@ use crate::model::ImageRef;
 
 pub use bundle::{Bundle, BundleText};
 pub use compose::env_example;
+#[cfg(all(feature = "cli", feature = "engine"))]
+pub(crate) use compose::{DEFAULT_NOTE, ONLY_NOTE, SECRET_NOTE};
 use service::Source;
 pub use service::{Condition, Mount, Recipe, Restart, Service};
 
