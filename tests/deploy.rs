@@ -610,3 +610,31 @@ fn a_shared_env_example_describes_every_compose_file() {
          B=2\n"
     );
 }
+
+/// Compose's `default` network as dockwright writes it: a service that names no network is on it, a
+/// service may name it beside a declared one without declaring it, and compose creates it.
+#[test]
+fn compose_puts_services_on_the_default_network_as_written() {
+    let project = Project::new("p")
+        .network("backend")
+        .service(Service::image("web", "example/web:1"))
+        .service(Service::image("api", "example/api:1").network("default").network("backend"))
+        .service(Service::image("db", "example/db:1").network("backend"));
+    let text = project.to_compose().unwrap_or_else(|errors| panic!("{errors}"));
+    if compose().is_none() {
+        return;
+    }
+    let dir = deployment_dir("default-network", &[("compose.yaml".into(), text)]);
+    let config = compose_config(&dir, "compose.yaml").unwrap_or_else(|err| panic!("compose refused it: {err}"));
+    let _ = fs::remove_dir_all(&dir);
+    let joined = |service: &str| -> Vec<String> {
+        let mut names: Vec<String> =
+            config["services"][service]["networks"].as_object().unwrap().keys().cloned().collect();
+        names.sort();
+        names
+    };
+    assert_eq!(joined("web"), ["default"]);
+    assert_eq!(joined("api"), ["backend", "default"]);
+    assert_eq!(joined("db"), ["backend"]);
+    assert_eq!(config["networks"]["default"]["name"], "p_default");
+}

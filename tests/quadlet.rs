@@ -197,4 +197,16 @@ fn the_default_network_is_compose_s_whether_named_declared_or_implied() {
         let compose = project.to_compose().unwrap_or_else(|errors| panic!("{errors}"));
         assert!(compose.contains("    networks:\n      - \"default\"\n      - \"backend\"\n"), "{compose}");
     }
+    // Podman's generator reads them.
+    let dir = std::env::temp_dir().join(format!("dockwright-quadlet-default-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    for (name, text) in declared.to_quadlet().unwrap() {
+        fs::write(dir.join(name), text).unwrap();
+    }
+    let generated = dry_run(&dir);
+    let _ = fs::remove_dir_all(&dir);
+    if let Some(generated) = generated {
+        assert!(generated.contains("--network p_default --network p_backend"), "{generated}");
+    }
 }
