@@ -1077,6 +1077,30 @@ mod tests {
         assert_eq!((header[1].comment.as_str(), header[1].secret), ("token", true));
     }
 
+    proptest::proptest! {
+        /// Any text, however close to a compose file, is read or refused: never a panic.
+        #[test]
+        fn reading_never_panics(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "services:\n", "  web:\n", "    image: a:1\n", "    build: .\n", "    build:\n      args: [A]\n",
+            "    ports: [\"1:2\", 3, {target: 4}]\n", "    volumes: [\":\", \"a:b:c:d\", {type: tmpfs}]\n",
+            "    environment: [\"A=${B\", \"=\", C]\n", "    environment: {A: ${A:-}, B: {x: 1}}\n",
+            "    healthcheck: {test: [CMD], retries: -1}\n", "    depends_on: {x: {condition: 1}}\n",
+            "    networks: {n: {aliases: [a]}}\n", "    command: \"a 'b\"\n", "networks: [x]\n", "secrets: {s: 1}\n",
+            "- \n", "&a x\n", "*a\n", "? [a]\n: b\n", "\t\n", "name: ${X}\n", "'\n", "{\n",
+        ]), 0..12)) {
+            let text: String = parts.concat();
+            let mut load = |_: &BuildSpec| Ok(Loaded {
+                dockerfile: import::lower(&import::parse("FROM alpine:3.19\nUSER 10001\n")).dockerfile,
+                dockerignore: String::new(),
+            });
+            let files = [("compose.yaml".to_string(), text)];
+            if let Ok(project) = super::read(&files, "dir", Some("# a\nA=1\n"), &mut load) {
+                let _ = project.to_compose();
+                let _ = project.to_quadlet();
+            }
+        }
+    }
+
     #[test]
     fn bad_yaml_and_non_compose_documents_are_refused_by_file() {
         assert_eq!(read_back(&[("a.yml", "services: [\n")], None).unwrap_err().len(), 1);
