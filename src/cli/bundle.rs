@@ -139,9 +139,9 @@ fn bundle(session: &mut Session<'_>, args: &BundleArgs) -> Result<(), Failure> {
     .map_err(|error| Failure::because("cannot reach the engine", error))?;
     let builds = project.builds().len();
     session.err.line(&format!(
-        "bundling project '{}': {} services, {builds} to build, with the engine at {}",
+        "bundling project '{}': {}, {builds} to build, with the engine at {}",
         project.name(),
-        project.services().len(),
+        count(project.services().len(), "service"),
         engine.address()
     ));
     let bundle = engine
@@ -159,9 +159,9 @@ fn bundle(session: &mut Session<'_>, args: &BundleArgs) -> Result<(), Failure> {
     }
     session.out.line("  SHA256SUMS");
     session.out.line(&format!(
-        "on the offline host: cd {} && sh load.sh   (checks every file, then loads {} images)",
+        "on the offline host: cd {} && sh load.sh   (checks every file, then loads {})",
         bundle.dir.display(),
-        bundle.files.len()
+        count(bundle.files.len(), "image")
     ));
     Ok(())
 }
@@ -213,4 +213,9 @@ fn megabytes(bytes: u64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let mb = bytes as f64 / 1_000_000.0;
     format!("{mb:.1} MB")
+}
+
+/// `1 image`, `2 images`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
