@@ -109,12 +109,12 @@ fn completions_and_man_page_are_generated() {
     assert!(estimate.stdout.contains("\\fB\\-\\-budget\\fR"), "{}", estimate.stdout);
     let unknown = run(&["man", "frob"], b"");
     assert_eq!(unknown.code, 2);
-    // `build` is there when the binary is built with feature `engine` too.
-    let build = if cfg!(feature = "engine") { "build, " } else { "" };
+    // `build` and `bundle` are there when the binary is built with feature `engine` too.
+    let (build, bundle) = if cfg!(feature = "engine") { ("build, ", "bundle, ") } else { ("", "") };
     assert_eq!(
         unknown.stderr,
         format!(
-            "error: no subcommand is called 'frob': use one of lint, fmt, optimize, impact, estimate, {build}import, completions, man\n"
+            "error: no subcommand is called 'frob': use one of lint, fmt, optimize, impact, estimate, {build}import, {bundle}completions, man\n"
         )
     );
 }

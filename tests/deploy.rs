@@ -50,7 +50,8 @@ fn deploy_files(projects: &[(&'static str, Project)]) -> Vec<(String, String)> {
             (file.to_string(), text)
         })
         .collect();
-    files.push((".env.example".into(), projects[0].1.env_example()));
+    let shared: Vec<(&str, &Project)> = projects.iter().map(|(file, project)| (*file, project)).collect();
+    files.push((".env.example".into(), dockwright::deploy::env_example(&shared)));
     files
 }
 
@@ -568,4 +569,72 @@ fn every_seed_project_passes_validation_and_keeps_secrets_out_of_the_file() {
             }
         }
     }
+}
+
+/// The `.env.example` beside several compose files describes all of them (it took the first file's
+/// comment, which told how to start that file only), documents every file's variables, and says
+/// which files read a variable not all of them read.
+#[test]
+fn a_shared_env_example_describes_every_compose_file() {
+    for (example, projects) in examples() {
+        let text = deploy_files(&projects).pop().unwrap().1;
+        if projects.len() == 1 {
+            assert_eq!(text, projects[0].1.env_example(), "{example}");
+            continue;
+        }
+        for (file, project) in &projects {
+            assert!(text.contains(file), "{example}: .env.example does not name {file}:\n{text}");
+            for variable in project.env_example().lines().filter_map(|line| line.split_once('=')) {
+                assert!(text.contains(&format!("\n{}=", variable.0)), "{example}: {} missing:\n{text}", variable.0);
+            }
+        }
+        // No file's own start command (`docker compose -f <file> up`) heads the shared file.
+        assert!(!text.contains("docker compose -f"), "{example}:\n{text}");
+    }
+    let first = Project::new("p")
+        .variable(Variable::new("A", "read by both").example("1"))
+        .service(Service::image("x", "example/x:1").env_var("A", "A"));
+    let second = first
+        .clone()
+        .variable(Variable::new("B", "read by the second only").example("2"))
+        .service(Service::image("y", "example/y:1").env_var("B", "B"));
+    assert_eq!(
+        dockwright::deploy::env_example(&[("one.yml", &first), ("two.yml", &second)]),
+        "# the variables of project 'p', read by one.yml and two.yml:\n\
+         # copy this file to .env and fill it in\n\
+         \n\
+         # read by both\n\
+         A=1\n\
+         \n\
+         # read by the second only (only two.yml)\n\
+         B=2\n"
+    );
+}
+
+/// Compose's `default` network as dockwright writes it: a service that names no network is on it, a
+/// service may name it beside a declared one without declaring it, and compose creates it.
+#[test]
+fn compose_puts_services_on_the_default_network_as_written() {
+    let project = Project::new("p")
+        .network("backend")
+        .service(Service::image("web", "example/web:1"))
+        .service(Service::image("api", "example/api:1").network("default").network("backend"))
+        .service(Service::image("db", "example/db:1").network("backend"));
+    let text = project.to_compose().unwrap_or_else(|errors| panic!("{errors}"));
+    if compose().is_none() {
+        return;
+    }
+    let dir = deployment_dir("default-network", &[("compose.yaml".into(), text)]);
+    let config = compose_config(&dir, "compose.yaml").unwrap_or_else(|err| panic!("compose refused it: {err}"));
+    let _ = fs::remove_dir_all(&dir);
+    let joined = |service: &str| -> Vec<String> {
+        let mut names: Vec<String> =
+            config["services"][service]["networks"].as_object().unwrap().keys().cloned().collect();
+        names.sort();
+        names
+    };
+    assert_eq!(joined("web"), ["default"]);
+    assert_eq!(joined("api"), ["backend", "default"]);
+    assert_eq!(joined("db"), ["backend"]);
+    assert_eq!(config["networks"]["default"]["name"], "p_default");
 }

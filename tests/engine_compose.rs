@@ -28,7 +28,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use dockwright::base::BaseMapping;
-use dockwright::deploy::Project;
+use dockwright::deploy::{Project, Recipe};
 use dockwright::engine::{BuildRequest, Engine, Progress};
 
 /// The projects run on the host's network, so two at once would want the same ports.
@@ -82,7 +82,8 @@ impl Deployment {
         let mut deployment = Deployment { dir, name, file, project: project.clone(), engine, built: Vec::new() };
 
         for plan in project.builds() {
-            let mut request = BuildRequest::from_image(plan.image, &context, &plan.tag)
+            let Recipe::Image(image) = plan.recipe else { panic!("{example}: the seeds describe their images") };
+            let mut request = BuildRequest::from_image(image, &context, &plan.tag)
                 .expect("the image validates")
                 .mapped(&mapping())
                 .expect("the mapping applies")

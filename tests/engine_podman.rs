@@ -31,6 +31,7 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use dockwright::deploy::Recipe;
 use dockwright::engine::{
     BuildRequest, Endpoint, EndpointSource, Engine, EngineErrorKind, EngineKind, Progress, RunOptions, SecretSource,
 };
@@ -342,9 +343,10 @@ fn podman_compose_brings_spec_editor_up_healthy() {
     let (file, project) = spec_editor::projects().remove(0);
     let plan = project.builds().into_iter().find(|plan| plan.service == "spec-editor").expect("spec-editor is built");
     let tag = plan.tag.clone();
+    let Recipe::Image(image) = plan.recipe else { panic!("spec-editor describes its image") };
     {
         let _one = ONE_BUILD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let request = BuildRequest::from_image(plan.image, &case.context, &tag)
+        let request = BuildRequest::from_image(image, &case.context, &tag)
             .unwrap()
             .mapped(&engine_cases::mapping())
             .expect("the mapping applies")

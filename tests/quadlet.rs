@@ -161,3 +161,52 @@ fn values_no_unit_line_can_carry_are_refused() {
         "{errors:?}"
     );
 }
+
+/// Compose's `default` network: a service that names no network is on it, it needs no declaration
+/// (compose creates it), a service may name it beside others, and declaring it changes nothing. Its
+/// Quadlet unit is `<project>.network` (network `<project>_default`), written once.
+#[test]
+fn the_default_network_is_compose_s_whether_named_declared_or_implied() {
+    let implied = Project::new("p")
+        .network("backend")
+        .service(Service::image("web", "docker.io/library/nginx:1.27"))
+        .service(Service::image("api", "docker.io/library/alpine:3.19").network("default").network("backend"))
+        .service(Service::image("db", "docker.io/library/postgres:16").network("backend"));
+    let declared = implied.clone().network("default");
+    for project in [&implied, &declared] {
+        let units = project.to_quadlet().unwrap_or_else(|errors| panic!("{errors}"));
+        let networks: Vec<(&str, &str)> = units
+            .iter()
+            .filter(|(name, _)| name.ends_with(".network"))
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        assert_eq!(
+            networks,
+            [
+                ("p.network", "[Network]\nNetworkName=p_default\n"),
+                ("p-backend.network", "[Network]\nNetworkName=p_backend\n")
+            ]
+        );
+        let joined = |service: &str| -> Vec<String> {
+            let text = &units.iter().find(|(name, _)| name == &format!("p-{service}.container")).unwrap().1;
+            text.lines().filter(|line| line.starts_with("Network=")).map(str::to_string).collect()
+        };
+        assert_eq!(joined("web"), ["Network=p.network"]);
+        assert_eq!(joined("api"), ["Network=p.network", "Network=p-backend.network"]);
+        assert_eq!(joined("db"), ["Network=p-backend.network"]);
+        let compose = project.to_compose().unwrap_or_else(|errors| panic!("{errors}"));
+        assert!(compose.contains("    networks:\n      - \"default\"\n      - \"backend\"\n"), "{compose}");
+    }
+    // Podman's generator reads them.
+    let dir = std::env::temp_dir().join(format!("dockwright-quadlet-default-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    for (name, text) in declared.to_quadlet().unwrap() {
+        fs::write(dir.join(name), text).unwrap();
+    }
+    let generated = dry_run(&dir);
+    let _ = fs::remove_dir_all(&dir);
+    if let Some(generated) = generated {
+        assert!(generated.contains("--network p_default --network p_backend"), "{generated}");
+    }
+}

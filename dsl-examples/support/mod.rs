@@ -85,8 +85,9 @@ pub fn main(example: &str, images: Vec<(&'static str, Image)>, projects: Vec<(&'
                 }
             }
         }
-        if let Some((_, project)) = projects.first() {
-            deploy.push((".env.example".to_string(), project.env_example()));
+        if !projects.is_empty() {
+            let shared: Vec<(&str, &Project)> = projects.iter().map(|(file, project)| (*file, project)).collect();
+            deploy.push((".env.example".to_string(), dockwright::deploy::env_example(&shared)));
         }
     }
 

@@ -32,6 +32,10 @@
 
 #[cfg(feature = "engine")]
 mod build;
+#[cfg(feature = "engine")]
+mod bundle;
+#[cfg(feature = "engine")]
+mod compose;
 mod config;
 mod estimate;
 mod fmt;
@@ -237,6 +241,8 @@ where
         #[cfg(feature = "engine")]
         Command::Build(args) => build::run(&mut session, &args, console),
         Command::Import(args) => import::run(&mut session, &args),
+        #[cfg(feature = "engine")]
+        Command::Bundle(args) => bundle::run(&mut session, &args),
         Command::Completions(args) => generate::completions(&mut session, &args, Cli::command()),
         Command::Man(args) => generate::man(&mut session, &args, Cli::command()),
     }
@@ -276,6 +282,7 @@ Examples:
   dockwright import Dockerfile --to rust         print the dockwright Rust that builds the same file
   dockwright build --budget 500MB Dockerfile     (feature engine) build it, then measured size per layer
                                                  beside the estimate, layer waste and efficiency
+  dockwright bundle -f compose.yaml --out DIR    build, save and write an offline bundle (feature engine)
   dockwright completions bash > /etc/bash_completion.d/dockwright
 
 Exit codes: 0 ok; 1 findings (lint findings at or above the failure threshold, a file would change,
@@ -309,6 +316,8 @@ enum Command {
     #[cfg(feature = "engine")]
     Build(build::ImageBuildArgs),
     Import(import::ImportArgs),
+    #[cfg(feature = "engine")]
+    Bundle(bundle::BundleArgs),
     Completions(generate::CompletionsArgs),
     Man(generate::ManArgs),
 }

@@ -82,6 +82,25 @@ impl Project {
     /// );
     /// ```
     pub fn bundle(&self, compose_file: &str) -> Result<Bundle, Errors> {
+        self.plan_bundle(compose_file, true)
+    }
+
+    /// The offline bundle's plan without Quadlet units, for hosts that run the compose file only:
+    /// [`bundle`](Self::bundle)'s files less `quadlet/`.
+    ///
+    /// ```
+    /// use dockwright::deploy::{Project, Service};
+    ///
+    /// let project = Project::new("p").service(Service::image("a", "docker.io/library/alpine:3.19"));
+    /// let bundle = project.compose_bundle("compose.yaml").unwrap();
+    /// let paths: Vec<&str> = bundle.files.iter().map(|f| f.path.as_str()).collect();
+    /// assert_eq!(paths, ["compose.yaml", ".env.example", "load.sh"]);
+    /// ```
+    pub fn compose_bundle(&self, compose_file: &str) -> Result<Bundle, Errors> {
+        self.plan_bundle(compose_file, false)
+    }
+
+    fn plan_bundle(&self, compose_file: &str, quadlet: bool) -> Result<Bundle, Errors> {
         let plain = !compose_file.is_empty()
             && !compose_file.starts_with('.')
             && compose_file.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
@@ -92,7 +111,7 @@ impl Project {
             )]));
         }
         let compose = self.to_compose()?;
-        let units = self.to_quadlet()?;
+        let units = if quadlet { self.to_quadlet()? } else { Vec::new() };
         let mut images: Vec<String> = Vec::new();
         for service in &self.services {
             let image = self.image_of(&service.name).unwrap_or_default();

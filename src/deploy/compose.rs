@@ -218,19 +218,103 @@ impl Project {
             if index > 0 || self.comment.is_some() {
                 out.push('\n');
             }
-            write_variable(&mut out, variable);
+            write_variable(&mut out, variable, None);
         }
         out
     }
 }
 
-fn write_variable(out: &mut String, variable: &Variable) {
+/// The one `.env.example` beside several compose files (`(file name, project)`, in the order they are
+/// written): every variable any of them documents, in first-documented order, those that not every file
+/// reads marked with the files that do, under a header naming the files. Each file's own comment
+/// (how to start that file) is left to the file. For one file, its project's
+/// [`env_example`](Project::env_example).
+///
+/// ```
+/// use dockwright::deploy::{env_example, Project, Service, Variable};
+///
+/// let dev = Project::new("shop")
+///     .comment("docker compose -f dev.yml up")
+///     .variable(Variable::new("TOKEN", "API token").example("change-me").secret())
+///     .service(Service::image("api", "example/api:1").env_var("TOKEN", "TOKEN"));
+/// let prod = dev
+///     .clone()
+///     .comment("docker compose -f prod.yml up")
+///     .variable(Variable::new("SENTRY_DSN", "where errors are reported").example("https://sentry.invalid/1"))
+///     .service(Service::image("worker", "example/worker:1").env_var("SENTRY_DSN", "SENTRY_DSN"));
+/// assert_eq!(
+///     env_example(&[("dev.yml", &dev), ("prod.yml", &prod)]),
+///     "# the variables of project 'shop', read by dev.yml and prod.yml:\n\
+///      ## copy this file to .env and fill it in\n\
+///      \n\
+///      ## API token (secret: never commit the real value)\n\
+///      TOKEN=change-me\n\
+///      \n\
+///      ## where errors are reported (only prod.yml)\n\
+///      SENTRY_DSN=https://sentry.invalid/1\n"
+/// );
+/// assert_eq!(env_example(&[("dev.yml", &dev)]), dev.env_example());
+/// ```
+#[must_use]
+pub fn env_example(files: &[(&str, &Project)]) -> String {
+    if let [(_, project)] = files {
+        return project.env_example();
+    }
+    let mut names: Vec<&str> = Vec::new();
+    let mut variables: Vec<&Variable> = Vec::new();
+    for (_, project) in files {
+        if !names.contains(&project.name.as_str()) {
+            names.push(&project.name);
+        }
+        for variable in &project.variables {
+            if !variables.iter().any(|v| v.name == variable.name) {
+                variables.push(variable);
+            }
+        }
+    }
+    let quoted: Vec<String> = names.iter().map(|name| format!("'{name}'")).collect();
+    let files_read = |read: Vec<&str>| match read.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# the variables of {} {}, read by {}:\n# copy this file to .env and fill it in",
+        if names.len() == 1 { "project" } else { "projects" },
+        files_read(quoted.iter().map(String::as_str).collect()),
+        files_read(files.iter().map(|(file, _)| *file).collect()),
+    );
+    for variable in variables {
+        let read: Vec<&str> = files
+            .iter()
+            .filter(|(_, project)| project.variables.iter().any(|v| v.name == variable.name))
+            .map(|(file, _)| *file)
+            .collect();
+        let only = (read.len() < files.len()).then(|| read.join(", "));
+        out.push('\n');
+        write_variable(&mut out, variable, only.as_deref());
+    }
+    out
+}
+
+/// The notes `.env.example` adds to a variable's comment: that it is a secret, its default (up to the
+/// closing parenthesis), which of several files read it. The CLI's compose reader reads them back.
+pub(crate) const SECRET_NOTE: &str = " (secret: never commit the real value)";
+pub(crate) const DEFAULT_NOTE: &str = " (default: ";
+pub(crate) const ONLY_NOTE: &str = " (only ";
+
+fn write_variable(out: &mut String, variable: &Variable, only: Option<&str>) {
     let mut note = variable.comment.replace(['\n', '\r'], " ");
     if variable.secret {
-        note.push_str(" (secret: never commit the real value)");
+        note.push_str(SECRET_NOTE);
     }
     if let Some(default) = &variable.default {
-        let _ = write!(note, " (default: {default})");
+        let _ = write!(note, "{DEFAULT_NOTE}{default})");
+    }
+    if let Some(files) = only {
+        let _ = write!(note, "{ONLY_NOTE}{})", files.replace(['\n', '\r'], " "));
     }
     let _ = writeln!(out, "# {note}");
     let _ = writeln!(out, "{}={}", variable.name, dotenv(&variable.example));

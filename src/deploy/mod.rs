@@ -1,8 +1,8 @@
-//! Multi-service projects built from images: a typed description one level above [`Image`], and the
+//! Multi-service projects built from images: a typed description one level above [`Image`](crate::Image), and the
 //! files that deploy it: a compose file and its `.env.example`, Podman Quadlet units
 //! ([`Project::to_quadlet`]), and the plan of an offline bundle ([`Project::bundle`]).
 //!
-//! A [`Project`] holds [`Service`]s: each is built from a dockwright [`Image`] (context, Dockerfile,
+//! A [`Project`] holds [`Service`]s: each is built from a dockwright [`Image`](crate::Image) (context, Dockerfile,
 //! target, build args) or runs an existing image reference. A built service's healthcheck, user,
 //! exposed ports, volumes and stop signal are read from its image description (`analysis::image_config`),
 //! so the compose file cannot drift from the Dockerfile. [`Project::validate`] reports every
@@ -45,13 +45,15 @@ mod service;
 mod validate;
 
 use crate::base::BaseMapping;
-use crate::dsl::Image;
 use crate::error::Errors;
 use crate::model::ImageRef;
 
 pub use bundle::{Bundle, BundleText};
+pub use compose::env_example;
+#[cfg(all(feature = "cli", feature = "engine"))]
+pub(crate) use compose::{DEFAULT_NOTE, ONLY_NOTE, SECRET_NOTE};
 use service::Source;
-pub use service::{Condition, Mount, Restart, Service};
+pub use service::{Condition, Mount, Recipe, Restart, Service};
 
 /// A set of services deployed together, with the variables, networks and secrets they share.
 ///
@@ -302,7 +304,7 @@ impl Project {
             .filter_map(|service| match &service.source {
                 Source::Build(build) => Some(BuildPlan {
                     service: &service.name,
-                    image: &build.image,
+                    recipe: build.recipe.recipe(),
                     context: &build.context,
                     dockerfile: build.dockerfile.as_deref(),
                     target: build.target.as_deref(),
@@ -433,8 +435,8 @@ impl Variable {
 pub struct BuildPlan<'a> {
     /// The service's name.
     pub service: &'a str,
-    /// The image description.
-    pub image: &'a Image,
+    /// What the image is made from.
+    pub recipe: Recipe<'a>,
     /// The build context, relative to the compose file.
     pub context: &'a str,
     /// The Dockerfile's path relative to the context, when not `Dockerfile`.

@@ -1,7 +1,7 @@
 //! The Quadlet writer: a [`Project`] as Podman Quadlet units, the way RHEL runs containers under
 //! systemd. One `.container` per service, one `.volume` per named volume, one `.network` per network
-//! (a `<project>.network` when the project declares none, so services find each other by name as
-//! they do under compose). Keys are `&'static str`; every value a user wrote goes through `quote`
+//! (compose's `default` network, where a service that names none is, as `<project>.network`, so
+//! services find each other by name as they do under compose). Keys are `&'static str`; every value a user wrote goes through `quote`
 //! (`unit_raw` for keys the generator reads whole, `unit_word` for keys it splits). Output is
 //! deterministic: containers in service order, then volumes sorted, then networks.
 //!
@@ -23,7 +23,7 @@ use crate::model::{Command, Healthcheck};
 use super::Project;
 use super::quote::{json, unit_raw, unit_word};
 use super::service::{Condition, EnvValue, MountKind, Restart, Service, Source};
-use super::validate::{Resolved, check};
+use super::validate::{DEFAULT_NETWORK, Resolved, check};
 
 impl Project {
     /// The project's Quadlet units as `(file name, text)`, once the project is valid: a
@@ -113,18 +113,29 @@ impl Project {
         if errors.is_empty() { Ok(units) } else { Err(Errors(errors)) }
     }
 
-    /// `(file, podman network name)` for every network unit: the declared ones, and `<project>.network`
-    /// for the services that join none (compose's `default` network).
+    /// `(file, podman network name)` for every network unit: compose's `default` network as
+    /// `<project>.network` (first, once: whether services join it by naming no network, name it, or
+    /// the project declares it), then the other declared ones.
     fn network_units(&self) -> Vec<(String, String)> {
-        let mut units: Vec<(String, String)> = self
-            .networks
-            .iter()
-            .map(|network| (format!("{}-{network}.network", self.name), format!("{}_{network}", self.name)))
-            .collect();
-        if self.services.iter().any(|s| s.networks.is_empty()) {
-            units.insert(0, (format!("{}.network", self.name), format!("{}_default", self.name)));
+        let default = self.networks.iter().any(|n| n == DEFAULT_NETWORK)
+            || self.services.iter().any(|s| s.networks.is_empty() || s.networks.iter().any(|n| n == DEFAULT_NETWORK));
+        let mut units: Vec<(String, String)> = Vec::new();
+        if default {
+            units.push((self.network_unit(DEFAULT_NETWORK), format!("{}_{DEFAULT_NETWORK}", self.name)));
+        }
+        for network in self.networks.iter().filter(|n| *n != DEFAULT_NETWORK) {
+            units.push((self.network_unit(network), format!("{}_{network}", self.name)));
         }
         units
+    }
+
+    /// The unit file of the project network `network`: `<project>.network` for compose's `default`.
+    fn network_unit(&self, network: &str) -> String {
+        if network == DEFAULT_NETWORK {
+            format!("{}.network", self.name)
+        } else {
+            format!("{}-{network}.network", self.name)
+        }
     }
 
     fn write_container(&self, unit: &mut Unit<'_>, service: &Service, facts: &Resolved, notify_healthy: bool) {
@@ -163,10 +174,10 @@ impl Project {
             }
         } else {
             if service.networks.is_empty() {
-                unit.raw("Network", &format!("{}.network", self.name));
+                unit.raw("Network", &self.network_unit(DEFAULT_NETWORK));
             } else {
                 for network in &service.networks {
-                    unit.raw("Network", &format!("{}-{network}.network", self.name));
+                    unit.raw("Network", &self.network_unit(network));
                 }
             }
             unit.raw("NetworkAlias", &service.name);

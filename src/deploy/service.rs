@@ -1,6 +1,7 @@
 //! One service of a [`Project`](super::Project): where its image comes from and how it runs.
 
 use crate::dsl::{Health, Image};
+use crate::model::Dockerfile;
 
 /// How a service restarts (`restart:`).
 ///
@@ -172,12 +173,61 @@ pub(crate) enum Source {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Build {
-    pub(crate) image: Image,
+    pub(crate) recipe: Made,
     pub(crate) context: String,
     pub(crate) dockerfile: Option<String>,
     pub(crate) target: Option<String>,
     pub(crate) args: Vec<(String, String)>,
     pub(crate) tag: Option<String>,
+}
+
+/// What a built service's image is made from: a dockwright description, or an existing Dockerfile's
+/// model (imported) with its ignore file's text.
+#[derive(Debug, Clone)]
+pub(crate) enum Made {
+    Described(Image),
+    Imported { dockerfile: Dockerfile, dockerignore: String },
+}
+
+impl Made {
+    pub(crate) fn to_model(&self) -> Result<Dockerfile, crate::error::Errors> {
+        match self {
+            Made::Described(image) => image.to_model(),
+            Made::Imported { dockerfile, .. } => Ok(dockerfile.clone()),
+        }
+    }
+
+    pub(crate) fn recipe(&self) -> Recipe<'_> {
+        match self {
+            Made::Described(image) => Recipe::Image(image),
+            Made::Imported { dockerfile, dockerignore } => Recipe::Dockerfile { dockerfile, dockerignore },
+        }
+    }
+}
+
+/// What a built service's image is made from, as [`Project::builds`](super::Project::builds) gives it.
+///
+/// ```
+/// use dockwright::deploy::{Project, Recipe, Service};
+/// use dockwright::{Base, Image, Stage};
+///
+/// let mut image = Image::new();
+/// image.stage(Stage::new("app", Base::alpine("3.19")));
+/// let project = Project::new("p").service(Service::build("app", &image, "."));
+/// assert!(matches!(project.builds()[0].recipe, Recipe::Image(_)));
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Recipe<'a> {
+    /// A dockwright image description ([`Service::build`]).
+    Image(&'a Image),
+    /// An existing Dockerfile's model and its ignore file's text ([`Service::build_dockerfile`]).
+    Dockerfile {
+        /// The Dockerfile, as imported.
+        dockerfile: &'a Dockerfile,
+        /// The `.dockerignore` text that applies to its context (empty: send the whole context).
+        dockerignore: &'a str,
+    },
 }
 
 /// An environment value: literal text or a reference to a documented project variable.
@@ -277,7 +327,39 @@ impl Service {
         Service::new(
             name,
             Source::Build(Box::new(Build {
-                image: image.clone(),
+                recipe: Made::Described(image.clone()),
+                context: context.into(),
+                dockerfile: None,
+                target: None,
+                args: Vec::new(),
+                tag: None,
+            })),
+        )
+    }
+
+    /// A service built from an existing Dockerfile, as [`import`](crate::import) lowered it, with the
+    /// text of the ignore file that applies to its context (`""` sends the whole context): what a
+    /// compose file's `build:` holds. Its healthcheck, user, exposed ports, volumes and stop signal
+    /// are read from the Dockerfile as from a description; [`dockerfile`](Self::dockerfile),
+    /// [`target`](Self::target), [`build_arg`](Self::build_arg) and [`tag`](Self::tag) apply.
+    ///
+    /// ```
+    /// use dockwright::deploy::{Project, Service};
+    /// use dockwright::import::{lower, parse};
+    ///
+    /// let lowered = lower(&parse("FROM alpine:3.19 AS app\nUSER 10001\nHEALTHCHECK CMD [\"true\"]\n"));
+    /// let project = Project::new("p").service(Service::build_dockerfile("app", &lowered.dockerfile, "target\n", "./app"));
+    /// let compose = project.to_compose().unwrap();
+    /// assert!(compose.contains("    build:\n      context: \"./app\"\n    image: \"p-app\"\n"));
+    /// // The image's healthcheck and user reach the Quadlet unit (Podman's OCI images drop HEALTHCHECK).
+    /// let (_, unit) = &project.to_quadlet().unwrap()[0];
+    /// assert!(unit.contains("User=10001\nHealthCmd=[\"CMD\", \"true\"]\n"));
+    /// ```
+    pub fn build_dockerfile(name: &str, dockerfile: &Dockerfile, dockerignore: &str, context: &str) -> Self {
+        Service::new(
+            name,
+            Source::Build(Box::new(Build {
+                recipe: Made::Imported { dockerfile: dockerfile.clone(), dockerignore: dockerignore.into() },
                 context: context.into(),
                 dockerfile: None,
                 target: None,
@@ -560,12 +642,18 @@ impl Service {
     }
 
     /// Attaches the service to the project network `name` (declare it with
-    /// [`Project::network`](super::Project::network)); with none, compose's default network.
+    /// [`Project::network`](super::Project::network)); with none, compose's `default` network, which
+    /// needs no declaration and can be named to join it beside others.
     ///
     /// ```
-    /// use dockwright::deploy::Service;
+    /// use dockwright::deploy::{Project, Service};
     ///
-    /// let _ = Service::image("db", "postgres:16").network("backend");
+    /// let project = Project::new("p")
+    ///     .network("backend")
+    ///     .service(Service::image("web", "example/web:1"))
+    ///     .service(Service::image("api", "example/api:1").network("default").network("backend"));
+    /// let units: Vec<String> = project.to_quadlet().unwrap().into_iter().map(|(name, _)| name).collect();
+    /// assert_eq!(units, ["p-web.container", "p-api.container", "p.network", "p-backend.network"]);
     /// ```
     pub fn network(mut self, name: &str) -> Self {
         self.networks.push(name.into());

@@ -19,6 +19,9 @@ pub(crate) struct Resolved {
     pub(crate) healthcheck: Option<Healthcheck>,
 }
 
+/// Compose's network for the services that name none: it needs no declaration.
+pub(crate) const DEFAULT_NETWORK: &str = "default";
+
 fn problem(message: String) -> Error {
     Error::new(ErrorKind::InvalidProject, message)
 }
@@ -161,7 +164,7 @@ fn resolve(service: &Service, errors: &mut Vec<Error>) -> Resolved {
                     local.push(err.at("tag"));
                 }
             }
-            match build.image.to_model() {
+            match build.recipe.to_model() {
                 Err(image_errors) => local.extend(image_errors.0.into_iter().map(|err| err.at("image"))),
                 Ok(model) => {
                     let analysis = analyze(&model);
@@ -169,7 +172,7 @@ fn resolve(service: &Service, errors: &mut Vec<Error>) -> Resolved {
                         Some(target) => analysis.stage_index(target).or_else(|| {
                             local.push(problem(format!(
                                 "target '{target}' is not a stage of the image (stages: {}): name one of them",
-                                build.image.targets().join(", ")
+                                model.stages.iter().filter_map(|s| s.name()).collect::<Vec<_>>().join(", ")
                             )));
                             None
                         }),
@@ -483,7 +486,9 @@ fn check_dependencies(project: &Project, service: &Service, resolved: &[Resolved
 
 fn check_references(project: &Project, service: &Service, errors: &mut Vec<Error>) {
     for network in &service.networks {
-        if !project.networks.contains(network) {
+        // Compose's `default` network exists without a declaration (it is where a service that
+        // names no network is); a service names it to join it beside others.
+        if network != DEFAULT_NETWORK && !project.networks.contains(network) {
             errors.push(problem_at(
                 "networks",
                 format!("no network '{network}' is declared: declare it with Project::network"),

@@ -57,6 +57,9 @@ pub struct BuildRequest {
     /// The build secrets `RUN --mount=type=secret` steps read (`--secret`): sent to BuildKit as
     /// secrets, never as build args, never on a command line.
     pub secrets: Vec<BuildSecret>,
+    /// Values for the Dockerfile's `ARG`s (`--build-arg NAME=VALUE`), in order. Not for secrets: a
+    /// build arg is on the command line and may end up in the image's history.
+    pub build_args: Vec<(String, String)>,
     /// The model `dockerfile` was emitted from, when the request came from an [`Image`](crate::Image).
     source: Option<Dockerfile>,
 }
@@ -245,6 +248,7 @@ impl BuildRequest {
             network: Network::None,
             progress: Progress::Auto,
             secrets: Vec::new(),
+            build_args: Vec::new(),
             source: None,
         }
     }
@@ -264,11 +268,28 @@ impl BuildRequest {
     /// assert!(BuildRequest::from_image(&Image::new(), ".", "x:1").is_err());
     /// ```
     pub fn from_image(image: &crate::dsl::Image, context: impl Into<PathBuf>, tag: &str) -> Result<Self, Errors> {
-        let model = image.to_model()?;
-        let mut request = BuildRequest::new(crate::emit::emit(&model), context, tag);
+        let mut request = BuildRequest::from_model(&image.to_model()?, context, tag);
         request.dockerignore = image.dockerignore_text();
-        request.source = Some(model);
         Ok(request)
+    }
+
+    /// A request to build a Dockerfile's model (one [`import`](crate::import) lowered, say) in
+    /// `context`, tagged `tag`, with no ignore patterns. Like [`from_image`](Self::from_image)'s, its
+    /// bases can be [`mapped`](Self::mapped).
+    ///
+    /// ```
+    /// use dockwright::engine::BuildRequest;
+    /// use dockwright::import::{lower, parse};
+    ///
+    /// let lowered = lower(&parse("from alpine:3.19\nrun  echo hi\n"));
+    /// let request = BuildRequest::from_model(&lowered.dockerfile, ".", "example/hi:1");
+    /// assert_eq!(request.dockerfile, "FROM alpine:3.19\nRUN echo hi\n");
+    /// ```
+    #[must_use]
+    pub fn from_model(dockerfile: &Dockerfile, context: impl Into<PathBuf>, tag: &str) -> Self {
+        let mut request = BuildRequest::new(crate::emit::emit(dockerfile), context, tag);
+        request.source = Some(dockerfile.clone());
+        request
     }
 
     /// The same request with every base image pulled from where `mapping` says (see
@@ -320,6 +341,20 @@ impl BuildRequest {
     #[must_use]
     pub fn target(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());
+        self
+    }
+
+    /// Sets the Dockerfile's `ARG` `name` to `value` for this build (`--build-arg`).
+    ///
+    /// ```
+    /// use dockwright::engine::BuildRequest;
+    ///
+    /// let request = BuildRequest::new("FROM scratch\nARG VERSION\n", ".", "x:1").build_arg("VERSION", "1.2.0");
+    /// assert_eq!(request.build_args, [("VERSION".to_string(), "1.2.0".to_string())]);
+    /// ```
+    #[must_use]
+    pub fn build_arg(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.build_args.push((name.into(), value.into()));
         self
     }
 
@@ -593,6 +628,9 @@ impl Engine {
         }
         if request.no_cache {
             command.arg("--no-cache");
+        }
+        for (name, value) in &request.build_args {
+            command.arg("--build-arg").arg(format!("{name}={value}"));
         }
         command.arg(&context).stdin(Stdio::null());
 

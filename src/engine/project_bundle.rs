@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::base::BaseMapping;
-use crate::deploy::Project;
+use crate::deploy::{Project, Recipe};
 
 use super::bundle::SUMS_FILE;
 use super::{BuildRequest, Bundle, Engine, EngineError, EngineErrorKind};
@@ -32,6 +32,7 @@ pub struct BundleRequest<'a> {
     context: PathBuf,
     mapping: BaseMapping,
     compose_file: String,
+    quadlet: bool,
 }
 
 impl<'a> BundleRequest<'a> {
@@ -51,6 +52,7 @@ impl<'a> BundleRequest<'a> {
             context: context.into(),
             mapping: BaseMapping::new(),
             compose_file: "compose.yaml".into(),
+            quadlet: true,
         }
     }
 
@@ -85,6 +87,36 @@ impl<'a> BundleRequest<'a> {
         self
     }
 
+    /// Whether the bundle carries the project's Quadlet units under `quadlet/` (it does unless said
+    /// otherwise; see [`Project::compose_bundle`]).
+    ///
+    /// ```
+    /// use dockwright::deploy::{Project, Service};
+    /// use dockwright::engine::BundleRequest;
+    ///
+    /// let project = Project::new("p").service(Service::image("a", "docker.io/library/alpine:3.19"));
+    /// assert!(BundleRequest::new(&project, ".").has_quadlet());
+    /// assert!(!BundleRequest::new(&project, ".").quadlet(false).has_quadlet());
+    /// ```
+    pub fn quadlet(mut self, quadlet: bool) -> Self {
+        self.quadlet = quadlet;
+        self
+    }
+
+    /// Whether the bundle carries Quadlet units.
+    ///
+    /// ```
+    /// use dockwright::deploy::{Project, Service};
+    /// use dockwright::engine::BundleRequest;
+    ///
+    /// let project = Project::new("p").service(Service::image("a", "docker.io/library/alpine:3.19"));
+    /// assert!(BundleRequest::new(&project, ".").has_quadlet());
+    /// ```
+    #[must_use]
+    pub fn has_quadlet(&self) -> bool {
+        self.quadlet
+    }
+
     /// The compose file's name in the bundle.
     ///
     /// ```
@@ -102,8 +134,10 @@ impl<'a> BundleRequest<'a> {
 
 impl Engine {
     /// Writes the offline bundle of a project to `dir`, which must not exist yet (or be empty): builds
-    /// every built service's image, saves every image the project runs (one tar each), writes the
-    /// compose file, the Quadlet units under `quadlet/`, `.env.example` and `load.sh`, and one
+    /// every built service's image (from its description or its imported Dockerfile, with its target
+    /// and build args), saves every image the project runs (one tar each), writes the compose file,
+    /// the Quadlet units under `quadlet/` (unless [`BundleRequest::quadlet`] says not), `.env.example`
+    /// and `load.sh`, and one
     /// `SHA256SUMS` listing every file. Everything is written into a temporary directory beside `dir`
     /// and renamed to `dir` last, so `dir` holds a whole bundle or nothing. Returns the bundle (its
     /// `files` are the image tars).
@@ -127,7 +161,12 @@ impl Engine {
             )
         };
         let project = request.project.mapped(&request.mapping).map_err(invalid)?;
-        let plan = project.bundle(&request.compose_file).map_err(invalid)?;
+        let plan = if request.quadlet {
+            project.bundle(&request.compose_file)
+        } else {
+            project.compose_bundle(&request.compose_file)
+        }
+        .map_err(invalid)?;
         if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
             return Err(EngineError::new(
                 EngineErrorKind::InvalidRequest,
@@ -138,22 +177,22 @@ impl Engine {
             ));
         }
         for build in project.builds() {
-            if !build.args.is_empty() {
-                return Err(EngineError::new(
-                    EngineErrorKind::InvalidRequest,
-                    format!(
-                        "service '{}' has build args, which Engine::bundle cannot pass yet: build its image first and run it as an image service",
-                        build.service
-                    ),
-                ));
-            }
+            let context = request.context.join(build.context);
+            let made = match build.recipe {
+                Recipe::Image(image) => BuildRequest::from_image(image, context, &build.tag).map_err(invalid)?,
+                Recipe::Dockerfile { dockerfile, dockerignore } => {
+                    let mut made = BuildRequest::from_model(dockerfile, context, &build.tag);
+                    made.dockerignore = dockerignore.to_string();
+                    made
+                }
+            };
             let mut build_request =
-                BuildRequest::from_image(build.image, request.context.join(build.context), &build.tag)
-                    .map_err(invalid)?
-                    .mapped(&request.mapping)
-                    .map_err(|err| invalid(crate::error::Errors(vec![err])))?;
+                made.mapped(&request.mapping).map_err(|err| invalid(crate::error::Errors(vec![err])))?;
             if let Some(target) = build.target {
                 build_request = build_request.target(target);
+            }
+            for (name, value) in &build.args {
+                build_request = build_request.build_arg(*name, *value);
             }
             self.build(&build_request)?;
         }
