@@ -167,3 +167,23 @@ fn http_healthchecks_come_back_as_healthcheck_http() {
     let code = dockwright::codegen::to_rust(&lower(&parse(&text)).dockerfile);
     assert!(code.contains(".healthcheck_http(5000, \"/health\")?"), "{code}");
 }
+
+/// `install` and `non_root_user` come back as those calls, read from the RUN's commands (apt and
+/// `useradd` on Debian, apk and `adduser` on Alpine), not from words that only look like them.
+#[test]
+fn installs_and_users_come_back_as_their_calls() {
+    for base in [dockwright::Base::debian("bookworm-slim"), dockwright::Base::alpine("3.19")] {
+        let mut image = dockwright::Image::new();
+        image.stage(
+            dockwright::Stage::new("app", base.clone())
+                .install(["curl", "ca-certificates"])
+                .non_root_user("app", 10001)
+                .run("echo 'apt-get install -y vim' > /notes.txt"),
+        );
+        let text = image.emit().unwrap();
+        let code = dockwright::codegen::to_rust(&lower(&parse(&text)).dockerfile);
+        assert!(code.contains(".install([\"curl\", \"ca-certificates\"])"), "{base:?}\n{code}");
+        assert!(code.contains(".non_root_user(\"app\", 10001)"), "{base:?}\n{code}");
+        assert!(code.contains(".run(\"echo 'apt-get install -y vim' > /notes.txt\")"), "{base:?}\n{code}");
+    }
+}

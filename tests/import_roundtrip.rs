@@ -305,8 +305,9 @@ fn examples_round_trip() {
         "examples: {count} of {count} images lower back to the model they were emitted from, {exact} exactly; {}",
         with_limits.join("; ")
     );
-    // appos installs its packages with a one-step `ShellScript::Steps`, written as plain shell text.
-    assert_eq!(with_limits, ["appos multi-stage: steps-as-text", "appos local: steps-as-text"]);
+    // The DSL makes a one-step `Run::steps` (appos's Alpine install) the command itself, as lowering
+    // reads it back, so no example needs a limit.
+    assert_eq!(with_limits, Vec::<String>::new());
     assert!(count >= 10, "expected the examples' images, found {count}");
 }
 

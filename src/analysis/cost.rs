@@ -33,7 +33,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use super::glob;
-use super::{Analysis, ContentInput, ContextRead, Location, Parent, Step, StepKind, StepLabel, Target};
+use super::{Analysis, ContentInput, ContextRead, Location, Parent, RunFacts, Step, StepKind, StepLabel, Target};
 use crate::error::Error;
 
 /// A change likelihood for context paths matching any of some patterns: one rule is one event,
@@ -175,9 +175,10 @@ const INSTALLERS: &[&str] = &[
 ];
 
 impl CostWeights {
-    /// The weight of a step: [`install`](Self::install) for a RUN whose command uses a package manager
-    /// or builder (a word whose file name is `apt-get`, `apk`, `dnf`, `pip`, `npm`, `cargo`, ... or `go`
-    /// followed by `build`, `install`, `mod` or `get`), [`run`](Self::run) for other RUNs,
+    /// The weight of a step: [`install`](Self::install) for a RUN that runs a package manager or
+    /// builder (one of its commands, as [`RunFacts`] reads them, is a package-manager install or runs
+    /// `apt-get`, `apk`, `dnf`, `pip`, `npm`, `cargo`, ..., or `go build`, `install`, `mod` or `get`),
+    /// [`run`](Self::run) for other RUNs,
     /// [`copy`](Self::copy) for COPY/ADD and [`config`](Self::config) for the rest.
     ///
     /// ```
@@ -200,8 +201,11 @@ impl CostWeights {
     pub fn weight(&self, step: &Step) -> f64 {
         match step.kind {
             StepKind::Run => {
-                let command = step.key.as_ref().and_then(|key| key.command.as_deref()).unwrap_or_default();
-                if installs(command) { self.install } else { self.run }
+                if step.run.as_ref().is_some_and(installs) {
+                    self.install
+                } else {
+                    self.run
+                }
             }
             StepKind::Copy | StepKind::Add => self.copy,
             _ => self.config,
@@ -209,17 +213,21 @@ impl CostWeights {
     }
 }
 
-fn installs(command: &str) -> bool {
-    let words: Vec<&str> = command
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'' | '[' | ']' | ','))
-        .filter(|word| !word.is_empty())
-        .map(|word| word.rsplit('/').next().unwrap_or(word))
-        .collect();
-    words.iter().enumerate().any(|(at, word)| {
-        INSTALLERS.contains(word)
-            || (*word == "go"
-                && words.get(at + 1).is_some_and(|next| matches!(*next, "build" | "install" | "mod" | "get")))
-    })
+/// Whether a RUN installs or builds, as the shell reader reads its commands: a package-manager
+/// command among its installs, or a command (after `sudo`, `env` and assignments) whose program is an
+/// installer or builder, or `go build`/`install`/`mod`/`get`.
+fn installs(run: &RunFacts) -> bool {
+    !run.installs.is_empty()
+        || run.script.commands().iter().any(|command| {
+            let words = command.invoked();
+            let Some(program) = words.first() else { return false };
+            let program = program.text.rsplit('/').next().unwrap_or(&program.text);
+            INSTALLERS.contains(&program)
+                || (program == "go"
+                    && words
+                        .get(1)
+                        .is_some_and(|next| matches!(next.text.as_str(), "build" | "install" | "mod" | "get")))
+        })
 }
 
 /// How likely each input is to change between two builds, and what a rebuilt step costs.
@@ -766,15 +774,29 @@ mod tests {
 
     #[test]
     fn install_detection() {
-        for (command, expected) in [
-            (r#"["/bin/sh","-c","apt-get update && apt-get install -y curl"]"#, true),
-            (r#"["/bin/sh","-c","python -m pip install ."]"#, true),
-            (r#"["/bin/sh","-c","go build -o /out ."]"#, true),
-            (r#"["/bin/sh","-c","go version"]"#, false),
-            (r#"["/bin/sh","-c","useradd app"]"#, false),
-            (r#"["npm","ci"]"#, true),
-        ] {
-            assert_eq!(installs(command), expected, "{command}");
+        use crate::base::Base;
+        use crate::dsl::{Image, Run, Stage};
+        let cases = [
+            (Run::sh("apt-get update && apt-get install -y curl"), true),
+            (Run::sh("python -m pip install ."), true),
+            (Run::sh("CGO_ENABLED=0 go build -o /out ."), true),
+            (Run::sh("sudo /usr/bin/npm ci"), true),
+            (Run::sh("cargo build --release"), true),
+            (Run::sh("go version"), false),
+            (Run::sh("useradd app"), false),
+            (Run::sh("echo 'apt-get install x'"), false),
+            (Run::exec(["npm", "ci"]), true),
+            (Run::exec(["/bin/sh", "-c", "apk add curl"]), true),
+        ];
+        let mut stage = Stage::new("app", Base::debian("bookworm-slim"));
+        for (run, _) in &cases {
+            stage = stage.run(run.clone());
         }
+        let mut image = Image::new();
+        image.stage(stage);
+        let analysis = super::super::analyze(&image.to_model().unwrap());
+        let found: Vec<bool> = analysis.steps().iter().map(|step| installs(step.run.as_ref().unwrap())).collect();
+        let expected: Vec<bool> = cases.iter().map(|(_, expected)| *expected).collect();
+        assert_eq!(found, expected);
     }
 }

@@ -344,9 +344,7 @@ fn helper_candidates(stage: &Stage, instruction: &Instruction, next: Option<&Ins
         // `install` and `non_root_user` start with `USER 0` when the stage runs as another user.
         if let (Instruction::User(user), Some(Instruction::Run(run))) = (instruction, next) {
             if user.user.is_root() && run.mounts.is_empty() {
-                if let Command::Shell(script) = &run.command {
-                    helper_calls(stage, &script.shell_text(), out);
-                }
+                helper_calls(stage, run, out);
             }
         }
         return;
@@ -354,9 +352,7 @@ fn helper_candidates(stage: &Stage, instruction: &Instruction, next: Option<&Ins
     if !run.mounts.is_empty() || run.network.is_some() || run.security.is_some() {
         return;
     }
-    if let Command::Shell(script) = &run.command {
-        helper_calls(stage, &script.shell_text(), out);
-    }
+    helper_calls(stage, run, out);
 }
 
 /// The port and path a healthcheck probes on `127.0.0.1`, as `healthcheck_http` writes its probes.
@@ -377,37 +373,60 @@ fn probed_url(command: &Command) -> Option<(u16, String)> {
     })
 }
 
-fn helper_calls(stage: &Stage, text: &str, out: &mut Vec<Candidate>) {
-    let words: Vec<&str> = text.split_whitespace().collect();
+/// The `install` and `non_root_user` calls that may have written `run`, read from its commands as
+/// analysis reads them (its package-manager installs; `useradd`/`adduser` with a uid; a passwd line
+/// appended to `/etc/passwd`). Each is a candidate: it is kept only if it writes the same instruction.
+fn helper_calls(stage: &Stage, run: &crate::model::Run, out: &mut Vec<Candidate>) {
+    // Where the RUN is does not change what its commands are.
+    let location = crate::analysis::Location { stage: 0, instruction: 0 };
+    let (script, installs) = crate::analysis::script_and_installs(run, location, "/");
     if stage.base().package_manager().is_some() {
-        if let Some(start) = words.iter().position(|w| matches!(*w, "install" | "add")) {
-            let packages: Vec<String> = words[start + 1..]
-                .iter()
-                .skip_while(|w| w.starts_with('-'))
-                .take_while(|w| !w.starts_with('-') && !matches!(**w, "&&" | ";" | "||" | "\\"))
-                .map(|w| w.to_string())
-                .collect();
+        for install in installs.iter().filter(|install| install.action == crate::analysis::PackageAction::Install) {
+            let packages: Vec<String> = install.packages.iter().map(ToString::to_string).collect();
             if !packages.is_empty() {
                 let rust = format!(".install({})", strs(&packages));
                 out.push(plain(call(rust, move |s| s.install(&packages))));
             }
         }
     }
-    if text.contains("useradd") || text.contains("adduser") || text.contains("/etc/passwd") {
-        let uids: BTreeSet<u32> =
-            words.iter().filter_map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()).collect();
-        let names: BTreeSet<&str> = words
-            .iter()
-            .map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')))
-            .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') && w.len() <= 32)
-            .collect();
-        for uid in uids.iter().take(4) {
-            for name in names.iter().take(24) {
-                let (uid, name) = (*uid, name.to_string());
-                let rust = format!(".non_root_user({}, {uid})", lit(&name));
-                out.push(plain(call(rust, move |s| s.non_root_user(&name, uid))));
+    let mut users: BTreeSet<(String, u32)> = BTreeSet::new();
+    for command in script.commands() {
+        let words: Vec<&str> = command.invoked().iter().map(|w| w.text.as_str()).collect();
+        let Some((&program, args)) = words.split_first() else { continue };
+        match program.rsplit('/').next().unwrap_or(program) {
+            "useradd" | "adduser" => {
+                let mut uid = None;
+                let mut iter = args.iter();
+                while let Some(&arg) = iter.next() {
+                    match arg {
+                        "-u" | "--uid" => uid = iter.next().and_then(|n| n.parse().ok()),
+                        _ => {
+                            if let Some(n) = arg.strip_prefix("--uid=") {
+                                uid = n.parse().ok();
+                            }
+                        }
+                    }
+                }
+                if let (Some(uid), Some(name)) = (uid, args.last().filter(|a| !a.starts_with('-'))) {
+                    users.insert((name.to_string(), uid));
+                }
             }
+            "echo" | "printf" if command.redirections.iter().any(|r| r.target.text == "/etc/passwd") => {
+                for line in args {
+                    let fields: Vec<&str> = line.split(':').collect();
+                    if let [name, _, uid, ..] = fields[..] {
+                        if let Ok(uid) = uid.parse() {
+                            users.insert((name.to_string(), uid));
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
+    }
+    for (name, uid) in users {
+        let rust = format!(".non_root_user({}, {uid})", lit(&name));
+        out.push(plain(call(rust, move |s| s.non_root_user(&name, uid))));
     }
 }
 

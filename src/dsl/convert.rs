@@ -157,7 +157,8 @@ impl Run {
         Run::with(Command::shell(text))
     }
 
-    /// Commands chained with `&&`, one per line: stops at the first failure.
+    /// Commands chained with `&&`, one per line: stops at the first failure. A single step is that
+    /// command (the model an imported file gives for the same text).
     ///
     /// ```
     /// use dockwright::{Base, Image, Run, Stage};
@@ -175,7 +176,11 @@ impl Run {
         S: Into<String>,
     {
         let steps = steps.into_iter().map(Text::new).collect::<Result<Vec<_>, _>>();
-        Run::with(steps.map(|steps| Command::Shell(ShellScript::Steps(steps))))
+        // One step is that command: the model an imported file gives for the same text.
+        Run::with(steps.map(|mut steps| match steps.len() {
+            1 => Command::Shell(ShellScript::Text(steps.remove(0))),
+            _ => Command::Shell(ShellScript::Steps(steps)),
+        }))
     }
 
     /// A multi-line script run with `set -e`, written as a heredoc.
