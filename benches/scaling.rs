@@ -3,8 +3,7 @@
 //! pays for (`emit`, `Dockerfile::validate`, `analyze`, `estimate_with`, `expected_rebuild_cost`) and for
 //! emit + validate + estimate together, and the estimate of the same chain built `FROM` stage to stage.
 //! Every step should at most about double when the stages double. Run with `cargo bench --bench
-//! scaling -- --sample-count 5 --sample-size 1` (the 4,000-stage FROM chain takes seconds a sample);
-//! figures in `book/src/benchmarks.md`.
+//! scaling -- --sample-count 5 --sample-size 1`; figures in `book/src/benchmarks.md`.
 
 #[path = "support/mod.rs"]
 mod support;
