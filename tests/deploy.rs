@@ -5,23 +5,9 @@
 //!
 //! The compose checks need Docker Compose v2 (`scripts/engine-up` installs it): in CI a missing
 //! compose fails them, elsewhere they print SKIPPED.
-#![allow(clippy::duplicate_mod)]
 
-#[path = "../dsl-examples/appos.rs"]
-#[allow(dead_code)]
-mod appos;
-#[path = "../dsl-examples/emorobcare.rs"]
-#[allow(dead_code)]
-mod emorobcare;
-#[path = "../dsl-examples/personal_assistant.rs"]
-#[allow(dead_code)]
-mod personal_assistant;
-#[path = "../dsl-examples/spec_editor.rs"]
-#[allow(dead_code)]
-mod spec_editor;
-#[path = "../dsl-examples/whoseonfirst.rs"]
-#[allow(dead_code)]
-mod whoseonfirst;
+#[path = "support/seeds.rs"]
+mod seeds;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,16 +16,6 @@ use std::process::{Command, Stdio};
 use dockwright::deploy::{Condition, Mount, Project, Service, Variable};
 use dockwright::{Base, Health, Image, Stage};
 use pretty_assertions::assert_eq;
-
-fn examples() -> Vec<(&'static str, Vec<(&'static str, Project)>)> {
-    vec![
-        ("spec-editor", spec_editor::projects()),
-        ("whoseonfirst", whoseonfirst::projects()),
-        ("emorobcare", emorobcare::projects()),
-        ("appos", appos::projects()),
-        ("personal-assistant", personal_assistant::projects()),
-    ]
-}
 
 /// The files an example's `--out` writes besides its Dockerfiles: its compose files and `.env.example`.
 fn deploy_files(projects: &[(&'static str, Project)]) -> Vec<(String, String)> {
@@ -57,7 +33,7 @@ fn deploy_files(projects: &[(&'static str, Project)]) -> Vec<(String, String)> {
 
 #[test]
 fn every_example_matches_its_golden_compose_files() {
-    for (example, projects) in examples() {
+    for (example, projects) in seeds::projects() {
         assert!(!projects.is_empty(), "{example}: projects() returned nothing");
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/compose").join(example);
         for (file, text) in deploy_files(&projects) {
@@ -135,7 +111,7 @@ fn docker_compose_config_accepts_every_golden_compose_file_unchanged() {
     if compose().is_none() {
         return;
     }
-    for (example, projects) in examples() {
+    for (example, projects) in seeds::projects() {
         let files = deploy_files(&projects);
         let dir = deployment_dir(example, &files);
         for (file, project) in &projects {
@@ -561,7 +537,7 @@ fn validation_reports_each_cross_service_problem() {
 
 #[test]
 fn every_seed_project_passes_validation_and_keeps_secrets_out_of_the_file() {
-    for (example, projects) in examples() {
+    for (example, projects) in seeds::projects() {
         for (file, project) in projects {
             let text = project.to_compose().unwrap_or_else(|errors| panic!("{example} {file}:\n{errors}"));
             for needle in ["change-me", "ghp_", "hunter2"] {
@@ -576,7 +552,7 @@ fn every_seed_project_passes_validation_and_keeps_secrets_out_of_the_file() {
 /// which files read a variable not all of them read.
 #[test]
 fn a_shared_env_example_describes_every_compose_file() {
-    for (example, projects) in examples() {
+    for (example, projects) in seeds::projects() {
         let text = deploy_files(&projects).pop().unwrap().1;
         if projects.len() == 1 {
             assert_eq!(text, projects[0].1.env_example(), "{example}");

@@ -36,17 +36,6 @@ fn case(name: &str) -> Case {
     engine_cases::cases(&examples).into_iter().find(|c| c.name == name).expect("a known case")
 }
 
-/// The context's dependencies must be vendored; outside CI a missing vendor dir skips.
-fn vendored(case: &Case) -> bool {
-    if engine_cases::vendored(&case.context) {
-        return true;
-    }
-    let message = format!("{} has no vendor/wheels: run scripts/vendor-fixtures", case.context.display());
-    assert!(std::env::var_os("CI").is_none(), "{message}");
-    eprintln!("SKIPPED: {message}");
-    false
-}
-
 fn tag(case: &Case, suffix: &str) -> String {
     let name: String = case.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     format!("dockwright-test/{name}:{suffix}")
@@ -68,7 +57,7 @@ fn build(engine: &Engine, case: &Case, context: &Path, tag: &str) -> BuildReport
 fn check(name: &str) {
     let case = case(name);
     let Some(engine) = engine() else { return };
-    if !vendored(&case) {
+    if !engine_cases::vendored(&case.context) {
         return;
     }
     let tag = tag(&case, "test");
@@ -137,7 +126,7 @@ fn emorobcare_fuseki_job_builds_runs_non_root_turns_healthy_and_loads() {
 fn a_source_edit_does_not_rerun_the_dependency_install() {
     let case = case("spec-editor");
     let Some(engine) = engine() else { return };
-    if !vendored(&case) {
+    if !engine_cases::vendored(&case.context) {
         return;
     }
     let work = std::env::temp_dir().join(format!("dockwright-rebuild-{}", std::process::id()));

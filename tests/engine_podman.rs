@@ -26,7 +26,7 @@ mod spec_editor;
 #[allow(dead_code)]
 mod whoseonfirst;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -67,17 +67,6 @@ fn case(name: &str) -> Case {
     engine_cases::cases(&examples).into_iter().find(|c| c.name == name).expect("a known case")
 }
 
-/// The context's wheels must be vendored; outside CI a missing vendor dir skips.
-fn vendored(context: &Path) -> bool {
-    if engine_cases::vendored(context) {
-        return true;
-    }
-    let message = format!("{} has no vendor/wheels: run scripts/vendor-fixtures", context.display());
-    assert!(std::env::var_os("CI").is_none(), "{message}");
-    eprintln!("SKIPPED: {message}");
-    false
-}
-
 fn build_request(case: &Case, tag: &str) -> BuildRequest {
     let mut request = BuildRequest::from_image(&case.image, &case.context, tag)
         .expect("the example validates")
@@ -96,7 +85,7 @@ fn build_request(case: &Case, tag: &str) -> BuildRequest {
 fn check(name: &str) {
     let Some(engine) = podman() else { return };
     let case = case(name);
-    if !vendored(&case.context) {
+    if !engine_cases::vendored(&case.context) {
         return;
     }
     let slug: String = case.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
@@ -337,7 +326,7 @@ fn podman_compose_brings_spec_editor_up_healthy() {
         return;
     }
     let case = case("spec-editor");
-    if !vendored(&case.context) {
+    if !engine_cases::vendored(&case.context) {
         return;
     }
     let (file, project) = spec_editor::projects().remove(0);

@@ -5,23 +5,9 @@
 //!
 //! The dry runs need Podman's Quadlet generator (`scripts/podman-up` unpacks it): in CI a missing
 //! generator fails them, elsewhere they print SKIPPED.
-#![allow(clippy::duplicate_mod)]
 
-#[path = "../dsl-examples/appos.rs"]
-#[allow(dead_code)]
-mod appos;
-#[path = "../dsl-examples/emorobcare.rs"]
-#[allow(dead_code)]
-mod emorobcare;
-#[path = "../dsl-examples/personal_assistant.rs"]
-#[allow(dead_code)]
-mod personal_assistant;
-#[path = "../dsl-examples/spec_editor.rs"]
-#[allow(dead_code)]
-mod spec_editor;
-#[path = "../dsl-examples/whoseonfirst.rs"]
-#[allow(dead_code)]
-mod whoseonfirst;
+#[path = "support/seeds.rs"]
+mod seeds;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,16 +15,6 @@ use std::process::Command;
 
 use dockwright::deploy::{Project, Service};
 use pretty_assertions::assert_eq;
-
-fn examples() -> Vec<(&'static str, Vec<(&'static str, Project)>)> {
-    vec![
-        ("spec-editor", spec_editor::projects()),
-        ("whoseonfirst", whoseonfirst::projects()),
-        ("emorobcare", emorobcare::projects()),
-        ("appos", appos::projects()),
-        ("personal-assistant", personal_assistant::projects()),
-    ]
-}
 
 fn golden_dir(example: &str, file: &str) -> PathBuf {
     let stem = file.trim_end_matches(".yaml").trim_end_matches(".yml");
@@ -51,7 +27,7 @@ fn units(file: &str, project: &Project) -> Vec<(String, String)> {
 
 #[test]
 fn every_example_matches_its_golden_quadlet_units() {
-    for (example, projects) in examples() {
+    for (example, projects) in seeds::projects() {
         for (file, project) in &projects {
             let dir = golden_dir(example, file);
             let units = units(file, project);
@@ -100,7 +76,7 @@ fn dry_run(dir: &Path) -> Option<String> {
 
 #[test]
 fn podmans_generator_accepts_every_golden_quadlet_unit() {
-    for (example, projects) in examples() {
+    for (example, projects) in seeds::projects() {
         for (file, project) in &projects {
             let dir = golden_dir(example, file);
             let Some(services) = dry_run(&dir) else { return };

@@ -1,4 +1,5 @@
-//! The seed examples as test data, shared by `tests/analysis.rs` and `tests/passes.rs`: every image,
+//! The seed examples as test data, shared by `tests/analysis.rs`, `tests/passes.rs`, `tests/deploy.rs`
+//! and `tests/quadlet.rs`: every image and deployment project,
 //! the naive variant of a service (one `COPY . ./` before everything), and what counts as a dependency
 //! install and a source edit.
 #![allow(dead_code)]
@@ -38,6 +39,17 @@ pub fn images() -> Vec<(&'static str, &'static str, Image)> {
         all.extend(images.into_iter().map(|(service, image)| (example, service, image)));
     }
     all
+}
+
+/// Every example's deployment projects, as `(example, [(compose file, project)])`.
+pub fn projects() -> Vec<(&'static str, Vec<(&'static str, dockwright::deploy::Project)>)> {
+    vec![
+        ("spec-editor", spec_editor::projects()),
+        ("whoseonfirst", whoseonfirst::projects()),
+        ("emorobcare", emorobcare::projects()),
+        ("appos", appos::projects()),
+        ("personal-assistant", personal_assistant::projects()),
+    ]
 }
 
 /// The same service written naively: one stage from the target's base image, `COPY . ./` first, then every RUN the target's stages run (mounts from other
