@@ -3,14 +3,13 @@
 //! goes through `quote`. Output is deterministic: services in the order they were added, keys in a
 //! fixed order, top-level volumes sorted.
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::error::Errors;
 use crate::model::{Command, Healthcheck};
 
 use super::quote::{dotenv, interpolation, key, string};
-use super::service::{EnvValue, MountKind, Service, Source};
+use super::service::{EnvValue, Service, Source};
 use super::validate::{Resolved, check};
 use super::{Project, Variable};
 
@@ -55,13 +54,7 @@ impl Project {
         for (service, facts) in self.services.iter().zip(&resolved) {
             self.write_service(&mut out, service, facts);
         }
-        let volumes: BTreeSet<&str> = self
-            .services
-            .iter()
-            .flat_map(|s| &s.mounts)
-            .filter(|m| m.kind == MountKind::Volume)
-            .map(|m| m.source.as_str())
-            .collect();
+        let volumes = self.named_volumes();
         if !volumes.is_empty() {
             out.push_str("volumes:\n");
             for volume in volumes {

@@ -84,6 +84,17 @@ pub struct Project {
 }
 
 impl Project {
+    /// The named volumes the services mount, sorted: what compose declares under `volumes:` and
+    /// what Quadlet writes a `.volume` unit for.
+    pub(crate) fn named_volumes(&self) -> std::collections::BTreeSet<&str> {
+        self.services
+            .iter()
+            .flat_map(|s| &s.mounts)
+            .filter(|m| m.kind == service::MountKind::Volume)
+            .map(|m| m.source.as_str())
+            .collect()
+    }
+
     /// An empty project named `name` (compose's project name: lowercase letters, digits, `-`, `_`).
     ///
     /// ```

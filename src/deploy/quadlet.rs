@@ -89,13 +89,7 @@ impl Project {
             self.write_container(&mut unit, service, facts, healthy_deps.contains(service.name.as_str()));
             units.push((format!("{}-{}.container", self.name, service.name), unit.text));
         }
-        let volumes: BTreeSet<&str> = self
-            .services
-            .iter()
-            .flat_map(|s| &s.mounts)
-            .filter(|m| m.kind == MountKind::Volume)
-            .map(|m| m.source.as_str())
-            .collect();
+        let volumes = self.named_volumes();
         for volume in volumes {
             let mut unit = Unit { text: String::new(), errors: &mut errors, at: format!("volume '{volume}'") };
             unit.text.push_str("[Volume]\n");
