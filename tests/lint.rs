@@ -420,13 +420,16 @@ fn every_example_image_lints_clean() {
 fn shellcheck_findings_map_to_dockerfile_words() {
     let Some(program) = shellcheck::program() else { return };
     let program = program.as_ref();
+    // Each ShellCheck finding as "line:column code text".
+    let findings = |text: &str| -> Vec<String> {
+        check_with(text, &Options::default(), program)
+            .iter()
+            .filter(|d| d.code.starts_with("SC"))
+            .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+            .collect()
+    };
     let text = "FROM debian:bookworm-slim\nRUN mkdir -p /a \\\n    && rm -rf $DIR/x\nRUN <<-EOF\n\techo start\n\tcp $SRC /b\nEOF\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -n $X ]] && echo $X\nUSER 1\n";
-    let found = check_with(text, &Options::default(), program);
-    let sc: Vec<String> = found
-        .iter()
-        .filter(|d| d.code.starts_with("SC"))
-        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
-        .collect();
+    let sc = findings(text);
     assert_eq!(sc, ["3:15 SC2086 \"$DIR\"", "6:5 SC2086 \"$SRC\"", "9:25 SC2086 \"$X\""]);
     // The same file with the code ignored, by option and by comment.
     let silenced = check_with(text, &Options::default().disable("SC2086"), program);
@@ -439,12 +442,7 @@ fn shellcheck_findings_map_to_dockerfile_words() {
     // An exec-form RUN running a shell with -c: its script, with that shell; located in the JSON
     // string where the script is there as written, else at the instruction.
     let text = "FROM debian:bookworm-slim\nRUN [\"/bin/bash\", \"-c\", \"[[ -n $X ]] && rm -rf $DIR\"]\nRUN [\"sh\", \"-c\", \"echo \\\"$Y\\\"; ls $Z\"]\nUSER 1\n";
-    let found = check_with(text, &Options::default(), program);
-    let sc: Vec<String> = found
-        .iter()
-        .filter(|d| d.code.starts_with("SC"))
-        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
-        .collect();
+    let sc = findings(text);
     assert_eq!(sc[0], "2:48 SC2086 \"$DIR\"");
     // The second script has escaped quotes in the JSON: found at its instruction.
     assert_eq!(sc[1], format!("3:1 SC2086 {:?}", text.lines().nth(2).unwrap()));
