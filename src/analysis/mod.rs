@@ -1074,13 +1074,14 @@ impl ScopeState {
 /// estimator share.
 pub(crate) fn resolve_path(dir: &str, path: &str) -> String {
     // Most paths are already canonical, or one plain name in a canonical directory.
-    let plain_name = |name: &str| !name.is_empty() && name != "." && name != ".." && !name.contains('/');
-    let canonical =
-        |p: &str| p == "/" || (p.starts_with('/') && !p.ends_with('/') && p[1..].split('/').all(plain_name));
+    let plain_name = |name: &[u8]| !name.is_empty() && name != b"." && name != b".." && !name.contains(&b'/');
+    let canonical = |p: &str| {
+        p == "/" || (p.starts_with('/') && !p.ends_with('/') && p.as_bytes()[1..].split(|&b| b == b'/').all(plain_name))
+    };
     if canonical(path) {
         return path.to_string();
     }
-    if plain_name(path) && canonical(dir) {
+    if plain_name(path.as_bytes()) && canonical(dir) {
         return if dir == "/" { ["/", path].concat() } else { [dir, "/", path].concat() };
     }
     // One pass, one allocation: `/` + each component; `..` drops the last one (never above `/`).

@@ -696,26 +696,33 @@ fn mark_cleaned(script: &Script, workdir: &str, installs: &mut [Install]) {
     let removes = |after: usize, dir: &str| {
         removed.iter().any(|(index, path)| *index > after && (within(path, dir) || within(dir, path)))
     };
-    // The installs' managers and subcommands, to find the cleaning commands after each one.
-    let later: Vec<(usize, Manager, Option<String>)> =
-        installs.iter().map(|i| (i.command, i.manager, i.subcommand.clone())).collect();
-    for install in installs.iter_mut() {
-        let after = |managers: &[Manager], subcommands: &[&str]| {
-            later.iter().any(|(command, manager, sub)| {
-                *command > install.command
-                    && managers.contains(manager)
-                    && sub.as_deref().is_some_and(|sub| subcommands.contains(&sub))
-            })
-        };
-        install.cleaned = match install.manager {
-            Manager::Apt => removes(install.command, "/var/lib/apt/lists") || after(&[Manager::Apt], &["dist-clean"]),
-            Manager::Apk => install.no_cache || removes(install.command, "/var/cache/apk"),
-            Manager::Dnf | Manager::Microdnf | Manager::Yum => {
-                after(&[Manager::Dnf, Manager::Microdnf, Manager::Yum], &["clean"])
+    // Whether each install is cleaned, worked out from all of them (the cleaning commands after it),
+    // then set.
+    let cleaned: Vec<bool> = installs
+        .iter()
+        .map(|install| {
+            let after = |managers: &[Manager], subcommands: &[&str]| {
+                installs.iter().any(|later| {
+                    later.command > install.command
+                        && managers.contains(&later.manager)
+                        && later.subcommand.as_deref().is_some_and(|sub| subcommands.contains(&sub))
+                })
+            };
+            match install.manager {
+                Manager::Apt => {
+                    removes(install.command, "/var/lib/apt/lists") || after(&[Manager::Apt], &["dist-clean"])
+                }
+                Manager::Apk => install.no_cache || removes(install.command, "/var/cache/apk"),
+                Manager::Dnf | Manager::Microdnf | Manager::Yum => {
+                    after(&[Manager::Dnf, Manager::Microdnf, Manager::Yum], &["clean"])
+                }
+                Manager::Pip => install.no_cache,
+                Manager::Npm => after(&[Manager::Npm], &["cache"]) || removes(install.command, "/root/.npm"),
             }
-            Manager::Pip => install.no_cache,
-            Manager::Npm => after(&[Manager::Npm], &["cache"]) || removes(install.command, "/root/.npm"),
-        };
+        })
+        .collect();
+    for (install, cleaned) in installs.iter_mut().zip(cleaned) {
+        install.cleaned = cleaned;
     }
 }
 

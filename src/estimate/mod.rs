@@ -247,13 +247,13 @@ pub trait SizeOracle {
     /// assert_eq!(Fixed.packages(PackageManager::Apt, &[], true).unwrap().high, 0);
     /// ```
     fn packages(&self, manager: PackageManager, names: &[&str], _recommends: bool) -> Option<Figure> {
-        let mut figures = Vec::new();
+        let mut total = Figure::exact(0, "");
         for (i, name) in names.iter().enumerate() {
             if !names[..i].contains(name) {
-                figures.push(self.package(manager, name)?);
+                total.plus(&self.package(manager, name)?);
             }
         }
-        Some(Figure::sum(&figures))
+        Some(total)
     }
 
     /// The bytes a `COPY`/`ADD` from the build context adds.
@@ -651,7 +651,9 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
             }
         };
         parents.push(parent);
-        let mut layers = Vec::new();
+        // Sized once: a vector grown past a kilobyte makes the allocator tidy every small block freed
+        // so far, each time.
+        let mut layers = Vec::with_capacity(stage.instructions.iter().filter(|i| makes_layer(i)).count());
         for (index, instruction) in stage.instructions.iter().enumerate() {
             let ctx = Ctx { oracle, options, states: &states, graph: &graph, stage: i };
             if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
@@ -782,6 +784,10 @@ impl Writes {
 
     /// Takes out every path at or under `dir`, with its figure.
     fn remove_under(&mut self, dir: &str) -> Vec<(String, Figure)> {
+        // Most deletes remove nothing an earlier layer wrote: the map is left as it is.
+        if !self.by_path.keys().any(|at| within(at, dir)) {
+            return Vec::new();
+        }
         let (gone, kept): (IndexMap<String, PathWrites>, IndexMap<String, PathWrites>) =
             std::mem::take(&mut self.by_path).into_iter().partition(|(at, _)| within(at, dir));
         self.by_path = kept;
@@ -820,11 +826,10 @@ impl Default for StageState {
 impl StageState {
     /// The estimated size of `path` and everything under it, when any layer wrote there.
     fn size_of(&self, path: &str) -> Option<Figure> {
-        let hits: Vec<Figure> = self.written.under(path).map(|(_, size)| size).collect();
-        if hits.is_empty() {
-            return None;
-        }
-        Some(Figure::sum(&hits))
+        self.written.under(path).map(|(_, size)| size).reduce(|mut total, size| {
+            total.plus(&size);
+            total
+        })
     }
 
     fn origin_of(&self, path: &str) -> Option<&str> {
@@ -846,7 +851,24 @@ fn base_name(path: &str) -> &str {
     path.trim_end_matches('/').rsplit('/').next().unwrap_or(path)
 }
 
+/// Whether the estimate reports `instruction` as a layer: `RUN`, `COPY`, `ADD`, and a raw instruction
+/// whose keyword analysis says makes one.
+fn makes_layer(instruction: &Instruction) -> bool {
+    match instruction {
+        Instruction::Run(_) | Instruction::Copy(_) | Instruction::Add(_) => true,
+        Instruction::Raw(raw) => raw_step_kind(raw.keyword.as_str()) != StepKind::Config,
+        _ => false,
+    }
+}
+
 fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &Instruction) -> Option<LayerReport> {
+    if let Instruction::Workdir(workdir) = instruction {
+        state.workdir = resolve(&state.workdir, &workdir.path.to_string());
+        return None;
+    }
+    if !makes_layer(instruction) {
+        return None;
+    }
     let mut layer = LayerReport {
         index,
         instruction: describe(instruction),
@@ -856,10 +878,6 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
         waste: Figure::exact(0, ""),
     };
     match instruction {
-        Instruction::Workdir(workdir) => {
-            state.workdir = resolve(&state.workdir, &workdir.path.to_string());
-            return None;
-        }
         Instruction::Run(run) => {
             // The RUN's facts as analysis reads them (the one shell reader), without analysing the
             // whole file again.
@@ -915,8 +933,7 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
                 }
             }
         }
-        // A raw instruction makes a layer when analysis says its keyword does.
-        Instruction::Raw(raw) if raw_step_kind(raw.keyword.as_str()) != StepKind::Config => {
+        Instruction::Raw(raw) => {
             layer.unknowns.push(Missing::Instruction { keyword: raw.keyword.as_str().to_string() });
         }
         _ => return None,
@@ -1043,6 +1060,18 @@ impl OneLine {
         // character a byte.
         let space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
         let bytes = text.as_bytes();
+        // Most texts are one line of words between single spaces already: they are their words
+        // joined, and go in at once.
+        let single_spaced = |bytes: &[u8]| {
+            bytes.first().is_some_and(|&b| b != b' ')
+                && bytes.last().is_some_and(|&b| b != b' ')
+                && !bytes.iter().any(|&b| space(b) && b != b' ')
+                && !text.contains("  ")
+        };
+        if single_spaced(bytes) {
+            self.word(text, bytes.len());
+            return;
+        }
         let mut at = 0;
         while at < bytes.len() {
             if space(bytes[at]) {

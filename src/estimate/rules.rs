@@ -176,15 +176,22 @@ impl RunState<'_, '_> {
         if let Some(install) = install {
             return self.install(install, command);
         }
-        let words: Vec<&str> = command.invoked().iter().map(|w| w.text.as_str()).collect();
-        let Some((&program, args)) = words.split_first() else { return };
+        let Some((program, rest)) = command.invoked().split_first() else { return };
+        let program = program.text.as_str();
         let name = program.rsplit('/').next().unwrap_or(program);
-        match name {
-            "rm" => {
-                for path in args.iter().filter(|a| !a.starts_with('-')) {
-                    self.delete(path);
-                }
+        if name == "rm" {
+            for path in rest.iter().map(|w| w.text.as_str()).filter(|a| !a.starts_with('-')) {
+                self.delete(path);
             }
+            return;
+        }
+        if SMALL_COMMANDS.contains(&name) && !matches!(name, "chown" | "chmod") {
+            self.small = true;
+            return;
+        }
+        let args: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
+        let args = args.as_slice();
+        match name {
             _ if is_python(name) => self.python(args, command),
             "go" if args.first() == Some(&"build") => self.go_build(&args[1..]),
             "chown" | "chmod" if args.iter().any(|a| *a == "-R" || *a == "--recursive") => {
@@ -205,12 +212,12 @@ impl RunState<'_, '_> {
 
     /// A package-manager command, as analysis read it.
     fn install(&mut self, install: &Install, command: &ShellCommand) {
-        let names: Vec<&str> = install.packages.iter().map(|p| p.name.as_str()).collect();
+        let names = || install.packages.iter().map(|p| p.name.as_str()).collect::<Vec<_>>();
         let sub = install.subcommand.as_deref();
         match install.manager {
             Manager::Apt => match sub {
                 Some("update") => self.write("/var/lib/apt/lists", apt_lists()),
-                Some("install") => self.packages(PackageManager::Apt, &names, install.recommends),
+                Some("install") => self.packages(PackageManager::Apt, &names(), install.recommends),
                 Some("clean" | "autoclean" | "autoremove") => self.delete("/var/cache/apt/archives"),
                 Some("dist-clean") => {
                     self.delete("/var/cache/apt/archives");
@@ -220,7 +227,7 @@ impl RunState<'_, '_> {
             },
             Manager::Apk => match sub {
                 Some("add") => {
-                    self.packages(PackageManager::Apk, &names, false);
+                    self.packages(PackageManager::Apk, &names(), false);
                     if !install.no_cache {
                         self.write("/var/cache/apk", apk_index());
                     }
@@ -233,7 +240,7 @@ impl RunState<'_, '_> {
                     if install.manager == Manager::Microdnf { PackageManager::Microdnf } else { PackageManager::Dnf };
                 match sub {
                     Some("install") => {
-                        self.packages(manager, &names, install.recommends);
+                        self.packages(manager, &names(), install.recommends);
                         self.dnf_cache = true;
                     }
                     Some("clean") => {

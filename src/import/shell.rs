@@ -768,31 +768,34 @@ impl<'a> Reader<'a> {
                     // A run of characters with no meaning to the shell is copied at once; while the
                     // word may still be an assignment, only up to the next character that decides it.
                     let rest = &self.src[self.pos..];
-                    let plain = |c: char| {
+                    // Every character with a meaning here is ASCII, so bytes can be read: a
+                    // non-ASCII byte is plain (but no part of a name, so it decides an assignment).
+                    let name_only = assignment.is_none();
+                    let plain = |byte: u8| {
                         !matches!(
-                            c,
-                            ' ' | '\t'
-                                | '\n'
-                                | ';'
-                                | '&'
-                                | '|'
-                                | '<'
-                                | '>'
-                                | '('
-                                | ')'
-                                | '\\'
-                                | '\''
-                                | '"'
-                                | '$'
-                                | '`'
-                                | '*'
-                                | '?'
-                                | '['
-                                | '{'
-                                | '}'
-                        ) && (assignment.is_some() || c.is_ascii_alphanumeric() || c == '_')
+                            byte,
+                            b' ' | b'\t'
+                                | b'\n'
+                                | b';'
+                                | b'&'
+                                | b'|'
+                                | b'<'
+                                | b'>'
+                                | b'('
+                                | b')'
+                                | b'\\'
+                                | b'\''
+                                | b'"'
+                                | b'$'
+                                | b'`'
+                                | b'*'
+                                | b'?'
+                                | b'['
+                                | b'{'
+                                | b'}'
+                        ) && (!name_only || byte.is_ascii_alphanumeric() || byte == b'_')
                     };
-                    let len = rest.find(|c: char| !plain(c)).unwrap_or(rest.len()).max(c.len_utf8());
+                    let len = rest.bytes().position(|byte| !plain(byte)).unwrap_or(rest.len()).max(c.len_utf8());
                     word.text.push_str(&rest[..len]);
                     self.pos += len;
                 }

@@ -252,7 +252,9 @@ impl ShellScript {
     /// assert_eq!(ShellScript::Text(Text::new("make").unwrap()).shell_text(), "make");
     /// ```
     pub fn shell_text(&self) -> String {
-        self.pieces().collect()
+        let mut text = String::with_capacity(self.pieces().map(str::len).sum());
+        self.pieces().for_each(|piece| text.push_str(piece));
+        text
     }
 
     /// [`ShellScript::shell_text`], borrowed when the script is one text.

@@ -12,6 +12,7 @@ pub(crate) const MAX_LINE: usize = 65_535;
 
 mod globals;
 mod instr;
+mod json_size;
 mod names;
 mod size;
 mod validate;

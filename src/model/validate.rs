@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::json_size::{JsonSize, chain};
 use super::{BaseImage, Command, Dockerfile, FromSource, Healthcheck, Instruction, MAX_LINE, Mount, Source, Stage};
 use crate::error::{Error, ErrorKind, ErrorPlace, Errors};
 
@@ -13,7 +14,7 @@ pub(super) fn validate(dockerfile: &Dockerfile) -> Result<(), Errors> {
     if dockerfile.stages.is_empty() {
         errors.push(Error::new(ErrorKind::NoStage, "the Dockerfile has no stages: add at least one"));
     }
-    let mut defined: HashSet<&str> = HashSet::new();
+    let mut defined: HashSet<&str> = HashSet::with_capacity(dockerfile.stages.len());
     for (index, stage) in dockerfile.stages.iter().enumerate() {
         let place = stage_place(stage, index);
         let stage_errors = errors.len();
@@ -82,28 +83,22 @@ const HISTORY_OVERHEAD: usize = 128;
 /// form, which is never shorter than how they are written.
 fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
     use std::collections::{BTreeMap, HashMap, HashSet};
-    use std::hash::Hasher;
 
-    let chain = |parent: u64, link: &[u8]| {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        hasher.write_u64(parent);
-        hasher.write(link);
-        hasher.finish()
-    };
     let mut total = json_len(&dockerfile.args) * 3;
-    // Each instruction's JSON, written into one buffer reused for all of them.
-    let mut json: Vec<u8> = Vec::new();
     let mut largest_env = 0;
     // The keys are hashes already: the set uses them as they are.
-    let mut operations: HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>> = HashSet::default();
+    // (Made as large as they will grow at once: one allocation each, before the walk frees anything.)
+    let steps: usize = dockerfile.stages.iter().map(|stage| stage.instructions.len() + 1).sum();
+    let mut operations: HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>> =
+        HashSet::with_capacity_and_hasher(steps, Default::default());
     // Per named stage: the environment in scope at its end and the key of its last step.
     // (A stage's environment is a few variables: a sorted map is cheaper than hashing their names.)
-    let mut stages: HashMap<&str, (BTreeMap<&str, usize>, u64)> = HashMap::new();
+    let mut stages: HashMap<&str, (BTreeMap<&str, usize>, u64)> = HashMap::with_capacity(dockerfile.stages.len());
     // The stages whose history and configuration make up the image built by default: the last stage
     // and the stages it is built FROM.
     let mut in_image = vec![false; dockerfile.stages.len()];
     // Each stage's base stage: the latest earlier stage of that name.
-    let mut latest: HashMap<&str, usize> = HashMap::new();
+    let mut latest: HashMap<&str, usize> = HashMap::with_capacity(dockerfile.stages.len());
     let mut bases: Vec<Option<usize>> = Vec::with_capacity(dockerfile.stages.len());
     for (index, stage) in dockerfile.stages.iter().enumerate() {
         bases.push(match &stage.from.base {
@@ -122,15 +117,14 @@ fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
     for (index, stage) in dockerfile.stages.iter().enumerate() {
         let (mut env, mut key) = match &stage.from.base {
             BaseImage::Stage(parent) => stages.get(parent.as_str()).cloned().unwrap_or_default(),
-            other => (BTreeMap::new(), chain(0, other.to_string().as_bytes())),
+            other => (BTreeMap::new(), chain(0, JsonSize::of(&other.to_string()).hash)),
         };
         if operations.insert(key) {
             total += STEP_OVERHEAD;
         }
         for instruction in &stage.instructions {
-            json.clear();
-            serde_json::to_writer(&mut json, instruction).unwrap_or_default();
-            let text = json.len();
+            // Its JSON's length, and what tells it apart from other steps.
+            let JsonSize { len: text, hash } = JsonSize::of(instruction);
             total += text;
             if in_image[index] {
                 total += text + HISTORY_OVERHEAD;
@@ -164,7 +158,7 @@ fn check_definition_size(dockerfile: &Dockerfile, errors: &mut Vec<Error>) {
                 // Configuration only: no operation reads it.
                 _ => continue,
             };
-            key = chain(key, &json);
+            key = chain(key, hash);
             if let Some(size) = operation {
                 if operations.insert(key) {
                     total += size;
@@ -211,22 +205,7 @@ impl std::hash::Hasher for KeyHasher {
 
 /// The length of a model value's JSON form.
 fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
-    let mut json = JsonLen(0);
-    serde_json::to_writer(&mut json, value).map_or(0, |()| json.0)
-}
-
-/// A sink for JSON text that keeps only its length.
-struct JsonLen(usize);
-
-impl std::io::Write for JsonLen {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += bytes.len();
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    JsonSize::of(value).len
 }
 
 fn stage_place(stage: &Stage, index: usize) -> String {
