@@ -234,8 +234,8 @@ impl Project {
             }
         }
         // A built image's HEALTHCHECK too: Podman's OCI images drop it, so the unit carries it.
-        let from_image = facts.config.as_ref().and_then(|c| c.healthcheck.as_ref());
-        match from_image.or(facts.healthcheck.as_ref()) {
+        // A service's override is merged with the image's as Docker merges them.
+        match facts.effective_healthcheck().as_ref() {
             Some(Healthcheck::None) => unit.raw("HealthCmd", "none"),
             Some(Healthcheck::Check { options, command }) => {
                 let argv: Vec<String> = match command {

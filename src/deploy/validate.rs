@@ -8,15 +8,38 @@ use crate::error::{Error, ErrorKind, Errors};
 use crate::model::{Duration, Healthcheck, Instruction, Signal, VarName};
 
 use super::Project;
-use super::service::{Condition, EnvValue, MountKind, Service, Source};
+use super::service::{Condition, EnvValue, HealthSetting, MountKind, Service, Source};
 
 /// What validation resolved for one service, for the writers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Resolved {
     /// A built service's image configuration (from its description).
     pub(crate) config: Option<ImageConfig>,
-    /// An image service's healthcheck, as the model holds it.
+    /// The service's own healthcheck as the model holds it (an image service's, or a built service's
+    /// override of its image's), as written.
     pub(crate) healthcheck: Option<Healthcheck>,
+}
+
+impl Resolved {
+    /// The healthcheck the container runs: the service's own merged with its image's the way Docker
+    /// merges a container's healthcheck with its image's (each timing the service leaves out is the
+    /// image's), the image's when the service has none; `Healthcheck::None` when it is turned off.
+    pub(crate) fn effective_healthcheck(&self) -> Option<Healthcheck> {
+        let image = self.config.as_ref().and_then(|c| c.healthcheck.as_ref());
+        match (&self.healthcheck, image) {
+            (Some(Healthcheck::Check { options, command }), Some(Healthcheck::Check { options: theirs, .. })) => {
+                let mut merged = options.clone();
+                merged.interval = merged.interval.or(theirs.interval);
+                merged.timeout = merged.timeout.or(theirs.timeout);
+                merged.start_period = merged.start_period.or(theirs.start_period);
+                merged.start_interval = merged.start_interval.or(theirs.start_interval);
+                merged.retries = merged.retries.or(theirs.retries);
+                Some(Healthcheck::Check { options: merged, command: command.clone() })
+            }
+            (Some(own), _) => Some(own.clone()),
+            (None, image) => image.cloned(),
+        }
+    }
 }
 
 /// Compose's network for the services that name none: it needs no declaration.
@@ -200,28 +223,26 @@ fn resolve(service: &Service, errors: &mut Vec<Error>) -> Resolved {
                     resolved.config = stage.map(|stage| image_config(&model, &analysis, stage));
                 }
             }
-            if service.healthcheck.is_some() {
-                local.push(problem_at(
-                    "healthcheck",
-                    "a built service's healthcheck is its image's HEALTHCHECK: set it in the image description".into(),
-                ));
-            }
         }
         Source::Image(reference) => {
             if let Err(err) = crate::model::ImageRef::parse(reference) {
                 local.push(err.at("image"));
             }
-            if let Some(health) = &service.healthcheck {
-                local.extend(health.problems.iter().cloned().map(|err| err.at("healthcheck")));
-                match &health.command {
-                    Ok(command) => {
-                        resolved.healthcheck =
-                            Some(Healthcheck::Check { options: health.options.clone(), command: command.clone() })
-                    }
-                    Err(err) => local.push(err.clone().at("healthcheck")),
+        }
+    }
+    match &service.healthcheck {
+        Some(HealthSetting::Check(health)) => {
+            local.extend(health.problems.iter().cloned().map(|err| err.at("healthcheck")));
+            match &health.command {
+                Ok(command) => {
+                    resolved.healthcheck =
+                        Some(Healthcheck::Check { options: health.options.clone(), command: command.clone() })
                 }
+                Err(err) => local.push(err.clone().at("healthcheck")),
             }
         }
+        Some(HealthSetting::Disabled) => resolved.healthcheck = Some(Healthcheck::None),
+        None => {}
     }
     if let Some(signal) = &service.stop_signal {
         match Signal::new(signal.as_str()) {
@@ -444,11 +465,6 @@ fn check_environment(project: &Project, service: &Service, errors: &mut Vec<Erro
     }
 }
 
-fn has_healthcheck(facts: &Resolved) -> bool {
-    let from_image = facts.config.as_ref().and_then(|c| c.healthcheck.as_ref());
-    matches!(from_image.or(facts.healthcheck.as_ref()), Some(Healthcheck::Check { .. }))
-}
-
 fn check_dependencies(project: &Project, service: &Service, resolved: &[Resolved], errors: &mut Vec<Error>) {
     let mut seen = BTreeSet::new();
     for (name, condition) in &service.depends_on {
@@ -468,10 +484,19 @@ fn check_dependencies(project: &Project, service: &Service, resolved: &[Resolved
             continue;
         };
         let other = &project.services[index];
-        if *condition == Condition::Healthy && !has_healthcheck(&resolved[index]) {
-            errors.push(problem_at(&at, format!(
-                "service_healthy asks for a healthcheck, and '{name}' has none: give it one or wait for service_started"
-            )));
+        if *condition == Condition::Healthy {
+            let why = match (&resolved[index].healthcheck, resolved[index].effective_healthcheck()) {
+                (_, Some(Healthcheck::Check { .. })) => None,
+                (Some(Healthcheck::None), _) => Some(format!(
+                    "service_healthy asks for a healthcheck, and '{name}' turns its healthcheck off (disable: true): remove that or wait for service_started"
+                )),
+                _ => Some(format!(
+                    "service_healthy asks for a healthcheck, and '{name}' has none: give it one or wait for service_started"
+                )),
+            };
+            if let Some(why) = why {
+                errors.push(problem_at(&at, why));
+            }
         }
         let mine: BTreeSet<&str> = service.profiles.iter().map(String::as_str).collect();
         let theirs: BTreeSet<&str> = other.profiles.iter().map(String::as_str).collect();
