@@ -343,6 +343,17 @@ fn a_healthcheck_on_a_build_service_overrides_the_image_s_and_is_written_back_un
         cli::run_in(dir, &["bundle", "-f", "compose.yaml", "--out", "bundle", "--dry-run", "--quadlet"], b"", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, compose);
+    // Timings only: the image's probe, timed anew; written back as it was.
+    let timed = compose.replace(
+        "      test: [\"CMD-SHELL\", \"test -e /tmp/ready || exit 1\"]\n      interval: 5s\n",
+        "      interval: 5s\n",
+    );
+    assert_ne!(timed, compose);
+    fs::write(dir.join("compose.yaml"), &timed).unwrap();
+    let run =
+        cli::run_in(dir, &["bundle", "-f", "compose.yaml", "--out", "bundle", "--dry-run", "--quadlet"], b"", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, timed);
 
     let none =
         compose.replace("      test: [\"CMD-SHELL\", \"test -e /tmp/ready || exit 1\"]\n", "      test: [\"NONE\"]\n");

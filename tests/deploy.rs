@@ -493,6 +493,24 @@ fn validation_reports_each_cross_service_problem() {
             ],
         ),
         (
+            "an override with timings only on an image with no HEALTHCHECK",
+            Project::new("p").service(
+                Service::build(
+                    "bare",
+                    &{
+                        let mut image = Image::new();
+                        image.stage(Stage::new("app", Base::alpine("3.19")));
+                        image
+                    },
+                    ".",
+                )
+                .healthcheck(Health::inherited().interval("5s")),
+            ),
+            vec![
+                "service 'bare', healthcheck: only timings are given, and the image has no HEALTHCHECK to keep: give the healthcheck a test",
+            ],
+        ),
+        (
             "an override with a bad timing",
             Project::new("p").service(app().healthcheck(Health::new(["true"]).interval("soon"))),
             vec![
@@ -667,6 +685,13 @@ fn a_built_service_s_healthcheck_overrides_its_image_s() {
     );
     let off = Project::new("p").service(Service::build("app", &image, ".").no_healthcheck());
     assert!(off.to_quadlet().unwrap()[0].1.contains("\nHealthCmd=none\n"));
+    // Timings only (compose's healthcheck: without test): the image's probe, timed anew.
+    let timed =
+        Project::new("p").service(Service::build("app", &image, ".").healthcheck(Health::inherited().retries(10)));
+    assert!(timed.to_compose().unwrap().ends_with("    healthcheck:\n      retries: 10\n"));
+    let unit = &timed.to_quadlet().unwrap()[0].1;
+    let health: Vec<&str> = unit.lines().filter(|line| line.starts_with("Health")).collect();
+    assert_eq!(health, ["HealthCmd=[\"CMD\", \"true\"]", "HealthInterval=30s", "HealthTimeout=3s", "HealthRetries=10"]);
 
     let Some(()) = compose() else { return };
     for (project, expected) in [
@@ -675,6 +700,7 @@ fn a_built_service_s_healthcheck_overrides_its_image_s() {
             serde_json::json!({"test": ["CMD-SHELL", "test -e /tmp/ready"], "interval": "5s", "start_period": "10s"}),
         ),
         (&off, serde_json::json!({"disable": true})),
+        (&timed, serde_json::json!({"retries": 10})),
     ] {
         let dir = deployment_dir("override", &[("compose.yaml".into(), project.to_compose().unwrap())]);
         let config = compose_config(&dir, "compose.yaml");

@@ -857,8 +857,25 @@ impl Reader {
                     }
                 }
             }
-            _ => {
-                self.refuse("healthcheck.test", "a healthcheck needs a test");
+            // Timings only: the image's probe, timed anew (compose and the engine merge them).
+            None if keys.keys().any(|key| {
+                matches!(key.as_str(), Some("interval" | "timeout" | "start_period" | "start_interval" | "retries"))
+            }) =>
+            {
+                Health::inherited()
+            }
+            None => {
+                self.refuse(
+                    "healthcheck",
+                    "give it a test or a timing (interval, timeout, start_period, retries), or remove it",
+                );
+                return service;
+            }
+            Some(_) => {
+                self.refuse(
+                    "healthcheck.test",
+                    "expected [\"CMD\", ...], [\"CMD-SHELL\", \"script\"], [\"NONE\"] or a shell command",
+                );
                 return service;
             }
         };

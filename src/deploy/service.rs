@@ -593,7 +593,8 @@ impl Service {
     /// image's `HEALTHCHECK`, as compose's `healthcheck:` overrides it. The engine merges an override
     /// with the image's healthcheck field by field (Docker's rule: a timing the override leaves out is
     /// the image's), and the Quadlet units carry that merged healthcheck, so Podman probes as Docker
-    /// does; the compose file carries the override as written.
+    /// does; the compose file carries the override as written. [`Health::inherited`] keeps the image's
+    /// probe and changes only timings (compose's `healthcheck:` without `test:`).
     ///
     /// ```
     /// use dockwright::deploy::{Project, Service};

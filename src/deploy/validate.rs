@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::{ImageConfig, analyze, image_config};
 use crate::error::{Error, ErrorKind, Errors};
-use crate::model::{Duration, Healthcheck, Instruction, Signal, VarName};
+use crate::model::{Duration, HealthOptions, Healthcheck, Instruction, Signal, VarName};
 
 use super::Project;
 use super::service::{Condition, EnvValue, HealthSetting, MountKind, Service, Source};
@@ -18,27 +18,39 @@ pub(crate) struct Resolved {
     /// The service's own healthcheck as the model holds it (an image service's, or a built service's
     /// override of its image's), as written.
     pub(crate) healthcheck: Option<Healthcheck>,
+    /// The timings of an override without a probe of its own ([`Health::inherited`](crate::Health::inherited)).
+    pub(crate) timing: Option<HealthOptions>,
 }
 
 impl Resolved {
     /// The healthcheck the container runs: the service's own merged with its image's the way Docker
     /// merges a container's healthcheck with its image's (each timing the service leaves out is the
-    /// image's), the image's when the service has none; `Healthcheck::None` when it is turned off.
+    /// image's, and an override without a probe keeps the image's), the image's when the service has
+    /// none; `Healthcheck::None` when it is turned off.
     pub(crate) fn effective_healthcheck(&self) -> Option<Healthcheck> {
         let image = self.config.as_ref().and_then(|c| c.healthcheck.as_ref());
-        match (&self.healthcheck, image) {
-            (Some(Healthcheck::Check { options, command }), Some(Healthcheck::Check { options: theirs, .. })) => {
-                let mut merged = options.clone();
-                merged.interval = merged.interval.or(theirs.interval);
-                merged.timeout = merged.timeout.or(theirs.timeout);
-                merged.start_period = merged.start_period.or(theirs.start_period);
-                merged.start_interval = merged.start_interval.or(theirs.start_interval);
-                merged.retries = merged.retries.or(theirs.retries);
-                Some(Healthcheck::Check { options: merged, command: command.clone() })
+        match (&self.healthcheck, &self.timing, image) {
+            (Some(Healthcheck::Check { options, command }), _, Some(Healthcheck::Check { options: theirs, .. })) => {
+                Some(Healthcheck::Check { options: merged(options, theirs), command: command.clone() })
             }
-            (Some(own), _) => Some(own.clone()),
-            (None, image) => image.cloned(),
+            (Some(own), _, _) => Some(own.clone()),
+            (None, Some(timing), Some(Healthcheck::Check { options: theirs, command })) => {
+                Some(Healthcheck::Check { options: merged(timing, theirs), command: command.clone() })
+            }
+            (None, _, image) => image.cloned(),
         }
+    }
+}
+
+/// `own`, each timing it leaves out taken from `theirs` (Docker's merge of a container's healthcheck
+/// with its image's).
+fn merged(own: &HealthOptions, theirs: &HealthOptions) -> HealthOptions {
+    HealthOptions {
+        interval: own.interval.or(theirs.interval),
+        timeout: own.timeout.or(theirs.timeout),
+        start_period: own.start_period.or(theirs.start_period),
+        start_interval: own.start_interval.or(theirs.start_interval),
+        retries: own.retries.or(theirs.retries),
     }
 }
 
@@ -231,6 +243,18 @@ fn resolve(service: &Service, errors: &mut Vec<Error>) -> Resolved {
         }
     }
     match &service.healthcheck {
+        Some(HealthSetting::Check(health)) if health.inherited => {
+            local.extend(health.problems.iter().cloned().map(|err| err.at("healthcheck")));
+            let image = resolved.config.as_ref().map(|c| c.healthcheck.as_ref());
+            if let Some(None | Some(Healthcheck::None)) = image {
+                local.push(problem_at(
+                    "healthcheck",
+                    "only timings are given, and the image has no HEALTHCHECK to keep: give the healthcheck a test"
+                        .into(),
+                ));
+            }
+            resolved.timing = Some(health.options.clone());
+        }
         Some(HealthSetting::Check(health)) => {
             local.extend(health.problems.iter().cloned().map(|err| err.at("healthcheck")));
             match &health.command {
