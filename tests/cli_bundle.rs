@@ -307,3 +307,65 @@ fn every_seed_compose_file_reads_back_into_the_compose_file_the_bundle_would_hol
         }
     }
 }
+
+/// An ordinary compose file's `healthcheck:` on a `build:` service overrides the image's
+/// `HEALTHCHECK`: read into the project and written back byte for byte; a dependant waiting with
+/// `service_healthy` on a service whose healthcheck is turned off (`test: ["NONE"]`, or `disable:
+/// true` in a later file over an earlier file's test) is refused, naming both services.
+#[test]
+fn a_healthcheck_on_a_build_service_overrides_the_image_s_and_is_written_back_unchanged() {
+    let scratch = Scratch::new("health-override");
+    let dir = &scratch.0;
+    fs::write(
+        dir.join("Dockerfile"),
+        "FROM dockwright/debian:bookworm-slim\nUSER 10001\nHEALTHCHECK --interval=30s --retries=3 CMD [\"true\"]\n",
+    )
+    .unwrap();
+    let compose = "name: \"shop\"\n\
+                   services:\n\
+                   \x20 db:\n\
+                   \x20   build:\n\
+                   \x20     context: \".\"\n\
+                   \x20   image: \"shop-db\"\n\
+                   \x20   healthcheck:\n\
+                   \x20     test: [\"CMD-SHELL\", \"test -e /tmp/ready || exit 1\"]\n\
+                   \x20     interval: 5s\n\
+                   \x20     timeout: 2s\n\
+                   \x20     start_period: 10s\n\
+                   \x20     retries: 5\n\
+                   \x20 web:\n\
+                   \x20   image: \"dockwright/debian:bookworm-slim\"\n\
+                   \x20   depends_on:\n\
+                   \x20     db:\n\
+                   \x20       condition: service_healthy\n";
+    fs::write(dir.join("compose.yaml"), compose).unwrap();
+    let run =
+        cli::run_in(dir, &["bundle", "-f", "compose.yaml", "--out", "bundle", "--dry-run", "--quadlet"], b"", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, compose);
+    // Timings only: the image's probe, timed anew; written back as it was.
+    let timed = compose.replace(
+        "      test: [\"CMD-SHELL\", \"test -e /tmp/ready || exit 1\"]\n      interval: 5s\n",
+        "      interval: 5s\n",
+    );
+    assert_ne!(timed, compose);
+    fs::write(dir.join("compose.yaml"), &timed).unwrap();
+    let run =
+        cli::run_in(dir, &["bundle", "-f", "compose.yaml", "--out", "bundle", "--dry-run", "--quadlet"], b"", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, timed);
+
+    let none =
+        compose.replace("      test: [\"CMD-SHELL\", \"test -e /tmp/ready || exit 1\"]\n", "      test: [\"NONE\"]\n");
+    fs::write(dir.join("compose.yaml"), none).unwrap();
+    fs::write(dir.join("compose.offline.yaml"), "services:\n  db:\n    healthcheck:\n      disable: true\n").unwrap();
+    let refused = "error: cannot bundle project 'shop':\n  service 'web', depends_on 'db': service_healthy asks for a \
+                   healthcheck, and 'db' turns its healthcheck off (disable: true): remove that or wait for service_started\n";
+    let run = cli::run_in(dir, &["bundle", "-f", "compose.yaml", "--out", "bundle", "--dry-run"], b"", &[]);
+    assert_eq!((run.code, run.stderr.as_str()), (2, refused));
+    fs::write(dir.join("compose.yaml"), compose).unwrap();
+    let args = ["bundle", "-f", "compose.yaml", "-f", "compose.offline.yaml", "--out", "bundle", "--dry-run"];
+    let run = cli::run_in(dir, &args, b"", &[]);
+    assert_eq!((run.code, run.stderr.as_str()), (2, refused));
+    assert!(!dir.join("bundle").exists());
+}

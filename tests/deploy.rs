@@ -477,10 +477,44 @@ fn validation_reports_each_cross_service_problem() {
             ],
         ),
         (
-            "a healthcheck set on a built service",
-            Project::new("p").service(app().healthcheck(Health::new(["true"]))),
+            "a healthcheck overriding a built service's image's",
+            Project::new("p")
+                .service(app().healthcheck(Health::new(["test", "-e", "/data/ready"]).interval("5s")))
+                .service(Service::image("web", "nginx:1.27").depends_on("app", Condition::Healthy)),
+            vec![],
+        ),
+        (
+            "service_healthy on a built service whose override turns the image's healthcheck off",
+            Project::new("p")
+                .service(app().no_healthcheck())
+                .service(Service::image("web", "nginx:1.27").depends_on("app", Condition::Healthy)),
             vec![
-                "service 'app', healthcheck: a built service's healthcheck is its image's HEALTHCHECK: set it in the image description",
+                "service 'web', depends_on 'app': service_healthy asks for a healthcheck, and 'app' turns its healthcheck off (disable: true): remove that or wait for service_started",
+            ],
+        ),
+        (
+            "an override with timings only on an image with no HEALTHCHECK",
+            Project::new("p").service(
+                Service::build(
+                    "bare",
+                    &{
+                        let mut image = Image::new();
+                        image.stage(Stage::new("app", Base::alpine("3.19")));
+                        image
+                    },
+                    ".",
+                )
+                .healthcheck(Health::inherited().interval("5s")),
+            ),
+            vec![
+                "service 'bare', healthcheck: only timings are given, and the image has no HEALTHCHECK to keep: give the healthcheck a test",
+            ],
+        ),
+        (
+            "an override with a bad timing",
+            Project::new("p").service(app().healthcheck(Health::new(["true"]).interval("soon"))),
+            vec![
+                "service 'app', healthcheck, --interval: invalid duration \"soon\": use a number with a unit, like '30s', '1m30s' or '500ms'",
             ],
         ),
         (
@@ -613,4 +647,65 @@ fn compose_puts_services_on_the_default_network_as_written() {
     assert_eq!(joined("api"), ["backend", "default"]);
     assert_eq!(joined("db"), ["backend"]);
     assert_eq!(config["networks"]["default"]["name"], "p_default");
+}
+
+/// A built service's `healthcheck:` overrides its image's `HEALTHCHECK`: the compose file carries it
+/// as written (and `docker compose config` reads it so), the Quadlet unit carries what Docker runs:
+/// the override merged with the image's, each timing it leaves out the image's.
+#[test]
+fn a_built_service_s_healthcheck_overrides_its_image_s() {
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::alpine("3.19"))
+            .user("10001")
+            .healthcheck(Health::new(["true"]).interval("30s").timeout("3s").retries(3)),
+    );
+    let project = Project::new("p").service(
+        Service::build("app", &image, ".")
+            .healthcheck(Health::new("test -e /tmp/ready").interval("5s").start_period("10s")),
+    );
+    let written = project.to_compose().unwrap_or_else(|errors| panic!("{errors}"));
+    assert!(
+        written.ends_with(
+            "    healthcheck:\n      test: [\"CMD-SHELL\", \"test -e /tmp/ready\"]\n      interval: 5s\n      start_period: 10s\n"
+        ),
+        "{written}"
+    );
+    let unit = &project.to_quadlet().unwrap()[0].1;
+    let health: Vec<&str> = unit.lines().filter(|line| line.starts_with("Health")).collect();
+    assert_eq!(
+        health,
+        [
+            "HealthCmd=[\"CMD-SHELL\", \"test -e /tmp/ready\"]",
+            "HealthInterval=5s",
+            "HealthTimeout=3s",
+            "HealthStartPeriod=10s",
+            "HealthRetries=3",
+        ]
+    );
+    let off = Project::new("p").service(Service::build("app", &image, ".").no_healthcheck());
+    assert!(off.to_quadlet().unwrap()[0].1.contains("\nHealthCmd=none\n"));
+    // Timings only (compose's healthcheck: without test): the image's probe, timed anew.
+    let timed =
+        Project::new("p").service(Service::build("app", &image, ".").healthcheck(Health::inherited().retries(10)));
+    assert!(timed.to_compose().unwrap().ends_with("    healthcheck:\n      retries: 10\n"));
+    let unit = &timed.to_quadlet().unwrap()[0].1;
+    let health: Vec<&str> = unit.lines().filter(|line| line.starts_with("Health")).collect();
+    assert_eq!(health, ["HealthCmd=[\"CMD\", \"true\"]", "HealthInterval=30s", "HealthTimeout=3s", "HealthRetries=10"]);
+
+    let Some(()) = compose() else { return };
+    for (project, expected) in [
+        (
+            &project,
+            serde_json::json!({"test": ["CMD-SHELL", "test -e /tmp/ready"], "interval": "5s", "start_period": "10s"}),
+        ),
+        (&off, serde_json::json!({"disable": true})),
+        (&timed, serde_json::json!({"retries": 10})),
+    ] {
+        let dir = deployment_dir("override", &[("compose.yaml".into(), project.to_compose().unwrap())]);
+        let config = compose_config(&dir, "compose.yaml");
+        let _ = fs::remove_dir_all(&dir);
+        let config = config.unwrap_or_else(|err| panic!("docker compose config refused it: {err}"));
+        assert_eq!(config["services"]["app"]["healthcheck"], expected);
+    }
 }

@@ -215,3 +215,84 @@ fn build_checks_its_inputs_before_it_builds() {
         assert!(help.stdout.contains(flag), "{flag} missing from:\n{}", help.stdout);
     }
 }
+
+/// `docker` with the Docker configuration directory `config`; it must succeed.
+fn docker_in(config: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("docker").env("DOCKER_CONFIG", config).args(args).output().expect("docker runs");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "docker {args:?} failed:\n{said}");
+    said
+}
+
+/// Buildx builders, made by the real CLI in a scratch configuration directory: a builder with another
+/// driver (`docker-container`) is refused by name, whether `BUILDX_BUILDER` or `docker buildx use`
+/// chose it; buildx's own current builder cannot divert a build to it when the engine is named
+/// directly (`--engine`), where plain `docker buildx build` would boot BuildKit from a registry
+/// image; and a docker-driver builder (a context, here on Podman's socket) is where the build runs.
+#[test]
+fn buildx_builders_name_the_engine_or_are_refused_and_cannot_divert_a_build() {
+    let Some(engine) = engine() else { return };
+    let config = tempfile::tempdir().unwrap();
+    let config_dir = config.path().to_string_lossy().into_owned();
+    let podman = "unix:///run/dockwright/podman.sock";
+    docker_in(config.path(), &["context", "create", "dwpodman", "--docker", &format!("host={podman}")]);
+    docker_in(config.path(), &["buildx", "create", "--name", "dwbuilds", "--driver", "docker-container"]);
+    let context = tempfile::tempdir().unwrap();
+    std::fs::write(context.path().join("Dockerfile"), "FROM dockwright/debian:bookworm-slim\nRUN echo built > /b\n")
+        .unwrap();
+    let tag = unique_tag("buildx-builder");
+    let build = ["build", "--tag", tag.as_str(), "--context", ".", "Dockerfile"];
+
+    let env = [("DOCKER_CONFIG", config_dir.as_str()), ("BUILDX_BUILDER", "dwbuilds")];
+    let run = support_cli::run_in(context.path(), &build, b"", &env);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the buildx builder 'dwbuilds' (named by BUILDX_BUILDER) uses the docker-container driver, which runs \
+             BuildKit outside the engine"
+        ),
+        "{}",
+        run.stderr
+    );
+    docker_in(config.path(), &["buildx", "use", "dwbuilds"]);
+    let env = [("DOCKER_CONFIG", config_dir.as_str())];
+    let run = support_cli::run_in(context.path(), &build, b"", &env);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("'dwbuilds' (named by buildx's current builder in"), "{}", run.stderr);
+
+    // Named directly, the engine builds with its own builder; buildx alone would use dwbuilds.
+    let plain = Command::new("docker")
+        .current_dir(context.path())
+        .env("DOCKER_CONFIG", config.path())
+        .args(["buildx", "build", "--load", "--network", "none", "-t", &tag, "."])
+        .output()
+        .expect("docker runs");
+    assert!(!plain.status.success());
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("booting buildkit"));
+    let mut scratch = Scratch::new(&engine);
+    scratch.images.push(tag.clone());
+    std::fs::write(
+        context.path().join("compose.yaml"),
+        format!("services:\n  app:\n    build: .\n    image: \"{tag}\"\n    command: [\"cat\", \"/b\"]\n"),
+    )
+    .unwrap();
+    let bundle = ["bundle", "-f", "compose.yaml", "--out", "bundle", "--engine", "unix:///var/run/docker.sock"];
+    let run = support_cli::run_in(context.path(), &bundle, b"", &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(engine.inspect(&tag).is_ok());
+
+    // A docker-driver builder: the context's engine (Podman's), where the build runs.
+    let Ok(on_podman) = dockwright::engine::Engine::connect_to(podman) else {
+        assert!(std::env::var_os("CI").is_none(), "CI needs Podman (scripts/podman-up)");
+        eprintln!("SKIPPED: the docker-driver builder on Podman (no Podman at {podman})");
+        return;
+    };
+    docker_in(config.path(), &["buildx", "use", "default"]);
+    let env = [("DOCKER_CONFIG", config_dir.as_str()), ("BUILDX_BUILDER", "dwpodman")];
+    let run = support_cli::run_in(context.path(), &build, b"", &env);
+    let built = on_podman.inspect(&tag);
+    let _ = on_podman.remove_image(&tag);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("building 'Dockerfile' as {tag} on {podman}")), "{}", run.stderr);
+    assert!(built.is_ok(), "not built on Podman");
+}

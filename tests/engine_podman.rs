@@ -31,9 +31,10 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use dockwright::deploy::Recipe;
+use dockwright::deploy::{Project, Recipe, Service};
 use dockwright::engine::{
-    BuildRequest, Endpoint, EndpointSource, Engine, EngineErrorKind, EngineKind, Progress, RunOptions, SecretSource,
+    BuildRequest, BundleRequest, Endpoint, EndpointSource, Engine, EngineErrorKind, EngineKind, Progress, RunOptions,
+    SecretSource,
 };
 use dockwright::{Base, Health, Image, OsFamily, Stage};
 use engine_cases::{Case, Examples};
@@ -379,4 +380,81 @@ fn podman_compose_brings_spec_editor_up_healthy() {
         std::panic::resume_unwind(panic);
     }
     assert!(down.status.success(), "podman-compose down failed: {}", String::from_utf8_lossy(&down.stderr));
+}
+
+/// Removes an image from an engine however the test ends.
+struct Removes<'a>(&'a Engine, &'a str);
+
+impl Drop for Removes<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.remove_image(self.1);
+    }
+}
+
+/// The offline bundle on Podman: `Engine::bundle` builds and saves the image through Podman's API,
+/// the image is removed, `Engine::load` loads the bundle back and it runs healthy; removed again,
+/// the bundle's own `load.sh podman` (Podman's CLI, same storage) verifies and loads it, and it runs
+/// healthy again. The tar names the image as Docker does (Podman files it as `localhost/...`, which
+/// Docker would load under that name, not the one the compose file runs): Docker loads the same
+/// bundle as the name the project runs, and it runs healthy there too.
+#[test]
+fn a_project_bundle_round_trips_through_podman() {
+    let Some(engine) = podman() else { return };
+    let tag = "dockwright-test/podman-bundle:1";
+    let _removes = Removes(&engine, tag);
+    let project = Project::new("dwpodbundle").service(Service::build("app", &small_image(), ".").tag(tag));
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().join("bundle");
+    let bundle = {
+        let _one = ONE_BUILD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        engine.bundle(&BundleRequest::new(&project, context()), &dir)
+    }
+    .unwrap_or_else(|err| panic!("bundling on Podman failed: {err}"));
+    let saved: Vec<(&str, &str)> = bundle.files.iter().map(|f| (f.image.as_str(), f.file.as_str())).collect();
+    assert_eq!(saved, [(tag, "dockwright-test_podman-bundle_1.tar")]);
+    // The name added for the save is gone again: Podman knows the image by its own name only.
+    let names = Command::new("podman")
+        .args(["--url", PODMAN, "image", "inspect", "--format", "{{json .NamesHistory}} {{json .RepoTags}}", tag])
+        .output()
+        .expect("podman runs");
+    assert_eq!(
+        String::from_utf8_lossy(&names.stdout).trim().split(' ').nth(1),
+        Some(r#"["localhost/dockwright-test/podman-bundle:1"]"#)
+    );
+
+    let healthy = |engine: &Engine, how: &str| {
+        let info = engine.inspect(tag).unwrap_or_else(|err| panic!("{how}: {tag} is not there: {err}"));
+        assert_eq!(info.healthcheck, Some(vec!["CMD".to_string(), "test".into(), "-e".into(), "/tmp/ready".into()]));
+        let container = engine.run(tag, &RunOptions::new()).unwrap();
+        let health = engine.wait_healthy(&container, Duration::from_secs(30));
+        engine.remove(container).unwrap();
+        let health = health.unwrap_or_else(|err| panic!("{how}: never healthy on Podman: {err}"));
+        assert_eq!(health.status, "healthy", "{how}");
+    };
+
+    engine.remove_image(tag).unwrap();
+    assert_eq!(engine.inspect(tag).unwrap_err().kind(), EngineErrorKind::NotFound);
+    let loaded = engine.load(&dir).unwrap_or_else(|err| panic!("Engine::load on Podman failed: {err}"));
+    assert_eq!(loaded, ["docker.io/dockwright-test/podman-bundle:1"]);
+    healthy(&engine, "after Engine::load on Podman");
+
+    engine.remove_image(tag).unwrap();
+    let out = Command::new("sh")
+        .arg(dir.join("load.sh"))
+        .arg("podman")
+        .env("PODMAN_IGNORE_CGROUPSV1_WARNING", "1")
+        .output()
+        .expect("sh runs");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "load.sh podman failed:\n{said}");
+    eprintln!("load.sh podman:\n{said}");
+    assert!(said.contains(&format!("\nloaded {tag}\n")), "{said}");
+    healthy(&engine, "after load.sh podman");
+
+    // The bundle Podman saved, loaded by Docker: the image is there by the name the project runs.
+    let Some(docker) = engine_cases::engine() else { return };
+    let _removes_docker = Removes(&docker, tag);
+    let loaded = docker.load(&dir).unwrap_or_else(|err| panic!("Engine::load on Docker failed: {err}"));
+    assert_eq!(loaded, [tag]);
+    healthy(&docker, "after Engine::load on Docker");
 }

@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dockwright::deploy::{Project, Service};
+use dockwright::deploy::{Mount, Project, Service};
 use pretty_assertions::assert_eq;
 
 fn golden_dir(example: &str, file: &str) -> PathBuf {
@@ -185,4 +185,69 @@ fn the_default_network_is_compose_s_whether_named_declared_or_implied() {
     if let Some(generated) = generated {
         assert!(generated.contains("--network p_default --network p_backend"), "{generated}");
     }
+}
+
+/// Relative host paths are the unit directory's: Quadlet makes an `EnvironmentFile=` (any relative
+/// path) and a `Volume=` source (one starting with `.`) absolute against the directory of the unit
+/// file, wherever it is installed (here a project subdirectory, which Quadlet reads too). Compose's
+/// `~` is nothing to Quadlet or Podman (Podman takes `~/cache` for a volume name and refuses it), so it
+/// is written as systemd's `%h`; another user's `~bob` is refused.
+#[test]
+fn relative_host_paths_are_read_beside_the_unit_and_home_is_systemd_s() {
+    let project = Project::new("p").service(
+        Service::image("app", "docker.io/library/alpine:3.19")
+            .env_file(".env")
+            .env_file("conf/app.env")
+            .env_file("../shared.env")
+            .env_file("~/x.env")
+            .env_file("/etc/abs.env")
+            .mount(Mount::bind("./data", "/data"))
+            .mount(Mount::bind("~/cache", "/cache").read_only())
+            .mount(Mount::bind("/srv/logs", "/logs")),
+    );
+    let units = project.to_quadlet().unwrap_or_else(|errors| panic!("{errors}"));
+    let container = &units[0].1;
+    let lines: Vec<&str> =
+        container.lines().filter(|l| l.starts_with("Volume=") || l.starts_with("EnvironmentFile=")).collect();
+    assert_eq!(
+        lines,
+        [
+            "Volume=./data:/data",
+            "Volume=%h/cache:/cache:ro",
+            "Volume=/srv/logs:/logs",
+            "EnvironmentFile=.env",
+            "EnvironmentFile=conf/app.env",
+            "EnvironmentFile=../shared.env",
+            "EnvironmentFile=%h/x.env",
+            "EnvironmentFile=/etc/abs.env",
+        ]
+    );
+    let root = std::env::temp_dir().join(format!("dockwright-quadlet-paths-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    let dir = root.join("p");
+    fs::create_dir_all(&dir).unwrap();
+    for (name, text) in &units {
+        fs::write(dir.join(name), text).unwrap();
+    }
+    let generated = dry_run(&root);
+    let _ = fs::remove_dir_all(&root);
+    if let Some(generated) = generated {
+        let (root, dir) = (root.display(), dir.display());
+        let exec = generated.lines().find(|l| l.starts_with("ExecStart=/usr/bin/podman run")).expect("an ExecStart");
+        let expected = format!(
+            "-v {dir}/data:/data -v %h/cache:/cache:ro -v /srv/logs:/logs --env-file {dir}/.env \
+             --env-file {dir}/conf/app.env --env-file {root}/shared.env --env-file %h/x.env --env-file /etc/abs.env "
+        );
+        assert!(exec.contains(&expected), "expected\n{expected}\nin\n{exec}");
+    }
+
+    let other =
+        Project::new("p").service(Service::image("a", "docker.io/library/alpine:3.19").env_file("~bob/app.env"));
+    let errors: Vec<String> = other.to_quadlet().unwrap_err().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        errors,
+        [
+            "service 'a', EnvironmentFile: EnvironmentFile path \"~bob/app.env\" names another user's home, which a Quadlet unit cannot: write it as an absolute path"
+        ]
+    );
 }

@@ -1,6 +1,7 @@
 //! Compose files read back into a [`Project`]: what `dockwright bundle` bundles. The compose files
 //! dockwright writes and ordinary hand-written ones: services that build (`build:` with `context`,
-//! `dockerfile`, `target`, `args`) or run an `image:`, with the keys a [`Project`] can hold. Anything
+//! `dockerfile`, `target`, `args`) or run an `image:`, with the keys a [`Project`] can hold (a
+//! `healthcheck:` on a `build:` service overrides its image's, as under compose). Anything
 //! else is refused with an error naming the file, the service and the key, never dropped: a bundle
 //! that silently lost a key would deploy something else.
 //!
@@ -823,9 +824,22 @@ impl Reader {
             return service;
         };
         let get = |key: &str| keys.get(&Yaml::String(key.into()));
-        if get("disable").and_then(Yaml::as_bool) == Some(true) {
-            self.refuse("healthcheck.disable", "a disabled healthcheck cannot be bundled: remove the healthcheck");
-            return service;
+        // Compose turns the healthcheck off for `disable: true` or a `NONE` test, whatever else it
+        // says (a later file's `disable: true` over an earlier file's test and timings is the usual
+        // way to write it).
+        let none =
+            matches!(get("test"), Some(Yaml::Array(test)) if test.first().and_then(Yaml::as_str) == Some("NONE"));
+        match get("disable") {
+            None => {}
+            Some(Yaml::Boolean(true)) => return service.no_healthcheck(),
+            Some(Yaml::Boolean(false)) => {}
+            Some(_) => {
+                self.refuse("healthcheck.disable", "expected true or false");
+                return service;
+            }
+        }
+        if none {
+            return service.no_healthcheck();
         }
         let mut health = match get("test") {
             Some(Yaml::String(_)) => match get("test").and_then(|t| self.literal(t, "healthcheck.test")) {
@@ -843,8 +857,25 @@ impl Reader {
                     }
                 }
             }
-            _ => {
-                self.refuse("healthcheck.test", "a healthcheck needs a test");
+            // Timings only: the image's probe, timed anew (compose and the engine merge them).
+            None if keys.keys().any(|key| {
+                matches!(key.as_str(), Some("interval" | "timeout" | "start_period" | "start_interval" | "retries"))
+            }) =>
+            {
+                Health::inherited()
+            }
+            None => {
+                self.refuse(
+                    "healthcheck",
+                    "give it a test or a timing (interval, timeout, start_period, retries), or remove it",
+                );
+                return service;
+            }
+            Some(_) => {
+                self.refuse(
+                    "healthcheck.test",
+                    "expected [\"CMD\", ...], [\"CMD-SHELL\", \"script\"], [\"NONE\"] or a shell command",
+                );
                 return service;
             }
         };
@@ -852,7 +883,7 @@ impl Reader {
             let key = key.as_str().unwrap_or_default();
             let field = format!("healthcheck.{key}");
             health = match key {
-                "test" => health,
+                "test" | "disable" => health,
                 "interval" => self.literal(value, &field).map_or(health.clone(), |v| health.interval(&v)),
                 "timeout" => self.literal(value, &field).map_or(health.clone(), |v| health.timeout(&v)),
                 "start_period" => self.literal(value, &field).map_or(health.clone(), |v| health.start_period(&v)),

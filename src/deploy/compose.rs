@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::error::Errors;
-use crate::model::{Command, Healthcheck};
+use crate::model::{Command, HealthOptions, Healthcheck};
 
 use super::quote::{dotenv, interpolation, key, string};
 use super::service::{EnvValue, Service, Source};
@@ -159,6 +159,9 @@ impl Project {
         }
         if let Some(health) = &facts.healthcheck {
             write_healthcheck(out, health);
+        } else if let Some(timing) = &facts.timing {
+            out.push_str("    healthcheck:\n");
+            write_timing(out, timing);
         }
         if let Some(signal) = &service.stop_signal {
             let _ = writeln!(out, "    stop_signal: {}", string(signal));
@@ -342,19 +345,24 @@ fn write_healthcheck(out: &mut String, health: &Healthcheck) {
                 Command::Shell(script) => flow(["\"CMD-SHELL\"".to_string(), string(&script.shell_text())].into_iter()),
             };
             let _ = writeln!(out, "      test: {test}");
-            for (name, value) in [
-                ("interval", &options.interval),
-                ("timeout", &options.timeout),
-                ("start_period", &options.start_period),
-                ("start_interval", &options.start_interval),
-            ] {
-                if let Some(value) = value {
-                    let _ = writeln!(out, "      {name}: {value}");
-                }
-            }
-            if let Some(retries) = options.retries {
-                let _ = writeln!(out, "      retries: {retries}");
-            }
+            write_timing(out, options);
         }
+    }
+}
+
+/// A healthcheck's timings, as compose writes them.
+fn write_timing(out: &mut String, options: &HealthOptions) {
+    for (name, value) in [
+        ("interval", &options.interval),
+        ("timeout", &options.timeout),
+        ("start_period", &options.start_period),
+        ("start_interval", &options.start_interval),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(out, "      {name}: {value}");
+        }
+    }
+    if let Some(retries) = options.retries {
+        let _ = writeln!(out, "      retries: {retries}");
     }
 }

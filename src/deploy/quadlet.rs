@@ -28,8 +28,11 @@ use super::validate::{DEFAULT_NETWORK, Resolved, check};
 impl Project {
     /// The project's Quadlet units as `(file name, text)`, once the project is valid: a
     /// `<project>-<service>.container` per service, a `<project>-<volume>.volume` per named volume and
-    /// a `<project>-<network>.network` per network. Copy them to `/etc/containers/systemd/` (or
-    /// `~/.config/containers/systemd/`), with bind-mount sources and env files beside them, then
+    /// a `<project>-<network>.network` per network. Copy them into a directory of their own under
+    /// `/etc/containers/systemd/` (or `~/.config/containers/systemd/`), with the env files and
+    /// bind-mount sources beside them: Quadlet resolves a relative `EnvironmentFile=` and a `./` volume
+    /// source against the unit file's directory, as compose does against the compose file's. A `~`
+    /// path is written as systemd's `%h` (neither Quadlet nor Podman expands `~`). Then
     /// `systemctl daemon-reload` and `systemctl start <project>-<service>`.
     ///
     /// ```
@@ -185,15 +188,16 @@ impl Project {
             }
         }
         for mount in &service.mounts {
-            let source = match mount.kind {
-                MountKind::Volume => format!("{}-{}.volume", self.name, mount.source),
-                MountKind::Bind => mount.source.clone(),
-            };
             let ro = if mount.read_only { ":ro" } else { "" };
-            unit.raw("Volume", &format!("{source}:{}{ro}", mount.target));
+            match mount.kind {
+                MountKind::Volume => {
+                    unit.raw("Volume", &format!("{}-{}.volume:{}{ro}", self.name, mount.source, mount.target));
+                }
+                MountKind::Bind => unit.host_path("Volume", &mount.source, &format!(":{}{ro}", mount.target)),
+            }
         }
         for file in &service.env_files {
-            unit.raw("EnvironmentFile", file);
+            unit.host_path("EnvironmentFile", file, "");
         }
         for (name, value) in &service.environment {
             match value {
@@ -230,8 +234,8 @@ impl Project {
             }
         }
         // A built image's HEALTHCHECK too: Podman's OCI images drop it, so the unit carries it.
-        let from_image = facts.config.as_ref().and_then(|c| c.healthcheck.as_ref());
-        match from_image.or(facts.healthcheck.as_ref()) {
+        // A service's override is merged with the image's as Docker merges them.
+        match facts.effective_healthcheck().as_ref() {
             Some(Healthcheck::None) => unit.raw("HealthCmd", "none"),
             Some(Healthcheck::Check { options, command }) => {
                 let argv: Vec<String> = match command {
@@ -316,6 +320,31 @@ impl Unit<'_> {
                 )
                 .at(format!("{}, {key}", self.at)),
             ),
+        }
+    }
+
+    /// `key=` a host path (then `rest`, as `:/target:ro`), as compose means it. Quadlet makes a
+    /// relative path absolute against the unit file's directory (a `Volume=` source only when it starts
+    /// with `.`), and nothing expands compose's `~` (Podman takes `~/data` for a volume name and
+    /// refuses it), so `~` is written as systemd's `%h`, the home of the user whose manager runs the
+    /// unit (`/root` for a system unit); `~user` has no such specifier and is refused.
+    fn host_path(&mut self, key: &'static str, path: &str, rest: &str) {
+        let value = format!("{path}{rest}");
+        match path.strip_prefix('~') {
+            Some(tail) if !tail.is_empty() && !tail.starts_with('/') => self.errors.push(
+                Error::new(
+                    ErrorKind::InvalidProject,
+                    format!("{key} path {path:?} names another user's home, which a Quadlet unit cannot: write it as an absolute path"),
+                )
+                .at(format!("{}, {key}", self.at)),
+            ),
+            Some(_) => match unit_raw(&value[1..]) {
+                Some(text) => {
+                    let _ = writeln!(self.text, "{key}=%h{text}");
+                }
+                None => self.raw(key, &value),
+            },
+            None => self.raw(key, &value),
         }
     }
 }

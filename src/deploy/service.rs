@@ -250,7 +250,9 @@ pub(crate) struct Publish {
 ///
 /// A built service's healthcheck, user, exposed ports, volumes and stop signal are its image's:
 /// [`Project::validate`](super::Project::validate) reads them from the description, so the compose file
-/// and the Dockerfile cannot disagree. Setters never fail; validation reports every problem at once.
+/// and the Dockerfile cannot disagree (a healthcheck can be overridden, as compose overrides an image's
+/// `HEALTHCHECK`: [`healthcheck`](Self::healthcheck), [`no_healthcheck`](Self::no_healthcheck)).
+/// Setters never fail; validation reports every problem at once.
 ///
 /// ```
 /// use dockwright::deploy::{Mount, Restart, Service};
@@ -278,7 +280,7 @@ pub struct Service {
     pub(crate) env_files: Vec<String>,
     pub(crate) environment: Vec<(String, EnvValue)>,
     pub(crate) secrets: Vec<String>,
-    pub(crate) healthcheck: Option<Health>,
+    pub(crate) healthcheck: Option<HealthSetting>,
     pub(crate) stop_signal: Option<String>,
     pub(crate) stop_grace_period: Option<String>,
     pub(crate) restart: Option<Restart>,
@@ -287,6 +289,15 @@ pub struct Service {
     pub(crate) depends_on: Vec<(String, Condition)>,
     /// Build options given to an image service (reported by validation).
     pub(crate) misplaced: Vec<&'static str>,
+}
+
+/// A service's own healthcheck: a probe, or the image's turned off.
+#[derive(Debug, Clone)]
+pub(crate) enum HealthSetting {
+    /// `healthcheck:` with a test.
+    Check(Health),
+    /// `disable: true` or `test: ["NONE"]`.
+    Disabled,
 }
 
 impl Service {
@@ -578,17 +589,51 @@ impl Service {
         self
     }
 
-    /// The healthcheck of an image service (a built service has its image's: setting one here is a
-    /// validation error).
+    /// The service's healthcheck: an image service's, or, on a built service, an override of its
+    /// image's `HEALTHCHECK`, as compose's `healthcheck:` overrides it. The engine merges an override
+    /// with the image's healthcheck field by field (Docker's rule: a timing the override leaves out is
+    /// the image's), and the Quadlet units carry that merged healthcheck, so Podman probes as Docker
+    /// does; the compose file carries the override as written. [`Health::inherited`] keeps the image's
+    /// probe and changes only timings (compose's `healthcheck:` without `test:`).
     ///
     /// ```
-    /// use dockwright::deploy::Service;
-    /// use dockwright::Health;
+    /// use dockwright::deploy::{Project, Service};
+    /// use dockwright::{Base, Health, Image, Stage};
     ///
     /// let _ = Service::image("cache", "redis:7").healthcheck(Health::new(["redis-cli", "ping"]).interval("5s").retries(10));
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"]).interval("30s").retries(3)));
+    /// let project = Project::new("p")
+    ///     .service(Service::build("app", &image, ".").healthcheck(Health::new(["test", "-e", "/ready"]).interval("5s")));
+    /// assert!(project.to_compose().unwrap().contains(
+    ///     "    healthcheck:\n      test: [\"CMD\", \"test\", \"-e\", \"/ready\"]\n      interval: 5s\n"
+    /// ));
+    /// let (_, unit) = &project.to_quadlet().unwrap()[0];
+    /// assert!(unit.contains(
+    ///     "HealthCmd=[\"CMD\", \"test\", \"-e\", \"/ready\"]\nHealthInterval=5s\nHealthRetries=3\n"
+    /// ));
     /// ```
     pub fn healthcheck(mut self, health: Health) -> Self {
-        self.healthcheck = Some(health);
+        self.healthcheck = Some(HealthSetting::Check(health));
+        self
+    }
+
+    /// Turns the service's healthcheck off (compose's `disable: true`, or `test: ["NONE"]`), its
+    /// image's included; a dependant waiting with `service_healthy` is then a validation error.
+    ///
+    /// ```
+    /// use dockwright::deploy::{Project, Service};
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"])));
+    /// let project = Project::new("p").service(Service::build("app", &image, ".").no_healthcheck());
+    /// assert!(project.to_compose().unwrap().contains("    healthcheck:\n      disable: true\n"));
+    /// assert!(project.to_quadlet().unwrap()[0].1.contains("HealthCmd=none\n"));
+    /// ```
+    pub fn no_healthcheck(mut self) -> Self {
+        self.healthcheck = Some(HealthSetting::Disabled);
         self
     }
 

@@ -5,18 +5,53 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::{ImageConfig, analyze, image_config};
 use crate::error::{Error, ErrorKind, Errors};
-use crate::model::{Duration, Healthcheck, Instruction, Signal, VarName};
+use crate::model::{Duration, HealthOptions, Healthcheck, Instruction, Signal, VarName};
 
 use super::Project;
-use super::service::{Condition, EnvValue, MountKind, Service, Source};
+use super::service::{Condition, EnvValue, HealthSetting, MountKind, Service, Source};
 
 /// What validation resolved for one service, for the writers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Resolved {
     /// A built service's image configuration (from its description).
     pub(crate) config: Option<ImageConfig>,
-    /// An image service's healthcheck, as the model holds it.
+    /// The service's own healthcheck as the model holds it (an image service's, or a built service's
+    /// override of its image's), as written.
     pub(crate) healthcheck: Option<Healthcheck>,
+    /// The timings of an override without a probe of its own ([`Health::inherited`](crate::Health::inherited)).
+    pub(crate) timing: Option<HealthOptions>,
+}
+
+impl Resolved {
+    /// The healthcheck the container runs: the service's own merged with its image's the way Docker
+    /// merges a container's healthcheck with its image's (each timing the service leaves out is the
+    /// image's, and an override without a probe keeps the image's), the image's when the service has
+    /// none; `Healthcheck::None` when it is turned off.
+    pub(crate) fn effective_healthcheck(&self) -> Option<Healthcheck> {
+        let image = self.config.as_ref().and_then(|c| c.healthcheck.as_ref());
+        match (&self.healthcheck, &self.timing, image) {
+            (Some(Healthcheck::Check { options, command }), _, Some(Healthcheck::Check { options: theirs, .. })) => {
+                Some(Healthcheck::Check { options: merged(options, theirs), command: command.clone() })
+            }
+            (Some(own), _, _) => Some(own.clone()),
+            (None, Some(timing), Some(Healthcheck::Check { options: theirs, command })) => {
+                Some(Healthcheck::Check { options: merged(timing, theirs), command: command.clone() })
+            }
+            (None, _, image) => image.cloned(),
+        }
+    }
+}
+
+/// `own`, each timing it leaves out taken from `theirs` (Docker's merge of a container's healthcheck
+/// with its image's).
+fn merged(own: &HealthOptions, theirs: &HealthOptions) -> HealthOptions {
+    HealthOptions {
+        interval: own.interval.or(theirs.interval),
+        timeout: own.timeout.or(theirs.timeout),
+        start_period: own.start_period.or(theirs.start_period),
+        start_interval: own.start_interval.or(theirs.start_interval),
+        retries: own.retries.or(theirs.retries),
+    }
 }
 
 /// Compose's network for the services that name none: it needs no declaration.
@@ -200,28 +235,38 @@ fn resolve(service: &Service, errors: &mut Vec<Error>) -> Resolved {
                     resolved.config = stage.map(|stage| image_config(&model, &analysis, stage));
                 }
             }
-            if service.healthcheck.is_some() {
-                local.push(problem_at(
-                    "healthcheck",
-                    "a built service's healthcheck is its image's HEALTHCHECK: set it in the image description".into(),
-                ));
-            }
         }
         Source::Image(reference) => {
             if let Err(err) = crate::model::ImageRef::parse(reference) {
                 local.push(err.at("image"));
             }
-            if let Some(health) = &service.healthcheck {
-                local.extend(health.problems.iter().cloned().map(|err| err.at("healthcheck")));
-                match &health.command {
-                    Ok(command) => {
-                        resolved.healthcheck =
-                            Some(Healthcheck::Check { options: health.options.clone(), command: command.clone() })
-                    }
-                    Err(err) => local.push(err.clone().at("healthcheck")),
+        }
+    }
+    match &service.healthcheck {
+        Some(HealthSetting::Check(health)) if health.inherited => {
+            local.extend(health.problems.iter().cloned().map(|err| err.at("healthcheck")));
+            let image = resolved.config.as_ref().map(|c| c.healthcheck.as_ref());
+            if let Some(None | Some(Healthcheck::None)) = image {
+                local.push(problem_at(
+                    "healthcheck",
+                    "only timings are given, and the image has no HEALTHCHECK to keep: give the healthcheck a test"
+                        .into(),
+                ));
+            }
+            resolved.timing = Some(health.options.clone());
+        }
+        Some(HealthSetting::Check(health)) => {
+            local.extend(health.problems.iter().cloned().map(|err| err.at("healthcheck")));
+            match &health.command {
+                Ok(command) => {
+                    resolved.healthcheck =
+                        Some(Healthcheck::Check { options: health.options.clone(), command: command.clone() })
                 }
+                Err(err) => local.push(err.clone().at("healthcheck")),
             }
         }
+        Some(HealthSetting::Disabled) => resolved.healthcheck = Some(Healthcheck::None),
+        None => {}
     }
     if let Some(signal) = &service.stop_signal {
         match Signal::new(signal.as_str()) {
@@ -444,11 +489,6 @@ fn check_environment(project: &Project, service: &Service, errors: &mut Vec<Erro
     }
 }
 
-fn has_healthcheck(facts: &Resolved) -> bool {
-    let from_image = facts.config.as_ref().and_then(|c| c.healthcheck.as_ref());
-    matches!(from_image.or(facts.healthcheck.as_ref()), Some(Healthcheck::Check { .. }))
-}
-
 fn check_dependencies(project: &Project, service: &Service, resolved: &[Resolved], errors: &mut Vec<Error>) {
     let mut seen = BTreeSet::new();
     for (name, condition) in &service.depends_on {
@@ -468,10 +508,19 @@ fn check_dependencies(project: &Project, service: &Service, resolved: &[Resolved
             continue;
         };
         let other = &project.services[index];
-        if *condition == Condition::Healthy && !has_healthcheck(&resolved[index]) {
-            errors.push(problem_at(&at, format!(
-                "service_healthy asks for a healthcheck, and '{name}' has none: give it one or wait for service_started"
-            )));
+        if *condition == Condition::Healthy {
+            let why = match (&resolved[index].healthcheck, resolved[index].effective_healthcheck()) {
+                (_, Some(Healthcheck::Check { .. })) => None,
+                (Some(Healthcheck::None), _) => Some(format!(
+                    "service_healthy asks for a healthcheck, and '{name}' turns its healthcheck off (disable: true): remove that or wait for service_started"
+                )),
+                _ => Some(format!(
+                    "service_healthy asks for a healthcheck, and '{name}' has none: give it one or wait for service_started"
+                )),
+            };
+            if let Some(why) = why {
+                errors.push(problem_at(&at, why));
+            }
         }
         let mine: BTreeSet<&str> = service.profiles.iter().map(String::as_str).collect();
         let theirs: BTreeSet<&str> = other.profiles.iter().map(String::as_str).collect();

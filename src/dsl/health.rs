@@ -33,6 +33,8 @@ pub struct Health {
     pub(crate) command: Result<Command, Error>,
     pub(crate) options: HealthOptions,
     pub(crate) problems: Vec<Error>,
+    /// [`Health::inherited`]: the image's probe, these timings.
+    pub(crate) inherited: bool,
 }
 
 impl Health {
@@ -51,7 +53,47 @@ impl Health {
     /// assert!(bad.emit().unwrap_err().to_string().contains("HEALTHCHECK uses shell form, but"));
     /// ```
     pub fn new(command: impl IntoCommand) -> Self {
-        Health { command: command.into_command(), options: HealthOptions::default(), problems: Vec::new() }
+        Health {
+            command: command.into_command(),
+            options: HealthOptions::default(),
+            problems: Vec::new(),
+            inherited: false,
+        }
+    }
+
+    /// No probe of its own: the image's `HEALTHCHECK` with the timings set here. What a compose
+    /// `healthcheck:` without `test:` means on a service (the engine keeps the image's probe and takes
+    /// each timing given); only a service can use it
+    /// ([`deploy::Service::healthcheck`](crate::deploy::Service::healthcheck)): a stage's
+    /// `HEALTHCHECK` needs a probe.
+    ///
+    /// ```
+    /// use dockwright::deploy::{Project, Service};
+    /// use dockwright::{Base, Health, Image, Stage};
+    ///
+    /// let mut image = Image::new();
+    /// image.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::new(["true"]).interval("30s")));
+    /// let project = Project::new("p").service(Service::build("app", &image, ".").healthcheck(Health::inherited().interval("5s")));
+    /// assert!(project.to_compose().unwrap().ends_with("    healthcheck:\n      interval: 5s\n"));
+    /// assert!(project.to_quadlet().unwrap()[0].1.contains("HealthCmd=[\"CMD\", \"true\"]\nHealthInterval=5s\n"));
+    ///
+    /// let mut bad = Image::new();
+    /// bad.stage(Stage::new("app", Base::alpine("3.19")).healthcheck(Health::inherited()));
+    /// assert_eq!(
+    ///     bad.emit().unwrap_err().to_string(),
+    ///     "stage 'app', HEALTHCHECK: Health::inherited() has no probe of its own: give the stage's healthcheck a command with Health::new"
+    /// );
+    /// ```
+    pub fn inherited() -> Self {
+        Health {
+            command: Err(Error::new(
+                ErrorKind::InvalidInstruction,
+                "Health::inherited() has no probe of its own: give the stage's healthcheck a command with Health::new",
+            )),
+            options: HealthOptions::default(),
+            problems: Vec::new(),
+            inherited: true,
+        }
     }
 
     fn duration(mut self, what: &str, value: &str, set: impl FnOnce(&mut HealthOptions, Duration)) -> Self {

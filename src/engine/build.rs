@@ -613,7 +613,20 @@ impl Engine {
                     .env("DOCKER_HOST", &self.address)
                     // Attestations would make the image an index with provenance; a local build wants the image.
                     .env("BUILDX_NO_DEFAULT_ATTESTATIONS", "1")
-                    .args(["buildx", "build", "--load", "--progress", if tty { "tty" } else { "plain" }])
+                    // The engine's own builder (the docker driver on DOCKER_HOST): buildx's current
+                    // builder or BUILDX_BUILDER could be another, which would build elsewhere (a
+                    // docker-container builder boots BuildKit from a registry image); Endpoint has
+                    // already resolved a docker-driver builder to this address and refused the rest.
+                    .env_remove("BUILDX_BUILDER")
+                    .args([
+                        "buildx",
+                        "build",
+                        "--builder",
+                        "default",
+                        "--load",
+                        "--progress",
+                        if tty { "tty" } else { "plain" },
+                    ])
                     .arg("--network")
                     .arg(request.network.as_str())
                     .arg("--file")

@@ -8,11 +8,12 @@ use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use bollard::query_parameters::ImportImageOptionsBuilder;
+use bollard::query_parameters::{ImportImageOptionsBuilder, RemoveImageOptions, TagImageOptionsBuilder};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
-use super::{Engine, EngineError, EngineErrorKind};
+use super::{Engine, EngineError, EngineErrorKind, EngineKind};
+use crate::model::ImageRef;
 
 /// The manifest's file name; its lines are `sha256sum`'s: `<hex digest>  <file name>`.
 pub const SUMS_FILE: &str = "SHA256SUMS";
@@ -66,6 +67,13 @@ pub struct BundleFile {
 impl Engine {
     /// Saves each image to its own tar in `dir` (created if missing) and writes the `SHA256SUMS` manifest.
     ///
+    /// The tar names the image as Docker does, whichever engine saves it: Podman files an image built
+    /// as `app:1` under `localhost/app:1` and saves it by that name, which Docker would load as
+    /// `localhost/app:1`, not the `app:1` a compose file runs; so on Podman an image named without a
+    /// registry is saved as `docker.io/library/app:1` (Docker's full form of `app:1`, which both
+    /// engines load as a name `app:1` finds), tagged for the save and untagged after. When Podman holds
+    /// a different image under that full name already, the save is refused.
+    ///
     /// ```no_run
     /// use dockwright::engine::Engine;
     ///
@@ -90,29 +98,32 @@ impl Engine {
         let mut files = Vec::new();
         for &image in images {
             // Asking first turns a missing image into a clear NotFound, before any bytes are written.
-            self.block_on(docker.inspect_image(image))
+            let found = self
+                .block_on(docker.inspect_image(image))
                 .map_err(|err| EngineError::api(&format!("cannot save image '{image}'"), err))?;
+            // An image asked for by (a prefix of) its id is saved as it is.
+            let by_id = found
+                .id
+                .as_deref()
+                .is_some_and(|id| id.trim_start_matches("sha256:").starts_with(image.trim_start_matches("sha256:")));
+            let (export, untag) = match (self.kind, docker_full_name(image)) {
+                (EngineKind::Podman, Some(full)) if !by_id => {
+                    self.podman_full_name(image, found.id.as_deref(), full)?
+                }
+                _ => (image.to_string(), None),
+            };
+            let saved = self.export(image, &export, dir);
+            if let Some(tag) = untag {
+                // Only the name added for the save: the image keeps its own.
+                self.block_on(docker.remove_image(&tag, None::<RemoveImageOptions>, None)).map_err(|err| {
+                    EngineError::api(&format!("cannot remove the name '{tag}' added to save '{image}'"), err)
+                })?;
+            }
+            let (sha256, size, temp) = saved?;
             let file = unique_file_name(image, &mut used);
             let path = dir.join(&file);
-            let mut temp = tempfile::Builder::new()
-                .prefix(".dockwright-save-")
-                .tempfile_in(dir)
-                .map_err(|err| EngineError::io("create a temporary file in", dir, err))?;
-            let mut hasher = Sha256::new();
-            let mut size = 0u64;
-            self.block_on(async {
-                let mut stream = docker.export_image(image);
-                while let Some(chunk) = stream.next().await {
-                    let chunk = chunk.map_err(|err| EngineError::api(&format!("cannot save image '{image}'"), err))?;
-                    hasher.update(&chunk);
-                    size += chunk.len() as u64;
-                    temp.write_all(&chunk).map_err(|err| EngineError::io("write", temp.path(), err))?;
-                }
-                Ok::<(), EngineError>(())
-            })?;
-            temp.as_file().sync_all().map_err(|err| EngineError::io("write", temp.path(), err))?;
             temp.persist(&path).map_err(|err| EngineError::io("write", &path, err.error))?;
-            files.push(BundleFile { image: image.to_string(), file, sha256: format!("{:x}", hasher.finalize()), size });
+            files.push(BundleFile { image: image.to_string(), file, sha256, size });
         }
         let sums: String = files.iter().map(|file| format!("{}  {}\n", file.sha256, file.file)).collect();
         let mut temp = tempfile::Builder::new()
@@ -126,9 +137,68 @@ impl Engine {
         Ok(Bundle { dir: dir.to_path_buf(), manifest, files })
     }
 
-    /// Loads a bundle written by [`Engine::save`]: checks every file against `SHA256SUMS` first (nothing
-    /// is loaded if one differs), loads each tar, then checks that every image it named exists. Returns
-    /// the loaded images' names.
+    /// Streams the engine's tar of `export` (the image `image`) into a synced temporary file in `dir`:
+    /// its SHA-256, size and the file.
+    fn export(
+        &self,
+        image: &str,
+        export: &str,
+        dir: &Path,
+    ) -> Result<(String, u64, tempfile::NamedTempFile), EngineError> {
+        let docker = self.patient();
+        let mut temp = tempfile::Builder::new()
+            .prefix(".dockwright-save-")
+            .tempfile_in(dir)
+            .map_err(|err| EngineError::io("create a temporary file in", dir, err))?;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        self.block_on(async {
+            let mut stream = docker.export_image(export);
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(|err| EngineError::api(&format!("cannot save image '{image}'"), err))?;
+                hasher.update(&chunk);
+                size += chunk.len() as u64;
+                temp.write_all(&chunk).map_err(|err| EngineError::io("write", temp.path(), err))?;
+            }
+            Ok::<(), EngineError>(())
+        })?;
+        temp.as_file().sync_all().map_err(|err| EngineError::io("write", temp.path(), err))?;
+        Ok((format!("{:x}", hasher.finalize()), size, temp))
+    }
+
+    /// On Podman, the name to save `image` (whose id is `id`) under so the tar names it as Docker
+    /// does (`full`), and the name to remove afterwards when it was added for the save.
+    fn podman_full_name(
+        &self,
+        image: &str,
+        id: Option<&str>,
+        full: String,
+    ) -> Result<(String, Option<String>), EngineError> {
+        let docker = self.patient();
+        match self.block_on(docker.inspect_image(&full)) {
+            Ok(existing) if existing.id.as_deref() == id => Ok((full, None)),
+            Ok(_) => Err(EngineError::new(
+                EngineErrorKind::InvalidRequest,
+                format!(
+                    "cannot save image '{image}' from Podman: Podman also holds another image named '{full}', the name \
+                     Docker would load it as; remove or rename one of them, or name the image with its registry"
+                ),
+            )),
+            Err(_) => {
+                let (repo, tag) = full.rsplit_once(':').unwrap_or((full.as_str(), "latest"));
+                let options = TagImageOptionsBuilder::new().repo(repo).tag(tag).build();
+                self.block_on(docker.tag_image(image, Some(options))).map_err(|err| {
+                    EngineError::api(&format!("cannot name image '{image}' '{full}' to save it"), err)
+                })?;
+                Ok((full.clone(), Some(full)))
+            }
+        }
+    }
+
+    /// Loads a bundle written by [`Engine::save`] or [`Engine::bundle`]: checks every file against
+    /// `SHA256SUMS` first (nothing is loaded if one differs or is missing), loads each `*.tar` (a
+    /// project bundle's compose file, Quadlet units and scripts are checked, not loaded), then checks
+    /// that every image it named exists. Returns the loaded images' names.
     ///
     /// ```no_run
     /// use dockwright::engine::Engine;
@@ -162,7 +232,14 @@ impl Engine {
         }
         let docker = self.patient();
         let mut loaded: Vec<String> = Vec::new();
-        for (_, file) in &entries {
+        let tars: Vec<&String> = entries.iter().map(|(_, file)| file).filter(|file| file.ends_with(".tar")).collect();
+        if tars.is_empty() {
+            return Err(EngineError::new(
+                EngineErrorKind::Checksum,
+                format!("{} lists no image tar: the bundle is incomplete; copy it again", manifest.display()),
+            ));
+        }
+        for file in tars {
             let path = dir.join(file);
             let what = format!("cannot load {}", path.display());
             let mut reader = std::fs::File::open(&path).map_err(|err| EngineError::io("open", &path, err))?;
@@ -212,6 +289,22 @@ impl Engine {
 }
 
 /// The tar's file name for `image`: its reference with `/`, `:` and `@` made `_`, unique in the bundle.
+/// Docker's full form of an image named without a registry (`app:1` is `docker.io/library/app:1`,
+/// `team/app` is `docker.io/team/app:latest`); `None` for a name with a registry or a digest, or
+/// that is no image reference (an id).
+fn docker_full_name(image: &str) -> Option<String> {
+    if image.len() == 64 && image.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let reference = ImageRef::parse(image).ok()?;
+    if reference.registry().is_some() || reference.digest().is_some() {
+        return None;
+    }
+    let repository = reference.repository();
+    let library = if repository.contains('/') { "" } else { "library/" };
+    Some(format!("docker.io/{library}{repository}:{}", reference.tag().unwrap_or("latest")))
+}
+
 fn unique_file_name(image: &str, used: &mut HashSet<String>) -> String {
     let stem: String = image
         .chars()
@@ -243,7 +336,11 @@ fn parse_sums(text: &str) -> Result<Vec<(String, String)>, String> {
             .or_else(|| rest.strip_prefix(" *"))
             .filter(|_| digest.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or_else(|| format!("line {number} is not `<sha256>  <file>`"))?;
-        if file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\']) {
+        // A file in the directory or below it (a project bundle's `quadlet/` units): never above it.
+        let inside = !file.starts_with('/')
+            && !file.contains('\\')
+            && file.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+        if !inside {
             return Err(format!("line {number} names {file:?}, which is not a file in the bundle directory"));
         }
         entries.push((digest.to_ascii_lowercase(), file.to_string()));
@@ -285,6 +382,24 @@ mod tests {
     }
 
     #[test]
+    fn names_without_a_registry_in_docker_s_full_form() {
+        for (image, full) in [
+            ("app:1", Some("docker.io/library/app:1")),
+            ("app", Some("docker.io/library/app:latest")),
+            ("dockwright-test/podman-bundle:1", Some("docker.io/dockwright-test/podman-bundle:1")),
+            ("localhost/app:1", None),
+            ("localhost:5000/app:1", None),
+            ("docker.io/library/app:1", None),
+            ("ghcr.io/org/app:1", None),
+        ] {
+            assert_eq!(docker_full_name(image).as_deref(), full, "{image}");
+        }
+        assert_eq!(docker_full_name(&format!("app@sha256:{}", "a".repeat(64))), None);
+        // An image id, never a name (Docker refuses 64 hex digits as a repository).
+        assert_eq!(docker_full_name(&"a".repeat(64)), None);
+    }
+
+    #[test]
     fn sums_in_both_sha256sum_modes() {
         let digest = "a".repeat(64);
         let text = format!("{digest}  one.tar\n{} *two.tar\n", "B".repeat(64));
@@ -300,6 +415,17 @@ mod tests {
         assert_eq!(
             parse_sums(&format!("{digest}  ../etc/passwd\n")).unwrap_err(),
             "line 1 names \"../etc/passwd\", which is not a file in the bundle directory"
+        );
+        for outside in ["/etc/passwd", "a/../../x", "quadlet//a", "./a", "a\\b", "quadlet/"] {
+            assert_eq!(
+                parse_sums(&format!("{digest}  {outside}\n")).unwrap_err(),
+                format!("line 1 names {outside:?}, which is not a file in the bundle directory")
+            );
+        }
+        // A project bundle's Quadlet units are below the directory.
+        assert_eq!(
+            parse_sums(&format!("{digest}  quadlet/p-app.container\n")).unwrap(),
+            [(digest.clone(), "quadlet/p-app.container".to_string())]
         );
         assert_eq!(parse_sums("not a line\n").unwrap_err(), "line 1 is not `<sha256>  <file>`");
         assert_eq!(

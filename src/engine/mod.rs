@@ -40,7 +40,8 @@
 //! # Which engine
 //!
 //! [`Engine::connect`] reaches the engine the user names, as the `docker` CLI would: `DOCKER_HOST`, a
-//! Docker context, or the default socket ([`Endpoint`]). Podman's API socket is named the same way;
+//! Docker context, a buildx builder with the `docker` driver, or the default socket ([`Endpoint`]; a
+//! builder with another driver is refused). Podman's API socket is named the same way;
 //! [`Engine::kind`] says which engine answered, and the few things Podman does differently are handled
 //! where they happen:
 //!
