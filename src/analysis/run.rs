@@ -3,7 +3,7 @@
 //! these from [`Step::run`](super::Step::run) instead of reading the shell themselves.
 
 use super::{Location, glob, resolve_path, within};
-use crate::import::shell::{Script, ShellCommand, Word};
+use crate::import::shell::{Script, ShellCommand, Spare, Word};
 use crate::model::{Command, Run};
 
 /// The facts of one `RUN` step.
@@ -304,7 +304,7 @@ pub(crate) fn shell_c(argv: &[String]) -> Option<&str> {
 /// holds, for the estimator, which walks a file without analysing all of it.
 pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> RunFacts {
     let workdir = workdir.unwrap_or("/");
-    let (script, installs) = script_and_installs(run, location, workdir);
+    let (script, installs) = script_and_installs(run, location, workdir, &mut Spare::default());
     let writes = writes(&script, workdir);
     // An activity needs its paths known (no wildcards, no relative account paths, a venv's pip).
     let activity = if writes == RunWrites::Anywhere { None } else { activity(&script) };
@@ -312,14 +312,21 @@ pub(crate) fn facts(run: &Run, location: Location, workdir: Option<&str>) -> Run
 }
 
 /// The part of [`facts`] the size estimator reads: the script and its installs (the same facts, not
-/// a second reading), without the write set and activity it has no use for.
-pub(crate) fn script_and_installs(run: &Run, location: Location, workdir: &str) -> (Script, Vec<Install>) {
+/// a second reading), without the write set and activity it has no use for. The script is made from
+/// `spare`'s buffers where it has them (the estimator reads every RUN in turn and gives each script
+/// back).
+pub(crate) fn script_and_installs(
+    run: &Run,
+    location: Location,
+    workdir: &str,
+    spare: &mut Spare,
+) -> (Script, Vec<Install>) {
     let script = match &run.command {
-        Command::Shell(script) => Script::read(&script.text()),
+        Command::Shell(script) => Script::read_with(&script.text(), spare),
         Command::Exec(argv) => {
             let argv: Vec<String> = argv.iter().map(|arg| arg.as_str().to_string()).collect();
             match shell_c(&argv) {
-                Some(text) => Script::read(text),
+                Some(text) => Script::read_with(text, spare),
                 None => Script::from_argv(argv),
             }
         }

@@ -379,7 +379,7 @@ fn probed_url(command: &Command) -> Option<(u16, String)> {
 fn helper_calls(stage: &Stage, run: &crate::model::Run, out: &mut Vec<Candidate>) {
     // Where the RUN is does not change what its commands are.
     let location = crate::analysis::Location { stage: 0, instruction: 0 };
-    let (script, installs) = crate::analysis::script_and_installs(run, location, "/");
+    let (script, installs) = crate::analysis::script_and_installs(run, location, "/", &mut Default::default());
     if stage.base().package_manager().is_some() {
         for install in installs.iter().filter(|install| install.action == crate::analysis::PackageAction::Install) {
             let packages: Vec<String> = install.packages.iter().map(ToString::to_string).collect();

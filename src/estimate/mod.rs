@@ -57,6 +57,7 @@ pub use unknown::{Missing, Unknown};
 
 use crate::analysis::{StageBase, StageIndex, StepKind, raw_step_kind, resolve_path as resolve, within};
 use crate::base::PackageManager;
+use crate::import::shell::Spare;
 use crate::model::{BaseImage, Command, Dockerfile, FromSource, ImageRef, Instruction, Source, range_text};
 
 /// A size in bytes as a range, with where it came from.
@@ -633,6 +634,8 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
     // The stage graph as the analysis resolves it: `FROM <stage>` and `COPY --from=<stage>` name an
     // earlier stage by a hash lookup, and an image base is the one `Dockerfile::base_image` gives.
     let graph = StageIndex::new(dockerfile);
+    // The buffers of the RUN scripts read so far, for reading the next.
+    let mut spare = Spare::default();
     let mut parents: Vec<Option<usize>> = Vec::new();
     for (i, stage) in dockerfile.stages.iter().enumerate() {
         let (from, mut state, base, parent) = match graph.base(i, &stage.from.base) {
@@ -656,7 +659,7 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         let mut layers = Vec::with_capacity(stage.instructions.iter().filter(|i| makes_layer(i)).count());
         for (index, instruction) in stage.instructions.iter().enumerate() {
             let ctx = Ctx { oracle, options, states: &states, graph: &graph, stage: i };
-            if let Some(layer) = layer_for(&ctx, &mut state, index, instruction) {
+            if let Some(layer) = layer_for(&ctx, &mut state, &mut spare, index, instruction) {
                 layers.push(layer);
             }
         }
@@ -861,7 +864,13 @@ fn makes_layer(instruction: &Instruction) -> bool {
     }
 }
 
-fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &Instruction) -> Option<LayerReport> {
+fn layer_for(
+    ctx: &Ctx<'_>,
+    state: &mut StageState,
+    spare: &mut Spare,
+    index: usize,
+    instruction: &Instruction,
+) -> Option<LayerReport> {
     if let Instruction::Workdir(workdir) = instruction {
         state.workdir = resolve(&state.workdir, &workdir.path.to_string());
         return None;
@@ -882,8 +891,9 @@ fn layer_for(ctx: &Ctx<'_>, state: &mut StageState, index: usize, instruction: &
             // The RUN's facts as analysis reads them (the one shell reader), without analysing the
             // whole file again.
             let location = crate::analysis::Location { stage: ctx.stage, instruction: index };
-            let (script, installs) = crate::analysis::script_and_installs(run, location, &state.workdir);
+            let (script, installs) = crate::analysis::script_and_installs(run, location, &state.workdir, spare);
             rules::run(ctx.oracle, state, (&script, &installs), &mut layer);
+            spare.recycle(script);
         }
         Instruction::Copy(copy) => {
             let sources = path_sources(&copy.sources, &mut layer);

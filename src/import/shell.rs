@@ -66,7 +66,14 @@ impl Script {
     /// assert_eq!(pip.text, "A=1 B=\"two words\" /opt/venv/bin/pip install -r r.txt");
     /// ```
     pub fn read(text: &str) -> Script {
-        Reader::new(text).script()
+        Reader::new(text, &mut Spare::default()).script()
+    }
+
+    /// [`Script::read`], making the script's strings and lists from `spare`'s buffers where it has
+    /// them: for a reader of many scripts in turn, which gives each back ([`Spare::recycle`]) when
+    /// done with it.
+    pub(crate) fn read_with(text: &str, spare: &mut Spare) -> Script {
+        Reader::new(text, spare).script()
     }
 
     /// A script made of one command whose words are exactly `argv` (an exec-form `RUN`): nothing is
@@ -419,6 +426,56 @@ impl fmt::Display for Opaque {
 // ---------------------------------------------------------------------------------------------------
 // The reader.
 
+/// The buffers of scripts that were read and are no longer needed, emptied, for reading the next
+/// ones without allocating again what they can hold.
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    strings: Vec<String>,
+    words: Vec<Vec<Word>>,
+    commands: Vec<ShellCommand>,
+}
+
+impl Spare {
+    /// Takes `script` apart into its buffers.
+    pub(crate) fn recycle(&mut self, script: Script) {
+        let Script { mut commands, .. } = script;
+        for command in commands.drain(..) {
+            self.recycle_command(command);
+        }
+        if commands.capacity() > self.commands.capacity() {
+            self.commands = commands;
+        }
+    }
+
+    fn recycle_command(&mut self, mut command: ShellCommand) {
+        self.give(command.text);
+        for word in command.words.drain(..).chain(command.assignments) {
+            self.give(word.text);
+        }
+        for redirection in command.redirections {
+            self.give(redirection.op);
+            self.give(redirection.target.text);
+        }
+        self.words.push(command.words);
+    }
+
+    fn give(&mut self, mut text: String) {
+        if text.capacity() > 0 {
+            text.clear();
+            self.strings.push(text);
+        }
+    }
+
+    /// An empty string.
+    fn string(&mut self) -> String {
+        self.strings.pop().unwrap_or_default()
+    }
+
+    fn word(&mut self) -> Word {
+        Word { text: self.string(), quoted: false, expands: false, pattern: false }
+    }
+}
+
 const RESERVED: &[&str] = &[
     "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in", "!", "[[", "]]",
     "function", "select",
@@ -429,6 +486,7 @@ struct Reader<'a> {
     /// The byte offset of the next character.
     pos: usize,
     script_opaque: Vec<Opaque>,
+    spare: &'a mut Spare,
 }
 
 /// What a command ended with.
@@ -438,8 +496,8 @@ enum End {
 }
 
 impl<'a> Reader<'a> {
-    fn new(src: &'a str) -> Self {
-        Reader { src, pos: 0, script_opaque: Vec::new() }
+    fn new(src: &'a str, spare: &'a mut Spare) -> Self {
+        Reader { src, pos: 0, script_opaque: Vec::new(), spare }
     }
 
     fn peek(&self) -> Option<char> {
@@ -469,7 +527,7 @@ impl<'a> Reader<'a> {
     }
 
     fn script(mut self) -> Script {
-        let mut commands: Vec<ShellCommand> = Vec::new();
+        let mut commands: Vec<ShellCommand> = std::mem::take(&mut self.spare.commands);
         let mut joined = Joined::Start;
         loop {
             let (command, end) = self.command(joined);
@@ -477,23 +535,29 @@ impl<'a> Reader<'a> {
                 && command.assignments.is_empty()
                 && command.redirections.is_empty()
                 && command.opaque.is_empty();
-            match (&end, empty) {
-                (End::Op(Joined::Newline), true) => {}
-                (End::Op(next), true) => {
+            let command = if empty {
+                self.spare.recycle_command(command);
+                None
+            } else {
+                Some(command)
+            };
+            match (&end, command) {
+                (End::Op(Joined::Newline), None) => {}
+                (End::Op(next), None) => {
                     // An operator with no command before it (`&& x`, `a ;; b`).
                     self.mark(Opaque::Syntax);
                     joined = *next;
                 }
-                (End::Op(next), false) => {
+                (End::Op(next), Some(command)) => {
                     commands.push(command);
                     joined = *next;
                 }
-                (End::Eof, true) => {
+                (End::Eof, None) => {
                     if matches!(joined, Joined::And | Joined::Or | Joined::Pipe) {
                         self.mark(Opaque::Syntax);
                     }
                 }
-                (End::Eof, false) => commands.push(command),
+                (End::Eof, Some(command)) => commands.push(command),
             }
             if matches!(end, End::Eof) {
                 break;
@@ -523,11 +587,12 @@ impl<'a> Reader<'a> {
     }
 
     fn command(&mut self, joined: Joined) -> (ShellCommand, End) {
+        let words = self.spare.words.pop().unwrap_or_else(|| Vec::with_capacity(8));
         let mut command = ShellCommand {
             text: String::new(),
             joined,
             assignments: Vec::new(),
-            words: Vec::with_capacity(8),
+            words,
             redirections: Vec::new(),
             opaque: Vec::new(),
         };
@@ -636,7 +701,9 @@ impl<'a> Reader<'a> {
                 }
             }
         };
-        command.text = self.src[start..end_byte.max(start)].trim().to_string();
+        let mut text = self.spare.string();
+        text.push_str(self.src[start..end_byte.max(start)].trim());
+        command.text = text;
         (command, end)
     }
 
@@ -652,7 +719,8 @@ impl<'a> Reader<'a> {
 
     fn redirection(&mut self, fd: Option<u32>, command: &mut ShellCommand) {
         let first = self.bump().unwrap_or('>');
-        let mut op = first.to_string();
+        let mut op = self.spare.string();
+        op.push(first);
         match (first, self.peek()) {
             ('<', Some('<')) => {
                 self.bump();
@@ -673,7 +741,7 @@ impl<'a> Reader<'a> {
             None | Some('\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')') => {
                 self.mark(Opaque::Syntax);
                 push_once(&mut command.opaque, Opaque::Syntax);
-                Word { text: String::new(), quoted: false, expands: false, pattern: false }
+                self.spare.word()
             }
             Some(_) => self.word(),
         };
@@ -696,7 +764,7 @@ impl<'a> Reader<'a> {
 
     /// One word, and whether it is an assignment: an unquoted valid name, then an unquoted `=`.
     fn word_and_assignment(&mut self) -> (Word, bool) {
-        let mut word = Word { text: String::new(), quoted: false, expands: false, pattern: false };
+        let mut word = self.spare.word();
         // `None` until the first unquoted `=`, or something else that decides.
         let mut assignment: Option<bool> = None;
         // Where an unquoted `{` is in the text: a later unquoted `}` with a `,` or `..` between makes a
@@ -1050,6 +1118,42 @@ mod tests {
         for text in ["", "\\", "$", "${", "`", "'", "\"", "(", ")", "<", "<<", "2>", "&", "|", ";;", "a\\", "é ü \u{0}"]
         {
             let _ = Script::read(text);
+        }
+    }
+
+    /// Scripts read one after another from the buffers of those before are the scripts read afresh.
+    #[test]
+    fn reading_with_spare_buffers_reads_the_same_scripts() {
+        let texts = [
+            "apt-get update && \\\n DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl",
+            "A=1 B='two words' /opt/venv/bin/pip install -r r.txt  # why",
+            "x",
+            "make >>build.log 2>&1 </dev/null; echo ~/y *.txt \"$D\"/x | tee f &",
+            "",
+            "(cd /x && make) || { a; }",
+            "cat <<'EOF' > /etc/x && true\nline\nEOF",
+            "echo 'unterminated",
+            "apt-get update && \\\n DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl",
+        ];
+        let mut spare = Spare::default();
+        for round in 0..2 {
+            for text in texts {
+                let script = Script::read_with(text, &mut spare);
+                assert_eq!(script, Script::read(text), "round {round}: {text:?}");
+                spare.recycle(script);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_texts_read_with_spare_buffers_as_afresh(texts in proptest::collection::vec("[ -~\n\t]{0,40}", 1..6)) {
+            let mut spare = Spare::default();
+            for text in &texts {
+                let script = Script::read_with(text, &mut spare);
+                proptest::prop_assert_eq!(&script, &Script::read(text));
+                spare.recycle(script);
+            }
         }
     }
 }
