@@ -990,7 +990,10 @@ fn context_copy(
     }
     let dest_path = resolve(&state.workdir, dest);
     for source in &sources {
-        let clean = source.trim_end_matches('/').trim_start_matches("./");
+        let mut clean = source.trim_end_matches('/');
+        while let Some(rest) = clean.strip_prefix("./") {
+            clean = rest;
+        }
         // A directory's contents land in dest; a file lands in dest/<name> when dest ends in '/'.
         state.origins.insert(dest_path.clone(), clean.to_string());
         state.origins.insert(resolve(&dest_path, base_name(clean)), clean.to_string());
@@ -1073,10 +1076,14 @@ impl OneLine {
         // Most texts are one line of words between single spaces already: they are their words
         // joined, and go in at once.
         let single_spaced = |bytes: &[u8]| {
-            bytes.first().is_some_and(|&b| b != b' ')
-                && bytes.last().is_some_and(|&b| b != b' ')
-                && !bytes.iter().any(|&b| space(b) && b != b' ')
-                && !text.contains("  ")
+            let mut after_space = true;
+            for &byte in bytes {
+                if space(byte) && (byte != b' ' || after_space) {
+                    return false;
+                }
+                after_space = byte == b' ';
+            }
+            !after_space
         };
         if single_spaced(bytes) {
             self.word(text, bytes.len());
@@ -1114,7 +1121,12 @@ impl OneLine {
 
     /// Cuts the line to its first `MAX - 1` characters and `…`.
     fn cut(&mut self) {
-        let cut = self.text.char_indices().nth(Self::MAX - 1).map_or(self.text.len(), |(at, _)| at);
+        let cut = if self.text.len() == self.chars {
+            // One byte a character.
+            (Self::MAX - 1).min(self.text.len())
+        } else {
+            self.text.char_indices().nth(Self::MAX - 1).map_or(self.text.len(), |(at, _)| at)
+        };
         self.text.truncate(cut);
         self.text.push('…');
         self.full = true;

@@ -426,6 +426,28 @@ impl fmt::Display for Opaque {
 // ---------------------------------------------------------------------------------------------------
 // The reader.
 
+/// What a byte can be in a word: [`PLAIN`] when it has no meaning to the shell there (non-ASCII bytes
+/// included), and [`NAME`] too when it can be part of a variable name.
+const BYTES: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    let special = b" \t\n;&|<>()\\'\"$`*?[{}";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = 0;
+        i += 1;
+    }
+    let mut byte = 0;
+    while byte < 128 {
+        if (byte as u8).is_ascii_alphanumeric() || byte == b'_' as usize {
+            table[byte] |= NAME;
+        }
+        byte += 1;
+    }
+    table
+};
+const PLAIN: u8 = 1;
+const NAME: u8 = 2;
+
 /// The buffers of scripts that were read and are no longer needed, emptied, for reading the next
 /// ones without allocating again what they can hold.
 #[derive(Debug, Default)]
@@ -838,32 +860,9 @@ impl<'a> Reader<'a> {
                     let rest = &self.src[self.pos..];
                     // Every character with a meaning here is ASCII, so bytes can be read: a
                     // non-ASCII byte is plain (but no part of a name, so it decides an assignment).
-                    let name_only = assignment.is_none();
-                    let plain = |byte: u8| {
-                        !matches!(
-                            byte,
-                            b' ' | b'\t'
-                                | b'\n'
-                                | b';'
-                                | b'&'
-                                | b'|'
-                                | b'<'
-                                | b'>'
-                                | b'('
-                                | b')'
-                                | b'\\'
-                                | b'\''
-                                | b'"'
-                                | b'$'
-                                | b'`'
-                                | b'*'
-                                | b'?'
-                                | b'['
-                                | b'{'
-                                | b'}'
-                        ) && (!name_only || byte.is_ascii_alphanumeric() || byte == b'_')
-                    };
-                    let len = rest.bytes().position(|byte| !plain(byte)).unwrap_or(rest.len()).max(c.len_utf8());
+                    let class = if assignment.is_none() { NAME } else { PLAIN };
+                    let len = rest.bytes().position(|byte| BYTES[usize::from(byte)] & class == 0);
+                    let len = len.unwrap_or(rest.len()).max(c.len_utf8());
                     word.text.push_str(&rest[..len]);
                     self.pos += len;
                 }
