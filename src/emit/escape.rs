@@ -135,26 +135,27 @@ pub(crate) fn json_array<'a>(items: impl IntoIterator<Item = &'a str>, long: boo
 /// characters, everything else as is (a unit test checks it against serde_json on arbitrary text).
 fn json_string(out: &mut String, text: &str) {
     out.push('"');
+    // Everything escaped is ASCII, so bytes can be read: the text between escapes is copied whole.
     let mut plain = 0;
-    for (at, c) in text.char_indices() {
-        let short = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            '\u{8}' => "\\b",
-            '\u{c}' => "\\f",
-            c if c < ' ' => "",
+    for (at, byte) in text.bytes().enumerate() {
+        let short = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
             _ => continue,
         };
         out.push_str(&text[plain..at]);
         if short.is_empty() {
-            out.push_str(&format!("\\u{:04x}", c as u32));
+            out.push_str(&format!("\\u{byte:04x}"));
         } else {
             out.push_str(short);
         }
-        plain = at + c.len_utf8();
+        plain = at + 1;
     }
     out.push_str(&text[plain..]);
     out.push('"');
@@ -243,15 +244,14 @@ pub fn is_one_line_shell(text: &str, escape: char) -> bool {
     if first.is_whitespace() || last.is_whitespace() || first == '[' || first == '-' || last == escape {
         return false;
     }
-    // No line break and no `<<`, in one pass.
-    let mut previous = 0;
-    for &byte in text.as_bytes() {
-        if byte == b'\n' || byte == b'\r' || (byte == b'<' && previous == b'<') {
-            return false;
-        }
-        previous = byte;
-    }
-    true
+    // No line break and no `<<`, in one pass over each byte and the one before it (no early exit:
+    // the compiler can then check many bytes at once).
+    let bytes = text.as_bytes();
+    let breaks = |byte: u8| u8::from(byte == b'\n') | u8::from(byte == b'\r');
+    let found = bytes.iter().zip(&bytes[1..]).fold(breaks(bytes[0]), |found, (&before, &byte)| {
+        found | breaks(byte) | (u8::from(before == b'<') & u8::from(byte == b'<'))
+    });
+    found == 0
 }
 
 /// True when `text` can be the body of a heredoc and reach the shell unchanged. BuildKit gives the shell
