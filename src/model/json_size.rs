@@ -45,8 +45,8 @@ fn mix(hash: u64, word: u64) -> u64 {
 /// How many bytes `serde_json` writes for `text` as a JSON string: its quotes, its bytes, and two
 /// bytes for each of `"`, `\` and the short-escaped controls, six for other controls (`\u001f`).
 fn string_len(text: &str) -> usize {
-    // Most strings have nothing to escape: one count that needs no branch per byte finds out.
-    let escaped = text.bytes().map(|byte| usize::from((byte < 0x20) | (byte == b'"') | (byte == b'\\'))).sum::<usize>();
+    // Most strings have nothing to escape: one pass that needs no branch per byte finds out.
+    let escaped = text.bytes().fold(0u8, |any, byte| any | u8::from((byte < 0x20) | (byte == b'"') | (byte == b'\\')));
     if escaped == 0 {
         return text.len() + 2;
     }
