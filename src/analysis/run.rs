@@ -703,11 +703,10 @@ fn mark_cleaned(script: &Script, workdir: &str, installs: &mut [Install]) {
     let removes = |after: usize, dir: &str| {
         removed.iter().any(|(index, path)| *index > after && (within(path, dir) || within(dir, path)))
     };
-    // Whether each install is cleaned, worked out from all of them (the cleaning commands after it),
-    // then set.
-    let cleaned: Vec<bool> = installs
-        .iter()
-        .map(|install| {
+    // Whether each install is cleaned, worked out from all of them (the cleaning commands after it).
+    for at in 0..installs.len() {
+        let cleaned = {
+            let install = &installs[at];
             let after = |managers: &[Manager], subcommands: &[&str]| {
                 installs.iter().any(|later| {
                     later.command > install.command
@@ -726,10 +725,8 @@ fn mark_cleaned(script: &Script, workdir: &str, installs: &mut [Install]) {
                 Manager::Pip => install.no_cache,
                 Manager::Npm => after(&[Manager::Npm], &["cache"]) || removes(install.command, "/root/.npm"),
             }
-        })
-        .collect();
-    for (install, cleaned) in installs.iter_mut().zip(cleaned) {
-        install.cleaned = cleaned;
+        };
+        installs[at].cleaned = cleaned;
     }
 }
 

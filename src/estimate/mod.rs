@@ -623,21 +623,15 @@ pub fn estimate(dockerfile: &Dockerfile, oracle: &dyn SizeOracle) -> SizeReport 
 /// assert!(report.stage("build").unwrap().counted && !report.stage("app").unwrap().counted);
 /// ```
 pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: &Options) -> SizeReport {
-    let mut states: Vec<StageState> = Vec::new();
-    let mut stages: Vec<StageReport> = Vec::new();
-    let names: Vec<String> = dockerfile
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(i, s)| s.name().map(str::to_string).unwrap_or_else(|| format!("stage-{i}")))
-        .collect();
+    let mut states: Vec<StageState> = Vec::with_capacity(dockerfile.stages.len());
+    let mut stages: Vec<StageReport> = Vec::with_capacity(dockerfile.stages.len());
     // The stage graph as the analysis resolves it: `FROM <stage>` and `COPY --from=<stage>` name an
     // earlier stage by a hash lookup, and an image base is the one `Dockerfile::base_image` gives.
     let graph = StageIndex::new(dockerfile);
-    // The buffers of the RUN scripts read so far, for reading the next.
-    let mut spare = Spare::default();
-    let mut parents: Vec<Option<usize>> = Vec::new();
+    let mut scratch = Scratch { shell: Spare::default(), ignore: options.dockerignore.clone() };
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(dockerfile.stages.len());
     for (i, stage) in dockerfile.stages.iter().enumerate() {
+        let name = stage.name().map(str::to_string).unwrap_or_else(|| format!("stage-{i}"));
         let (from, mut state, base, parent) = match graph.base(i, &stage.from.base) {
             StageBase::Stage(p) => {
                 (stage.from.base.to_string(), states[p].clone(), Ok(stages[p].total.clone()), Some(p))
@@ -658,23 +652,23 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         // so far, each time.
         let mut layers = Vec::with_capacity(stage.instructions.iter().filter(|i| makes_layer(i)).count());
         for (index, instruction) in stage.instructions.iter().enumerate() {
-            let ctx = Ctx { oracle, options, states: &states, graph: &graph, stage: i };
-            if let Some(layer) = layer_for(&ctx, &mut state, &mut spare, index, instruction) {
+            let ctx = Ctx { oracle, states: &states, graph: &graph, stage: i };
+            if let Some(layer) = layer_for(&ctx, &mut state, &mut scratch, index, instruction) {
                 layers.push(layer);
             }
         }
-        let mut total = base.clone().unwrap_or_else(|_| Figure::exact(0, ""));
+        let (low, high) = base.as_ref().map_or((0, 0), |base| (base.low, base.high));
+        let mut total = Figure { low, high, source: ["stage '", &name, "'"].concat() };
         for layer in &layers {
             total.low = total.low.saturating_add(layer.size.low);
             total.high = total.high.saturating_add(layer.size.high);
         }
-        total.source = ["stage '", &names[i], "'"].concat();
         states.push(state);
-        stages.push(StageReport { name: names[i].clone(), from, base, layers, total, counted: false });
+        stages.push(StageReport { name, from, base, layers, total, counted: false });
     }
     let target = match &options.target {
-        Some(target) => names.iter().position(|n| n == target),
-        None => names.len().checked_sub(1),
+        Some(target) => stages.iter().position(|stage| stage.name == *target),
+        None => stages.len().checked_sub(1),
     };
     let mut next = target;
     while let Some(i) = next {
@@ -685,13 +679,14 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         Some(i) => {
             let waste =
                 Figure::sum(stages.iter().filter(|s| s.counted).flat_map(|s| s.layers.iter().map(|l| &l.waste)));
-            let mut total = stages[i].total.clone();
-            total.source = ["image '", &names[i], "'"].concat();
+            let stage = &stages[i];
+            let total =
+                Figure { low: stage.total.low, high: stage.total.high, source: ["image '", &stage.name, "'"].concat() };
             (total, waste)
         }
         None => (Figure::exact(0, "no such target"), Figure::exact(0, "")),
     };
-    let target = options.target.clone().or_else(|| names.last().cloned()).unwrap_or_default();
+    let target = options.target.clone().or_else(|| stages.last().map(|stage| stage.name.clone())).unwrap_or_default();
     SizeReport { target, stages, total, waste }
 }
 
@@ -750,7 +745,11 @@ impl PathWrites {
     fn figure(&self) -> Figure {
         match self.more {
             0 => self.size.clone(),
-            more => Figure { source: format!("{}; and {more} more writes", self.size.source), ..self.size.clone() },
+            more => Figure {
+                low: self.size.low,
+                high: self.size.high,
+                source: format!("{}; and {more} more writes", self.size.source),
+            },
         }
     }
 }
@@ -842,7 +841,6 @@ impl StageState {
 
 struct Ctx<'a> {
     oracle: &'a dyn SizeOracle,
-    options: &'a Options,
     /// The states of the stages before this one.
     states: &'a [StageState],
     graph: &'a StageIndex<'a>,
@@ -867,7 +865,7 @@ fn makes_layer(instruction: &Instruction) -> bool {
 fn layer_for(
     ctx: &Ctx<'_>,
     state: &mut StageState,
-    spare: &mut Spare,
+    scratch: &mut Scratch,
     index: usize,
     instruction: &Instruction,
 ) -> Option<LayerReport> {
@@ -891,9 +889,10 @@ fn layer_for(
             // The RUN's facts as analysis reads them (the one shell reader), without analysing the
             // whole file again.
             let location = crate::analysis::Location { stage: ctx.stage, instruction: index };
-            let (script, installs) = crate::analysis::script_and_installs(run, location, &state.workdir, spare);
+            let (script, installs) =
+                crate::analysis::script_and_installs(run, location, &state.workdir, &mut scratch.shell);
             rules::run(ctx.oracle, state, (&script, &installs), &mut layer);
-            spare.recycle(script);
+            scratch.shell.recycle(script);
         }
         Instruction::Copy(copy) => {
             let sources = path_sources(&copy.sources, &mut layer);
@@ -901,7 +900,7 @@ fn layer_for(
             match &copy.from {
                 None => {
                     let excludes = copy.excludes.iter().map(|p| p.as_str().to_string()).collect();
-                    context_copy(ctx, state, sources, excludes, dest, &mut layer);
+                    context_copy(ctx, state, scratch, sources, excludes, dest, &mut layer);
                 }
                 Some(FromSource::Stage(name)) => {
                     let from = ctx.graph.lookup(name.as_str(), ctx.stage).map(|i| &ctx.states[i]);
@@ -914,7 +913,11 @@ fn layer_for(
                                 // itself is remembered by its stage and path, so a chain of stages each
                                 // copying from the one before keeps every source the same length.
                                 let origin = ["stage '", name.as_str(), "' ", &path].concat();
-                                let part = Figure { source: [&origin, ": ", &size.source].concat(), ..size.clone() };
+                                let part = Figure {
+                                    low: size.low,
+                                    high: size.high,
+                                    source: [&origin, ": ", &size.source].concat(),
+                                };
                                 state.written.add(Written { path: target, size: Figure { source: origin, ..size } });
                                 layer.parts.push(part);
                             }
@@ -939,7 +942,7 @@ fn layer_for(
                     layer.unknowns.push(Missing::Archive { sources: local });
                 } else {
                     let excludes = add.excludes.iter().map(|p| p.as_str().to_string()).collect();
-                    context_copy(ctx, state, local, excludes, add.dest.as_str(), &mut layer);
+                    context_copy(ctx, state, scratch, local, excludes, add.dest.as_str(), &mut layer);
                 }
             }
         }
@@ -980,6 +983,7 @@ fn copy_target(state: &StageState, dest: &str, source: &str, many: bool) -> Stri
 fn context_copy(
     ctx: &Ctx<'_>,
     state: &mut StageState,
+    scratch: &mut Scratch,
     sources: Vec<String>,
     excludes: Vec<String>,
     dest: &str,
@@ -989,23 +993,43 @@ fn context_copy(
         return;
     }
     let dest_path = resolve(&state.workdir, dest);
-    for source in &sources {
+    let clean = |source: &str| {
         let mut clean = source.trim_end_matches('/');
         while let Some(rest) = clean.strip_prefix("./") {
             clean = rest;
         }
-        // A directory's contents land in dest; a file lands in dest/<name> when dest ends in '/'.
-        state.origins.insert(dest_path.clone(), clean.to_string());
-        state.origins.insert(resolve(&dest_path, base_name(clean)), clean.to_string());
+        clean.to_string()
+    };
+    // A directory's contents land in dest (the last source's, when there are several); a file lands
+    // in dest/<name> when dest ends in '/'.
+    for source in &sources {
+        let clean = clean(source);
+        state.origins.insert(resolve(&dest_path, base_name(&clean)), clean);
     }
-    let query = ContextQuery { sources, excludes, ignore: ctx.options.dockerignore.clone() };
-    match ctx.oracle.context(&query) {
+    if let Some(last) = sources.last() {
+        state.origins.insert(dest_path.clone(), clean(last));
+    }
+    // The ignore patterns are the same for every copy: the query borrows the list and gives it back.
+    let query = ContextQuery { sources, excludes, ignore: std::mem::take(&mut scratch.ignore) };
+    let size = ctx.oracle.context(&query);
+    let ContextQuery { sources, ignore, .. } = query;
+    scratch.ignore = ignore;
+    match size {
         Some(size) => {
-            state.written.add(Written { path: dest_path, size: size.clone() });
-            layer.parts.push(size);
+            layer.parts.push(size.clone());
+            state.written.add(Written { path: dest_path, size });
         }
-        None => layer.unknowns.push(Missing::Context { sources: query.sources }),
+        None => layer.unknowns.push(Missing::Context { sources }),
     }
+}
+
+/// What the estimator keeps from one instruction to the next so as not to allocate it again: the
+/// buffers of the RUN scripts read so far, and the `.dockerignore` patterns it lends each context
+/// query.
+#[derive(Default)]
+struct Scratch {
+    shell: Spare,
+    ignore: Vec<String>,
 }
 
 /// A one-line description of an instruction (for reports, not Dockerfile text): its words joined by
