@@ -2,7 +2,7 @@
 //! the Debian-family examples built with Podman and run non-root and healthy; the healthcheck kept
 //! by the build; the same build on Docker's socket and Podman's; a Docker context selecting Podman;
 //! the Podman differences dockwright handles (the scratch Dockerfile kept out of `COPY .`, build secrets
-//! refused); and a seed project brought up by `podman-compose`. In CI a missing Podman fails these
+//! read from their files on the local socket and in no part of the image, refused over TCP); and a seed project brought up by `podman-compose`. In CI a missing Podman fails these
 //! tests; elsewhere they print SKIPPED.
 //!
 //! The podman-compose test runs spec-editor on the host's network, port 5000 (the compose and bundle
@@ -12,6 +12,8 @@
 
 #[path = "support/engine_cases.rs"]
 mod engine_cases;
+#[path = "support/secret_traces.rs"]
+mod secret_traces;
 
 #[path = "../dsl-examples/emorobcare.rs"]
 #[allow(dead_code)]
@@ -29,16 +31,17 @@ mod whoseonfirst;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use dockwright::deploy::{Project, Recipe, Service};
 use dockwright::engine::{
     BuildRequest, BundleRequest, Endpoint, EndpointSource, Engine, EngineErrorKind, EngineKind, Progress, RunOptions,
     SecretSource,
 };
-use dockwright::{Base, Health, Image, OsFamily, Stage};
+use dockwright::{Base, Health, Image, OsFamily, Run, Stage};
 use engine_cases::{Case, Examples};
 use pretty_assertions::assert_eq;
+use secret_traces::{secret_traces, sha256_hex};
 
 /// Where `scripts/podman-up` starts Podman's API service.
 const PODMAN: &str = "unix:///run/dockwright/podman.sock";
@@ -214,7 +217,7 @@ fn an_unhealthy_container_is_reported_on_podman() {
 }
 
 #[test]
-fn the_scratch_dockerfile_is_not_copied_by_copy_dot_and_secrets_are_refused() {
+fn the_scratch_dockerfile_is_not_copied_by_copy_dot() {
     let Some(engine) = podman() else { return };
     let context = tempfile::tempdir().unwrap();
     std::fs::write(context.path().join("app.txt"), "app\n").unwrap();
@@ -230,14 +233,163 @@ fn the_scratch_dockerfile_is_not_copied_by_copy_dot_and_secrets_are_refused() {
     engine.remove(container).unwrap();
     engine.remove_image(tag).unwrap();
     assert_eq!(found.unwrap().stdout, "/ctx\n/ctx/app.txt\n");
+}
 
-    let request = BuildRequest::new(dockerfile, context.path(), tag).secret("token", SecretSource::value("s3cr3t"));
-    let err = engine.build(&request).unwrap_err();
-    assert_eq!(err.kind(), EngineErrorKind::InvalidRequest);
-    assert!(
-        err.to_string()
-            .starts_with(&format!("build of '{tag}' has build secrets, which dockwright does not send to Podman"))
+/// The names in a directory, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Build secrets on Podman's local socket: a file and a value reach the steps that read them (each
+/// compares the digest of what it reads); neither value is in a layer, the image config or a history
+/// entry, though the image copies the whole context (where Podman's remote client would have put a
+/// copy of the secret file); the context directory is left as it was. The same search finds a value a
+/// step copies into a layer, and a wrong value fails the step.
+#[test]
+fn build_secrets_reach_the_steps_and_no_part_of_the_image_on_podman() {
+    let Some(engine) = podman() else { return };
+    // Not under /tmp: the ignore line that keeps the scratch Dockerfile out of `COPY .` ignores `tmp/`,
+    // where Podman's client would also put its copy of a secret file from a context under /tmp.
+    let context = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    std::fs::write(context.path().join("app.txt"), "app\n").unwrap();
+    let before = listing(context.path());
+    let nonce = format!("{}-{}", std::process::id(), SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos());
+    let (file_value, given_value) = (format!("file-secret-{nonce}"), format!("given-secret-{nonce}"));
+    let secret_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret_file.path(), &file_value).unwrap();
+    let check = |id: &str, value: &str| {
+        Run::sh(format!("test \"$(sha256sum < /run/secrets/{id} | cut -d' ' -f1)\" = {}", sha256_hex(value))).secret(id)
+    };
+    let mut image = Image::new();
+    image.stage(
+        Stage::new("app", Base::image("dockwright/debian:bookworm-slim", OsFamily::Debian))
+            .run(check("token", &file_value))
+            .run(check("pypi", &given_value))
+            .copy(["."], "/ctx/")
+            .env("MODE", "prod"),
     );
+    let with_secrets = |request: BuildRequest, token: SecretSource| {
+        request
+            .progress(Progress::Plain)
+            .secret("token", token)
+            .secret("pypi", SecretSource::value(given_value.clone()))
+    };
+    let tag = format!("dockwright-test/podman-secrets-{}:1", std::process::id());
+    let _removes = Removes(&engine, &tag);
+    {
+        let _one = ONE_BUILD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let request = BuildRequest::from_image(&image, context.path(), &tag).unwrap();
+        let request = with_secrets(request, SecretSource::File(secret_file.path().to_path_buf()));
+        engine.build(&request).unwrap_or_else(|err| panic!("the Podman build with secrets failed: {err}"));
+    }
+    assert_eq!(listing(context.path()), before, "the build wrote into the context");
+    for value in [&file_value, &given_value] {
+        assert_eq!(secret_traces(&engine, &tag, value), Vec::<String>::new(), "a secret value is in the image");
+    }
+
+    // The same search finds a value a step does write into a layer.
+    let mut leaky = Image::new();
+    leaky.stage(
+        Stage::new("leak", Base::image("dockwright/debian:bookworm-slim", OsFamily::Debian))
+            .run(Run::sh("cp /run/secrets/token /leaked").secret("token")),
+    );
+    let leaked = format!("dockwright-test/podman-leaked-{}:1", std::process::id());
+    let _removes_leaked = Removes(&engine, &leaked);
+    {
+        let _one = ONE_BUILD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let request = BuildRequest::from_image(&leaky, context.path(), &leaked).unwrap().no_cache(true);
+        let request = request.progress(Progress::Plain).secret("token", SecretSource::File(secret_file.path().into()));
+        engine.build(&request).unwrap_or_else(|err| panic!("the leaky Podman build failed: {err}"));
+    }
+    let traces = secret_traces(&engine, &leaked, &file_value);
+    assert!(
+        traces.iter().any(|trace| trace.starts_with("layer ")),
+        "the search cannot see a value in a layer: {traces:?}"
+    );
+
+    // A wrong value fails its step (with the cache bypassed: a secret is not part of a step's cache key).
+    let wrong = format!("dockwright-test/podman-wrong-{}:1", std::process::id());
+    let _removes_wrong = Removes(&engine, &wrong);
+    let err = {
+        let _one = ONE_BUILD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let request = BuildRequest::from_image(&image, context.path(), &wrong).unwrap().no_cache(true);
+        engine.build(&with_secrets(request, SecretSource::value("wrong"))).unwrap_err()
+    };
+    assert_eq!(err.kind(), EngineErrorKind::BuildFailed, "{err}");
+    assert!(err.to_string().contains("failed at step \"STEP 2/5: RUN --mount=type=secret,id=token"), "{err}");
+    assert_eq!(listing(context.path()), before, "the failed build wrote into the context");
+}
+
+/// Podman's socket reached over TCP (a proxy to it on 127.0.0.1): the same Podman, but an address
+/// that is not this machine's socket, so its service may not read this machine's files, and Podman's
+/// remote client would put a secret file into the uploaded context. Build secrets are refused with
+/// the reason and what to do; nothing is built and the context is left alone.
+#[test]
+fn build_secrets_are_refused_when_podman_is_reached_over_tcp() {
+    if podman().is_none() {
+        return;
+    }
+    let address = tcp_proxy(PODMAN.trim_start_matches("unix://"));
+    let engine = Engine::connect_to(&address).unwrap_or_else(|err| panic!("Podman through {address}: {err}"));
+    assert_eq!(engine.kind(), EngineKind::Podman);
+    let context = tempfile::tempdir().unwrap();
+    std::fs::write(context.path().join("app.txt"), "app\n").unwrap();
+    let secret_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret_file.path(), "s3cr3t").unwrap();
+    let tag = "dockwright-test/podman-tcp-secret:1";
+    let _removes = Removes(&engine, tag);
+    let dockerfile = "FROM dockwright/debian:bookworm-slim\nRUN --mount=type=secret,id=token true\nCOPY . /ctx\n";
+    for source in [SecretSource::File(secret_file.path().into()), SecretSource::value("s3cr3t")] {
+        let request = BuildRequest::new(dockerfile, context.path(), tag).secret("token", source);
+        let err = engine.build(&request).unwrap_err();
+        assert_eq!(
+            (err.kind(), err.to_string()),
+            (
+                EngineErrorKind::InvalidRequest,
+                format!(
+                    "build of '{tag}' has build secrets, which dockwright does not send to Podman at {address}: \
+                     Podman 5's remote build puts secret files into the build context, where COPY can put them into \
+                     the image; build with Docker, with Podman's unix socket on the machine that has the secrets, or \
+                     give the value at run time"
+                )
+            )
+        );
+    }
+    assert_eq!(listing(context.path()), ["app.txt"]);
+    assert_eq!(engine.inspect(tag).unwrap_err().kind(), EngineErrorKind::NotFound);
+}
+
+/// A TCP address on 127.0.0.1 whose connections are relayed to the unix socket at `socket` (for as
+/// long as the test process runs).
+fn tcp_proxy(socket: &str) -> String {
+    use std::net::TcpListener;
+    use std::os::unix::net::UnixStream;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("tcp://{}", listener.local_addr().unwrap());
+    let socket = socket.to_string();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            let Ok(upstream) = UnixStream::connect(&socket) else { continue };
+            let (mut client_in, mut upstream_out) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut client_in, &mut upstream_out);
+                let _ = upstream_out.shutdown(std::net::Shutdown::Write);
+            });
+            let (mut upstream_in, mut client_out) = (upstream, client);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut upstream_in, &mut client_out);
+                let _ = client_out.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    address
 }
 
 #[test]

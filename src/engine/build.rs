@@ -54,8 +54,8 @@ pub struct BuildRequest {
     pub network: Network,
     /// How BuildKit's progress is shown.
     pub progress: Progress,
-    /// The build secrets `RUN --mount=type=secret` steps read (`--secret`): sent to BuildKit as
-    /// secrets, never as build args, never on a command line.
+    /// The build secrets `RUN --mount=type=secret` steps read (`--secret`): sent to BuildKit (Buildah
+    /// on Podman) as secrets, never as build args, never on a command line.
     pub secrets: Vec<BuildSecret>,
     /// Values for the Dockerfile's `ARG`s (`--build-arg NAME=VALUE`), in order. Not for secrets: a
     /// build arg is on the command line and may end up in the image's history.
@@ -91,11 +91,14 @@ pub struct BuildSecret {
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SecretSource {
-    /// A file on this machine (read by the build client).
+    /// A file on this machine (read by the build client on Docker, by the service on Podman).
     File(PathBuf),
-    /// A variable of this process's environment, by name.
+    /// A variable of this process's environment, by name (on Podman, its value is written to a private
+    /// file for the build, as [`SecretSource::Value`] is).
     Env(String),
-    /// The value itself, handed to the build client through its environment.
+    /// The value itself, handed to the build client through its environment on Docker, and on Podman
+    /// through a file only this user can read (mode 0600, in a 0700 directory), removed when the build
+    /// ends, failed or not.
     Value(SecretValue),
 }
 
@@ -386,9 +389,10 @@ impl BuildRequest {
     }
 
     /// Adds a build secret: what a `RUN --mount=type=secret,id=<id>` step reads (as the file
-    /// `/run/secrets/<id>`, or the variable its `env=` names). The value reaches BuildKit as a secret:
-    /// it is in no layer, no image config and no history entry, and it is passed to the build client
-    /// through a file or this process's environment, never on its command line. An id is letters,
+    /// `/run/secrets/<id>`, or the variable its `env=` names). The value reaches BuildKit (or Buildah,
+    /// on Podman) as a secret: it is in no layer, no image config and no history entry, and it is passed
+    /// to the build client through a file or this process's environment, never on its command line
+    /// (see [`Engine::build`] for Podman). An id is letters,
     /// digits, `_`, `.` and `-`; a bad id or a second secret with the same id fails the build before it
     /// starts.
     ///
@@ -423,12 +427,10 @@ impl BuildRequest {
     }
 }
 
-/// Adds a `--secret` argument for each secret: a file by path, a variable by name, a value through a
-/// variable of the client's own environment (so it is never on a command line). Refuses bad and
-/// repeated ids before anything runs.
-fn secret_args(secrets: &[BuildSecret], command: &mut Command) -> Result<(), EngineError> {
+/// Refuses a bad or repeated secret id before anything runs.
+fn check_secret_ids(secrets: &[BuildSecret]) -> Result<(), EngineError> {
     let mut seen = std::collections::HashSet::new();
-    for (index, secret) in secrets.iter().enumerate() {
+    for secret in secrets {
         let id = &secret.id;
         let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
         if !valid {
@@ -443,38 +445,57 @@ fn secret_args(secrets: &[BuildSecret], command: &mut Command) -> Result<(), Eng
                 format!("build secret id {id:?} is given twice: give each secret once"),
             ));
         }
+    }
+    Ok(())
+}
+
+/// A secret file's path as a `--secret` option takes it: absolute, a readable file, and without the
+/// `,` and `"` that would split or quote the option.
+fn secret_file(id: &str, path: &Path) -> Result<String, EngineError> {
+    if !path.is_file() {
+        return Err(EngineError::new(
+            EngineErrorKind::Io,
+            format!("build secret {id:?}: {} is not a readable file", path.display()),
+        ));
+    }
+    let path = std::path::absolute(path).map_err(|err| EngineError::io("resolve the secret file", path, err))?;
+    let path = path.to_string_lossy().into_owned();
+    if path.contains([',', '"']) {
+        return Err(EngineError::new(
+            EngineErrorKind::Io,
+            format!("build secret {id:?}: the path {path:?} holds ',' or '\"': move the file"),
+        ));
+    }
+    Ok(path)
+}
+
+/// Refuses a variable name that is not one, or a variable this process does not have.
+fn secret_variable(id: &str, name: &str) -> Result<std::ffi::OsString, EngineError> {
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(EngineError::new(
+            EngineErrorKind::InvalidRequest,
+            format!("build secret {id:?}: {name:?} is not an environment variable name"),
+        ));
+    }
+    std::env::var_os(name).ok_or_else(|| {
+        EngineError::new(
+            EngineErrorKind::InvalidRequest,
+            format!("build secret {id:?}: the environment variable {name:?} is not set"),
+        )
+    })
+}
+
+/// Adds a `--secret` argument for each secret of a BuildKit build: a file by path, a variable by name,
+/// a value through a variable of the client's own environment (so it is never on a command line).
+fn secret_args(secrets: &[BuildSecret], command: &mut Command) -> Result<(), EngineError> {
+    for (index, secret) in secrets.iter().enumerate() {
+        let id = &secret.id;
         let spec = match &secret.source {
-            SecretSource::File(path) => {
-                if !path.is_file() {
-                    return Err(EngineError::new(
-                        EngineErrorKind::Io,
-                        format!("build secret {id:?}: {} is not a readable file", path.display()),
-                    ));
-                }
-                let path = path.to_string_lossy();
-                if path.contains([',', '"']) {
-                    return Err(EngineError::new(
-                        EngineErrorKind::Io,
-                        format!("build secret {id:?}: the path {path:?} holds ',' or '\"': move the file"),
-                    ));
-                }
-                format!("id={id},src={path}")
-            }
+            SecretSource::File(path) => format!("id={id},src={}", secret_file(id, path)?),
             SecretSource::Env(name) => {
-                let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                if !valid {
-                    return Err(EngineError::new(
-                        EngineErrorKind::InvalidRequest,
-                        format!("build secret {id:?}: {name:?} is not an environment variable name"),
-                    ));
-                }
-                if std::env::var_os(name).is_none() {
-                    return Err(EngineError::new(
-                        EngineErrorKind::InvalidRequest,
-                        format!("build secret {id:?}: the environment variable {name:?} is not set"),
-                    ));
-                }
+                secret_variable(id, name)?;
                 format!("id={id},env={name}")
             }
             SecretSource::Value(value) => {
@@ -486,6 +507,67 @@ fn secret_args(secrets: &[BuildSecret], command: &mut Command) -> Result<(), Eng
         command.arg("--secret").arg(spec);
     }
     Ok(())
+}
+
+/// Whether the Podman service at `address` reads this machine's files: it listens on a unix socket
+/// here. A `tcp://` or `ssh://` service is elsewhere.
+fn podman_is_local(address: &str) -> bool {
+    address.starts_with("unix://")
+}
+
+/// The refusal of build secrets for a Podman service that is not on this machine.
+fn podman_remote_secrets(tag: &str, address: &str) -> EngineError {
+    EngineError::new(
+        EngineErrorKind::InvalidRequest,
+        format!(
+            "build of '{tag}' has build secrets, which dockwright does not send to Podman at {address}: Podman 5's \
+             remote build puts secret files into the build context, where COPY can put them into the image; build \
+             with Docker, with Podman's unix socket on the machine that has the secrets, or give the value at run time"
+        ),
+    )
+}
+
+/// The `--secret` arguments of a Podman build on a local service (see [`podman_is_local`]), each
+/// `id=<id>,env=<file>,type=file`, so that the service reads the secret from its file on this machine.
+///
+/// Podman 5.4's remote client (`podman --url ... build`) copies the file of a `src=<file>` secret into
+/// the build context it uploads (`pkg/bindings/images/build.go`), where `COPY .` can copy it into the
+/// image, and sends every other option as it is; the service (`pkg/api/handlers/compat/images_build.go`)
+/// only moves a `src=` file it finds in the context, and hands the options to Buildah, whose parser
+/// (`pkg/parse.Secrets`) takes the source from `env=` and the kind from the `type=` after it: a file,
+/// read where the service runs. (A plain `env=NAME` would be read in the service's environment, not
+/// this process's.) So the file's path, never its value, is on the command line, and nothing enters
+/// the context. A file is
+/// named by its own absolute path; a variable or a value is written to a file of its own (0600) in
+/// `private`, a directory only this user can read, which the caller removes after the build, failed
+/// or not.
+fn podman_secret_args(secrets: &[BuildSecret], private: &Path) -> Result<Vec<String>, EngineError> {
+    let mut args = Vec::new();
+    for secret in secrets {
+        let id = &secret.id;
+        let path = match &secret.source {
+            SecretSource::File(path) => secret_file(id, path)?,
+            SecretSource::Env(name) => private_secret(id, private, &secret_variable(id, name)?.into_encoded_bytes())?,
+            SecretSource::Value(value) => private_secret(id, private, value.expose().as_bytes())?,
+        };
+        args.push("--secret".to_string());
+        args.push(format!("id={id},env={path},type=file"));
+    }
+    Ok(args)
+}
+
+/// Writes a secret's value to a new file in `private`, readable by this user only; its path.
+fn private_secret(id: &str, private: &Path, value: &[u8]) -> Result<String, EngineError> {
+    use std::io::Write;
+
+    // tempfile makes the file with mode 0600 and refuses a name that is already there.
+    let file = tempfile::Builder::new()
+        .prefix("secret-")
+        .tempfile_in(private)
+        .map_err(|err| EngineError::io("create a file for a build secret in", private, err))?;
+    let (mut handle, path) = file.keep().map_err(|err| EngineError::io("keep", private, err.error))?;
+    handle.write_all(value).and_then(|()| handle.sync_all()).map_err(|err| EngineError::io("write", &path, err))?;
+    secret_file(id, &path)
 }
 
 /// The steps of a BuildKit plain progress log (`--progress=plain`), in the order each first appears.
@@ -518,9 +600,13 @@ impl Engine {
     ///
     /// On Podman the image is written in the Docker format, because Podman's default (OCI) has no place
     /// for `HEALTHCHECK` and drops it; the steps are Buildah's (`STEP 2/5: RUN ...`, cached when it says
-    /// `Using cache`, with no durations); and a request with build secrets is refused with
-    /// [`EngineErrorKind::InvalidRequest`], because Podman 5's remote build puts secret files into the
-    /// build context, where a `COPY .` copies them into the image.
+    /// `Using cache`, with no durations); and build secrets are handed over as paths on this machine
+    /// that the service reads itself (`--secret id=<id>,env=<file>,type=file`), never copied into the
+    /// build context (Podman 5's remote client copies a `src=` file into the context it uploads, where a
+    /// `COPY .` copies it into the image). That needs the service to read this machine's files: on a
+    /// Podman address that is not a unix socket (`tcp://`, `ssh://`) a request with build secrets is
+    /// refused with [`EngineErrorKind::InvalidRequest`]. A unix socket forwarded from another machine (a
+    /// VM's) fails the build where that machine has no such file (`could not parse secrets`).
     ///
     /// ```no_run
     /// use dockwright::engine::{BuildRequest, Engine, EngineErrorKind, Progress};
@@ -567,16 +653,9 @@ impl Engine {
                 format!("build context {} is not a directory", context.display()),
             ));
         }
-        if self.kind == EngineKind::Podman && !request.secrets.is_empty() {
-            return Err(EngineError::new(
-                EngineErrorKind::InvalidRequest,
-                format!(
-                    "build of '{}' has build secrets, which dockwright does not send to Podman: Podman 5's remote \
-                     build puts secret files into the build context, where COPY can put them into the image; \
-                     build with Docker, or give the value at run time",
-                    request.tag
-                ),
-            ));
+        check_secret_ids(&request.secrets)?;
+        if self.kind == EngineKind::Podman && !request.secrets.is_empty() && !podman_is_local(&self.address) {
+            return Err(podman_remote_secrets(&request.tag, &self.address));
         }
         let scratch = tempfile::Builder::new()
             .prefix("dockwright-build-")
@@ -586,6 +665,22 @@ impl Engine {
         let ignore = scratch.path().join(format!("{DOCKERFILE_NAME}.dockerignore"));
         let iidfile = scratch.path().join("iid");
         write(&dockerfile, &request.dockerfile)?;
+        // Where a Podman build's secrets given by value or variable are written (mode 0700; removed when
+        // dropped, on every way out of this function): apart from the scratch directory, whose Dockerfile
+        // Podman's client uploads.
+        let private = match self.kind {
+            EngineKind::Podman if !request.secrets.is_empty() => {
+                let mut builder = tempfile::Builder::new();
+                builder.prefix("dockwright-secrets-");
+                #[cfg(unix)]
+                builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+                let dir = builder
+                    .tempdir()
+                    .map_err(|err| EngineError::io("create a private directory in", &std::env::temp_dir(), err))?;
+                Some(dir)
+            }
+            _ => None,
+        };
 
         let tty = match request.progress {
             Progress::Auto => std::io::stderr().is_terminal(),
@@ -604,6 +699,9 @@ impl Engine {
                     .arg(&dockerfile)
                     .arg("--ignorefile")
                     .arg(&ignore);
+                if let Some(private) = &private {
+                    command.args(podman_secret_args(&request.secrets, private.path())?);
+                }
                 command
             }
             _ => {
@@ -967,6 +1065,70 @@ Error: building at STEP \"RUN echo about to fail && exit 3\": while running runt
         let steps = podman_steps("STEP 1/2: FROM x\nSTEP 2/2: RUN true\nCOMMIT t\n--> 1234\n");
         assert_eq!(steps.len(), 2);
         assert!(steps[1].output.is_empty());
+    }
+
+    #[test]
+    fn podman_secrets_are_read_from_files_by_a_local_service_and_refused_elsewhere() {
+        let addresses = [
+            ("unix:///run/dockwright/podman.sock", true),
+            ("tcp://10.0.0.5:8080", false),
+            ("http://127.0.0.1:8080", false),
+            ("ssh://core@build-host/run/podman/podman.sock", false),
+        ];
+        for (address, local) in addresses {
+            assert_eq!(podman_is_local(address), local, "{address}");
+        }
+        let refused = podman_remote_secrets("app:1", "ssh://core@build-host/run/podman/podman.sock");
+        assert_eq!(refused.kind(), EngineErrorKind::InvalidRequest);
+        assert_eq!(
+            refused.to_string(),
+            "build of 'app:1' has build secrets, which dockwright does not send to Podman at \
+             ssh://core@build-host/run/podman/podman.sock: Podman 5's remote build puts secret files into the build \
+             context, where COPY can put them into the image; build with Docker, with Podman's unix socket on the \
+             machine that has the secrets, or give the value at run time"
+        );
+
+        // A file is named by its absolute path; a value and a variable are written to files of their own
+        // in the private directory, readable by this user only. No value is in an argument.
+        let private = tempfile::tempdir().unwrap();
+        let path = std::env::var_os("PATH").expect("PATH is set");
+        let secrets = [
+            BuildSecret { id: "file".into(), source: SecretSource::File("Cargo.toml".into()) },
+            BuildSecret { id: "given".into(), source: SecretSource::value("s3cr3t-given") },
+            BuildSecret { id: "var".into(), source: SecretSource::Env("PATH".into()) },
+        ];
+        let args = podman_secret_args(&secrets, private.path()).unwrap();
+        let cargo_toml = std::env::current_dir().unwrap().join("Cargo.toml");
+        assert_eq!(args[..2], ["--secret".to_string(), format!("id=file,env={},type=file", cargo_toml.display())]);
+        assert!(!args.join(" ").contains("s3cr3t-given"), "{args:?}");
+        let written = |spec: &str, id: &str| {
+            let file = spec.strip_prefix(&format!("id={id},env=")).and_then(|rest| rest.strip_suffix(",type=file"));
+            let file = PathBuf::from(file.unwrap_or_else(|| panic!("{spec}")));
+            assert_eq!(file.parent(), Some(private.path()), "{spec}");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "{spec}");
+            }
+            std::fs::read(&file).unwrap()
+        };
+        assert_eq!((args[2].as_str(), written(&args[3], "given")), ("--secret", b"s3cr3t-given".to_vec()));
+        assert_eq!((args[4].as_str(), written(&args[5], "var")), ("--secret", path.into_encoded_bytes()));
+        assert_eq!(args.len(), 6);
+
+        for (source, message) in [
+            (
+                SecretSource::Env("DOCKWRIGHT_UNSET_VARIABLE".into()),
+                "build secret \"s\": the environment variable \"DOCKWRIGHT_UNSET_VARIABLE\" is not set",
+            ),
+            (
+                SecretSource::File("/nonexistent/token".into()),
+                "build secret \"s\": /nonexistent/token is not a readable file",
+            ),
+        ] {
+            let err = podman_secret_args(&[BuildSecret { id: "s".into(), source }], private.path()).unwrap_err();
+            assert_eq!(err.to_string(), message);
+        }
     }
 
     #[test]

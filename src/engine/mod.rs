@@ -49,8 +49,10 @@
 //!   start a BuildKit container from `moby/buildkit`). The Docker image format is asked for because
 //!   Podman's default, OCI, has no place for `HEALTHCHECK` and drops it with only a warning. The
 //!   scratch Dockerfile is kept out of `COPY .` (Podman's remote client puts a Dockerfile from outside the
-//!   context into the context), and build secrets are refused (its remote client also puts secret files
-//!   into the context, where `COPY .` copies them into the image).
+//!   context into the context). Build secrets go to a Podman service on a unix socket as paths the
+//!   service reads on this machine, never copied (its remote client would put a secret file into the
+//!   context it uploads, where `COPY .` copies it into the image); to a service reached over TCP or SSH
+//!   they are refused.
 //! - **Inspect** reads the image's healthcheck from Podman's own image API (its Docker-compatible one
 //!   leaves it out).
 //! - **Healthchecks** are run by Podman through systemd timers; without systemd no probe ever runs and a
