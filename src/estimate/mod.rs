@@ -637,6 +637,11 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
     let graph = StageIndex::new(dockerfile);
     let mut scratch = Scratch { shell: Spare::default(), ignore: options.dockerignore.clone() };
     let mut parents: Vec<Option<usize>> = Vec::with_capacity(dockerfile.stages.len());
+    // A stage's filesystem state is kept while a later stage can read it (built FROM it or copying
+    // from it) and let go after the last one: a long file holds the states it still needs, not every
+    // stage's.
+    let release = release_order(dockerfile, &graph);
+    let mut released = 0;
     for (i, stage) in dockerfile.stages.iter().enumerate() {
         let name = stage.name().map(str::to_string).unwrap_or_else(|| format!("stage-{i}"));
         let (from, mut state, base, parent) = match graph.base(i, &stage.from.base) {
@@ -672,6 +677,13 @@ pub fn estimate_with(dockerfile: &Dockerfile, oracle: &dyn SizeOracle, options: 
         }
         states.push(state);
         stages.push(StageReport { name, from, base, layers, total, counted: false });
+        while let Some(&(last_reader, stage)) = release.get(released) {
+            if last_reader > i {
+                break;
+            }
+            states[stage] = StageState::released();
+            released += 1;
+        }
     }
     let target = match &options.target {
         Some(target) => stages.iter().position(|stage| stage.name == *target),
@@ -832,7 +844,46 @@ impl Default for StageState {
     }
 }
 
+/// Each stage with the last stage that reads its filesystem (itself when none does), in that order.
+fn release_order(dockerfile: &Dockerfile, graph: &StageIndex<'_>) -> Vec<(usize, usize)> {
+    let mut last_reader: Vec<usize> = (0..dockerfile.stages.len()).collect();
+    for (reader, stage) in dockerfile.stages.iter().enumerate() {
+        let from = match &stage.from.base {
+            BaseImage::Stage(name) => Some(name.as_str()),
+            _ => None,
+        };
+        let copies = stage.instructions.iter().filter_map(|instruction| match instruction {
+            Instruction::Copy(copy) => match &copy.from {
+                Some(FromSource::Stage(name)) => Some(name.as_str()),
+                _ => None,
+            },
+            _ => None,
+        });
+        for name in from.into_iter().chain(copies) {
+            if let Some(read) = graph.lookup(name, reader) {
+                last_reader[read] = last_reader[read].max(reader);
+            }
+        }
+    }
+    let mut order: Vec<(usize, usize)> =
+        last_reader.into_iter().enumerate().map(|(stage, last)| (last, stage)).collect();
+    order.sort_unstable();
+    order
+}
+
 impl StageState {
+    /// The state of a stage no later stage reads: nothing kept.
+    fn released() -> Self {
+        StageState {
+            workdir: String::new(),
+            written: Writes::default(),
+            origins: IndexMap::new(),
+            layer_count: 0,
+            image: String::new(),
+            installed: Vec::new(),
+        }
+    }
+
     /// The estimated size of `path` and everything under it, when any layer wrote there.
     fn size_of(&self, path: &str) -> Option<Figure> {
         self.written.under(path).map(|(_, size)| size).reduce(|mut total, size| {
