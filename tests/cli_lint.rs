@@ -583,6 +583,38 @@ fn shellcheck_findings_come_through_the_binary_at_their_words() {
     assert_eq!(report["shellcheck"], serde_json::json!({"status": "off", "scripts": 0, "message": null}));
 }
 
+/// The same script under different scopes is checked once per scope: ShellCheck runs each distinct
+/// script once, and a script's scope is part of what it reads. `$name` is an `ARG` in one stage
+/// and in one file only: SC2154 (referenced but not assigned) where it is not.
+#[test]
+fn identical_scripts_in_different_scopes_are_checked_apart() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let script = "RUN echo \"$name\"\n";
+    let declared = format!("FROM alpine:3.20\nARG name\n{script}FROM alpine:3.20\n{script}USER 1\n");
+    let undeclared = format!("FROM alpine:3.20\n{script}USER 1\n");
+    let dir = dir_with(&[("a.Dockerfile", &declared), ("b.Dockerfile", &undeclared), ("c.Dockerfile", &declared)]);
+    let out = run_in(dir.path(), &["lint", "--format", "json", "a.Dockerfile", "b.Dockerfile", "c.Dockerfile"], b"");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["shellcheck"]["status"], "checked", "{}", out.stderr);
+    let unassigned: Vec<String> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|file| {
+            let path = file["file"].as_str().unwrap().to_string();
+            file["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["code"] == "SC2154")
+                .map(move |d| format!("{path}:{}", d["span"]["line"]))
+        })
+        .collect();
+    assert_eq!(unassigned, ["a.Dockerfile:5", "b.Dockerfile:2", "c.Dockerfile:5"]);
+}
+
 #[test]
 fn a_relative_shellcheck_path_is_the_callers() {
     let Some(program) = dockwright::cli::ShellCheckProgram::find() else {

@@ -449,6 +449,46 @@ fn shellcheck_findings_map_to_dockerfile_words() {
     assert_eq!(sc.len(), 2, "{sc:?}");
 }
 
+/// ShellCheck is told the variables in scope at each `RUN` (the stage's ARGs and ENVs, a global ARG
+/// declared again, those of the stage it is built on, BuildKit's proxy ARGs), as hadolint tells it:
+/// reading them is no SC2154 "referenced but not assigned", reading anything else still is. The
+/// line that declares them does not move any finding, with or without a `#!` line.
+#[test]
+fn shellcheck_knows_the_variables_in_scope() {
+    let Some(program) = shellcheck::program() else { return };
+    let program = program.as_ref();
+    let findings = |text: &str| -> Vec<String> {
+        check_with(text, &Options::default(), program)
+            .iter()
+            .filter(|d| d.code.starts_with("SC"))
+            .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+            .collect()
+    };
+    let text = "ARG version\nFROM debian:bookworm-slim AS base\nARG dir\nARG version\nENV home=/srv\n\
+                RUN rm -rf $dir/x $other \"$version\" \"$home\" \"$http_proxy\"\n\
+                RUN <<EOF\n#!/bin/sh\ncp $dir $src /b\nEOF\n\
+                RUN <<EOF\nset -e\n\necho \"$home\" $dir\nEOF\n\
+                FROM base\nRUN echo \"$home\" \"$dir\"\n\
+                FROM debian:bookworm-slim\nRUN rm -rf $dir/x $other \"$version\"\nUSER 1\n";
+    assert_eq!(
+        findings(text),
+        [
+            "6:12 SC2086 \"$dir\"",
+            "6:19 SC2086 \"$other\"",
+            "6:19 SC2154 \"$other\"",
+            "9:4 SC2086 \"$dir\"",
+            "9:9 SC2086 \"$src\"",
+            "9:9 SC2154 \"$src\"",
+            "14:14 SC2086 \"$dir\"",
+            "19:12 SC2086 \"$dir\"",
+            "19:12 SC2154 \"$dir\"",
+            "19:19 SC2086 \"$other\"",
+            "19:19 SC2154 \"$other\"",
+            "19:27 SC2154 \"$version\"",
+        ]
+    );
+}
+
 /// An exec-form `RUN` that runs a shell with `-c` is read as that shell's script: the shell rules
 /// find in it what they find in the same shell-form `RUN` (located at the instruction: the script
 /// is inside a JSON string).
