@@ -489,6 +489,35 @@ fn shellcheck_knows_the_variables_in_scope() {
     );
 }
 
+/// A `RUN <<EOF` body starting with `#!` is run by the interpreter it names: ShellCheck reads it as
+/// that shell, or not at all when it is no shell ShellCheck reads (`#!/bin/awk -f`, as hadolint
+/// skips it); the line declaring the scope goes after the `#!` line.
+#[test]
+fn shellcheck_reads_a_heredoc_as_its_shebang_says() {
+    let Some(program) = shellcheck::program() else { return };
+    let program = program.as_ref();
+    let text = "FROM busybox\nARG dir\nRUN <<EOF\n#!/bin/awk -f\nBEGIN {\n\tprint \"hello\" >> \"./out1\"\n}\nEOF\n\
+                RUN <<EOF\n#!/usr/bin/env bash\n[[ -n $dir ]] && echo $dir $src\nEOF\n\
+                RUN <<-EOF\n\t#!/bin/sh\n\t[[ -n $dir ]] && echo $dir $src\nEOF\nUSER 1\n";
+    let found: Vec<String> = check_with(text, &Options::default(), program)
+        .iter()
+        .filter(|d| d.code.starts_with("SC"))
+        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "11:23 SC2086 \"$dir\"",
+            "11:28 SC2086 \"$src\"",
+            "11:28 SC2154 \"$src\"",
+            "15:2 SC3010 \"[[ -n $dir ]]\"",
+            "15:24 SC2086 \"$dir\"",
+            "15:29 SC2086 \"$src\"",
+            "15:29 SC2154 \"$src\"",
+        ]
+    );
+}
+
 /// An exec-form `RUN` that runs a shell with `-c` is read as that shell's script: the shell rules
 /// find in it what they find in the same shell-form `RUN` (located at the instruction: the script
 /// is inside a JSON string).

@@ -336,8 +336,7 @@ fn entries(cx: &Context<'_>) -> Vec<Entry> {
             continue;
         };
         // The shell that runs it: the stage's, or the one an exec form names (`["/bin/sh", "-c", "..."]`).
-        let Some(dialect) = super::rules::run_shell(cx, site.stage, site.index).and_then(|shell| shell_dialect(&shell))
-        else {
+        let Some(dialect) = super::rules::run_shell(cx, &site).and_then(|shell| shell_dialect(&shell)) else {
             continue;
         };
         let script = match &run.command {

@@ -5,7 +5,8 @@
 //! images dockwright does not know) the rule says nothing, since its remedy would be another shell.
 //! The shell is the one that runs the step: the stage's `SHELL` for a shell-form `RUN`, the shell an
 //! exec-form `RUN` names (`["/bin/bash", "-c", "a | b"]` runs bash whatever the `SHELL`); an exec
-//! form that runs no shell has no pipe.
+//! form that runs no shell has no pipe; a `RUN <<EOF` body starting with `#!` runs the shell that
+//! line names.
 
 use super::{Rule, info, root_image, run_shell, sh_has_pipefail};
 use crate::import::shell::Joined;
@@ -23,7 +24,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let commands = site.commands();
         let Some(pipe) = commands.iter().position(|command| command.joined == Joined::Pipe) else { continue };
         // The shell that runs the step: the stage's SHELL, or the one an exec form names.
-        let Some(shell) = run_shell(cx, site.stage, site.index) else { continue };
+        let Some(shell) = run_shell(cx, &site) else { continue };
         if shell.iter().any(|arg| arg.contains("pipefail")) {
             continue;
         }
@@ -58,7 +59,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     "RUN pipes '{program}' into '{}' without pipefail: the step succeeds if '{program}' fails",
                     commands[pipe].tool().unwrap_or("a command")
                 ),
-                if !is_exec(cx, site.stage, site.index) {
+                if site.shebang().is_some() {
+                    // Its `#!` line names the shell: SHELL does not change it.
+                    "add set -o pipefail after the script's #! line"
+                } else if !is_exec(cx, site.stage, site.index) {
                     "start the script with set -o pipefail && (or set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"])"
                 } else {
                     // An exec form runs the shell it names: SHELL does not change it.

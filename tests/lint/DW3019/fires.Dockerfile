@@ -8,3 +8,8 @@ RUN ["/bin/bash", "-c", "curl -fsSL https://example.com/a.tar.gz | tar -xz -C /o
 FROM alpine:3.20
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN ["/bin/sh", "-c", "wget -qO- https://example.com/a.tar.gz | tar -xz -C /opt"]
+FROM debian:bookworm-slim
+RUN <<EOF
+#!/bin/bash
+curl -fsSL https://example.com/a.tar.gz | tar -xz -C /opt
+EOF

@@ -8,6 +8,10 @@ SHELL ["/bin/bash", "-c"]
 RUN ["/bin/sh", "-c", "curl -fsSL https://example.com/a.tar.gz | tar -xz -C /opt"]
 RUN ["bash", "-o", "pipefail", "-c", "curl -fsSL https://example.com/a.tar.gz | tar -xz -C /opt"]
 RUN ["tool", "a | b", "|", "c"]
+RUN <<EOF
+#!/bin/sh
+curl -fsSL https://example.com/a.tar.gz | tar -xz -C /opt
+EOF
 FROM alpine:3.20
 RUN ["tool", "a | b", "|", "c"]
 RUN ["/bin/ash", "-eo", "pipefail", "-c", "wget -qO- https://example.com/a.tar.gz | tar -xz -C /opt"]
