@@ -154,8 +154,10 @@ fn prepare_parsed(text: &str, parsed: Parsed, lowered: &Lowered, options: &Optio
 /// One script ShellCheck is to read: its text and the dialect to read it as (`sh`, `bash`, `dash`
 /// or `ksh`: the stage's shell). When the script mentions variables in scope at its `RUN` (the
 /// stage's `ARG`s and `ENV`s, those of the stages it is built on, BuildKit's proxy `ARG`s), the text
-/// declares them on a first line (after a `#!` line, if the script has one), as hadolint does:
-/// ShellCheck then does not take them for unassigned. [`Scripts::merge`] maps lines back past it.
+/// declares them on a first line (`export FOO`, after a `#!` line if the script has one), as
+/// hadolint does but without a value (a build argument may be anything, so ShellCheck still says
+/// where one needs quotes): ShellCheck then does not take them for unassigned. [`Scripts::merge`]
+/// maps lines back past that line.
 ///
 /// ```
 /// use dockwright::lint::shellcheck::{Script, prepare};
@@ -359,9 +361,9 @@ fn entries(cx: &Context<'_>) -> Vec<Entry> {
 }
 
 /// `script` as ShellCheck is to read it: with one line `export NAME ...` declaring the variables
-/// of `scope` the script mentions (as hadolint declares them), so that reading an `ARG` or `ENV` is not an
-/// unassigned variable to ShellCheck. The line goes first, or after a `#!` line; it is given with
-/// its line number. Without such a variable, the script unchanged and `None`.
+/// of `scope` the script mentions (as hadolint declares them, but without a value), so that reading
+/// an `ARG` or `ENV` is no unassigned variable to ShellCheck. The line goes first, or after a `#!`
+/// line; it is given with its line number. Without such a variable, the script unchanged and `None`.
 fn declare_scope(script: &str, scope: &[String]) -> (String, Option<usize>) {
     let is_name = |name: &str| {
         name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
