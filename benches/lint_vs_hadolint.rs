@@ -95,6 +95,7 @@ fn main() {
     let (mut hl_refused, mut dw_unreadable, mut dw_buildkit_refuses, mut refused_and_read) = (0, 0, 0, 0);
     // ShellCheck findings each reports (round 0), and whether dockwright found ShellCheck.
     let (mut dw_sc, mut hl_sc, mut dw_checked) = (0, 0, 0);
+    let mut agreement = Agreement::default();
     for round in 0..rounds {
         let (mut dw_total, mut off_total, mut hl_total) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
         for file in &files {
@@ -117,6 +118,8 @@ fn main() {
                 refused_and_read += usize::from(refused && !unreadable);
                 dw_sc += dw_out.matches("\"code\": \"SC").count();
                 hl_sc += hl_out.matches("\"code\":\"SC").count();
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                agreement.add(&sc_findings(&dw_out, &text), &sc_findings(&hl_out, &text));
                 dw_checked += usize::from(dw_out.contains("\"status\": \"checked\""));
             }
         }
@@ -175,4 +178,102 @@ fn main() {
          files one by one, and {batch_scripts} scripts in the one-process run.",
         files.len()
     );
+    agreement.print();
+}
+
+/// The ShellCheck findings of one file in either tool's JSON output, as (line, code), at the first
+/// line of their instruction (all hadolint gives): dockwright's are placed there with `text`'s syntax
+/// tree.
+fn sc_findings(json: &str, text: &str) -> Vec<(usize, String)> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else { return Vec::new() };
+    // hadolint prints a list of findings; dockwright a report with each file's diagnostics.
+    let (list, ours): (Vec<&serde_json::Value>, bool) = match value.get("files").and_then(|files| files.as_array()) {
+        Some(files) => (files.iter().filter_map(|file| file["diagnostics"].as_array()).flatten().collect(), true),
+        None => (value.as_array().map(|list| list.iter().collect()).unwrap_or_default(), false),
+    };
+    let nodes = if ours { dockwright::import::parse(text).ast.nodes } else { Vec::new() };
+    list.into_iter()
+        .filter_map(|finding| {
+            let code = finding["code"].as_str().filter(|code| code.starts_with("SC"))?;
+            let line = finding["span"]["line"].as_u64().or_else(|| finding["line"].as_u64())?;
+            let line = usize::try_from(line).ok()?;
+            let first = nodes.iter().rev().find(|node| node.start_line <= line).map_or(line, |node| node.start_line);
+            Some((first, code.to_string()))
+        })
+        .collect()
+}
+
+/// How the two tools' ShellCheck findings compare, as multisets of (instruction line, code) per file,
+/// and by `RUN`: hadolint reports at most one ShellCheck finding per `RUN` (it keeps ShellCheck's
+/// comments in a set ordered by line alone, so one `RUN`'s comments collapse into the last one).
+#[derive(Default)]
+struct Agreement {
+    agree: usize,
+    /// Codes of the findings only dockwright reports, and only hadolint.
+    only_dw: std::collections::BTreeMap<String, usize>,
+    only_hl: std::collections::BTreeMap<String, usize>,
+    /// `RUN`s with findings of both tools, and how many of them have hadolint's code among dockwright's.
+    runs_both: usize,
+    runs_code_found: usize,
+    /// `RUN`s with findings of one tool only.
+    runs_only_dw: usize,
+    runs_only_hl: std::collections::BTreeMap<String, usize>,
+}
+
+impl Agreement {
+    fn add(&mut self, dw: &[(usize, String)], hl: &[(usize, String)]) {
+        let mut left: Vec<Option<&(usize, String)>> = hl.iter().map(Some).collect();
+        for found in dw {
+            match left.iter().position(|other| *other == Some(found)) {
+                Some(i) => {
+                    left[i] = None;
+                    self.agree += 1;
+                }
+                None => *self.only_dw.entry(found.1.clone()).or_default() += 1,
+            }
+        }
+        for (_, code) in left.into_iter().flatten() {
+            *self.only_hl.entry(code.clone()).or_default() += 1;
+        }
+        let lines: std::collections::BTreeSet<usize> = dw.iter().chain(hl).map(|(line, _)| *line).collect();
+        for line in lines {
+            let ours: Vec<&String> = dw.iter().filter(|(l, _)| *l == line).map(|(_, code)| code).collect();
+            let theirs: Vec<&String> = hl.iter().filter(|(l, _)| *l == line).map(|(_, code)| code).collect();
+            match (ours.is_empty(), theirs.first()) {
+                (false, Some(code)) => {
+                    self.runs_both += 1;
+                    self.runs_code_found += usize::from(ours.contains(code));
+                }
+                (false, None) => self.runs_only_dw += 1,
+                (true, Some(code)) => *self.runs_only_hl.entry((*code).clone()).or_default() += 1,
+                (true, None) => {}
+            }
+        }
+    }
+
+    fn print(&self) {
+        let list = |codes: &std::collections::BTreeMap<String, usize>| {
+            let mut codes: Vec<(&String, &usize)> = codes.iter().collect();
+            codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            codes.iter().map(|(code, n)| format!("{code} {n}")).collect::<Vec<_>>().join(", ")
+        };
+        println!(
+            "\nShellCheck findings by file, instruction line and code: {} agree; {} dockwright's only ({}); \
+             {} hadolint's only ({}).",
+            self.agree,
+            self.only_dw.values().sum::<usize>(),
+            list(&self.only_dw),
+            self.only_hl.values().sum::<usize>(),
+            list(&self.only_hl)
+        );
+        println!(
+            "By RUN: {} with findings of both (hadolint's one finding among dockwright's in {}); {} with \
+             dockwright's only; {} with hadolint's only ({}).",
+            self.runs_both,
+            self.runs_code_found,
+            self.runs_only_dw,
+            self.runs_only_hl.values().sum::<usize>(),
+            list(&self.runs_only_hl)
+        );
+    }
 }

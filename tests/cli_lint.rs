@@ -583,6 +583,38 @@ fn shellcheck_findings_come_through_the_binary_at_their_words() {
     assert_eq!(report["shellcheck"], serde_json::json!({"status": "off", "scripts": 0, "message": null}));
 }
 
+/// The same script under different scopes is checked once per scope: ShellCheck runs each distinct
+/// script once, and a script's scope is part of what it reads. `$name` is an `ARG` in one stage
+/// and in one file only: SC2154 (referenced but not assigned) where it is not.
+#[test]
+fn identical_scripts_in_different_scopes_are_checked_apart() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let script = "RUN echo \"$name\"\n";
+    let declared = format!("FROM alpine:3.20\nARG name\n{script}FROM alpine:3.20\n{script}USER 1\n");
+    let undeclared = format!("FROM alpine:3.20\n{script}USER 1\n");
+    let dir = dir_with(&[("a.Dockerfile", &declared), ("b.Dockerfile", &undeclared), ("c.Dockerfile", &declared)]);
+    let out = run_in(dir.path(), &["lint", "--format", "json", "a.Dockerfile", "b.Dockerfile", "c.Dockerfile"], b"");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["shellcheck"]["status"], "checked", "{}", out.stderr);
+    let unassigned: Vec<String> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|file| {
+            let path = file["file"].as_str().unwrap().to_string();
+            file["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["code"] == "SC2154")
+                .map(move |d| format!("{path}:{}", d["span"]["line"]))
+        })
+        .collect();
+    assert_eq!(unassigned, ["a.Dockerfile:5", "b.Dockerfile:2", "c.Dockerfile:5"]);
+}
+
 #[test]
 fn a_relative_shellcheck_path_is_the_callers() {
     let Some(program) = dockwright::cli::ShellCheckProgram::find() else {
@@ -686,6 +718,53 @@ fn one_rule_named_twice_in_severity_overrides() {
     assert_eq!(codes_in(dir.path(), &["Dockerfile"]), (1, vec!["DW1001:error".into()]));
     let flags = ["--severity", "user-root=style", "--severity", "DL3002=warning", "Dockerfile"];
     assert_eq!(codes_in(dir.path(), &flags), (1, vec!["DW1001:warning".into()]));
+}
+
+/// `--enable` and `--disable` apply in the order typed: the last flag naming a rule wins, whatever id
+/// each uses (code, name, hadolint code), over the config file too.
+#[test]
+fn rule_switches_apply_in_the_order_typed() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        "FROM alpine:3.20\nRUN wget -qO- https://example.com/a | tar -x\nRUN apk add --no-cache curl\nUSER 1\n",
+    )]);
+    let codes = |flags: &[&str]| -> Vec<String> {
+        let mut args = vec!["--no-shellcheck", "--no-config"];
+        args.extend(flags);
+        args.push("Dockerfile");
+        codes_in(dir.path(), &args).1.into_iter().map(|code| code.split(':').next().unwrap().to_string()).collect()
+    };
+    let (pipefail, unpinned) = (vec!["DW3019".to_string()], vec!["DW2005".to_string()]);
+    let both = vec!["DW2005".to_string(), "DW3019".to_string()];
+    let none: Vec<String> = Vec::new();
+    let cases: [(&[&str], &Vec<String>); 10] = [
+        (&[], &pipefail),
+        (&["--disable", "DW3019", "--enable", "DW3019"], &pipefail),
+        (&["--enable", "DW3019", "--disable", "DW3019"], &none),
+        // Other ids of the same rules: a name, a hadolint code.
+        (&["--disable", "pipefail", "--enable", "DL4006"], &pipefail),
+        (&["--enable", "DL4006", "--disable", "pipefail"], &none),
+        // A rule off by default, and two rules interleaved.
+        (&["--enable", "DL3018", "--disable", "unpinned-packages"], &pipefail),
+        (&["--disable", "DW2005", "--enable", "DL3018"], &both),
+        (&["--enable", "DW2005", "--disable", "DL4006", "--disable", "DL3018", "--enable", "DW3019"], &pipefail),
+        (&["--disable", "DW3019", "--enable", "DW2005", "--enable", "pipefail", "--disable", "DW3019"], &unpinned),
+        (&["--enable=DW2005", "--disable=DL4006"], &unpinned),
+    ];
+    for (flags, expected) in cases {
+        assert_eq!(&codes(flags), expected, "{flags:?}");
+    }
+    // The last flag wins over the config file too, in either direction.
+    fs::write(dir.path().join(".dockwright.toml"), "[lint]\nignore = [\"DL4006\"]\nenable = [\"DL3018\"]\n").unwrap();
+    let with_config = |flags: &[&str]| -> Vec<String> {
+        let mut args = vec!["--no-shellcheck"];
+        args.extend(flags);
+        args.push("Dockerfile");
+        codes_in(dir.path(), &args).1.into_iter().map(|code| code.split(':').next().unwrap().to_string()).collect()
+    };
+    assert_eq!(with_config(&[]), unpinned);
+    assert_eq!(with_config(&["--enable", "pipefail", "--disable", "DW2005"]), pipefail);
+    assert_eq!(with_config(&["--disable", "DW3019", "--enable", "DW3019"]), both);
 }
 
 #[test]

@@ -449,6 +449,75 @@ fn shellcheck_findings_map_to_dockerfile_words() {
     assert_eq!(sc.len(), 2, "{sc:?}");
 }
 
+/// ShellCheck is told the variables in scope at each `RUN` (the stage's ARGs and ENVs, a global ARG
+/// declared again, those of the stage it is built on, BuildKit's proxy ARGs), as hadolint tells it:
+/// reading them is no SC2154 "referenced but not assigned", reading anything else still is. The
+/// line that declares them does not move any finding, with or without a `#!` line.
+#[test]
+fn shellcheck_knows_the_variables_in_scope() {
+    let Some(program) = shellcheck::program() else { return };
+    let program = program.as_ref();
+    let findings = |text: &str| -> Vec<String> {
+        check_with(text, &Options::default(), program)
+            .iter()
+            .filter(|d| d.code.starts_with("SC"))
+            .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+            .collect()
+    };
+    let text = "ARG version\nFROM debian:bookworm-slim AS base\nARG dir\nARG version\nENV home=/srv\n\
+                RUN rm -rf $dir/x $other \"$version\" \"$home\" \"$http_proxy\"\n\
+                RUN <<EOF\n#!/bin/sh\ncp $dir $src /b\nEOF\n\
+                RUN <<EOF\nset -e\n\necho \"$home\" $dir\nEOF\n\
+                FROM base\nRUN echo \"$home\" \"$dir\"\n\
+                FROM debian:bookworm-slim\nRUN rm -rf $dir/x $other \"$version\"\nUSER 1\n";
+    assert_eq!(
+        findings(text),
+        [
+            "6:12 SC2086 \"$dir\"",
+            "6:19 SC2086 \"$other\"",
+            "6:19 SC2154 \"$other\"",
+            "9:4 SC2086 \"$dir\"",
+            "9:9 SC2086 \"$src\"",
+            "9:9 SC2154 \"$src\"",
+            "14:14 SC2086 \"$dir\"",
+            "19:12 SC2086 \"$dir\"",
+            "19:12 SC2154 \"$dir\"",
+            "19:19 SC2086 \"$other\"",
+            "19:19 SC2154 \"$other\"",
+            "19:27 SC2154 \"$version\"",
+        ]
+    );
+}
+
+/// A `RUN <<EOF` body starting with `#!` is run by the interpreter it names: ShellCheck reads it as
+/// that shell, or not at all when it is no shell ShellCheck reads (`#!/bin/awk -f`, as hadolint
+/// skips it); the line declaring the scope goes after the `#!` line.
+#[test]
+fn shellcheck_reads_a_heredoc_as_its_shebang_says() {
+    let Some(program) = shellcheck::program() else { return };
+    let program = program.as_ref();
+    let text = "FROM busybox\nARG dir\nRUN <<EOF\n#!/bin/awk -f\nBEGIN {\n\tprint \"hello\" >> \"./out1\"\n}\nEOF\n\
+                RUN <<EOF\n#!/usr/bin/env bash\n[[ -n $dir ]] && echo $dir $src\nEOF\n\
+                RUN <<-EOF\n\t#!/bin/sh\n\t[[ -n $dir ]] && echo $dir $src\nEOF\nUSER 1\n";
+    let found: Vec<String> = check_with(text, &Options::default(), program)
+        .iter()
+        .filter(|d| d.code.starts_with("SC"))
+        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "11:23 SC2086 \"$dir\"",
+            "11:28 SC2086 \"$src\"",
+            "11:28 SC2154 \"$src\"",
+            "15:2 SC3010 \"[[ -n $dir ]]\"",
+            "15:24 SC2086 \"$dir\"",
+            "15:29 SC2086 \"$src\"",
+            "15:29 SC2154 \"$src\"",
+        ]
+    );
+}
+
 /// An exec-form `RUN` that runs a shell with `-c` is read as that shell's script: the shell rules
 /// find in it what they find in the same shell-form `RUN` (located at the instruction: the script
 /// is inside a JSON string).

@@ -92,7 +92,7 @@ pub use frontend::{Feature, FrontendNeed, FrontendVersion, Older, frontend_needs
 pub use impact::{CacheReport, ChangeSet, MissReason, StepImpact, cache_impact};
 pub use label::StepLabel;
 pub use run::{Activity, Install, Manager, Package, PackageAction, RunFacts, RunWrites};
-pub(crate) use run::{is_pip, is_python, script_and_installs, shell_c};
+pub(crate) use run::{is_pip, is_python, script_and_installs, shell_c, shell_c_split};
 
 /// Everything [`analyze`] found: the stage graph and one [`Step`] per instruction (comments aside).
 ///

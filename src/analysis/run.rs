@@ -280,6 +280,12 @@ pub(crate) fn is_python(tool: &str) -> bool {
 /// `["bash", "-euo", "pipefail", "-c", "text"]`): such a `RUN` is read as the shell reads its script,
 /// like a shell-form one.
 pub(crate) fn shell_c(argv: &[String]) -> Option<&str> {
+    shell_c_split(argv).map(|(_, script)| script)
+}
+
+/// [`shell_c`]'s shell and script: the shell's argv up to its `-c` word (`["bash", "-euo",
+/// "pipefail", "-c"]`: the shell that runs the step, with its options), and the script.
+pub(crate) fn shell_c_split(argv: &[String]) -> Option<(&[String], &str)> {
     let program = argv.first()?;
     let name = program.rsplit('/').next().unwrap_or(program);
     if !matches!(name, "sh" | "bash" | "dash" | "ash") {
@@ -292,7 +298,7 @@ pub(crate) fn shell_c(argv: &[String]) -> Option<&str> {
             return None;
         }
         if flags.contains('c') {
-            return argv.get(at + 1).map(String::as_str);
+            return argv.get(at + 1).map(|script| (&argv[..=at], script.as_str()));
         }
         // `-o pipefail`: the option's name is the next word.
         at += if flags.ends_with('o') { 2 } else { 1 };

@@ -72,12 +72,16 @@ pub(crate) struct LintArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Run a rule that is off by default (code, name, hadolint code or BuildKit check). Repeatable.
+    /// Run a rule that is off by default (code, name, hadolint code or BuildKit check). Repeatable;
+    /// with --disable, the last flag naming a rule wins.
     #[arg(long, value_name = "RULE")]
     enable: Vec<String>,
-    /// Do not run a rule. Repeatable.
+    /// Do not run a rule. Repeatable; with --enable, the last flag naming a rule wins.
     #[arg(long, value_name = "RULE")]
     disable: Vec<String>,
+    /// `--enable` (`true`) and `--disable` (`false`) in the order typed ([`LintArgs::order_switches`]).
+    #[arg(skip)]
+    switches: Vec<(bool, String)>,
     /// Report a rule with another severity (error, warning, info, style). Repeatable.
     #[arg(long, value_name = "RULE=SEVERITY", value_parser = parse_severity)]
     severity: Vec<(String, Severity)>,
@@ -110,6 +114,23 @@ pub(crate) struct LintArgs {
     /// exit.
     #[arg(long, exclusive = true)]
     list_rules: bool,
+}
+
+impl LintArgs {
+    /// Puts `--enable` and `--disable` in the order they were typed, from clap's indices in
+    /// `matches` (the `lint` subcommand's): `--disable DW3019 --enable DW3019` enables the rule,
+    /// the other order disables it, whatever id each flag uses.
+    pub(crate) fn order_switches(&mut self, matches: &clap::ArgMatches) {
+        // clap gives each value of these one-value flags its index on the command line.
+        let typed = |id: &str, on: bool, values: &[String]| -> Vec<(usize, bool, String)> {
+            let indices = matches.indices_of(id).into_iter().flatten();
+            indices.zip(values).map(|(at, value)| (at, on, value.clone())).collect()
+        };
+        let mut switches = typed("enable", true, &self.enable);
+        switches.extend(typed("disable", false, &self.disable));
+        switches.sort_by_key(|(at, _, _)| *at);
+        self.switches = switches.into_iter().map(|(_, on, id)| (on, id)).collect();
+    }
 }
 
 /// The lowest severity that fails the run.
@@ -379,13 +400,15 @@ impl Settings {
             }
         }
         let mut cli = Options::default();
-        for id in &args.enable {
-            options = options.enable(id);
-            cli = cli.enable(id);
-        }
-        for id in &args.disable {
-            options = options.disable(id);
-            cli = cli.disable(id);
+        // In the order typed: the last flag naming a rule wins (over the config file too).
+        for (on, id) in &args.switches {
+            if *on {
+                options = options.enable(id);
+                cli = cli.enable(id);
+            } else {
+                options = options.disable(id);
+                cli = cli.disable(id);
+            }
         }
         for (id, severity) in &args.severity {
             options = options.severity(id, *severity);

@@ -205,7 +205,16 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = Cli::command().try_get_matches_from(args).and_then(|matches| {
+        use clap::FromArgMatches as _;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        // The rule switches in the order typed: the last one naming a rule wins.
+        if let (Command::Lint(args), Some(lint)) = (&mut cli.command, matches.subcommand_matches("lint")) {
+            args.order_switches(lint);
+        }
+        Ok(cli)
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             use clap::error::ErrorKind;

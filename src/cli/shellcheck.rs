@@ -76,7 +76,9 @@ impl ShellCheckProgram {
     /// ShellCheck's `-f json1` output for each of `scripts`, in order (each `{"comments":[...]}`),
     /// from as few processes as it takes: identical scripts are checked once, and the scripts of one
     /// dialect go to one process as files (up to 400 a process, spread over the machine's cores when
-    /// there are many).
+    /// there are many: as many processes side by side as the machine has cores, each with about an
+    /// equal share). The output is the same however many processes ran and in whatever order they
+    /// ended.
     ///
     /// ```
     /// use dockwright::cli::ShellCheckProgram;
@@ -93,6 +95,13 @@ impl ShellCheckProgram {
     /// Why the program could not check the scripts: it could not be started, or it failed (an exit
     /// code other than 0, nothing found, and 1, findings), or its output is not json1.
     pub fn run_all(&self, scripts: &[Script<'_>]) -> Result<Vec<String>, String> {
+        self.run_all_on(scripts, std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+    }
+
+    /// [`run_all`](ShellCheckProgram::run_all) with `jobs` processes at a time at most. What it
+    /// returns does not depend on `jobs` (nor on which process ends first).
+    fn run_all_on(&self, scripts: &[Script<'_>], jobs: usize) -> Result<Vec<String>, String> {
+        let jobs = jobs.max(1);
         if scripts.is_empty() {
             return Ok(Vec::new());
         }
@@ -113,12 +122,14 @@ impl ShellCheckProgram {
                 .map_err(|error| format!("cannot write a script to {} ({error})", dir.path().display()))?;
             by_dialect.entry(dialect).or_default().push(index);
         }
-        let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        // About an equal share of the scripts for each core, split within each dialect; the biggest
+        // batches start first, so that a small one, not a big one, is the last to end.
         let per_process = unique.len().div_ceil(jobs).clamp(LEAST_PER_PROCESS, MOST_PER_PROCESS);
-        let batches: Vec<(&str, &[usize])> = by_dialect
+        let mut batches: Vec<(&str, &[usize])> = by_dialect
             .iter()
             .flat_map(|(dialect, indices)| indices.chunks(per_process).map(move |chunk| (*dialect, chunk)))
             .collect();
+        batches.sort_by_key(|(_, chunk)| std::cmp::Reverse(chunk.len()));
         // The processes run in the scratch directory: a relative path given (`bin/shellcheck`) is
         // the caller's, so it is made absolute first; a bare name is looked up on PATH.
         let program = match self.path.components().count() {
@@ -126,22 +137,25 @@ impl ShellCheckProgram {
             _ => std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone()),
         };
         let program = ShellCheckProgram::at(program);
-        let queue = Mutex::new(batches.into_iter());
+        let queue = Mutex::new(batches.into_iter().enumerate());
         let results = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
             for _ in 0..jobs {
                 scope.spawn(|| {
                     loop {
                         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                        let Some((dialect, chunk)) = next else { break };
+                        let Some((batch, (dialect, chunk))) = next else { break };
                         let result = program.run_files(dir.path(), dialect, chunk);
-                        results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+                        results.lock().unwrap_or_else(|e| e.into_inner()).push((batch, result));
                     }
                 });
             }
         });
+        // In batch order, whichever process ended first: the same failure is reported every time.
+        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        results.sort_by_key(|(batch, _)| *batch);
         let mut comments: Vec<Vec<Json>> = vec![Vec::new(); unique.len()];
-        for result in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        for (_, result) in results {
             for (index, comment) in result? {
                 if let Some(list) = comments.get_mut(index) {
                     list.push(comment);
@@ -265,6 +279,101 @@ mod tests {
             let runs = std::fs::read_to_string(&log).unwrap();
             assert_eq!(runs.lines().count(), 2, "{runs}");
             assert_eq!(runs.matches(".sh").count(), 3, "{runs}");
+        }
+    }
+
+    /// A stand-in program at `dir/shellcheck` running `body` (a `sh` script), executable.
+    #[cfg(unix)]
+    fn fake(dir: &Path, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let program = dir.join("shellcheck");
+        std::fs::write(&program, format!("#!/bin/sh\n{body}")).unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        program
+    }
+
+    /// Scripts with findings, `n` of them, of two dialects, each twice.
+    fn many(n: usize) -> Vec<(String, &'static str)> {
+        let mut scripts: Vec<(String, &'static str)> = (0..n)
+            .map(|i| match i % 3 {
+                0 => (format!("rm -rf $dir{i}/x\necho \"$dir{i}\" `date`"), "sh"),
+                1 => (format!("cd /tmp{i}\ncp $src{i} /b && echo ok{i}"), "sh"),
+                _ => (format!("[[ -n $x{i} ]] && echo $y{i} | tr a b"), "bash"),
+            })
+            .collect();
+        scripts.extend(scripts.clone());
+        scripts
+    }
+
+    /// However many processes check the scripts side by side, the outputs are the same, in the
+    /// scripts' order, and each is what ShellCheck says of that script alone.
+    #[test]
+    fn the_outputs_do_not_depend_on_how_many_processes_run() {
+        let Some(program) = ShellCheckProgram::find() else {
+            assert!(std::env::var_os("CI").is_none(), "shellcheck is not installed: run scripts/shellcheck-up");
+            return println!("SKIPPED: shellcheck is not installed (scripts/shellcheck-up installs it)");
+        };
+        let owned = many(120);
+        let scripts: Vec<Script<'_>> = owned.iter().map(|(text, dialect)| Script { text, dialect }).collect();
+        let one = program.run_all_on(&scripts, 1).unwrap();
+        assert_eq!(one.len(), scripts.len());
+        assert!(one.iter().all(|output| output.contains("\"code\":")), "every script has a finding");
+        for jobs in [2, 3, 5] {
+            assert_eq!(program.run_all_on(&scripts, jobs).unwrap(), one, "{jobs} processes at a time");
+        }
+        // The comments but their scratch file's name.
+        let comments = |output: &str| {
+            let mut value: Json = serde_json::from_str(output).unwrap();
+            for comment in value["comments"].as_array_mut().unwrap() {
+                comment.as_object_mut().unwrap().remove("file");
+            }
+            value
+        };
+        for at in [0, 1, 2, 119, 200] {
+            let alone = program.run_all_on(&scripts[at..=at], 1).unwrap();
+            assert_eq!(comments(&alone[0]), comments(&one[at]), "script {at}");
+        }
+    }
+
+    /// The scripts of a dialect are split into about one share per core (24 scripts a process at
+    /// least), and when processes fail, the failure reported is the same every time.
+    #[test]
+    fn scripts_are_shared_over_the_cores_and_failures_are_reported_in_order() {
+        #[cfg(unix)]
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let log = dir.path().join("log");
+            let counting =
+                fake(dir.path(), &format!("echo \"$#\" >> '{}'\nprintf '{{\"comments\":[]}}'\n", log.display()));
+            let owned = many(150);
+            let scripts: Vec<Script<'_>> = owned.iter().map(|(text, dialect)| Script { text, dialect }).collect();
+            // 150 distinct scripts: 100 sh, 50 bash.
+            for (jobs, expected) in [(1, vec![50, 100]), (2, vec![50, 75, 25]), (4, vec![38, 12, 38, 38, 24])] {
+                std::fs::write(&log, "").unwrap();
+                let outputs = ShellCheckProgram::at(&counting).run_all_on(&scripts, jobs).unwrap();
+                assert_eq!(outputs.len(), 300);
+                let files: Vec<usize> = std::fs::read_to_string(&log)
+                    .unwrap()
+                    .lines()
+                    // Each process is given the arguments, then its files.
+                    .map(|count| count.parse::<usize>().unwrap() - (arguments("sh").len() - 1))
+                    .collect();
+                let (mut files, mut expected) = (files, expected);
+                files.sort_unstable();
+                expected.sort_unstable();
+                assert_eq!(files, expected, "{jobs} jobs");
+            }
+            // Every process fails, naming its first file: the failure reported is the first batch's,
+            // whether the big batches end last or first.
+            let failing = |slow: &str| {
+                let body = format!(
+                    "[ \"$#\" {slow} 30 ] && sleep 0.3\nfor f in \"$@\"; do case $f in *.sh) echo \"no: $f\" >&2; exit 3;; esac; done\n"
+                );
+                ShellCheckProgram::at(fake(dir.path(), &body)).run_all_on(&scripts, 4).unwrap_err()
+            };
+            let big_last = failing("-gt");
+            assert!(big_last.contains("failed (exit status: 3): no: "), "{big_last}");
+            assert_eq!(failing("-lt"), big_last);
         }
     }
 }

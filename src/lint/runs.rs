@@ -66,6 +66,16 @@ impl<'a> RunSite<'a> {
         heredoc_body(self.node).is_some()
     }
 
+    /// The rest of the `#!` line a `RUN <<EOF` body starts with (`/bin/awk -f`): BuildKit runs such a
+    /// body as an executable file, with that interpreter.
+    pub(crate) fn shebang(&self) -> Option<&'a str> {
+        if !self.is_heredoc_body() {
+            return None;
+        }
+        let body = self.node.heredocs.first()?.content.trim_start_matches('\t').strip_prefix("#!")?;
+        Some(body.lines().next().unwrap_or(""))
+    }
+
     /// Where command `index` is (the instruction when it cannot be found).
     pub(crate) fn command_span(&self, cx: &Context<'_>, index: usize) -> Span {
         match self.commands.get(index).cloned().flatten() {

@@ -1,6 +1,8 @@
 //! ShellCheck on the shell inside `RUN`: [`check_with`] lints a file as [`check`](super::check) does,
 //! then hands each shell-form `RUN` script to a [`ShellCheck`] runner with the stage's shell as its
-//! dialect (and each exec-form `RUN` that runs a shell with `-c`, with that shell), and maps each finding (`SC2086` ...) back to the Dockerfile text. The codes are
+//! dialect (and each exec-form `RUN` that runs a shell with `-c`, with that shell), the `ARG` and
+//! `ENV` variables in scope there declared first (see [`Script`]), and maps each finding (`SC2086`
+//! ...) back to the Dockerfile text. The codes are
 //! ShellCheck's own, passed through: [`Options`] and ignore comments (`# hadolint ignore=SC2086`)
 //! name them directly, and rule DW3023 `shellcheck` turns the whole pass off.
 //!
@@ -150,15 +152,26 @@ fn prepare_parsed(text: &str, parsed: Parsed, lowered: &Lowered, options: &Optio
 }
 
 /// One script ShellCheck is to read: its text and the dialect to read it as (`sh`, `bash`, `dash`
-/// or `ksh`: the stage's shell).
+/// or `ksh`: the stage's shell). When the script mentions variables in scope at its `RUN` (the
+/// stage's `ARG`s and `ENV`s, those of the stages it is built on, BuildKit's proxy `ARG`s), the text
+/// declares them on a first line (`export FOO`, after a `#!` line if the script has one), as
+/// hadolint does but without a value (a build argument may be anything, so ShellCheck still says
+/// where one needs quotes): ShellCheck then does not take them for unassigned. [`Scripts::merge`]
+/// maps lines back past that line.
 ///
 /// ```
-/// let script = dockwright::lint::shellcheck::Script { text: "make", dialect: "sh" };
+/// use dockwright::lint::shellcheck::{Script, prepare};
+///
+/// let script = Script { text: "make", dialect: "sh" };
 /// assert_eq!(dockwright::lint::shellcheck::arguments(script.dialect)[2], "sh");
+/// let text = "FROM alpine:3.20\nARG FOO\nENV BAR=1\nRUN echo $FOO $BAZ\nRUN make\nUSER 1\n";
+/// let (_, scripts) = prepare(text, &Default::default());
+/// let texts: Vec<&str> = scripts.iter().map(|script| script.text).collect();
+/// assert_eq!(texts, ["export FOO\necho $FOO $BAZ", "make"]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Script<'a> {
-    /// The script as the shell receives it.
+    /// The script as the shell receives it, after the line declaring its variables in scope, if any.
     pub text: &'a str,
     /// The shell to read it as.
     pub dialect: &'a str,
@@ -196,6 +209,10 @@ struct File {
 #[derive(Debug, Clone)]
 struct Entry {
     script: String,
+    /// What ShellCheck reads: the script with the variables in scope declared ([`declare_scope`]).
+    checked: String,
+    /// The line of `checked` that declares them, when one does.
+    declared_at: Option<usize>,
     dialect: &'static str,
     /// Its `RUN` node, by index in the syntax tree.
     node: usize,
@@ -212,7 +229,7 @@ impl Scripts {
     /// assert_eq!(scripts.iter().map(|s| s.text).collect::<Vec<_>>(), ["a   && b"]);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = Script<'_>> + '_ {
-        self.entries.iter().map(|entry| Script { text: &entry.script, dialect: entry.dialect })
+        self.entries.iter().map(|entry| Script { text: &entry.checked, dialect: entry.dialect })
     }
 
     /// How many scripts there are.
@@ -274,7 +291,15 @@ impl Scripts {
                     break;
                 }
             };
-            for comment in comments(json) {
+            for mut comment in comments(json) {
+                // Back to the script's own lines, past the line that declares the scope.
+                if let Some(declared) = entry.declared_at {
+                    if comment.line == declared {
+                        continue;
+                    }
+                    let back = |line: usize| if line > declared { line - 1 } else { line };
+                    (comment.line, comment.end_line) = (back(comment.line), back(comment.end_line));
+                }
                 let id = code(comment.code);
                 if options.is_disabled_id(id) {
                     continue;
@@ -305,40 +330,77 @@ impl Scripts {
 /// shell ShellCheck reads.
 fn entries(cx: &Context<'_>) -> Vec<Entry> {
     let mut out = Vec::new();
+    let scopes = super::vars::scopes(cx).runs;
     for site in runs(cx) {
         let Some(Instruction::Run(run)) =
             cx.lowered.dockerfile.stages.get(site.stage).and_then(|stage| stage.instructions.get(site.index))
         else {
             continue;
         };
-        let (script, dialect) = match &run.command {
-            Command::Shell(script) => (script.shell_text(), dialect(cx, site.stage, site.index)),
-            // `["/bin/sh", "-c", "..."]`: the script that shell runs, read as that shell.
+        // The shell that runs it: the stage's, or the one an exec form names (`["/bin/sh", "-c", "..."]`).
+        let Some(dialect) = super::rules::run_shell(cx, &site).and_then(|shell| shell_dialect(&shell)) else {
+            continue;
+        };
+        let script = match &run.command {
+            Command::Shell(script) => script.shell_text(),
             Command::Exec(argv) => {
                 let argv: Vec<String> = argv.iter().map(|arg| arg.as_str().to_string()).collect();
                 let Some(text) = crate::analysis::shell_c(&argv) else { continue };
-                (text.to_string(), shell_dialect(&argv))
+                text.to_string()
             }
             #[allow(unreachable_patterns)]
             _ => continue,
         };
-        let Some(dialect) = dialect else { continue };
         let Some(node) = cx.parsed.ast.nodes.iter().position(|node| std::ptr::eq(node, site.node)) else { continue };
         let locator = Locator::new(cx, &site, &script);
-        out.push(Entry { script, dialect, node, locator });
+        let scope = scopes.iter().find(|(run, _)| std::ptr::eq(*run, site.node)).map_or(&[][..], |(_, names)| names);
+        let (checked, declared_at) = declare_scope(&script, scope);
+        out.push(Entry { script, checked, declared_at, dialect, node, locator });
     }
     out
+}
+
+/// `script` as ShellCheck is to read it: with one line `export NAME ...` declaring the variables
+/// of `scope` the script mentions (as hadolint declares them, but without a value), so that reading
+/// an `ARG` or `ENV` is no unassigned variable to ShellCheck. The line goes first, or after a `#!`
+/// line; it is given with its line number. Without such a variable, the script unchanged and `None`.
+fn declare_scope(script: &str, scope: &[String]) -> (String, Option<usize>) {
+    let is_name = |name: &str| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    // Sorted and once each: the same scope gives the same text (ShellCheck runs identical texts once).
+    let names: std::collections::BTreeSet<&str> = scope
+        .iter()
+        .map(String::as_str)
+        .filter(|name| *name != "PATH" && is_name(name) && script.contains(name))
+        .collect();
+    if names.is_empty() {
+        return (script.to_string(), None);
+    }
+    // Declared without a value: the build may give an ARG any value, so ShellCheck still says where
+    // one needs quotes (hadolint's `NAME=1` would hide that: `1` needs none).
+    let mut declare = String::from("export");
+    for name in names {
+        declare.push(' ');
+        declare.push_str(name);
+    }
+    declare.push('\n');
+    if !script.starts_with("#!") {
+        return (declare + script, Some(1));
+    }
+    let (first, rest) = match script.find('\n') {
+        Some(end) => script.split_at(end + 1),
+        None => (script, ""),
+    };
+    let newline = if first.ends_with('\n') { "" } else { "\n" };
+    (format!("{first}{newline}{declare}{rest}"), Some(2))
 }
 
 /// The number of a ShellCheck code (`SC2086` or `sc2086`), if `id` is one.
 pub(crate) fn code_number(id: &str) -> Option<u32> {
     let digits = id.get(..2).filter(|prefix| prefix.eq_ignore_ascii_case("SC")).and(id.get(2..))?;
     (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
-}
-
-/// The stage's shell as a ShellCheck dialect, when ShellCheck reads that shell.
-fn dialect(cx: &Context<'_>, stage: usize, index: usize) -> Option<&'static str> {
-    shell_dialect(&super::rules::stage_shell(cx, stage, index))
 }
 
 /// The shell `argv` runs (`sh` when none is given) as a ShellCheck dialect, when ShellCheck reads it.

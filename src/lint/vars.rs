@@ -29,8 +29,39 @@ pub(crate) struct Undefined<'a> {
     pub(crate) base_image: Option<String>,
 }
 
+/// BuildKit's predefined build arguments: a `RUN` sees them (when the build passes them) without an
+/// `ARG` declaring them.
+const PREDEFINED: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// What one walk through the file's scopes finds.
+pub(crate) struct Scopes<'a> {
+    /// Every undefined variable read, in text order.
+    pub(crate) undefined: Vec<Undefined<'a>>,
+    /// Each `RUN` of a stage, in text order, with the names its shell finds in its environment: the
+    /// ARGs and ENVs before it in its stage and the stages it is built on (a global ARG only when
+    /// the stage declares it again), `PATH`, and BuildKit's predefined proxy ARGs.
+    pub(crate) runs: Vec<(&'a Node, Vec<String>)>,
+}
+
 /// Every undefined variable read, in text order.
 pub(crate) fn undefined<'a>(cx: &Context<'a>) -> Vec<Undefined<'a>> {
+    scopes(cx).undefined
+}
+
+/// The file's scopes, walked once the way BuildKit's converter walks them.
+pub(crate) fn scopes<'a>(cx: &Context<'a>) -> Scopes<'a> {
+    let mut runs = Vec::new();
     let escape = cx.parsed.ast.directives.escape;
     let mut scope = Scope::default();
     let mut globals: Vec<String> = Vec::new();
@@ -77,6 +108,11 @@ pub(crate) fn undefined<'a>(cx: &Context<'a>) -> Vec<Undefined<'a>> {
         keys.extend(parent.as_ref().and_then(|name| stage_keys.get(name)).cloned().unwrap_or_default());
         let base_image = root_image(cx, index);
         for node in stage.nodes.iter().filter(|node| EXPANDED.contains(&node.keyword.as_str())) {
+            if node.keyword == "run" {
+                let mut names = keys.clone();
+                names.extend(PREDEFINED.iter().map(|name| name.to_string()));
+                runs.push((*node, names));
+            }
             let missing = RefCell::new(Vec::new());
             let declared = keys.clone();
             let lookup = |name: &str| {
@@ -116,7 +152,7 @@ pub(crate) fn undefined<'a>(cx: &Context<'a>) -> Vec<Undefined<'a>> {
             stage_keys.insert(name.clone(), keys);
         }
     }
-    out
+    Scopes { undefined: out, runs }
 }
 
 fn dedup(names: Vec<String>) -> Vec<String> {

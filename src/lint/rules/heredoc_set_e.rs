@@ -17,7 +17,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if !site.is_heredoc_body() || site.commands().len() < 2 {
             continue;
         }
-        if site.node.heredocs.first().is_some_and(|doc| doc.content.starts_with("#!")) {
+        if site.shebang().is_some() {
             continue;
         }
         let shell = stage_shell(cx, site.stage, site.index);

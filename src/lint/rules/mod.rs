@@ -169,6 +169,35 @@ pub(crate) fn stage_shell(cx: &Context<'_>, stage: usize, index: usize) -> Vec<S
     shell
 }
 
+/// The shell that runs the `RUN` of `site`, as an argv before the script: the stage's `SHELL` for a
+/// shell-form `RUN` (empty for the default `/bin/sh -c`); for a `RUN <<EOF` whose body starts with
+/// `#!`, which BuildKit runs as an executable file, the interpreter that line names
+/// (`#!/usr/bin/env bash` is `["bash"]`, `#!/bin/awk -f` is `["/bin/awk", "-f"]`); for an exec-form
+/// one that runs a shell with `-c` (`["bash", "-o", "pipefail", "-c", "..."]`), that shell with its
+/// options, as analysis reads it. `None` for any other `RUN` (an exec form runs no shell).
+pub(crate) fn run_shell(cx: &Context<'_>, site: &crate::lint::runs::RunSite<'_>) -> Option<Vec<String>> {
+    let (stage, index) = (site.stage, site.index);
+    if let Some(line) = site.shebang() {
+        let mut words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        if words.first().is_some_and(|program| program.rsplit('/').next() == Some("env")) {
+            words.remove(0);
+            words.retain(|word| !word.starts_with('-'));
+        }
+        return (!words.is_empty()).then_some(words);
+    }
+    let instruction = cx.lowered.dockerfile.stages.get(stage)?.instructions.get(index)?;
+    let crate::model::Instruction::Run(run) = instruction else { return None };
+    match &run.command {
+        crate::model::Command::Shell(_) => Some(stage_shell(cx, stage, index)),
+        crate::model::Command::Exec(argv) => {
+            let argv: Vec<String> = argv.iter().map(|arg| arg.as_str().to_string()).collect();
+            crate::analysis::shell_c_split(&argv).map(|(shell, _)| shell.to_vec())
+        }
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
 /// The image a stage is built from at the root of its chain of stages.
 pub(crate) fn root_image(cx: &Context<'_>, stage: usize) -> Option<String> {
     let root = *cx.chain(stage).last()?;

@@ -3,8 +3,12 @@
 //! running the step has the option: bash, zsh, ksh, busybox's ash (Alpine's and busybox's `/bin/sh`)
 //! and Red Hat's `/bin/sh` (bash). Debian's `/bin/sh` is dash, which has no pipefail; there (and on
 //! images dockwright does not know) the rule says nothing, since its remedy would be another shell.
+//! The shell is the one that runs the step: the stage's `SHELL` for a shell-form `RUN`, the shell an
+//! exec-form `RUN` names (`["/bin/bash", "-c", "a | b"]` runs bash whatever the `SHELL`); an exec
+//! form that runs no shell has no pipe; a `RUN <<EOF` body starting with `#!` runs the shell that
+//! line names.
 
-use super::{Rule, info, root_image, sh_has_pipefail, stage_shell};
+use super::{Rule, info, root_image, run_shell, sh_has_pipefail};
 use crate::import::shell::Joined;
 use crate::lint::context::Context;
 use crate::lint::runs::runs;
@@ -19,7 +23,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for site in runs(cx) {
         let commands = site.commands();
         let Some(pipe) = commands.iter().position(|command| command.joined == Joined::Pipe) else { continue };
-        let shell = stage_shell(cx, site.stage, site.index);
+        // The shell that runs the step: the stage's SHELL, or the one an exec form names.
+        let Some(shell) = run_shell(cx, &site) else { continue };
         if shell.iter().any(|arg| arg.contains("pipefail")) {
             continue;
         }
@@ -54,9 +59,23 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     "RUN pipes '{program}' into '{}' without pipefail: the step succeeds if '{program}' fails",
                     commands[pipe].tool().unwrap_or("a command")
                 ),
-                "start the script with set -o pipefail && (or set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"])",
+                if site.shebang().is_some() {
+                    // Its `#!` line names the shell: SHELL does not change it.
+                    "add set -o pipefail after the script's #! line"
+                } else if !is_exec(cx, site.stage, site.index) {
+                    "start the script with set -o pipefail && (or set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"])"
+                } else {
+                    // An exec form runs the shell it names: SHELL does not change it.
+                    "start the script with set -o pipefail && (or run the shell with it: [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", \"...\"])"
+                },
             )
             .fix(fix),
         );
     }
+}
+
+/// Whether instruction `index` of `stage` is an exec-form `RUN`.
+fn is_exec(cx: &Context<'_>, stage: usize, index: usize) -> bool {
+    let instruction = cx.lowered.dockerfile.stages.get(stage).and_then(|stage| stage.instructions.get(index));
+    matches!(instruction, Some(crate::model::Instruction::Run(run)) if matches!(run.command, crate::model::Command::Exec(_)))
 }
