@@ -1160,14 +1160,14 @@ impl OneLine {
         // Most texts are one line of words between single spaces already: they are their words
         // joined, and go in at once.
         let single_spaced = |bytes: &[u8]| {
-            let mut after_space = true;
-            for &byte in bytes {
-                if space(byte) && (byte != b' ' || after_space) {
-                    return false;
-                }
-                after_space = byte == b' ';
-            }
-            !after_space
+            let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
+            // Over each byte and the one before it, without an early exit (so the compiler can
+            // check many bytes at once): no whitespace but single spaces.
+            let other = |byte: u8| u8::from(space(byte) && byte != b' ');
+            let found = bytes.iter().zip(&bytes[1..]).fold(other(first), |found, (&before, &byte)| {
+                found | other(byte) | (u8::from(before == b' ') & u8::from(byte == b' '))
+            });
+            first != b' ' && last != b' ' && found == 0
         };
         if single_spaced(bytes) {
             self.word(text, bytes.len());

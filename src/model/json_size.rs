@@ -45,9 +45,20 @@ fn mix(hash: u64, word: u64) -> u64 {
 /// How many bytes `serde_json` writes for `text` as a JSON string: its quotes, its bytes, and two
 /// bytes for each of `"`, `\` and the short-escaped controls, six for other controls (`\u001f`).
 fn string_len(text: &str) -> usize {
-    // Most strings have nothing to escape: one pass that needs no branch per byte finds out.
-    let escaped = text.bytes().fold(0u8, |any, byte| any | u8::from((byte < 0x20) | (byte == b'"') | (byte == b'\\')));
-    if escaped == 0 {
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut escapes = 0;
+    for chunk in &mut chunks {
+        escapes |= escapes_in(word(chunk));
+    }
+    escapes |= escapes_in(word(chunks.remainder()));
+    escaped_len(text, escapes)
+}
+
+/// [`string_len`], once the words of `text` told whether anything in it is escaped.
+fn escaped_len(text: &str, escapes: u64) -> usize {
+    // Most strings have nothing to escape.
+    if escapes == 0 {
         return text.len() + 2;
     }
     let extra: usize = text
@@ -59,6 +70,23 @@ fn string_len(text: &str) -> usize {
         })
         .sum();
     text.len() + extra + 2
+}
+
+/// Up to eight bytes as a little-endian word; missing bytes are `a`, which nothing escapes.
+fn word(bytes: &[u8]) -> u64 {
+    let mut word = [b'a'; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// Not zero when one of the eight bytes of `word` is escaped in JSON: a control character (below
+/// 0x20), `"` or `\`. Each test is the exact "some byte is below n" of eight bytes at once (a
+/// borrow between bytes only starts at a byte that is below n itself).
+fn escapes_in(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |word: u64, n: u64| word.wrapping_sub(ONES * n) & !word & HIGH;
+    below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1)
 }
 
 /// The decimal digits of `n`.
@@ -86,18 +114,21 @@ impl Walk {
         self.hash = mix(self.hash, tag);
     }
 
+    /// A string: its length and its hash in one pass over its words (the length is hashed too, so
+    /// the padding of the last word tells nothing apart).
     fn string(&mut self, text: &str) {
-        self.len += string_len(text);
-        self.hash = mix(self.hash, text.len() as u64);
+        let mut hash = mix(self.hash, text.len() as u64);
+        let mut escapes = 0;
         let mut chunks = text.as_bytes().chunks_exact(8);
         for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.hash = mix(self.hash, u64::from_le_bytes(word));
+            let word = word(chunk);
+            escapes |= escapes_in(word);
+            hash = mix(hash, word);
         }
-        let mut last = [0u8; 8];
-        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.hash = mix(self.hash, u64::from_le_bytes(last));
+        let last = word(chunks.remainder());
+        escapes |= escapes_in(last);
+        self.hash = mix(hash, last);
+        self.len += escaped_len(text, escapes);
     }
 
     /// A name the type gives (a field's or a variant's): a `'static` text, told apart by where it is.
@@ -612,6 +643,19 @@ mod tests {
         let every: String = (0u8..=0x7f).map(char::from).collect();
         for text in [String::new(), every, "é ü 中文 🦀 \u{2028}".into(), "a\"b\\c\u{7f}".into()] {
             assert_eq!(JsonSize::of(&text).len, json_len(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_ascii_character_at_every_place_of_a_word_measures_as_serde_json_writes_it() {
+        let others = ['\u{7f}', '\u{80}', 'é', '\u{2028}', '🦀'];
+        for c in (0u8..0x80).map(char::from).chain(others) {
+            for len in 1..=17 {
+                for at in 0..len {
+                    let text: String = (0..len).map(|i| if i == at { c } else { 'x' }).collect();
+                    assert_eq!(JsonSize::of(&text).len, json_len(&text), "{text:?}");
+                }
+            }
         }
     }
 
