@@ -7,7 +7,6 @@
 //! and container a test makes has a unique name and is removed when the test ends, pass or fail.
 #![cfg(feature = "engine")]
 
-use std::path::Path;
 use std::time::Duration;
 
 use dockwright::engine::{
@@ -20,7 +19,7 @@ mod scratch;
 #[path = "support/secret_traces.rs"]
 mod secret_traces;
 
-use scratch::{BASE, Scratch, debian, engine, local_bases, unique, unique_tag};
+use scratch::{BASE, Scratch, debian, engine, listing, local_bases, unique, unique_tag};
 use secret_traces::{secret_traces, sha256_hex};
 
 #[test]
@@ -60,15 +59,6 @@ fn build_applies_the_dockerignore_text_and_leaves_the_context_alone() {
     let exists = |path: &str| engine.exec(container, &["test", "-e", path]).unwrap().exit_code;
     assert_eq!(exists("/ctx/secret.txt"), 1, "secret.txt was sent despite the ignore text");
     assert_eq!(exists("/ctx/kept.txt"), 0);
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

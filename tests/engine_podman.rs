@@ -12,6 +12,8 @@
 
 #[path = "support/engine_cases.rs"]
 mod engine_cases;
+#[path = "support/scratch.rs"]
+mod scratch;
 #[path = "support/secret_traces.rs"]
 mod secret_traces;
 
@@ -41,6 +43,7 @@ use dockwright::engine::{
 use dockwright::{Base, Health, Image, OsFamily, Run, Stage};
 use engine_cases::{Case, Examples};
 use pretty_assertions::assert_eq;
+use scratch::listing;
 use secret_traces::{secret_traces, sha256_hex};
 
 /// Where `scripts/podman-up` starts Podman's API service.
@@ -233,16 +236,6 @@ fn the_scratch_dockerfile_is_not_copied_by_copy_dot() {
     engine.remove(container).unwrap();
     engine.remove_image(tag).unwrap();
     assert_eq!(found.unwrap().stdout, "/ctx\n/ctx/app.txt\n");
-}
-
-/// The names in a directory, sorted.
-fn listing(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Build secrets on Podman's local socket: a file and a value reach the steps that read them (each

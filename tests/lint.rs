@@ -414,20 +414,22 @@ fn every_example_image_lints_clean() {
     assert!(findings.is_empty(), "{}", findings.join("\n"));
 }
 
+/// Each ShellCheck finding of linting `text` with `program` as "line:column code text".
+fn shellcheck_findings(text: &str, program: &dyn dockwright::lint::ShellCheck) -> Vec<String> {
+    check_with(text, &Options::default(), program)
+        .iter()
+        .filter(|d| d.code.starts_with("SC"))
+        .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
+        .collect()
+}
+
 /// ShellCheck's findings land on the word they name, across line continuations and in heredoc
 /// bodies (`<<-` tabs included), with the stage's shell as dialect; SC codes are silenced like rule codes.
 #[test]
 fn shellcheck_findings_map_to_dockerfile_words() {
     let Some(program) = shellcheck::program() else { return };
     let program = program.as_ref();
-    // Each ShellCheck finding as "line:column code text".
-    let findings = |text: &str| -> Vec<String> {
-        check_with(text, &Options::default(), program)
-            .iter()
-            .filter(|d| d.code.starts_with("SC"))
-            .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
-            .collect()
-    };
+    let findings = |text: &str| shellcheck_findings(text, program);
     let text = "FROM debian:bookworm-slim\nRUN mkdir -p /a \\\n    && rm -rf $DIR/x\nRUN <<-EOF\n\techo start\n\tcp $SRC /b\nEOF\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -n $X ]] && echo $X\nUSER 1\n";
     let sc = findings(text);
     assert_eq!(sc, ["3:15 SC2086 \"$DIR\"", "6:5 SC2086 \"$SRC\"", "9:25 SC2086 \"$X\""]);
@@ -457,13 +459,7 @@ fn shellcheck_findings_map_to_dockerfile_words() {
 fn shellcheck_knows_the_variables_in_scope() {
     let Some(program) = shellcheck::program() else { return };
     let program = program.as_ref();
-    let findings = |text: &str| -> Vec<String> {
-        check_with(text, &Options::default(), program)
-            .iter()
-            .filter(|d| d.code.starts_with("SC"))
-            .map(|d| format!("{} {} {:?}", d.span.from, d.code, &text[d.span.range()]))
-            .collect()
-    };
+    let findings = |text: &str| shellcheck_findings(text, program);
     let text = "ARG version\nFROM debian:bookworm-slim AS base\nARG dir\nARG version\nENV home=/srv\n\
                 RUN rm -rf $dir/x $other \"$version\" \"$home\" \"$http_proxy\"\n\
                 RUN <<EOF\n#!/bin/sh\ncp $dir $src /b\nEOF\n\

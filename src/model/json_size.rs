@@ -455,7 +455,7 @@ impl Key<'_> {
         Ok(())
     }
 
-    fn refused() -> Result<(), Unwritable> {
+    fn refused<T>() -> Result<T, Unwritable> {
         Err(Unwritable("key must be a string".into()))
     }
 }
@@ -550,17 +550,17 @@ impl ser::Serializer for Key<'_> {
         Key::refused()
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Unwritable> {
-        Err(Unwritable("key must be a string".into()))
+        Key::refused()
     }
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Unwritable> {
-        Err(Unwritable("key must be a string".into()))
+        Key::refused()
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleStruct, Unwritable> {
-        Err(Unwritable("key must be a string".into()))
+        Key::refused()
     }
     fn serialize_tuple_variant(
         self,
@@ -569,13 +569,13 @@ impl ser::Serializer for Key<'_> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleVariant, Unwritable> {
-        Err(Unwritable("key must be a string".into()))
+        Key::refused()
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Unwritable> {
-        Err(Unwritable("key must be a string".into()))
+        Key::refused()
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct, Unwritable> {
-        Err(Unwritable("key must be a string".into()))
+        Key::refused()
     }
     fn serialize_struct_variant(
         self,
@@ -584,7 +584,7 @@ impl ser::Serializer for Key<'_> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStructVariant, Unwritable> {
-        Err(Unwritable("key must be a string".into()))
+        Key::refused()
     }
 }
 

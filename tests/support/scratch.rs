@@ -113,3 +113,13 @@ impl Drop for Scratch<'_> {
         }
     }
 }
+
+/// The names in a directory, sorted: what a test compares before and after a build or a save.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
