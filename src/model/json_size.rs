@@ -169,6 +169,21 @@ impl ser::Error for Unwritable {
     }
 }
 
+/// The integer methods of a serializer: each runs `$body` with the serializer and the value.
+macro_rules! integers {
+    ($($($method:ident: $type:ty),+ => |$this:ident, $v:ident| $body:expr;)+) => {
+        $($(
+            // (`.into()` widens all but the widest, for which it is the same type.)
+            #[allow(clippy::useless_conversion)]
+            fn $method(self, $v: $type) -> Result<(), Unwritable> {
+                let $this = self;
+                $body;
+                Ok(())
+            }
+        )+)+
+    };
+}
+
 impl<'a> ser::Serializer for &'a mut Walk {
     type Ok = ();
     type Error = Unwritable;
@@ -184,45 +199,11 @@ impl<'a> ser::Serializer for &'a mut Walk {
         self.add(if v { 4 } else { 5 }, 0x62 ^ (u64::from(v) << 8));
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unwritable> {
-        self.signed(v.into());
-        Ok(())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unwritable> {
-        self.signed(v.into());
-        Ok(())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unwritable> {
-        self.signed(v.into());
-        Ok(())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Unwritable> {
-        self.signed(v.into());
-        Ok(())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), Unwritable> {
-        self.signed(v);
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Unwritable> {
-        self.unsigned(v.into());
-        Ok(())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Unwritable> {
-        self.unsigned(v.into());
-        Ok(())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unwritable> {
-        self.unsigned(v.into());
-        Ok(())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Unwritable> {
-        self.unsigned(v.into());
-        Ok(())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), Unwritable> {
-        self.unsigned(v);
-        Ok(())
+    integers! {
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64, serialize_i128: i128
+            => |walk, v| walk.signed(v.into());
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_u128: u128
+            => |walk, v| walk.unsigned(v.into());
     }
     fn serialize_f32(self, v: f32) -> Result<(), Unwritable> {
         self.serialize_f64(v.into())
@@ -474,35 +455,11 @@ impl ser::Serializer for Key<'_> {
     fn serialize_bool(self, v: bool) -> Result<(), Unwritable> {
         self.quoted(if v { 4 } else { 5 }, 0x62 ^ (u64::from(v) << 8))
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unwritable> {
-        self.quoted(signed_len(v.into()), v as u64)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unwritable> {
-        self.quoted(signed_len(v.into()), v as u64)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unwritable> {
-        self.quoted(signed_len(v.into()), v as u64)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Unwritable> {
-        self.quoted(signed_len(v.into()), v as u64)
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), Unwritable> {
-        self.quoted(signed_len(v), v as u64)
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Unwritable> {
-        self.quoted(digits(v.into()), v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Unwritable> {
-        self.quoted(digits(v.into()), v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unwritable> {
-        self.quoted(digits(v.into()), v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Unwritable> {
-        self.quoted(digits(v.into()), v)
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), Unwritable> {
-        self.quoted(digits(v), v as u64)
+    integers! {
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64, serialize_i128: i128
+            => |key, v| key.quoted(signed_len(v.into()), v as u64)?;
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_u128: u128
+            => |key, v| key.quoted(digits(v.into()), v as u64)?;
     }
     fn serialize_f32(self, _v: f32) -> Result<(), Unwritable> {
         Key::refused()
