@@ -263,8 +263,7 @@ impl<'a> ser::Serializer for &'a mut Walk {
         Ok(())
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, Unwritable> {
-        self.add(2, 0x5b);
-        Ok(Compound { walk: self, first: true, variant: false })
+        Ok(Compound::open(self, None, 0x5b))
     }
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, Unwritable> {
         self.serialize_seq(Some(len))
@@ -279,13 +278,10 @@ impl<'a> ser::Serializer for &'a mut Walk {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Unwritable> {
-        self.variant_open(variant);
-        self.add(2, 0x5b);
-        Ok(Compound { walk: self, first: true, variant: true })
+        Ok(Compound::open(self, Some(variant), 0x5b))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Unwritable> {
-        self.add(2, 0x7b);
-        Ok(Compound { walk: self, first: true, variant: false })
+        Ok(Compound::open(self, None, 0x7b))
     }
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, Unwritable> {
         self.serialize_map(Some(len))
@@ -297,9 +293,7 @@ impl<'a> ser::Serializer for &'a mut Walk {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Unwritable> {
-        self.variant_open(variant);
-        self.add(2, 0x7b);
-        Ok(Compound { walk: self, first: true, variant: true })
+        Ok(Compound::open(self, Some(variant), 0x7b))
     }
 }
 
@@ -311,7 +305,17 @@ pub(crate) struct Compound<'a> {
     variant: bool,
 }
 
-impl Compound<'_> {
+impl<'a> Compound<'a> {
+    /// Opens a compound whose brackets are `bracket` (`[` or `{`, counted with the closing one), inside
+    /// `{"variant":…}` for a variant's.
+    fn open(walk: &'a mut Walk, variant: Option<&'static str>, bracket: u64) -> Self {
+        if let Some(variant) = variant {
+            walk.variant_open(variant);
+        }
+        walk.add(2, bracket);
+        Compound { walk, first: true, variant: variant.is_some() }
+    }
+
     fn separator(&mut self) {
         if self.first {
             self.first = false;
@@ -341,48 +345,31 @@ impl Compound<'_> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = Unwritable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unwritable> {
-        Compound::end(self)
-    }
+/// The compounds whose parts are elements (sequences and tuples) or named fields (structs).
+macro_rules! compounds {
+    ($($kind:ident: $method:ident($($key:ident: $key_type:ty,)?) => $part:ident;)+) => {
+        $(
+            impl ser::$kind for Compound<'_> {
+                type Ok = ();
+                type Error = Unwritable;
+                fn $method<T: Serialize + ?Sized>(&mut self, $($key: $key_type,)? value: &T) -> Result<(), Unwritable> {
+                    self.$part($($key,)? value)
+                }
+                fn end(self) -> Result<(), Unwritable> {
+                    Compound::end(self)
+                }
+            }
+        )+
+    };
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = Unwritable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unwritable> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Unwritable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unwritable> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Unwritable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unwritable> {
-        Compound::end(self)
-    }
+compounds! {
+    SerializeSeq: serialize_element() => element;
+    SerializeTuple: serialize_element() => element;
+    SerializeTupleStruct: serialize_field() => element;
+    SerializeTupleVariant: serialize_field() => element;
+    SerializeStruct: serialize_field(key: &'static str,) => field;
+    SerializeStructVariant: serialize_field(key: &'static str,) => field;
 }
 
 impl ser::SerializeMap for Compound<'_> {
@@ -396,28 +383,6 @@ impl ser::SerializeMap for Compound<'_> {
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
         value.serialize(&mut *self.walk)
-    }
-    fn end(self) -> Result<(), Unwritable> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Unwritable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unwritable> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Unwritable> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Unwritable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unwritable> {
-        self.field(key, value)
     }
     fn end(self) -> Result<(), Unwritable> {
         Compound::end(self)
