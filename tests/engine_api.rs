@@ -320,6 +320,24 @@ fn an_empty_bundle_loads_nothing() {
     assert_eq!(engine.load(dir.path()).unwrap(), Vec::<String>::new());
 }
 
+/// A bundle whose `SHA256SUMS` lists files but no image tar (a project bundle whose images were
+/// left behind) is refused, naming the manifest, before anything loads.
+#[test]
+fn a_bundle_without_image_tars_is_refused() {
+    let Some(engine) = engine() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), "services: {}\n").unwrap();
+    let sums = format!("{}  compose.yaml\n", sha256_hex("services: {}\n"));
+    std::fs::write(dir.path().join(SUMS_FILE), sums).unwrap();
+    let err = engine.load(dir.path()).unwrap_err();
+    assert_eq!(err.kind(), EngineErrorKind::Checksum);
+    let manifest = dir.path().join(SUMS_FILE);
+    assert_eq!(
+        err.to_string(),
+        format!("{} lists no image tar: the bundle is incomplete; copy it again", manifest.display())
+    );
+}
+
 #[test]
 fn save_of_a_missing_image_writes_nothing() {
     let Some(engine) = engine() else { return };

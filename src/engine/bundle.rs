@@ -233,7 +233,9 @@ impl Engine {
         let docker = self.patient();
         let mut loaded: Vec<String> = Vec::new();
         let tars: Vec<&String> = entries.iter().map(|(_, file)| file).filter(|file| file.ends_with(".tar")).collect();
-        if tars.is_empty() {
+        // A bundle that lists files but no image is missing its images; one that lists nothing (an
+        // empty save) loads nothing.
+        if tars.is_empty() && !entries.is_empty() {
             return Err(EngineError::new(
                 EngineErrorKind::Checksum,
                 format!("{} lists no image tar: the bundle is incomplete; copy it again", manifest.display()),
