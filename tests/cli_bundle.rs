@@ -7,25 +7,12 @@
 #![cfg(all(feature = "cli", feature = "engine"))]
 #![allow(clippy::duplicate_mod)]
 
-#[path = "../dsl-examples/appos.rs"]
-#[allow(dead_code)]
-mod appos;
 #[path = "support/cli.rs"]
 mod cli;
-#[path = "../dsl-examples/emorobcare.rs"]
-#[allow(dead_code)]
-mod emorobcare;
 #[path = "support/engine_cases.rs"]
 mod engine_cases;
-#[path = "../dsl-examples/personal_assistant.rs"]
-#[allow(dead_code)]
-mod personal_assistant;
-#[path = "../dsl-examples/spec_editor.rs"]
-#[allow(dead_code)]
-mod spec_editor;
-#[path = "../dsl-examples/whoseonfirst.rs"]
-#[allow(dead_code)]
-mod whoseonfirst;
+#[path = "support/seeds.rs"]
+mod seeds;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -275,14 +262,7 @@ fn compose_keys_a_bundle_cannot_carry_are_refused_each_named_with_its_service() 
 /// into the same project: the compose file it would bundle is the one the example wrote.
 #[test]
 fn every_seed_compose_file_reads_back_into_the_compose_file_the_bundle_would_hold() {
-    let examples = [
-        ("spec-editor", spec_editor::projects()),
-        ("whoseonfirst", whoseonfirst::projects()),
-        ("emorobcare", emorobcare::projects()),
-        ("appos", appos::projects()),
-        ("personal-assistant", personal_assistant::projects()),
-    ];
-    for (example, projects) in examples {
+    for (example, projects) in seeds::projects() {
         let scratch = Scratch::new(example);
         let dir = &scratch.0;
         let shared: Vec<(&str, &Project)> = projects.iter().map(|(file, project)| (*file, project)).collect();
